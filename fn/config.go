@@ -1,0 +1,252 @@
+package main
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// The config is the kind LBGuard (its keys under spec), or a ConfigMap with
+// the same keys flat in data (the kpt convention). No config: the defaults.
+const (
+	configGroup   = "lbguard.dev"
+	configVersion = "v1alpha1"
+	configKind    = "LBGuard"
+)
+
+// configKey is one documented key: how to read it from its text, and whether
+// the LBGuard form must carry it as a YAML integer, boolean, map or string.
+type configKey struct {
+	name  string
+	shape string // "int", "bool", "string" or "map"
+	set   func(c *transformers.Config, text string) error
+}
+
+var configKeys = []configKey{
+	{"mode", "string", func(c *transformers.Config, s string) error {
+		switch m := transformers.Mode(s); m {
+		case transformers.ModeFix, transformers.ModeAudit:
+			c.Mode = m
+			return nil
+		}
+		return fmt.Errorf("must be fix or audit, not %q", s)
+	}},
+	{"kubernetesVersion", "string", func(c *transformers.Config, s string) error {
+		v, err := parseKubernetesVersion(s)
+		c.KubernetesVersion = v
+		return err
+	}},
+	{"deregistrationDelaySeconds", "int", intKey(0, 3600, func(c *transformers.Config, n int) { c.DeregistrationDelaySeconds = n })},
+	{"shutdownSeconds", "int", intKey(0, 3600, func(c *transformers.Config, n int) { c.ShutdownSeconds = n })},
+	{"preStopSeconds", "int", intKey(0, 3600, func(c *transformers.Config, n int) { c.PreStopSeconds = &n })},
+	{"nlbPreStopSeconds", "int", intKey(0, 3600, func(c *transformers.Config, n int) { c.NLBPreStopSeconds = n })},
+	{"scope", "string", func(c *transformers.Config, s string) error {
+		switch sc := transformers.Scope(s); sc {
+		case transformers.ScopeLoadBalanced, transformers.ScopeAll:
+			c.Scope = sc
+			return nil
+		}
+		return fmt.Errorf("must be load-balanced or all, not %q", s)
+	}},
+	{"maxUnavailable", "string", func(c *transformers.Config, s string) error {
+		if !validMaxUnavailable(s) {
+			return fmt.Errorf("must be a whole number of pods from 1, or a percentage from 1%% to 100%%, not %q (0 would block every drain)", s)
+		}
+		c.MaxUnavailable = s
+		return nil
+	}},
+	{"sidecarPreStop", "bool", func(c *transformers.Config, s string) error {
+		b, err := strconv.ParseBool(s)
+		if err != nil || (s != "true" && s != "false") {
+			return fmt.Errorf("must be true or false, not %q", s)
+		}
+		c.SidecarPreStop = b
+		return nil
+	}},
+	{"targetGroupBindingDelays", "map", func(c *transformers.Config, s string) error {
+		m, err := transformers.ParseStringMap(s)
+		if err != nil {
+			return fmt.Errorf("must map TargetGroupBinding names to seconds (name=30,other/ns=60): %v", err)
+		}
+		for _, name := range m.Keys() {
+			v, _ := m.Get(name)
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 || n > 3600 {
+				return fmt.Errorf("%s: must be a whole number of seconds from 0 to 3600, not %q", name, v)
+			}
+			c.TargetGroupBindingDelays[name] = n
+		}
+		return nil
+	}},
+}
+
+func intKey(min, max int, set func(*transformers.Config, int)) func(*transformers.Config, string) error {
+	return func(c *transformers.Config, s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < min || n > max {
+			return fmt.Errorf("must be a whole number of seconds from %d to %d, not %q", min, max, s)
+		}
+		set(c, n)
+		return nil
+	}
+}
+
+var kubernetesVersionPattern = regexp.MustCompile(`^v?(1)\.(\d{1,2})(\.\d+)?$`)
+
+func parseKubernetesVersion(s string) (transformers.KubernetesVersion, error) {
+	m := kubernetesVersionPattern.FindStringSubmatch(s)
+	if m == nil {
+		return transformers.KubernetesVersion{}, fmt.Errorf("must be a Kubernetes version such as \"1.31\", not %q", s)
+	}
+	minor, _ := strconv.Atoi(m[2])
+	return transformers.KubernetesVersion{Major: 1, Minor: minor}, nil
+}
+
+func validMaxUnavailable(s string) bool {
+	if p, ok := strings.CutSuffix(s, "%"); ok {
+		n, err := strconv.Atoi(p)
+		return err == nil && n >= 1 && n <= 100
+	}
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 1
+}
+
+// configError is a bad config value; Path names the key as written.
+type configError struct {
+	Path, Problem string
+}
+
+func (e configError) Error() string { return e.Path + ": " + e.Problem }
+
+// decodeConfig reads the function config; every problem names its key.
+func decodeConfig(obj *fn.KubeObject) (transformers.Config, []configError) {
+	cfg := transformers.DefaultConfig()
+	switch {
+	case obj == nil || obj.IsEmpty():
+		return cfg, nil
+	case obj.IsGVK("", "v1", "ConfigMap"):
+		return cfg, decodeFields(&cfg, obj, "data", true)
+	case obj.IsGVK(configGroup, configVersion, configKind):
+		return cfg, decodeFields(&cfg, obj, "spec", false)
+	}
+	return cfg, []configError{{"kind", fmt.Sprintf("function config %s/%s is not supported: use %s (%s/%s) or a ConfigMap",
+		obj.GetAPIVersion(), obj.GetKind(), configKind, configGroup, configVersion)}}
+}
+
+// decodeFields applies every key under section. A ConfigMap carries only
+// strings; the LBGuard kind carries each key in its own YAML type.
+func decodeFields(cfg *transformers.Config, obj *fn.KubeObject, section string, allStrings bool) []configError {
+	root := obj.CopyToResourceNode()
+	var errs []configError
+	for _, field := range mapFields(root.YNode()) {
+		switch field.key {
+		case "apiVersion", "kind", "metadata", section:
+		default:
+			errs = append(errs, configError{field.key, fmt.Sprintf("unknown field: the keys go under %s", section)})
+		}
+	}
+	node, err := root.Pipe(yaml.Lookup(section))
+	if err != nil || node == nil {
+		return errs
+	}
+	if node.YNode().Kind != yaml.MappingNode {
+		return append(errs, configError{section, "must be a map of the keys in the README"})
+	}
+	for _, field := range mapFields(node.YNode()) {
+		path := section + "." + field.key
+		key, known := lookupKey(field.key)
+		if !known {
+			errs = append(errs, configError{path, "unknown key; known keys: " + knownKeys()})
+			continue
+		}
+		text, err := fieldText(field.value, key.shape, allStrings)
+		if err == nil {
+			err = key.set(cfg, text)
+		}
+		if err != nil {
+			errs = append(errs, configError{path, err.Error()})
+		}
+	}
+	return errs
+}
+
+type mapField struct {
+	key   string
+	value *yaml.Node
+}
+
+func mapFields(n *yaml.Node) []mapField {
+	var fields []mapField
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		fields = append(fields, mapField{n.Content[i].Value, n.Content[i+1]})
+	}
+	return fields
+}
+
+// fieldText returns a value's text after checking its YAML type.
+func fieldText(n *yaml.Node, shape string, allStrings bool) (string, error) {
+	if allStrings {
+		if n.Kind != yaml.ScalarNode {
+			return "", fmt.Errorf("must be a string")
+		}
+		return n.Value, nil
+	}
+	if shape == "map" {
+		if n.Kind != yaml.MappingNode {
+			return "", fmt.Errorf("must be a map of TargetGroupBinding names to seconds")
+		}
+		var parts []string
+		for _, f := range mapFields(n) {
+			if f.value.Kind != yaml.ScalarNode || f.value.Tag != "!!int" {
+				return "", fmt.Errorf("%s: must be a whole number of seconds", f.key)
+			}
+			parts = append(parts, f.key+"="+f.value.Value)
+		}
+		return strings.Join(parts, ","), nil
+	}
+	if n.Kind != yaml.ScalarNode {
+		return "", fmt.Errorf("must be a single value, not a %s", nodeKindName(n))
+	}
+	want := map[string]string{"int": "!!int", "bool": "!!bool"}[shape]
+	switch {
+	case want != "" && n.Tag != want:
+		return "", fmt.Errorf("must be a YAML %s, not %q", map[string]string{"int": "integer", "bool": "boolean"}[shape], n.Value)
+	case shape == "string" && n.Tag != "!!str" && n.Tag != "!!float" && n.Tag != "!!int":
+		return "", fmt.Errorf("must be a string, not %q", n.Value)
+	}
+	return n.Value, nil
+}
+
+func nodeKindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "map"
+	case yaml.SequenceNode:
+		return "list"
+	}
+	return "value"
+}
+
+func lookupKey(name string) (configKey, bool) {
+	for _, k := range configKeys {
+		if k.name == name {
+			return k, true
+		}
+	}
+	return configKey{}, false
+}
+
+func knownKeys() string {
+	names := make([]string, len(configKeys))
+	for i, k := range configKeys {
+		names[i] = k.name
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,77 @@
+// Command lbguard is a KRM function for kustomize and kpt that makes
+// workloads behind AWS load balancers survive rollouts, scale-downs and node
+// drains without dropped requests.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// version is stamped at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `lbguard: keeps workloads behind AWS load balancers serving through rollouts and drains.
+
+Usage:
+  lbguard            run as a KRM function: a ResourceList on stdin, the result on stdout
+  lbguard version    print the version
+  lbguard --help     print this help
+
+The config is a LBGuard (lbguard.dev/v1alpha1) or a ConfigMap; see the README.
+`
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run returns the exit status: 0 done, 1 failed (bad input, bad config, or an
+// error result), 2 bad usage.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "version", "--version":
+			fmt.Fprintln(stdout, "lbguard", version)
+			return 0
+		case "help", "-h", "--help":
+			fmt.Fprint(stdout, usage)
+			return 0
+		}
+		fmt.Fprintf(stderr, "lbguard: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	return runFunction(stdin, stdout, stderr)
+}
+
+// runFunction reads and parses the whole ResourceList before anything is
+// written, so that bad input leaves stdout empty.
+func runFunction(stdin io.Reader, stdout, stderr io.Writer) int {
+	in, err := io.ReadAll(stdin)
+	if err != nil {
+		fmt.Fprintf(stderr, "lbguard: cannot read stdin: %v\n", err)
+		return 1
+	}
+	rl, err := fn.ParseResourceList(in)
+	if err != nil {
+		fmt.Fprintf(stderr, "lbguard: stdin is not a ResourceList: %v\n", err)
+		return 1
+	}
+	ok, _ := process(rl)
+	out, err := rl.ToYAML()
+	if err != nil {
+		fmt.Fprintf(stderr, "lbguard: cannot write the ResourceList: %v\n", err)
+		return 1
+	}
+	if _, err := stdout.Write(out); err != nil {
+		fmt.Fprintf(stderr, "lbguard: cannot write stdout: %v\n", err)
+		return 1
+	}
+	summarize(stderr, rl.Results)
+	if !ok {
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,188 @@
+package transformers
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// ingressClassKind says who serves an Ingress.
+type ingressClassKind int
+
+const (
+	notLBC ingressClassKind = iota
+	byLBC
+	byAutoMode // EKS Auto Mode's built-in ALB: not handled yet
+)
+
+// ingressController decides whether the LBC serves ing. The legacy class
+// annotation wins over spec.ingressClassName; with neither, the list's default
+// IngressClass decides.
+func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
+	if class, ok := ing.GetAnnotations()[legacyIngressClass]; ok {
+		if class == lbcDefaultIngressClass {
+			return byLBC
+		}
+		return inv.classController(inv.ingressClasses[class])
+	}
+	if name, _, _ := ing.NestedString("spec", "ingressClassName"); name != "" {
+		if class, ok := inv.ingressClasses[name]; ok {
+			return inv.classController(class)
+		}
+		if name == lbcDefaultIngressClass {
+			return byLBC // the chart's class, installed with the controller
+		}
+		return notLBC
+	}
+	for _, class := range inv.ingressClasses {
+		if class.GetAnnotation(defaultIngressClass) == "true" {
+			return inv.classController(class)
+		}
+	}
+	return notLBC
+}
+
+func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
+	if class == nil {
+		return notLBC
+	}
+	switch controller, _, _ := class.NestedString("spec", "controller"); controller {
+	case lbcIngressController:
+		return byLBC
+	case autoModeIngressController:
+		return byAutoMode
+	}
+	return notLBC
+}
+
+func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
+	switch inv.ingressController(ing) {
+	case byAutoMode:
+		r.Risk("", ing, "spec.ingressClassName", nil,
+			"Ingress %s is served by EKS Auto Mode's ALB (controller %s), which lbguard does not handle yet: check its target type, deregistration delay and readiness gates by hand",
+			ing.GetName(), autoModeIngressController)
+		return
+	case notLBC:
+		return
+	}
+	lb := &LoadBalancer{Kind: ALBIngress, Object: ing, Skipped: isSkipped(ing)}
+	inv.LoadBalancers = append(inv.LoadBalancers, lb)
+	namespace := namespaceOf(ing)
+	for _, ref := range ingressBackends(ing, r) {
+		if ref.port != "use-annotation" {
+			inv.addBackend(lb, namespace, ref.service, []string{ref.port}, r)
+			continue
+		}
+		action, ok := ing.GetAnnotations()[albActionPrefix+ref.service]
+		if !ok {
+			// Argo Rollouts writes the action at run time; the named Service
+			// selects the same pods.
+			inv.addBackend(lb, namespace, ref.service, nil, r)
+			continue
+		}
+		targets, err := forwardTargets(action)
+		if err != nil {
+			r.Risk("", ing, annotationPath(albActionPrefix+ref.service), action,
+				"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", ing.GetName(), ref.service, err)
+			continue
+		}
+		for _, t := range targets {
+			inv.addBackend(lb, namespace, t.service, []string{t.port}, r)
+		}
+	}
+}
+
+type backendRef struct{ service, port string }
+
+// ingressBackends lists spec.defaultBackend and every path backend, in the
+// networking.k8s.io/v1 shape and the old extensions/v1beta1 one.
+func ingressBackends(ing *fn.KubeObject, r *Report) []backendRef {
+	var refs []backendRef
+	add := func(b *fn.SubObject) {
+		if b == nil {
+			return
+		}
+		if svc := b.GetMap("service"); svc != nil {
+			port := svc.GetMap("port")
+			ref := backendRef{service: svc.GetString("name")}
+			if port != nil {
+				ref.port = port.GetString("name")
+				if ref.port == "" && port.GetInt("number") != 0 {
+					ref.port = strconv.FormatInt(port.GetInt("number"), 10)
+				}
+			}
+			if ref.service != "" {
+				refs = append(refs, ref)
+			}
+			return
+		}
+		if name := b.GetString("serviceName"); name != "" {
+			port, _, _ := b.NestedString("servicePort")
+			if port == "" {
+				if n, _, _ := b.NestedInt64("servicePort"); n != 0 {
+					port = strconv.FormatInt(n, 10)
+				}
+			}
+			refs = append(refs, backendRef{service: name, port: port})
+		}
+	}
+	spec := ing.GetMap("spec")
+	if spec == nil {
+		return nil
+	}
+	add(spec.GetMap("defaultBackend"))
+	add(spec.GetMap("backend"))
+	rules, _, err := spec.NestedSlice("rules")
+	if err != nil {
+		r.Invalid(ing, "spec.rules", "must be a list")
+		return refs
+	}
+	for _, rule := range rules {
+		paths, _, err := rule.NestedSlice("http", "paths")
+		if err != nil {
+			r.Invalid(ing, "spec.rules[].http.paths", "must be a list")
+			continue
+		}
+		for _, p := range paths {
+			add(p.GetMap("backend"))
+		}
+	}
+	return refs
+}
+
+// forwardTargets reads the Services an alb.ingress.kubernetes.io/actions.*
+// annotation forwards to. Redirects and fixed responses forward to none.
+func forwardTargets(action string) ([]backendRef, error) {
+	type targetGroup struct {
+		ServiceName string          `json:"serviceName"`
+		ServicePort json.RawMessage `json:"servicePort"`
+	}
+	var a struct {
+		Type          string `json:"type"`
+		ForwardConfig *struct {
+			TargetGroups []targetGroup `json:"targetGroups"`
+		} `json:"forwardConfig"`
+		TargetGroups []targetGroup `json:"targetGroups"` // the controller's v1 shape
+	}
+	// encoding/json matches keys case-insensitively, so the old "Type" and
+	// "TargetGroups" spellings read too.
+	if err := json.Unmarshal([]byte(action), &a); err != nil {
+		return nil, err
+	}
+	if !strings.EqualFold(a.Type, "forward") {
+		return nil, nil
+	}
+	groups := a.TargetGroups
+	if a.ForwardConfig != nil {
+		groups = append(groups, a.ForwardConfig.TargetGroups...)
+	}
+	var refs []backendRef
+	for _, g := range groups {
+		if g.ServiceName != "" { // a targetGroupARN forwards outside the cluster
+			refs = append(refs, backendRef{service: g.ServiceName, port: strings.Trim(string(g.ServicePort), `"`)})
+		}
+	}
+	return refs, nil
+}

@@ -1,0 +1,214 @@
+package transformers
+
+import (
+	"sort"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// LBKind is the kind of AWS load balancer in front of a backend Service.
+type LBKind string
+
+const (
+	ALBIngress LBKind = "ALB"         // Ingress managed by the LBC
+	LBCNLB     LBKind = "NLB"         // LoadBalancer Service owned by the LBC
+	ClassicELB LBKind = "Classic ELB" // LoadBalancer Service with no type: in-tree Classic ELB, or LBC-adopted NLB
+	InTreeNLB  LBKind = "in-tree NLB" // LoadBalancer Service of type "nlb", owned by the in-tree controller
+	TGBinding  LBKind = "TargetGroupBinding"
+)
+
+// Inventory is the ResourceList read once: its load balancers, the Services
+// behind them, and the workloads those Services select.
+type Inventory struct {
+	LoadBalancers []*LoadBalancer
+	Workloads     []*Workload
+	Namespaces    map[string]*fn.KubeObject
+	PDBs          []*fn.KubeObject
+	NewObjects    []*fn.KubeObject // objects the rules add, such as PodDisruptionBudgets
+
+	services       map[objectKey]*fn.KubeObject
+	ingressClasses map[string]*fn.KubeObject
+	podIndex       map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
+}
+
+// LoadBalancer is one object that makes AWS send traffic to pods: an ALB
+// Ingress, a LoadBalancer Service, or a TargetGroupBinding.
+type LoadBalancer struct {
+	Kind     LBKind
+	Object   *fn.KubeObject
+	Backends []*Backend
+	Skipped  bool // opted out with lbguard.dev/skip
+}
+
+// Backend is one Service a load balancer sends traffic to.
+type Backend struct {
+	LB          *LoadBalancer
+	Namespace   string
+	ServiceName string
+	Service     *fn.KubeObject // nil when the Service is not in the list
+	Ports       []string       // the Service ports the load balancer uses (numbers or names); none: all
+	Workloads   []*Workload
+}
+
+// Workload is a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout.
+type Workload struct {
+	Object    *fn.KubeObject
+	Namespace string
+	PodLabels map[string]string
+	Backends  []*Backend // every backend that selects its pods, skipped ones included
+}
+
+type objectKey struct{ namespace, name string }
+
+// namespaceOf is where an object lives: no namespace counts as "default", as
+// kustomize compares ids and kubectl places it.
+func namespaceOf(obj *fn.KubeObject) string {
+	if ns := obj.GetNamespace(); ns != "" {
+		return ns
+	}
+	return "default"
+}
+
+// NewInventory indexes items. Objects it cannot read are reported as errors
+// and left out of the inventory (they pass through unchanged).
+func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
+	inv := &Inventory{
+		Namespaces:     map[string]*fn.KubeObject{},
+		services:       map[objectKey]*fn.KubeObject{},
+		ingressClasses: map[string]*fn.KubeObject{},
+		podIndex:       map[string]map[string][]*Workload{},
+	}
+	var ingresses, services, bindings []*fn.KubeObject
+	for _, obj := range items {
+		switch {
+		case obj.IsGVK("", "v1", "Namespace"):
+			inv.Namespaces[obj.GetName()] = obj
+		case obj.IsGVK("", "v1", "Service"):
+			inv.services[objectKey{namespaceOf(obj), obj.GetName()}] = obj
+			services = append(services, obj)
+		case obj.IsGVK("networking.k8s.io", "", "IngressClass"):
+			inv.ingressClasses[obj.GetName()] = obj
+		case isIngress(obj):
+			ingresses = append(ingresses, obj)
+		case obj.IsGVK("elbv2.k8s.aws", "", "TargetGroupBinding"):
+			bindings = append(bindings, obj)
+		case obj.IsGVK("policy", "", "PodDisruptionBudget"):
+			inv.PDBs = append(inv.PDBs, obj)
+		case isWorkload(obj):
+			inv.addWorkload(obj, r)
+		}
+	}
+	for _, ing := range ingresses {
+		inv.addIngress(ing, r)
+	}
+	for _, svc := range services {
+		inv.addLoadBalancerService(svc, r)
+	}
+	for _, tgb := range bindings {
+		inv.addTargetGroupBinding(tgb, r)
+	}
+	return inv
+}
+
+func isIngress(obj *fn.KubeObject) bool {
+	return obj.GetKind() == "Ingress" &&
+		(obj.IsGVK("networking.k8s.io", "", "Ingress") || obj.IsGVK("extensions", "", "Ingress"))
+}
+
+func isWorkload(obj *fn.KubeObject) bool {
+	switch obj.GetKind() {
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
+		return obj.IsGVK("apps", "", obj.GetKind())
+	case "Rollout":
+		return obj.IsGVK("argoproj.io", "", "Rollout")
+	}
+	return false
+}
+
+func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
+	labels, _, err := obj.NestedStringMap("spec", "template", "metadata", "labels")
+	if err != nil {
+		r.Invalid(obj, "spec.template.metadata.labels", "must be a map of strings")
+		return
+	}
+	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels}
+	inv.Workloads = append(inv.Workloads, w)
+	byLabel := inv.podIndex[w.Namespace]
+	if byLabel == nil {
+		byLabel = map[string][]*Workload{}
+		inv.podIndex[w.Namespace] = byLabel
+	}
+	for k, v := range labels {
+		byLabel[k+"="+v] = append(byLabel[k+"="+v], w)
+	}
+}
+
+// selected returns the workloads in namespace whose pod labels carry every
+// pair of selector. An empty selector selects nothing: such a Service has
+// hand-made endpoints.
+func (inv *Inventory) selected(namespace string, selector map[string]string) []*Workload {
+	if len(selector) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(selector))
+	for k := range selector {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []*Workload
+	for _, w := range inv.podIndex[namespace][keys[0]+"="+selector[keys[0]]] {
+		if matches(w.PodLabels, selector) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func matches(labels, selector map[string]string) bool {
+	for k, v := range selector {
+		if got, ok := labels[k]; !ok || got != v {
+			return false
+		}
+	}
+	return true
+}
+
+// addBackend links lb to the Service namespace/name and the workloads it selects.
+func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports []string, r *Report) {
+	for _, b := range lb.Backends {
+		if b.ServiceName == name {
+			b.Ports = appendUnique(b.Ports, ports...)
+			return
+		}
+	}
+	b := &Backend{LB: lb, Namespace: namespace, ServiceName: name, Ports: ports}
+	b.Service = inv.services[objectKey{namespace, name}]
+	if b.Service != nil {
+		selector, _, err := b.Service.NestedStringMap("spec", "selector")
+		if err != nil {
+			r.Invalid(b.Service, "spec.selector", "must be a map of strings")
+		}
+		b.Workloads = inv.selected(namespace, selector)
+		for _, w := range b.Workloads {
+			w.Backends = append(w.Backends, b)
+		}
+	}
+	lb.Backends = append(lb.Backends, b)
+}
+
+func appendUnique(list []string, items ...string) []string {
+	for _, item := range items {
+		found := false
+		for _, have := range list {
+			found = found || have == item
+		}
+		if !found {
+			list = append(list, item)
+		}
+	}
+	return list
+}
+
+func isSkipped(obj *fn.KubeObject) bool {
+	return obj != nil && obj.GetAnnotation(skipAnnotation) == "true"
+}

@@ -1,0 +1,58 @@
+package transformers
+
+import (
+	"sort"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// R3: readiness gates. With them a new pod counts as Ready only once its ELB
+// target is healthy, so a rollout cannot outrun target registration. The LBC
+// webhook adds the gates when a pod is created, in labelled namespaces only.
+
+const ruleReadinessGate RuleID = "R3"
+
+// ReadinessGate labels each Namespace that holds ip-target backends.
+func ReadinessGate(inv *Inventory, cfg Config, r *Report) {
+	needed := map[string]*fn.KubeObject{} // namespace → a load balancer that needs it, for the report
+	for _, lb := range inv.LoadBalancers {
+		if lb.Skipped {
+			continue
+		}
+		for _, b := range lb.Backends {
+			if !b.Skipped() && b.TargetType() == "ip" && needed[b.Namespace] == nil {
+				needed[b.Namespace] = lb.Object
+			}
+		}
+	}
+	names := make([]string, 0, len(needed))
+	for ns := range needed {
+		names = append(names, ns)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ns, inList := inv.Namespaces[name]
+		if !inList {
+			r.RiskAt(ruleReadinessGate, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: name}, labelPath(readinessGateLabel),
+				"Namespace %s holds ip targets of %s %s but is not in the list, so lbguard cannot label it: label it %s=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)",
+				name, needed[name].GetKind(), needed[name].GetName(), readinessGateLabel)
+			continue
+		}
+		if isSkipped(ns) {
+			continue
+		}
+		switch current, ok := ns.GetLabels()[readinessGateLabel]; {
+		case ok && current == "enabled":
+		case ok:
+			r.Risk(ruleReadinessGate, ns, labelPath(readinessGateLabel), current,
+				"Namespace %s: %s is %q, set by the user and left so: its pods get no readiness gates, and a rollout can outrun target registration", name, readinessGateLabel, current)
+		default:
+			if err := ns.SetLabel(readinessGateLabel, "enabled"); err != nil {
+				r.Invalid(ns, labelPath(readinessGateLabel), err.Error())
+				continue
+			}
+			r.Changed(ruleReadinessGate, ns, labelPath(readinessGateLabel), nil, "enabled",
+				"Namespace %s labelled for LBC readiness gates: a new pod turns Ready only once its target is healthy. Pods that exist before the label is applied get no gate until they are recreated", name)
+		}
+	}
+}

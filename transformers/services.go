@@ -1,0 +1,176 @@
+package transformers
+
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// serviceKind tells who owns a LoadBalancer Service; ok is false for any
+// other Service, and for LoadBalancer Services of another class.
+func serviceKind(svc *fn.KubeObject) (LBKind, bool) {
+	if t, _, _ := svc.NestedString("spec", "type"); t != "LoadBalancer" {
+		return "", false
+	}
+	class, _, _ := svc.NestedString("spec", "loadBalancerClass")
+	switch {
+	case class == lbcLoadBalancerClass:
+		return LBCNLB, true
+	case class != "":
+		return "", false // another implementation's class: neither AWS controller acts
+	}
+	switch svc.GetAnnotation(svcLBType) {
+	case "external", "nlb-ip":
+		return LBCNLB, true
+	case "nlb":
+		return InTreeNLB, true
+	}
+	return ClassicELB, true
+}
+
+func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
+	kind, ok := serviceKind(svc)
+	if !ok {
+		return
+	}
+	lb := &LoadBalancer{Kind: kind, Object: svc, Skipped: isSkipped(svc)}
+	inv.LoadBalancers = append(inv.LoadBalancers, lb)
+	inv.addBackend(lb, namespaceOf(svc), svc.GetName(), nil, r)
+}
+
+func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
+	name, _, err := tgb.NestedString("spec", "serviceRef", "name")
+	if err != nil || name == "" {
+		r.Invalid(tgb, "spec.serviceRef.name", "must name a Service")
+		return
+	}
+	port, _, _ := tgb.NestedString("spec", "serviceRef", "port")
+	if port == "" {
+		if n, _, _ := tgb.NestedInt64("spec", "serviceRef", "port"); n != 0 {
+			port = itoa(int(n))
+		}
+	}
+	lb := &LoadBalancer{Kind: TGBinding, Object: tgb, Skipped: isSkipped(tgb)}
+	inv.LoadBalancers = append(inv.LoadBalancers, lb)
+	var ports []string
+	if port != "" {
+		ports = []string{port}
+	}
+	inv.addBackend(lb, namespaceOf(tgb), name, ports, r)
+}
+
+// Skipped reports whether lbguard must leave this backend's objects alone.
+func (b *Backend) Skipped() bool {
+	return b.LB.Skipped || isSkipped(b.Service)
+}
+
+// Annotation returns the effective value of a load-balancer annotation for
+// this backend and the object it lives on. For an ALB, the LBC merges the
+// backend Service's annotations over the Ingress's, key by key.
+func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, ok bool) {
+	if b.LB.Kind == ALBIngress && b.Service != nil {
+		if v, ok := b.Service.GetAnnotations()[key]; ok {
+			return v, b.Service, true
+		}
+	}
+	if b.LB.Kind == TGBinding {
+		return "", nil, false
+	}
+	v, ok := b.LB.Object.GetAnnotations()[key]
+	return v, b.LB.Object, ok
+}
+
+// targetTypeKey is the annotation that carries the target type, if any.
+func (b *Backend) targetTypeKey() string {
+	switch b.LB.Kind {
+	case ALBIngress:
+		return albTargetType
+	case LBCNLB, ClassicELB:
+		return svcNLBTargetType
+	}
+	return ""
+}
+
+// attributesKey is the annotation that carries target-group attributes, if any.
+func (b *Backend) attributesKey() string {
+	switch b.LB.Kind {
+	case ALBIngress:
+		return albTargetGroupAttributes
+	case LBCNLB, ClassicELB:
+		return svcTargetGroupAttributes
+	}
+	return ""
+}
+
+// TargetType is the effective target type: "ip" or "instance"; "" when a
+// TargetGroupBinding leaves it to its target group.
+func (b *Backend) TargetType() string {
+	switch b.LB.Kind {
+	case TGBinding:
+		t, _, _ := b.LB.Object.NestedString("spec", "targetType")
+		return t
+	case InTreeNLB:
+		return "instance"
+	case LBCNLB:
+		if b.LB.Object.GetAnnotation(svcLBType) == "nlb-ip" {
+			return "ip"
+		}
+	}
+	if t, _, ok := b.Annotation(b.targetTypeKey()); ok {
+		return t
+	}
+	return "instance"
+}
+
+// platformDeregistrationDelay is the ELB's own default, used where nothing sets one.
+const platformDeregistrationDelay = 300
+
+// DeregistrationDelay is the effective delay D in seconds; known is false
+// when it cannot be seen from here (a TargetGroupBinding the config does not
+// describe). A delay nobody set is the platform's 300 s.
+func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
+	switch b.LB.Kind {
+	case TGBinding:
+		d, ok := cfg.TargetGroupBindingDelays[namespaceOf(b.LB.Object)+"/"+b.LB.Object.GetName()]
+		return d, ok
+	case InTreeNLB:
+		return platformDeregistrationDelay, true
+	}
+	seconds = platformDeregistrationDelay
+	if attrs, _, ok := b.Annotation(b.attributesKey()); ok {
+		if m, err := ParseStringMap(attrs); err == nil {
+			if v, ok := m.Get(deregistrationDelayAttribute); ok {
+				if d, err := atoi(v); err == nil {
+					seconds = d
+				}
+			}
+		}
+	}
+	if b.LB.Kind == ClassicELB && b.LB.Object.GetAnnotation(svcConnectionDraining) == "true" {
+		// Either owner may serve it: the workload must outlast the longer.
+		if d, err := atoi(b.LB.Object.GetAnnotation(svcConnectionDrainTimeout)); err == nil && d > seconds {
+			seconds = d
+		}
+	}
+	return seconds, true
+}
+
+// HealthCheck is the HTTP health check a load balancer names explicitly.
+type HealthCheck struct {
+	Path string // "" when the load balancer names none
+	Port string // "traffic-port", a number, or a port name; "" when not named
+}
+
+// HealthCheck returns the health check path and port named for this backend.
+func (b *Backend) HealthCheck() HealthCheck {
+	var hc HealthCheck
+	switch b.LB.Kind {
+	case ALBIngress:
+		hc.Path, _, _ = b.Annotation(albHealthCheckPath)
+		hc.Port, _, _ = b.Annotation(albHealthCheckPort)
+	case LBCNLB, ClassicELB:
+		if p, _, _ := b.Annotation(svcHealthCheckProtocol); p == "http" || p == "https" || p == "HTTP" || p == "HTTPS" {
+			hc.Path, _, _ = b.Annotation(svcHealthCheckPath)
+		}
+		hc.Port, _, _ = b.Annotation(svcHealthCheckPort)
+	}
+	return hc
+}
