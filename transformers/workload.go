@@ -1,0 +1,180 @@
+package transformers
+
+import (
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// What the workload rules (R4–R8) share: which workloads they touch, the
+// delay each must outlast, and its containers.
+
+// podSpecPath is where every workload kind keeps its pod spec.
+var podSpecPath = []string{"spec", "template", "spec"}
+
+// Fronts returns the backends through which load balancers lbguard may act
+// on reach this workload (opted-out ones left out).
+func (w *Workload) Fronts() []*Backend {
+	var fronts []*Backend
+	for _, b := range w.Backends {
+		if !b.Skipped() {
+			fronts = append(fronts, b)
+		}
+	}
+	return fronts
+}
+
+// WorkloadsInScope lists the workloads the workload rules edit: not opted
+// out, fronted by a load balancer (or any, when the scope is "all"), and not
+// reached only through opted-out load balancers or Services.
+func (inv *Inventory) WorkloadsInScope(cfg Config) []*Workload {
+	var out []*Workload
+	for _, w := range inv.Workloads {
+		switch {
+		case isSkipped(w.Object):
+		case len(w.Backends) > 0 && len(w.Fronts()) == 0:
+		case len(w.Backends) == 0 && cfg.Scope != ScopeAll:
+		default:
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// DeregistrationDelay is D for the workload: the largest effective delay
+// among the load balancers in front of it. known is false when no front
+// tells (a TargetGroupBinding only, or no load balancer at all).
+func (w *Workload) DeregistrationDelay(cfg Config) (seconds int, known bool) {
+	for _, b := range w.Fronts() {
+		if d, ok := b.DeregistrationDelay(cfg); ok {
+			if !known || d > seconds {
+				seconds = d
+			}
+			known = true
+		}
+	}
+	return seconds, known
+}
+
+// albPropagationSeconds is how long an ALB may still route to a target after
+// its deregistration begins (field reports: 5–30 s), added on top of D.
+const albPropagationSeconds = 15
+
+// PreStopSeconds is S for the workload: the annotation
+// lbguard.dev/prestop-seconds, else the config's preStopSeconds, else the
+// largest need of its load balancers: D + 15 s behind an ALB, at least the
+// NLB floor (and D) behind anything an NLB may serve. source says which.
+func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err error) {
+	if v, ok := w.Object.GetAnnotations()[preStopSecondsAnnotation]; ok {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 3600 {
+			return 0, "", fieldError{annotationPath(preStopSecondsAnnotation), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(v)}
+		}
+		return n, "the annotation " + preStopSecondsAnnotation, nil
+	}
+	if cfg.PreStopSeconds != nil {
+		return *cfg.PreStopSeconds, "the config's preStopSeconds", nil
+	}
+	fronts := w.Fronts()
+	if len(fronts) == 0 { // scope "all": no load balancer, the default delay stands for endpoint propagation
+		return cfg.DeregistrationDelaySeconds + albPropagationSeconds, "the default deregistration delay + 15 s", nil
+	}
+	for _, b := range fronts {
+		need := cfg.NLBPreStopSeconds
+		if b.LB.Kind == ALBIngress {
+			need = 0
+		}
+		if d, known := b.DeregistrationDelay(cfg); known {
+			if b.LB.Kind == ALBIngress {
+				d += albPropagationSeconds
+			}
+			need = max(need, d)
+		}
+		seconds = max(seconds, need)
+	}
+	return seconds, "its load balancers", nil
+}
+
+// ShutdownSeconds is A for the workload: the annotation
+// lbguard.dev/shutdown-seconds, else the config's shutdownSeconds.
+func (w *Workload) ShutdownSeconds(cfg Config) (int, error) {
+	v, ok := w.Object.GetAnnotations()[shutdownSecondsAnnotation]
+	if !ok {
+		return cfg.ShutdownSeconds, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > 3600 {
+		return 0, fieldError{annotationPath(shutdownSecondsAnnotation), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(v)}
+	}
+	return n, nil
+}
+
+// fieldError is a value lbguard cannot use, with its field path.
+type fieldError struct{ Path, Problem string }
+
+func (e fieldError) Error() string { return e.Path + " " + e.Problem }
+
+// Container is one entry of spec.template.spec.containers.
+type Container struct {
+	*fn.SubObject
+	Index   int
+	Name    string
+	Serving bool // it has ports, or it is the first container of a pod with none
+}
+
+// Path is the container's field path, for results.
+func (c *Container) Path(rest string) string {
+	p := "spec.template.spec.containers[" + strconv.Itoa(c.Index) + "]"
+	if rest != "" {
+		p += "." + rest
+	}
+	return p
+}
+
+// Containers returns the pod template's containers (not init containers:
+// they end before the pod serves). ok is false, with an error reported, when
+// the list cannot be read.
+func (w *Workload) Containers(r *Report) ([]*Container, bool) {
+	list, _, err := w.Object.NestedSlice(append(podSpecPath, "containers")...)
+	if err != nil {
+		r.Invalid(w.Object, "spec.template.spec.containers", "must be a list of containers")
+		return nil, false
+	}
+	containers := make([]*Container, len(list))
+	anyPorts := false
+	for i, c := range list {
+		name, _, _ := c.NestedString("name")
+		containers[i] = &Container{SubObject: c, Index: i, Name: name}
+		ports, _, err := c.NestedSlice("ports")
+		if err != nil {
+			r.Invalid(w.Object, containers[i].Path("ports"), "must be a list of ports")
+			return nil, false
+		}
+		if len(ports) > 0 {
+			containers[i].Serving = true
+			anyPorts = true
+		}
+	}
+	if !anyPorts && len(containers) > 0 {
+		containers[0].Serving = true
+	}
+	return containers, true
+}
+
+// ContainerPort is one entry of a container's ports.
+type ContainerPort struct {
+	Name   string
+	Number int
+}
+
+// Ports lists the container's ports in order.
+func (c *Container) Ports() []ContainerPort {
+	list, _, _ := c.NestedSlice("ports")
+	ports := make([]ContainerPort, 0, len(list))
+	for _, p := range list {
+		name, _, _ := p.NestedString("name")
+		n, _, _ := p.NestedInt("containerPort")
+		ports = append(ports, ContainerPort{Name: name, Number: n})
+	}
+	return ports
+}
