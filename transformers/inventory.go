@@ -25,6 +25,7 @@ type Inventory struct {
 	Namespaces    map[string]*fn.KubeObject
 	PDBs          []*fn.KubeObject
 	NewObjects    []*fn.KubeObject // objects the rules add, such as PodDisruptionBudgets
+	Others        []*fn.KubeObject // every other item, such as HorizontalPodAutoscalers
 
 	services       map[objectKey]*fn.KubeObject
 	ingressClasses map[string]*fn.KubeObject
@@ -96,6 +97,8 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 			inv.PDBs = append(inv.PDBs, obj)
 		case isWorkload(obj):
 			inv.addWorkload(obj, r)
+		default:
+			inv.Others = append(inv.Others, obj)
 		}
 	}
 	for _, ing := range ingresses {
