@@ -12,6 +12,8 @@ var Rules = []Rule{
 	TargetType,
 	DeregistrationDelay,
 	ReadinessGate,
+	PreStop,
+	GracePeriod,
 }
 
 // Run applies every rule to items. In audit mode the rules run on copies:

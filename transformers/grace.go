@@ -1,0 +1,68 @@
+package transformers
+
+// R6: a grace period that covers the preStop delay and the app's own
+// shutdown. The kubelet kills the pod when the grace period ends, preStop
+// included; the API server refuses a preStop sleep longer than it.
+
+const ruleGracePeriod RuleID = "R6"
+
+// defaultGracePeriod is the grace period of a pod that sets none.
+const defaultGracePeriod = 30
+
+// nodeGroupDrainTimeout is how long an EKS managed node group waits for a
+// drain before it gives up on a node.
+const nodeGroupDrainTimeout = 900
+
+var gracePeriodPath = "spec.template.spec.terminationGracePeriodSeconds"
+
+// GracePeriod raises terminationGracePeriodSeconds to S + A, never lowers it.
+func GracePeriod(inv *Inventory, cfg Config, r *Report) {
+	for _, w := range inv.WorkloadsInScope(cfg) {
+		s, _, err := w.PreStopSeconds(cfg)
+		if err != nil {
+			continue // R5 reported it
+		}
+		a, err := w.ShutdownSeconds(cfg)
+		if err != nil {
+			fe := err.(fieldError)
+			r.Invalid(w.Object, fe.Path, fe.Problem)
+			continue
+		}
+		containers, ok := w.Containers(&Report{}) // R5 reported unreadable containers
+		if !ok {
+			continue
+		}
+		current, set, err := w.Object.NestedInt64(append(podSpecPath, "terminationGracePeriodSeconds")...)
+		if err != nil || current < 0 {
+			r.Invalid(w.Object, gracePeriodPath, "must be a whole number of seconds, 0 or more")
+			continue
+		}
+		if !set {
+			current = defaultGracePeriod
+		}
+		preStop := max(s, longestPreStopSleep(containers))
+		need := int64(preStop + a)
+		g := current
+		if need > current {
+			g = need
+			if err := w.Object.SetNestedInt(int(need), append(podSpecPath, "terminationGracePeriodSeconds")...); err != nil {
+				r.Invalid(w.Object, gracePeriodPath, err.Error())
+				continue
+			}
+			var currentValue any
+			was := "the default of 30 s"
+			if set {
+				currentValue = current
+				was = itoa(int(current)) + " s"
+			}
+			r.Changed(ruleGracePeriod, w.Object, gracePeriodPath, currentValue, need,
+				"%s %s: grace period raised from %s to %d s = preStop %d s + shutdown %d s, so the kubelet does not kill the app while it drains or finishes its requests",
+				w.Object.GetKind(), w.Object.GetName(), was, need, preStop, a)
+		}
+		if g > nodeGroupDrainTimeout {
+			r.Risk(ruleGracePeriod, w.Object, gracePeriodPath, g,
+				"%s %s: a grace period of %d s is longer than the %d s an EKS managed node group waits for a drain: node upgrades will give up on these pods",
+				w.Object.GetKind(), w.Object.GetName(), g, nodeGroupDrainTimeout)
+		}
+	}
+}
