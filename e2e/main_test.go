@@ -149,12 +149,17 @@ func kustomizeCLI(t *testing.T) string {
 	return kustomizeBin
 }
 
-// kptCLI returns the path of kpt, or skips the test when it is not installed.
+// kptCLI returns the path of kpt. When kpt is not installed it skips the
+// test, or fails it where LBGUARD_REQUIRE_KPT is set (as .ci/run does).
 func kptCLI(t *testing.T) string {
 	t.Helper()
 	path, err := exec.LookPath("kpt")
 	if err != nil {
-		t.Skip("kpt is not on PATH: the kpt end-to-end tests need the kpt CLI (it is not in the Go or Debian registries); install it to run them")
+		const why = "kpt is not on PATH: the kpt end-to-end tests need the kpt CLI (it is not in the Go or Debian registries)"
+		if os.Getenv("LBGUARD_REQUIRE_KPT") != "" {
+			t.Fatal(why + ", and LBGUARD_REQUIRE_KPT is set")
+		}
+		t.Skip(why + "; install it to run them")
 	}
 	return path
 }
