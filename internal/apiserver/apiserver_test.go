@@ -1,0 +1,323 @@
+package apiserver
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+)
+
+func TestMain(m *testing.M) { os.Exit(Main(m)) }
+
+const validDeployment = `
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      terminationGracePeriodSeconds: 30
+      containers:
+      - name: web
+        image: nginx:1.27
+        ports:
+        - containerPort: 8080
+        readinessProbe:
+          httpGet: {path: /healthz, port: 8080}
+        lifecycle:
+          preStop:
+            sleep: {seconds: 15}
+        resources:
+          requests: {cpu: 100m, memory: 64Mi}
+`
+
+// Each case names the fragments the server's message must contain.
+var dryRunCases = []struct {
+	name   string
+	obj    string
+	reject []string // nil: must be accepted
+}{
+	{name: "valid Deployment", obj: validDeployment},
+	{
+		name:   "preStop sleep longer than grace period",
+		obj:    strings.Replace(validDeployment, "sleep: {seconds: 15}", "sleep: {seconds: 60}", 1),
+		reject: []string{"spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds", "less than terminationGracePeriodSeconds (30)"},
+	},
+	{
+		name: "preStop sleep longer than the default grace period",
+		obj: strings.Replace(strings.Replace(validDeployment,
+			"sleep: {seconds: 15}", "sleep: {seconds: 45}", 1),
+			"      terminationGracePeriodSeconds: 30\n", "", 1),
+		reject: []string{"preStop.sleep.seconds", "less than terminationGracePeriodSeconds (30)"},
+	},
+	{
+		name: "probe with two handlers",
+		obj: strings.Replace(validDeployment,
+			"httpGet: {path: /healthz, port: 8080}",
+			"httpGet: {path: /healthz, port: 8080}\n          tcpSocket: {port: 8080}", 1),
+		reject: []string{"readinessProbe.tcpSocket", "may not specify more than 1 handler type"},
+	},
+	{
+		name: "unknown field",
+		obj: strings.Replace(validDeployment,
+			"terminationGracePeriodSeconds: 30", "terminationGracePeriodSeconds: 30\n      terminationGraceSeconds: 30", 1),
+		reject: []string{`unknown field "spec.template.spec.terminationGraceSeconds"`},
+	},
+	{
+		name: "duplicate field",
+		obj: strings.Replace(validDeployment,
+			"replicas: 2", "replicas: 2\n  replicas: 3", 1),
+		reject: []string{`duplicate field "replicas"`},
+	},
+	{
+		name: "valid PodDisruptionBudget",
+		obj: `
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: shop}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: web}
+`,
+	},
+	{
+		name: "PodDisruptionBudget with minAvailable and maxUnavailable",
+		obj: `
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: web, namespace: shop}
+spec:
+  minAvailable: 1
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: web}
+`,
+		reject: []string{"minAvailable and maxUnavailable cannot be both set"},
+	},
+	{
+		name: "valid Service",
+		obj: `
+apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports:
+  - {name: http, port: 80, targetPort: 8080}
+`,
+	},
+	{
+		name: "valid Ingress",
+		obj: `
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    alb.ingress.kubernetes.io/target-type: ip
+spec:
+  ingressClassName: alb
+  rules:
+  - http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service: {name: web, port: {number: 80}}
+`,
+	},
+	{
+		name: "valid Rollout",
+		obj: `
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      terminationGracePeriodSeconds: 30
+      containers:
+      - name: web
+        image: nginx:1.27
+        readinessProbe:
+          httpGet: {path: /healthz, port: 8080}
+        lifecycle:
+          preStop:
+            sleep: {seconds: 15}
+        resources:
+          requests: {cpu: 1, memory: 64Mi}
+  strategy:
+    canary:
+      canaryService: web-canary
+      stableService: web
+      maxSurge: 25%
+      maxUnavailable: 0
+      trafficRouting:
+        alb:
+          ingress: web
+          servicePort: 80
+      steps:
+      - setWeight: 20
+      - pause: {duration: 30s}
+      - setWeight: 50
+      - pause: {}
+`,
+	},
+	{
+		name: "Rollout with an unknown field in the pod template",
+		obj: `
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: {name: web, namespace: shop}
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+        lifecycle:
+          preStop:
+            sleepSeconds: 15
+  strategy:
+    blueGreen:
+      activeService: web
+`,
+		reject: []string{`unknown field "spec.template.spec.containers[0].lifecycle.preStop.sleepSeconds"`},
+	},
+	{
+		name: "valid TargetGroupBinding",
+		obj: `
+apiVersion: elbv2.k8s.aws/v1beta1
+kind: TargetGroupBinding
+metadata: {name: web, namespace: shop}
+spec:
+  serviceRef: {name: web, port: 80}
+  targetGroupARN: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef
+  targetType: ip
+  networking:
+    ingress:
+    - from:
+      - securityGroup: {groupID: sg-0123456789abcdef0}
+      ports:
+      - {port: 8080, protocol: TCP}
+`,
+	},
+	{
+		name: "TargetGroupBinding with a bad targetType",
+		obj: `
+apiVersion: elbv2.k8s.aws/v1beta1
+kind: TargetGroupBinding
+metadata: {name: web, namespace: shop}
+spec:
+  serviceRef: {name: web, port: 80}
+  targetGroupARN: arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef
+  targetType: pod
+`,
+		reject: []string{"spec.targetType", `supported values: "instance", "ip"`},
+	},
+}
+
+func TestDryRun(t *testing.T) {
+	s := Shared(t)
+	t.Logf("start-up took %s", s.StartupTime)
+	for _, tc := range dryRunCases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.DryRun([]byte(tc.obj))
+			if tc.reject == nil {
+				if err != nil {
+					t.Fatalf("want accepted, got: %v", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("want rejected with %q, got accepted", tc.reject)
+			}
+			var rej *RejectedError
+			if !errors.As(err, &rej) {
+				t.Fatalf("want a *RejectedError, got %T: %v", err, err)
+			}
+			for _, want := range tc.reject {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("message lacks %q:\n%v", want, err)
+				}
+			}
+			t.Logf("rejected: %v", err)
+		})
+	}
+}
+
+// A dry run stores nothing: the same object is accepted twice.
+func TestDryRunStoresNothing(t *testing.T) {
+	s := Shared(t)
+	for i := 0; i < 2; i++ {
+		if err := s.DryRun([]byte(validDeployment)); err != nil {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+}
+
+func TestDryRunAllResourceList(t *testing.T) {
+	s := Shared(t)
+	list := `
+apiVersion: config.kubernetes.io/v1
+kind: ResourceList
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: a, namespace: other}
+  data: {k: v}
+- apiVersion: policy/v1
+  kind: PodDisruptionBudget
+  metadata: {name: b, namespace: other}
+  spec: {minAvailable: 1, maxUnavailable: 1}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: c}
+data: {k: v}
+`
+	err := s.DryRunAll([]byte(list))
+	if err == nil || !strings.Contains(err.Error(), "PodDisruptionBudget other/b") ||
+		strings.Contains(err.Error(), "ConfigMap") {
+		t.Fatalf("want only the PodDisruptionBudget refused, got: %v", err)
+	}
+}
+
+func TestDryRunDiscovery(t *testing.T) {
+	s := Shared(t)
+	// Not in the table of known kinds: found through discovery.
+	role := `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: r, namespace: shop}
+rules:
+- apiGroups: [""]
+  resources: [pods]
+  verbs: [get]
+`
+	if err := s.DryRun([]byte(role)); err != nil {
+		t.Fatal(err)
+	}
+	err := s.DryRun([]byte("apiVersion: example.com/v1\nkind: Nope\nmetadata: {name: x}\n"))
+	if err == nil || !strings.Contains(err.Error(), "not served") {
+		t.Fatalf("want not served, got %v", err)
+	}
+}
