@@ -5,6 +5,9 @@
 #   make e2e      only the end-to-end tests (kustomize and kpt render examples/)
 #   make demo     what lbguard changes in examples/kustomize, as a diff
 #   make clean    remove what the targets above made
+#   make image          the release container image (docs/container.md)
+#   make test-image     the test image from the host-built binary (podman)
+#   make e2e-container  only the container end-to-end tests (podman, kustomize, kpt)
 
 GO        ?= go
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -48,3 +51,26 @@ demo: build $(KUSTOMIZE)
 
 clean:
 	rm -rf $(LBGUARD) $(KUSTOMIZE) $(DEMO_DIR)
+
+# ---- container image (docs/container.md) ----
+# `make image`: the release image, the Dockerfile's default target, built from
+# source on a pinned Go image and a distroless base (needs registry access).
+# `make test-image`: the Dockerfile's `test` stage around the host-built static
+# binary, with podman (scripts/podman-env.sh sets it up, installing it as root).
+# The container tests in e2e/container_test.go run with `make test` wherever
+# podman is installed; `make e2e-container` runs only them.
+CONTAINER_ENGINE ?= $(shell command -v docker >/dev/null 2>&1 && echo docker || echo podman)
+IMAGE_REPO ?= ghcr.io/lbguard/lbguard
+IMAGE      ?= $(IMAGE_REPO):$(VERSION)
+TEST_IMAGE := localhost/lbguard:test
+
+.PHONY: image test-image e2e-container
+image:
+	$(CONTAINER_ENGINE) build --build-arg VERSION=$(VERSION) --tag $(IMAGE) .
+
+test-image:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" -o $(LBGUARD) ./fn
+	eval "$$(scripts/podman-env.sh)" && podman build --target test --build-arg VERSION=$(VERSION) --tag $(TEST_IMAGE) .
+
+e2e-container: $(KUSTOMIZE)
+	$(GO) test ./e2e -run '^TestContainer' -count=1 -v
