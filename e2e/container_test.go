@@ -86,7 +86,8 @@ func TestContainer(t *testing.T) {
 }
 
 // containerPodmanEnv runs the set-up of docs/container.md, eval "$(scripts/podman-env.sh)"
-// (without installing: that is .ci/run's job), and returns the environment it exports.
+// (without installing: that is .ci/run's job; the script checks that podman runs), and returns
+// the environment it exports.
 func containerPodmanEnv(t *testing.T, root string) []string {
 	t.Helper()
 	out, err := containerRun(root, os.Environ(), nil, "bash", "scripts/podman-env.sh", "--no-install")
@@ -96,9 +97,6 @@ func containerPodmanEnv(t *testing.T, root string) []string {
 	env, err := containerApplyExports(os.Environ(), out.stdout)
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, err := containerRun(root, env, nil, "podman", "info", "--format", "{{.Host.OCIRuntime.Name}}"); err != nil {
-		t.Fatalf("podman is installed but cannot run containers here: %v", err)
 	}
 	return env
 }

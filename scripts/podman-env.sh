@@ -5,17 +5,18 @@
 #   eval "$(scripts/podman-env.sh)"
 #
 # What it does:
-#   - installs podman and runc with apt-get when podman is missing and apt-get is usable
+#   - installs podman and runc with apt-get when either is missing and apt-get is usable
 #     (skipped with --no-install);
 #   - writes bin/podman/containers.conf: the runc runtime, cgroupfs, and default ulimits that
 #     work in an unprivileged sandbox; podman reads it through CONTAINERS_CONF, so no system
 #     file is changed;
 #   - writes bin/podman/docker, a shim that execs podman: kustomize runs container functions
 #     with `docker run ...` and knows no other engine;
+#   - checks that podman runs with that configuration (`podman info`);
 #   - prints `export` lines for CONTAINERS_CONF, KPT_FN_RUNTIME=podman and a PATH that starts
 #     with bin/podman.
 #
-# It exits non-zero, printing why on stderr, when podman is not there afterwards.
+# It exits non-zero, printing why on stderr, when podman cannot be used.
 set -euo pipefail
 
 install=1
@@ -23,7 +24,7 @@ for arg in "$@"; do
 	case "$arg" in
 	--no-install) install=0 ;;
 	-h | --help)
-		sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*)
@@ -36,7 +37,7 @@ done
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 dir="$repo/bin/podman"
 
-if ! command -v podman >/dev/null 2>&1; then
+if ! command -v podman >/dev/null 2>&1 || ! command -v runc >/dev/null 2>&1; then
 	if [ "$install" = 1 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
 		echo "podman-env.sh: installing podman and runc with apt-get" >&2
 		export DEBIAN_FRONTEND=noninteractive
@@ -44,10 +45,12 @@ if ! command -v podman >/dev/null 2>&1; then
 		apt-get install -y -qq podman runc >&2
 	fi
 fi
-if ! command -v podman >/dev/null 2>&1; then
-	echo "podman-env.sh: podman is not installed (install podman and runc, or run this as root where apt-get works)" >&2
-	exit 1
-fi
+for tool in podman runc; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "podman-env.sh: $tool is not installed (install podman and runc, or run this as root where apt-get works)" >&2
+		exit 1
+	fi
+done
 
 mkdir -p "$dir"
 
@@ -71,6 +74,12 @@ fi
 exec podman "$@"
 EOF
 chmod 0755 "$dir/docker"
+
+if ! out=$(CONTAINERS_CONF="$dir/containers.conf" podman info 2>&1); then
+	echo "podman-env.sh: podman cannot run here with $dir/containers.conf:" >&2
+	echo "$out" >&2
+	exit 1
+fi
 
 case "$dir" in
 *"'"*)
