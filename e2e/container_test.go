@@ -44,6 +44,8 @@ const (
 	containerFunctionAnnotation = "config.kubernetes.io/function"
 	// containerRequireEnv turns the skip for a missing podman into a failure.
 	containerRequireEnv = "LBGUARD_REQUIRE_CONTAINER"
+	// containerVersion is stamped into the test binary and the image's version label.
+	containerVersion = "e2e"
 	// containerCommandTimeout bounds each command; an image build here takes seconds.
 	containerCommandTimeout = 5 * time.Minute
 )
@@ -71,11 +73,11 @@ func TestContainer(t *testing.T) {
 	// The binary contract; `make build` writes the same binary to the repository's bin/.
 	start := time.Now()
 	if _, err := containerRun(root, append(env, "CGO_ENABLED=0"), nil, "go", "build", "-trimpath",
-		"-ldflags", "-s -w -X main.version=dev", "-o", filepath.Join(work, "bin", "lbguard"), "./fn"); err != nil {
+		"-ldflags", "-s -w -X main.version="+containerVersion, "-o", filepath.Join(work, "bin", "lbguard"), "./fn"); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("go build ./fn (%s)", time.Since(start).Round(time.Millisecond))
-	containerMust(t, work, env, "podman", "build", "--target", "test", "--build-arg", "VERSION=dev",
+	containerMust(t, work, env, "podman", "build", "--target", "test", "--build-arg", "VERSION="+containerVersion,
 		"--tag", containerTestImage, ".")
 
 	t.Run("locked down", func(t *testing.T) { containerTestLockedDown(t, work, env) })
@@ -435,74 +437,6 @@ func containerDiff(want, got string) string {
 	return "(no line differs)"
 }
 
-// containerResourceList is a small ResourceList: a Deployment behind an ALB Ingress, with an
-// LBGuard config.
-const containerResourceList = `apiVersion: config.kubernetes.io/v1
-kind: ResourceList
-functionConfig:
-  apiVersion: lbguard.dev/v1alpha1
-  kind: LBGuard
-  metadata:
-    name: lbguard
-  spec:
-    mode: fix
-    kubernetesVersion: "1.31"
-items:
-- apiVersion: apps/v1
-  kind: Deployment
-  metadata:
-    name: web
-    namespace: shop
-  spec:
-    replicas: 2
-    selector:
-      matchLabels:
-        app: web
-    template:
-      metadata:
-        labels:
-          app: web
-      spec:
-        containers:
-        - name: web
-          image: ghcr.io/stefanprodan/podinfo:6.14.1
-          ports:
-          - name: http
-            containerPort: 9898
-- apiVersion: v1
-  kind: Service
-  metadata:
-    name: web
-    namespace: shop
-  spec:
-    selector:
-      app: web
-    ports:
-    - name: http
-      port: 80
-      targetPort: http
-- apiVersion: networking.k8s.io/v1
-  kind: Ingress
-  metadata:
-    name: web
-    namespace: shop
-    annotations:
-      alb.ingress.kubernetes.io/scheme: internet-facing
-      alb.ingress.kubernetes.io/target-type: ip
-  spec:
-    ingressClassName: alb
-    rules:
-    - http:
-        paths:
-        - path: /
-          pathType: Prefix
-          backend:
-            service:
-              name: web
-              port:
-                name: http
-`
-
 // containerLockedDown is how the locked-down test runs the image: stricter than kustomize and
 // kpt (no network, nobody, no new privileges), with a read-only root filesystem, no capabilities
 // and no environment from the image or the engine's defaults.
@@ -514,11 +448,15 @@ var containerLockedDown = []string{"run", "--rm", "-i", "--read-only", "--networ
 // constraints and checks that it behaves exactly as the binary run directly with an empty
 // environment: the same stdout and the same exit status, for a good input and a bad one.
 func containerTestLockedDown(t *testing.T, work string, env []string) {
+	resourceList, err := os.ReadFile(filepath.Join(work, "testdata", "container", "resourcelist.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name  string
 		input string
 	}{
-		{"resource list", containerResourceList},
+		{"resource list", string(resourceList)},
 		{"not a resource list", "this: [is not, a ResourceList\n"},
 	}
 	for _, c := range cases {
@@ -555,10 +493,21 @@ func containerTestImageConfig(t *testing.T, root, work string, env []string) {
 		"{{.Config.User}}|{{json .Config.Entrypoint}}|{{index .Config.Labels \"org.opencontainers.image.source\"}}|"+
 			"{{index .Config.Labels \"org.opencontainers.image.licenses\"}}|{{index .Config.Labels \"org.opencontainers.image.version\"}}",
 		containerTestImage)
-	want := `65532:65532|["/usr/local/bin/lbguard"]|https://github.com/lbguard/lbguard|Apache-2.0|dev`
+	want := `65532:65532|["/usr/local/bin/lbguard"]|https://github.com/lbguard/lbguard|Apache-2.0|` + containerVersion
 	if got := strings.TrimSpace(out.stdout); got != want {
 		t.Fatalf("test image config:\n got %s\nwant %s", got, want)
 	}
+	// The version stamped into the binary is the image's: `lbguard version`, run in the image as
+	// the binary runs it.
+	execVersion, err := containerRun(work, []string{}, nil, filepath.Join(work, "bin", "lbguard"), "version")
+	if err != nil {
+		t.Fatal(err)
+	}
+	imageVersion := containerMust(t, work, env, "podman", "run", "--rm", "--network", "none", containerTestImage, "version")
+	if want := "lbguard " + containerVersion + "\n"; execVersion.stdout != want || imageVersion.stdout != want {
+		t.Errorf("lbguard version: exec %q, image %q, want %q", execVersion.stdout, imageVersion.stdout, want)
+	}
+
 	stages := containerDockerfileStages(t, root)
 	release, test := containerStage(t, stages, "release"), containerStage(t, stages, "test")
 	for _, key := range []string{"USER", "ENTRYPOINT", "LABEL"} {
