@@ -1,6 +1,10 @@
 package transformers
 
-import "strings"
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // StringMap is the AWS Load Balancer Controller's string-map annotation format
 // ("k1=v1,k2=v2"), as used by target-group-attributes. It keeps every entry's
@@ -21,25 +25,56 @@ type stringMapEntry struct {
 func ParseStringMap(s string) (*StringMap, error) {
 	m := &StringMap{}
 	for _, part := range splitUnescaped(s, ',') {
-		raw := strings.TrimSpace(part)
+		raw := trimEntry(part)
 		if raw == "" {
 			continue
 		}
+		if endsWithEscape(raw) {
+			// Printed back before another entry, it would escape the comma.
+			return nil, &StringMapError{Entry: raw, Problem: "ends with a lone backslash"}
+		}
 		key, value, ok := strings.Cut(raw, "=")
-		key = strings.TrimSpace(key)
+		key = trimEntry(key)
 		if !ok || key == "" {
 			return nil, &StringMapError{Entry: raw}
 		}
-		m.entries = append(m.entries, stringMapEntry{key: key, value: strings.TrimSpace(value), raw: raw})
+		m.entries = append(m.entries, stringMapEntry{key: key, value: trimEntry(value), raw: raw})
 	}
 	return m, nil
 }
 
 // StringMapError names the entry the controller would refuse.
-type StringMapError struct{ Entry string }
+type StringMapError struct {
+	Entry   string
+	Problem string // "" means: not of the form key=value
+}
 
 func (e *StringMapError) Error() string {
+	if e.Problem != "" {
+		return `entry "` + e.Entry + `" ` + e.Problem
+	}
 	return `entry "` + e.Entry + `" is not of the form key=value`
+}
+
+// trimEntry trims the spaces around an entry, except a space escaped by a
+// backslash, which belongs to the entry.
+func trimEntry(s string) string {
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	trimmed := strings.TrimRightFunc(s, unicode.IsSpace)
+	if len(trimmed) < len(s) && endsWithEscape(trimmed) {
+		_, size := utf8.DecodeRuneInString(s[len(trimmed):])
+		trimmed = s[:len(trimmed)+size]
+	}
+	return trimmed
+}
+
+// endsWithEscape reports whether s ends with an odd run of backslashes.
+func endsWithEscape(s string) bool {
+	n := 0
+	for n < len(s) && s[len(s)-1-n] == '\\' {
+		n++
+	}
+	return n%2 == 1
 }
 
 // Get returns the value of key; when the key repeats, the last one wins, as in
