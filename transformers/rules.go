@@ -14,6 +14,8 @@ var Rules = []Rule{
 	ReadinessGate,
 	PreStop,
 	GracePeriod,
+	DisruptionBudget,
+	Signals,
 }
 
 // Run applies every rule to items. In audit mode the rules run on copies:

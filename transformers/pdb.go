@@ -1,0 +1,545 @@
+package transformers
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// R7: a PodDisruptionBudget that protects without blocking. Without one, a
+// drain may evict every replica at once and leave the load balancer with no
+// healthy target; with one that allows no eviction, drains and node upgrades
+// hang. Existing budgets are the user's: lbguard reads them, never edits them.
+
+const ruleDisruptionBudget RuleID = "R7"
+
+// DisruptionBudget adds a policy/v1 PodDisruptionBudget for each workload in
+// scope that runs 2+ replicas and that no budget covers, and warns about the
+// budgets it finds that block, overlap or are no longer served.
+func DisruptionBudget(inv *Inventory, cfg Config, r *Report) {
+	budgets := readBudgets(inv.PDBs, r)
+	autoscalers := readAutoscalers(inv.Others, r)
+	overlapsReported := map[string]bool{}
+	for _, w := range inv.WorkloadsInScope(cfg) {
+		// Drains leave DaemonSet pods in place, and a budget cannot count
+		// them (a DaemonSet has no scale): there is nothing to protect.
+		if w.Object.GetKind() == "DaemonSet" {
+			continue
+		}
+		replicas, ok := readReplicas(w, autoscalers, r)
+		if !ok {
+			continue
+		}
+		var existing []*budget
+		for _, b := range budgets.covering(w) {
+			if !b.generated {
+				existing = append(existing, b)
+			}
+		}
+		good := true
+		for _, b := range existing {
+			good = b.review(w, replicas, cfg, r) && good
+		}
+		switch {
+		case len(existing) > 1:
+			reportOverlap(w, existing, overlapsReported, r)
+		case len(existing) == 1 && good:
+			b := existing[0]
+			r.Kept(ruleDisruptionBudget, b.object, "spec", b.summary(),
+				"PodDisruptionBudget %s already covers %s %s: kept as it is", b.object.GetName(), w.Object.GetKind(), w.Object.GetName())
+		}
+		if replicas.max == 0 {
+			continue // scaled to zero: no pod to protect
+		}
+		if replicas.max < 2 {
+			reportSingleReplica(w, replicas, r)
+			continue
+		}
+		if len(budgets.covering(w)) == 0 {
+			addBudget(inv, w, replicas, &budgets, cfg, r)
+		}
+	}
+}
+
+// budget is a PodDisruptionBudget of the list, or one lbguard adds.
+type budget struct {
+	object         *fn.KubeObject
+	namespace      string
+	selector       *labelSelector
+	maxUnavailable *intOrPercent
+	minAvailable   *intOrPercent
+	generated      bool
+
+	reviewed, good bool // review's verdict, given once per budget
+}
+
+type budgetList []*budget
+
+// readBudgets reads every PodDisruptionBudget of the list. A policy/v1beta1
+// budget is read as the policy/v1 budget it must become, since no cluster
+// serves v1beta1 any more: an empty selector then covers the whole namespace
+// (in v1beta1 it covered nothing), and lbguard must not add a second budget
+// over those pods.
+func readBudgets(objects []*fn.KubeObject, r *Report) budgetList {
+	var list budgetList
+	for _, obj := range objects {
+		b := &budget{object: obj, namespace: namespaceOf(obj)}
+		var err error
+		if b.selector, err = readSelector(obj, "spec", "selector"); err != nil {
+			r.Invalid(obj, "spec.selector", err.Error())
+			continue
+		}
+		if b.maxUnavailable, err = readIntOrPercent(obj, "spec", "maxUnavailable"); err != nil {
+			r.Invalid(obj, "spec.maxUnavailable", err.Error())
+			continue
+		}
+		if b.minAvailable, err = readIntOrPercent(obj, "spec", "minAvailable"); err != nil {
+			r.Invalid(obj, "spec.minAvailable", err.Error())
+			continue
+		}
+		list = append(list, b)
+	}
+	return list
+}
+
+// covering lists the budgets that select the workload's pods.
+func (list budgetList) covering(w *Workload) []*budget {
+	var out []*budget
+	for _, b := range list {
+		if b.namespace == w.Namespace && b.selector.matches(w.PodLabels) {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func (list budgetList) named(namespace, name string) *budget {
+	for _, b := range list {
+		if b.namespace == namespace && b.object.GetName() == name {
+			return b
+		}
+	}
+	return nil
+}
+
+// review warns, once per budget, when it blocks every eviction of w's pods,
+// is still policy/v1beta1, or lets a drain hang on an unhealthy pod. It
+// reports whether the budget is fine.
+func (b *budget) review(w *Workload, replicas replicaCount, cfg Config, r *Report) bool {
+	if isSkipped(b.object) {
+		return true
+	}
+	if b.reviewed {
+		return b.good
+	}
+	b.reviewed, b.good = true, true
+	name, workload := b.object.GetName(), w.Object.GetKind()+" "+w.Object.GetName()
+	v1beta1 := b.object.GetAPIVersion() == "policy/v1beta1"
+	if v1beta1 {
+		b.good = false
+		note := ""
+		if b.selector != nil && b.selector.empty() {
+			note = fmt.Sprintf(" Mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace %s in policy/v1.", b.namespace)
+		}
+		r.Risk(ruleDisruptionBudget, b.object, "apiVersion", "policy/v1beta1",
+			"PodDisruptionBudget %s is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and %s is left without a budget. Change its apiVersion to policy/v1; lbguard leaves it as it is.%s",
+			name, workload, note)
+	}
+	if field, current, blocking := b.blocks(replicas.min); blocking {
+		b.good = false
+		r.Risk(ruleDisruptionBudget, b.object, field, current,
+			"PodDisruptionBudget %s allows no eviction of the pods of %s (%s with %s): drains and node upgrades hang on them. lbguard leaves it as it is: use maxUnavailable: 1 (or a percentage) instead",
+			name, workload, b.summary(), replicas.describeMin())
+	}
+	policy, set, _ := b.object.NestedString("spec", "unhealthyPodEvictionPolicy")
+	if !v1beta1 && cfg.KubernetesVersion.AtLeast(1, 27) && policy != "AlwaysAllow" {
+		b.good = false
+		var current any
+		if set {
+			current = policy
+		}
+		r.Risk(ruleDisruptionBudget, b.object, "spec.unhealthyPodEvictionPolicy", current,
+			"PodDisruptionBudget %s does not set unhealthyPodEvictionPolicy: AlwaysAllow: while its budget is spent, a pod of %s that runs but is not ready cannot be evicted either, so a drain can hang on a crash-looping pod. lbguard leaves it as it is",
+			name, workload)
+	}
+	return b.good
+}
+
+// blocks tells whether the budget allows no eviction at all when the
+// workload runs the given number of replicas. Percentages round up, as in
+// the disruption controller.
+func (b *budget) blocks(replicas int) (field string, current any, blocking bool) {
+	switch {
+	case replicas < 1:
+		return "", nil, false // no pod to evict
+	case b.maxUnavailable != nil:
+		return "spec.maxUnavailable", b.maxUnavailable.value(), b.maxUnavailable.of(replicas) == 0
+	case b.minAvailable != nil:
+		return "spec.minAvailable", b.minAvailable.value(), b.minAvailable.of(replicas) >= replicas
+	}
+	return "", nil, false
+}
+
+// summary is the budget's limit as written, such as "maxUnavailable: 1".
+func (b *budget) summary() string {
+	switch {
+	case b.maxUnavailable != nil:
+		return "maxUnavailable: " + b.maxUnavailable.String()
+	case b.minAvailable != nil:
+		return "minAvailable: " + b.minAvailable.String()
+	}
+	return "no limit"
+}
+
+// reportOverlap warns once per set of budgets that cover the same pods.
+func reportOverlap(w *Workload, existing []*budget, reported map[string]bool, r *Report) {
+	names := make([]string, len(existing))
+	for i, b := range existing {
+		names[i] = b.object.GetName()
+	}
+	key := w.Namespace + "/" + strings.Join(names, ",")
+	if reported[key] {
+		return
+	}
+	reported[key] = true
+	all := "all"
+	if len(names) == 2 {
+		all = "both"
+	}
+	r.Risk(ruleDisruptionBudget, existing[1].object, "spec.selector", nil,
+		"PodDisruptionBudgets %s %s cover the pods of %s %s: the eviction API refuses to evict a pod that more than one budget covers, so drains hang on these pods. Keep one; lbguard edits none",
+		joinNames(names), all, w.Object.GetKind(), w.Object.GetName())
+}
+
+// joinNames writes "a and b", "a, b and c".
+func joinNames(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
+	const consequence = "lbguard adds no PodDisruptionBudget (a budget that keeps the only pod would block every drain), so a drain or node upgrade takes the pod down and the load balancer has no healthy target until its replacement is ready: run 2 or more replicas"
+	kind, name := w.Object.GetKind(), w.Object.GetName()
+	switch {
+	case replicas.autoscaler != nil:
+		r.Risk(ruleDisruptionBudget, replicas.autoscaler, "spec.maxReplicas", replicas.max,
+			"HorizontalPodAutoscaler %s keeps %s %s at a single replica (maxReplicas: %d): %s", replicas.autoscaler.GetName(), kind, name, replicas.max, consequence)
+	case !replicas.written:
+		r.Risk(ruleDisruptionBudget, w.Object, "spec.replicas", nil,
+			"%s %s runs a single replica (spec.replicas is not set, and defaults to 1): %s", kind, name, consequence)
+	default:
+		r.Risk(ruleDisruptionBudget, w.Object, "spec.replicas", replicas.max,
+			"%s %s runs a single replica: %s", kind, name, consequence)
+	}
+}
+
+// addBudget adds a budget named after the workload, with its selector, unless
+// the name is taken or the selector would put a second budget over pods that
+// one already covers.
+func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetList, cfg Config, r *Report) {
+	kind, name := w.Object.GetKind(), w.Object.GetName()
+	selector, err := readSelector(w.Object, "spec", "selector")
+	if err != nil {
+		r.Invalid(w.Object, "spec.selector", err.Error())
+		return
+	}
+	if selector == nil || selector.empty() {
+		r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
+			"%s %s has no spec.selector to copy: lbguard adds no PodDisruptionBudget, since an empty selector would cover every pod of namespace %s", kind, name, w.Namespace)
+		return
+	}
+	if taken := budgets.named(w.Namespace, name); taken != nil {
+		r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
+			"%s %s has no PodDisruptionBudget, and the name %s is taken by a PodDisruptionBudget that selects other pods: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: %s and unhealthyPodEvictionPolicy: AlwaysAllow",
+			kind, name, name, cfg.MaxUnavailable)
+		return
+	}
+	for _, other := range inv.Workloads {
+		if other == w || other.Namespace != w.Namespace || !selector.matches(other.PodLabels) {
+			continue
+		}
+		if covering := budgets.covering(other); len(covering) > 0 {
+			r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
+				"%s %s has no PodDisruptionBudget, but its selector also selects the pods of %s %s, which PodDisruptionBudget %s covers: a second budget over those pods would make their eviction fail, so lbguard adds none. Narrow the selector, or cover both workloads with one budget",
+				kind, name, other.Object.GetKind(), other.Object.GetName(), covering[0].object.GetName())
+			return
+		}
+	}
+
+	pdb, err := newBudgetObject(w, cfg.MaxUnavailable)
+	if err != nil {
+		r.Invalid(w.Object, "spec.selector", err.Error())
+		return
+	}
+	inv.NewObjects = append(inv.NewObjects, pdb)
+	*budgets = append(*budgets, &budget{object: pdb, namespace: w.Namespace, selector: selector, generated: true})
+	r.Changed(ruleDisruptionBudget, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
+		"PodDisruptionBudget %s added for %s %s (%s): a drain or node upgrade evicts at most %s of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)",
+		name, kind, name, replicas.describe(), cfg.MaxUnavailable)
+}
+
+// newBudgetObject writes the policy/v1 budget. It is built field by field
+// rather than from the typed struct so that the output reads in the usual
+// order and carries no empty status.
+func newBudgetObject(w *Workload, maxUnavailable string) (*fn.KubeObject, error) {
+	// The selector is copied as written, comments included.
+	selector, _, err := w.Object.Copy().NestedSubObject("spec", "selector")
+	if err != nil {
+		return nil, err
+	}
+	pdb := fn.NewEmptyKubeObject()
+	set := []error{
+		pdb.SetAPIVersion("policy/v1"),
+		pdb.SetKind("PodDisruptionBudget"),
+		pdb.SetName(w.Object.GetName()),
+	}
+	if ns := w.Object.GetNamespace(); ns != "" {
+		set = append(set, pdb.SetNamespace(ns))
+	}
+	set = append(set, pdb.SetLabel(generatedByLabel, generatedByValue))
+	if n, err := strconv.Atoi(maxUnavailable); err == nil {
+		set = append(set, pdb.SetNestedInt(n, "spec", "maxUnavailable"))
+	} else {
+		set = append(set, pdb.SetNestedString(maxUnavailable, "spec", "maxUnavailable"))
+	}
+	set = append(set,
+		pdb.UpsertMap("spec").SetMap(&selector, "selector"),
+		pdb.SetNestedString("AlwaysAllow", "spec", "unhealthyPodEvictionPolicy"))
+	for _, err := range set {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return pdb, nil
+}
+
+// replicaCount is how many pods a workload runs: a fixed number, or the
+// range its HorizontalPodAutoscaler may scale it in.
+type replicaCount struct {
+	min, max   int
+	written    bool           // spec.replicas is set
+	autoscaler *fn.KubeObject // the HPA that decides, if any
+}
+
+func (c replicaCount) describe() string {
+	if c.autoscaler != nil {
+		return fmt.Sprintf("%d to %d replicas, scaled by HorizontalPodAutoscaler %s", c.min, c.max, c.autoscaler.GetName())
+	}
+	if c.max == 1 {
+		return "1 replica"
+	}
+	return fmt.Sprintf("%d replicas", c.max)
+}
+
+func (c replicaCount) describeMin() string {
+	if c.autoscaler != nil {
+		return fmt.Sprintf("%d replicas, the minimum of HorizontalPodAutoscaler %s", c.min, c.autoscaler.GetName())
+	}
+	return replicaCount{min: c.min, max: c.min}.describe()
+}
+
+// readReplicas reads spec.replicas (1 when absent, the API default). An HPA
+// that targets the workload overrides it, since its controller rewrites
+// spec.replicas: the workload then counts as 2+ when the HPA may scale it to
+// 2 or more. At minReplicas 1 the budget's maxUnavailable still lets a drain
+// evict the one pod (it never blocks), and once the HPA scales out the budget
+// keeps the load balancer from losing every target at once.
+func readReplicas(w *Workload, autoscalers map[string]*autoscaler, r *Report) (replicaCount, bool) {
+	n, found, err := w.Object.NestedInt("spec", "replicas")
+	if err != nil {
+		r.Invalid(w.Object, "spec.replicas", "must be an integer")
+		return replicaCount{}, false
+	}
+	if hpa := autoscalers[autoscalerKey(w.Namespace, w.Object.GetKind(), w.Object.GetName())]; hpa != nil {
+		return replicaCount{min: hpa.min, max: hpa.max, written: found, autoscaler: hpa.object}, true
+	}
+	if !found {
+		n = 1
+	}
+	return replicaCount{min: n, max: n, written: found}, true
+}
+
+// autoscaler is a HorizontalPodAutoscaler (any autoscaling version: the
+// fields lbguard reads are the same in each).
+type autoscaler struct {
+	object   *fn.KubeObject
+	min, max int
+}
+
+func autoscalerKey(namespace, kind, name string) string {
+	return namespace + "/" + kind + "/" + name
+}
+
+// readAutoscalers indexes the HPAs of the list by the workload they scale.
+func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler {
+	index := map[string]*autoscaler{}
+	for _, obj := range objects {
+		if !obj.IsGVK("autoscaling", "", "HorizontalPodAutoscaler") {
+			continue
+		}
+		kind, _, _ := obj.NestedString("spec", "scaleTargetRef", "kind")
+		name, _, _ := obj.NestedString("spec", "scaleTargetRef", "name")
+		if kind == "" || name == "" {
+			r.Invalid(obj, "spec.scaleTargetRef", "must name the kind and name of the workload it scales")
+			continue
+		}
+		min, found, err := obj.NestedInt("spec", "minReplicas")
+		if err != nil {
+			r.Invalid(obj, "spec.minReplicas", "must be an integer")
+			continue
+		}
+		if !found {
+			min = 1
+		}
+		max, _, err := obj.NestedInt("spec", "maxReplicas")
+		if err != nil || max < 1 {
+			r.Invalid(obj, "spec.maxReplicas", "must be an integer of at least 1")
+			continue
+		}
+		key := autoscalerKey(namespaceOf(obj), kind, name)
+		if index[key] == nil {
+			index[key] = &autoscaler{object: obj, min: min, max: max}
+		}
+	}
+	return index
+}
+
+// labelSelector is a PodDisruptionBudget's or a workload's spec.selector:
+// every matchLabels pair and every matchExpressions requirement must hold.
+type labelSelector struct {
+	matchLabels  map[string]string
+	requirements []selectorRequirement
+}
+
+type selectorRequirement struct {
+	key, operator string
+	values        []string
+}
+
+// readSelector reads the selector at fields; nil when there is none (a
+// missing selector selects no pod, an empty one every pod of the namespace).
+func readSelector(obj *fn.KubeObject, fields ...string) (*labelSelector, error) {
+	node, found, err := obj.NestedSubObject(fields...)
+	if err != nil {
+		return nil, fmt.Errorf("must be a label selector")
+	}
+	if !found {
+		return nil, nil
+	}
+	s := &labelSelector{}
+	if s.matchLabels, _, err = node.NestedStringMap("matchLabels"); err != nil {
+		return nil, fmt.Errorf("matchLabels must be a map of strings")
+	}
+	expressions, _, err := node.NestedSlice("matchExpressions")
+	if err != nil {
+		return nil, fmt.Errorf("matchExpressions must be a list")
+	}
+	for i, e := range expressions {
+		key, _, _ := e.NestedString("key")
+		operator, _, _ := e.NestedString("operator")
+		values, _, err := e.NestedStringSlice("values")
+		switch {
+		case err != nil:
+			return nil, fmt.Errorf("matchExpressions[%d].values must be a list of strings", i)
+		case key == "":
+			return nil, fmt.Errorf("matchExpressions[%d].key must be set", i)
+		case operator != "In" && operator != "NotIn" && operator != "Exists" && operator != "DoesNotExist":
+			return nil, fmt.Errorf("matchExpressions[%d].operator must be In, NotIn, Exists or DoesNotExist, not %q", i, operator)
+		}
+		s.requirements = append(s.requirements, selectorRequirement{key: key, operator: operator, values: values})
+	}
+	return s, nil
+}
+
+func (s *labelSelector) empty() bool {
+	return len(s.matchLabels) == 0 && len(s.requirements) == 0
+}
+
+// matches tells whether the selector selects pods with these labels; a nil
+// selector selects none.
+func (s *labelSelector) matches(podLabels map[string]string) bool {
+	if s == nil {
+		return false
+	}
+	if !matches(podLabels, s.matchLabels) {
+		return false
+	}
+	for _, req := range s.requirements {
+		value, has := podLabels[req.key]
+		switch req.operator {
+		case "In":
+			if !has || !slices.Contains(req.values, value) {
+				return false
+			}
+		case "NotIn":
+			if has && slices.Contains(req.values, value) {
+				return false
+			}
+		case "Exists":
+			if !has {
+				return false
+			}
+		case "DoesNotExist":
+			if has {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// intOrPercent is a budget's maxUnavailable or minAvailable: a number of
+// pods, or a percentage of the workload's replicas.
+type intOrPercent struct {
+	number  int
+	percent bool
+}
+
+// readIntOrPercent reads the value at fields; nil when it is not set.
+func readIntOrPercent(obj *fn.KubeObject, fields ...string) (*intOrPercent, error) {
+	if n, found, err := obj.NestedInt(fields...); err == nil {
+		if !found {
+			return nil, nil
+		}
+		if n < 0 {
+			return nil, fmt.Errorf("must not be negative")
+		}
+		return &intOrPercent{number: n}, nil
+	}
+	text, _, err := obj.NestedString(fields...)
+	digits, isPercent := strings.CutSuffix(text, "%")
+	n, atoiErr := strconv.Atoi(digits)
+	if err != nil || !isPercent || atoiErr != nil || n < 0 {
+		return nil, fmt.Errorf("must be a whole number of pods or a percentage")
+	}
+	return &intOrPercent{number: n, percent: true}, nil
+}
+
+// of scales the value to a number of pods; percentages round up, as the
+// disruption controller rounds them.
+func (v *intOrPercent) of(replicas int) int {
+	if v.percent {
+		return (v.number*replicas + 99) / 100
+	}
+	return v.number
+}
+
+// value is the value as a result shows it: a number, or a "25%" string.
+func (v *intOrPercent) value() any {
+	if v.percent {
+		return v.String()
+	}
+	return v.number
+}
+
+func (v *intOrPercent) String() string {
+	if v.percent {
+		return strconv.Itoa(v.number) + "%"
+	}
+	return strconv.Itoa(v.number)
+}
