@@ -9,11 +9,18 @@
 # the base images (`make test-image`):
 #
 #   CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=dev" -o bin/lbguard ./fn
-#   podman build --target test --tag localhost/lbguard:test .
+#   podman build --target test --build-arg VERSION=dev --tag localhost/lbguard:test .
+#
+# docs/container.md says more, including how the tests build `release` without a registry.
 #
 # Both run as nonroot (65532) by default; kustomize and kpt run them as `nobody` (65534), with no
 # network and no environment the function depends on. The function writes nothing but stdout and
 # stderr, so a read-only root filesystem is fine.
+
+# The two base images, pinned. They are build arguments only so that the release stages can be
+# built against local stand-ins where no registry is reachable (e2e/container_test.go does).
+ARG GO_IMAGE=docker.io/library/golang:1.26.8
+ARG BASE_IMAGE=gcr.io/distroless/static-debian12:nonroot
 
 # ---- test: the host-built static binary, for tests on machines without registry access ----
 FROM scratch AS test
@@ -32,7 +39,7 @@ USER 65532:65532
 ENTRYPOINT ["/usr/local/bin/lbguard"]
 
 # ---- build: compile from source with a pinned Go toolchain ----
-FROM --platform=$BUILDPLATFORM docker.io/library/golang:1.26.8 AS build
+FROM --platform=$BUILDPLATFORM ${GO_IMAGE} AS build
 WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
@@ -44,7 +51,7 @@ RUN CGO_ENABLED=0 GOOS=${TARGETOS} GOARCH=${TARGETARCH} \
     go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/lbguard ./fn
 
 # ---- release (default): the static binary on distroless, as nonroot ----
-FROM gcr.io/distroless/static-debian12:nonroot AS release
+FROM ${BASE_IMAGE} AS release
 ARG VERSION=dev
 LABEL org.opencontainers.image.title="lbguard" \
       org.opencontainers.image.description="KRM function that makes AWS load-balanced workloads roll out and drain without dropped requests" \

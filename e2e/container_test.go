@@ -19,6 +19,7 @@ package e2e
 // pass without running them.
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -85,6 +86,7 @@ func TestContainer(t *testing.T) {
 	t.Run("kustomize", func(t *testing.T) { containerTestKustomize(t, work, env) })
 	t.Run("kpt fn render", func(t *testing.T) { containerTestKptRender(t, work, env) })
 	t.Run("kpt fn eval", func(t *testing.T) { containerTestKptEval(t, work, env) })
+	t.Run("release stages", func(t *testing.T) { containerTestRelease(t, root, work, env) })
 }
 
 // containerPodmanEnv runs the set-up of docs/container.md, eval "$(scripts/podman-env.sh)"
@@ -607,8 +609,129 @@ func containerTestKptEval(t *testing.T, work string, env []string) {
 	containerAssertSameAsExec(t, got.stdout, execOut.stdout, containerKptPlain(t, work, env, kpt))
 }
 
+// Stand-ins for the release stages' base images, which cannot be pulled here.
+const (
+	containerReleaseImage = "localhost/lbguard:release-e2e"
+	containerGoStandIn    = "localhost/lbguard-standin-golang:e2e"
+	containerBaseStandIn  = "localhost/lbguard-standin-distroless:e2e"
+)
+
+// containerTestRelease builds the Dockerfile's default target, the release image, from the work
+// tree as `make image` does, with two local stand-ins for its base images: for golang, an image
+// with the host's /usr (its shell and Go toolchain) and Go module cache mounted in, offline; for
+// distroless static:nonroot, an image with only the same /etc/passwd and /etc/group. Everything
+// else is the release build: the stages, the build command, the labels, user and entry point. The
+// image must then behave as the binary does, locked down.
+func containerTestRelease(t *testing.T, root, work string, env []string) {
+	for _, dir := range []string{"bin", "lib", "lib64"} {
+		if target, err := os.Readlink("/" + dir); err != nil || target != "usr/"+dir {
+			t.Skipf("the golang stand-in needs a merged /usr (/%s -> usr/%s): %v", dir, dir, err)
+		}
+	}
+	goEnv := map[string]string{}
+	for _, name := range []string{"GOROOT", "GOMODCACHE", "GOCACHE"} {
+		out := containerMust(t, root, env, "go", "env", name)
+		goEnv[name] = strings.TrimSpace(out.stdout)
+	}
+	// The build runs `go mod download` offline, from the module cache: fill it first.
+	containerMust(t, root, env, "go", "mod", "download")
+
+	passwd, err := os.ReadFile(filepath.Join(root, "testdata", "container", "passwd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	group, err := os.ReadFile(filepath.Join(root, "testdata", "container", "group"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	etc := map[string][]byte{"etc/passwd": passwd, "etc/group": group}
+	containerImport(t, env, containerGoStandIn,
+		containerTar(t, []string{"usr", "tmp", "root", "etc"}, map[string]string{"bin": "usr/bin", "lib": "usr/lib", "lib64": "usr/lib64"}, etc),
+		"ENV PATH="+goEnv["GOROOT"]+"/bin:/usr/bin:/bin", "ENV GOPROXY=off", "ENV GOFLAGS=-mod=readonly",
+		"ENV GOMODCACHE=/go/pkg/mod", "ENV GOCACHE=/root/.cache/go-build", "ENV HOME=/root")
+	containerImport(t, env, containerBaseStandIn, containerTar(t, []string{"tmp", "etc"}, nil, etc), "USER 65532:65532")
+	t.Cleanup(func() {
+		_, _ = containerRun(root, env, nil, "podman", "rmi", "--force", containerReleaseImage, containerGoStandIn, containerBaseStandIn)
+	})
+
+	mounts := []string{"-v", "/usr:/usr:ro", "-v", goEnv["GOMODCACHE"] + ":/go/pkg/mod:ro", "-v", goEnv["GOCACHE"] + ":/root/.cache/go-build"}
+	if !strings.HasPrefix(goEnv["GOROOT"], "/usr/") {
+		mounts = append(mounts, "-v", goEnv["GOROOT"]+":"+goEnv["GOROOT"]+":ro")
+	}
+	args := append([]string{"build", "--network", "none", "--build-arg", "VERSION=" + containerVersion,
+		"--build-arg", "GO_IMAGE=" + containerGoStandIn, "--build-arg", "BASE_IMAGE=" + containerBaseStandIn},
+		mounts...)
+	containerMust(t, root, env, "podman", append(args, "--tag", containerReleaseImage, ".")...)
+
+	out := containerMust(t, root, env, "podman", "image", "inspect", "--format",
+		"{{.Config.User}}|{{json .Config.Entrypoint}}|{{json .Config.Labels}}", containerReleaseImage, containerTestImage)
+	if lines := strings.Split(strings.TrimSpace(out.stdout), "\n"); len(lines) != 2 ||
+		strings.ReplaceAll(lines[0], `"io.buildah.version"`, "") != strings.ReplaceAll(lines[1], `"io.buildah.version"`, "") {
+		t.Errorf("release and test images differ in user, entry point or labels:\n%s", out.stdout)
+	}
+	version := containerMust(t, root, env, "podman", "run", "--rm", "--network", "none", containerReleaseImage, "version")
+	if want := "lbguard " + containerVersion + "\n"; version.stdout != want {
+		t.Errorf("release image: lbguard version printed %q, want %q", version.stdout, want)
+	}
+
+	input, err := os.ReadFile(filepath.Join(root, "testdata", "container", "resourcelist.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	execOut, err := containerRunStatus(work, []string{}, input, filepath.Join(work, "bin", "lbguard"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lockedDown := append(append([]string{}, containerLockedDown[:len(containerLockedDown)-1]...), containerReleaseImage)
+	got, err := containerRunStatus(work, env, input, "podman", lockedDown...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.exitCode != execOut.exitCode || got.stdout != execOut.stdout {
+		t.Fatalf("release image: exit status %d (exec %d), stdout equal: %t\n%s\n%s",
+			got.exitCode, execOut.exitCode, got.stdout == execOut.stdout, got.stderr, containerDiff(execOut.stdout, got.stdout))
+	}
+}
+
+// containerTar makes a tar archive of empty directories, symbolic links and files.
+func containerTar(t *testing.T, dirs []string, links map[string]string, files map[string][]byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, d := range dirs {
+		mode := int64(0o755)
+		if d == "tmp" {
+			mode = 0o1777
+		}
+		containerNoErr(t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: d + "/", Mode: mode}))
+	}
+	for name, target := range links {
+		containerNoErr(t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeSymlink, Name: name, Linkname: target, Mode: 0o777}))
+	}
+	for name, data := range files {
+		containerNoErr(t, tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: 0o644, Size: int64(len(data))}))
+		_, err := tw.Write(data)
+		containerNoErr(t, err)
+	}
+	containerNoErr(t, tw.Close())
+	return buf.Bytes()
+}
+
+// containerImport makes an image from a root filesystem archive with `podman import`.
+func containerImport(t *testing.T, env []string, image string, rootfs []byte, changes ...string) {
+	t.Helper()
+	args := []string{"import"}
+	for _, c := range changes {
+		args = append(args, "--change", c)
+	}
+	args = append(args, "-", image)
+	if _, err := containerRun("", env, rootfs, "podman", args...); err != nil {
+		t.Fatal(err)
+	}
+}
+
 type containerDockerfileStage struct {
-	name, from   string
+	name, from   string              // from: the base image, with the default of a build argument it names
 	instructions map[string][]string // instruction → its arguments, in order
 }
 
@@ -625,16 +748,22 @@ func containerDockerfileStages(t *testing.T, root string) []containerDockerfileS
 	text := regexp.MustCompile(`\\\n\s*`).ReplaceAllString(string(data), " ")
 	from := regexp.MustCompile(`^FROM\s+(?:--platform=\S+\s+)?(\S+)\s+AS\s+(\S+)$`)
 	var stages []containerDockerfileStage
+	globalArgs := map[string]string{}
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		if m := from.FindStringSubmatch(line); m != nil {
-			stages = append(stages, containerDockerfileStage{name: m[2], from: m[1], instructions: map[string][]string{}})
+			image := os.Expand(m[1], func(name string) string { return globalArgs[name] })
+			stages = append(stages, containerDockerfileStage{name: m[2], from: image, instructions: map[string][]string{}})
 			continue
 		}
 		if len(stages) == 0 {
+			// Before the first FROM: the ARGs that FROM lines may use, with their defaults.
+			if name, value, ok := strings.Cut(strings.TrimPrefix(line, "ARG "), "="); ok && strings.HasPrefix(line, "ARG ") {
+				globalArgs[name] = value
+			}
 			continue
 		}
 		key, rest, _ := strings.Cut(line, " ")
@@ -700,5 +829,12 @@ func TestContainerDockerfileRelease(t *testing.T) {
 		if !strings.Contains(labels, want) {
 			t.Errorf("release stage lacks LABEL %s", want)
 		}
+	}
+}
+
+func containerNoErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
