@@ -82,18 +82,18 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
 		switch {
-		case obj.IsGVK("", "v1", "Namespace"):
+		case isGroupKind(obj, "", "Namespace"):
 			inv.Namespaces[obj.GetName()] = obj
-		case obj.IsGVK("", "v1", "Service"):
+		case isGroupKind(obj, "", "Service"):
 			inv.services[objectKey{namespaceOf(obj), obj.GetName()}] = obj
 			services = append(services, obj)
-		case obj.IsGVK("networking.k8s.io", "", "IngressClass"):
+		case isGroupKind(obj, "networking.k8s.io", "IngressClass"):
 			inv.ingressClasses[obj.GetName()] = obj
 		case isIngress(obj):
 			ingresses = append(ingresses, obj)
-		case obj.IsGVK("elbv2.k8s.aws", "", "TargetGroupBinding"):
+		case isGroupKind(obj, "elbv2.k8s.aws", "TargetGroupBinding"):
 			bindings = append(bindings, obj)
-		case obj.IsGVK("policy", "", "PodDisruptionBudget"):
+		case isGroupKind(obj, "policy", "PodDisruptionBudget"):
 			inv.PDBs = append(inv.PDBs, obj)
 		case isWorkload(obj):
 			inv.addWorkload(obj, r)
@@ -114,16 +114,23 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 }
 
 func isIngress(obj *fn.KubeObject) bool {
-	return obj.GetKind() == "Ingress" &&
-		(obj.IsGVK("networking.k8s.io", "", "Ingress") || obj.IsGVK("extensions", "", "Ingress"))
+	return isGroupKind(obj, "networking.k8s.io", "Ingress") || isGroupKind(obj, "extensions", "Ingress")
+}
+
+// isGroupKind reports whether obj is of exactly this API group ("" is the
+// core group) and kind. fn.KubeObject.IsGVK lets an empty group on either side
+// match any group, which takes a Knative Service for a core Service.
+func isGroupKind(obj *fn.KubeObject, group, kind string) bool {
+	gvk := obj.GroupVersionKind()
+	return gvk.Group == group && gvk.Kind == kind
 }
 
 func isWorkload(obj *fn.KubeObject) bool {
 	switch obj.GetKind() {
 	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
-		return obj.IsGVK("apps", "", obj.GetKind())
+		return isGroupKind(obj, "apps", obj.GetKind())
 	case "Rollout":
-		return obj.IsGVK("argoproj.io", "", "Rollout")
+		return isGroupKind(obj, "argoproj.io", "Rollout")
 	}
 	return false
 }
