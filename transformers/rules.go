@@ -12,6 +12,7 @@ var Rules = []Rule{
 	TargetType,
 	DeregistrationDelay,
 	ReadinessGate,
+	ReadinessProbe,
 	PreStop,
 	GracePeriod,
 	DisruptionBudget,
