@@ -102,6 +102,16 @@ func containerPodmanEnv(t *testing.T, root string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Reading the configuration also keys `go test`'s cache on it: the script rewrites it on each
+	// run (.ci/run runs it before `make test`), so a CI run never reports a cached result here.
+	for _, kv := range env {
+		if conf, ok := strings.CutPrefix(kv, "CONTAINERS_CONF="); ok {
+			data, err := os.ReadFile(conf)
+			if err != nil || !bytes.Contains(data, []byte(`runtime = "runc"`)) {
+				t.Fatalf("%s: %v\n%s", conf, err, data)
+			}
+		}
+	}
 	return env
 }
 
