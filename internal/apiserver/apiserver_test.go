@@ -48,14 +48,14 @@ var dryRunCases = []struct {
 	{
 		name:   "preStop sleep longer than grace period",
 		obj:    strings.Replace(validDeployment, "sleep: {seconds: 15}", "sleep: {seconds: 60}", 1),
-		reject: []string{"spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds", "less than terminationGracePeriodSeconds (30)"},
+		reject: []string{"spec.template.spec.containers[0].lifecycle.preStop.sleep: Invalid value: 60", "less than terminationGracePeriodSeconds (30)"},
 	},
 	{
 		name: "preStop sleep longer than the default grace period",
 		obj: strings.Replace(strings.Replace(validDeployment,
 			"sleep: {seconds: 15}", "sleep: {seconds: 45}", 1),
 			"      terminationGracePeriodSeconds: 30\n", "", 1),
-		reject: []string{"preStop.sleep.seconds", "less than terminationGracePeriodSeconds (30)"},
+		reject: []string{"preStop.sleep: Invalid value: 45", "less than terminationGracePeriodSeconds (30)"},
 	},
 	{
 		name: "probe with two handlers",
@@ -74,7 +74,7 @@ var dryRunCases = []struct {
 		name: "duplicate field",
 		obj: strings.Replace(validDeployment,
 			"replicas: 2", "replicas: 2\n  replicas: 3", 1),
-		reject: []string{`duplicate field "replicas"`},
+		reject: []string{"strict decoding error", `key "replicas" already set`},
 	},
 	{
 		name: "valid PodDisruptionBudget",

@@ -227,6 +227,22 @@ func (c *converter) convert(s map[string]any, depth int) map[string]any {
 			}
 		}
 	}
+	// Zero-value defaults ("" for an enum, say) mean nothing to a CRD and can
+	// fail its validation; defaults outside the enum likewise.
+	if d, ok := out["default"]; ok {
+		drop := d == "" || d == false || d == 0.0
+		if enum, ok := out["enum"].([]any); ok && !drop {
+			drop = true
+			for _, e := range enum {
+				if e == d {
+					drop = false
+				}
+			}
+		}
+		if drop {
+			delete(out, "default")
+		}
+	}
 	if out["type"] == nil && out["x-kubernetes-int-or-string"] == nil {
 		out["x-kubernetes-preserve-unknown-fields"] = true
 	}
