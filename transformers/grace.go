@@ -28,10 +28,7 @@ func GracePeriod(inv *Inventory, cfg Config, r *Report) {
 			r.Invalid(w.Object, fe.Path, fe.Problem)
 			continue
 		}
-		containers, ok := w.Containers(&Report{}) // R5 reported unreadable containers
-		if !ok {
-			continue
-		}
+		containers := w.Containers()
 		current, set, err := w.Object.NestedInt64(append(podSpecPath, "terminationGracePeriodSeconds")...)
 		if err != nil || current < 0 {
 			r.Invalid(w.Object, gracePeriodPath, "must be a whole number of seconds, 0 or more")

@@ -57,6 +57,8 @@ type Workload struct {
 	Namespace string
 	PodLabels map[string]string
 	Backends  []*Backend // every backend that selects its pods, skipped ones included
+
+	containers []*Container
 }
 
 type objectKey struct{ namespace, name string }
@@ -141,7 +143,13 @@ func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 		r.Invalid(obj, "spec.template.metadata.labels", "must be a map of strings")
 		return
 	}
-	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels}
+	containers, err := readContainers(obj)
+	if err != nil {
+		fe := err.(fieldError)
+		r.Invalid(obj, fe.Path, fe.Problem)
+		return
+	}
+	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers}
 	inv.Workloads = append(inv.Workloads, w)
 	byLabel := inv.podIndex[w.Namespace]
 	if byLabel == nil {

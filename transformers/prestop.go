@@ -27,10 +27,7 @@ func PreStop(inv *Inventory, cfg Config, r *Report) {
 			r.Invalid(w.Object, fe.Path, fe.Problem)
 			continue
 		}
-		containers, ok := w.Containers(r)
-		if !ok {
-			continue
-		}
+		containers := w.Containers()
 		floor := w.preStopFloor(cfg, s)
 		if d, known := w.DeregistrationDelay(cfg); known && s < d {
 			r.Risk(rulePreStop, w.Object, annotationPath(preStopSecondsAnnotation), s,

@@ -31,10 +31,7 @@ var probeHandlers = []string{"exec", "httpGet", "tcpSocket", "grpc"}
 // and warns about liveness probes that restart healthy pods.
 func ReadinessProbe(inv *Inventory, cfg Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
-		containers, ok := w.Containers(&Report{}) // R5 reports unreadable containers
-		if !ok {
-			continue
-		}
+		containers := w.Containers()
 		for _, c := range containers {
 			readiness, ok := probe(w, c, "readinessProbe", r)
 			if !ok {

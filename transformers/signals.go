@@ -19,10 +19,7 @@ const ruleSignals RuleID = "R8"
 // `sh -c` script that does not exec it.
 func Signals(inv *Inventory, cfg Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
-		containers, ok := w.Containers(&Report{}) // R5 reports unreadable containers
-		if !ok {
-			continue
-		}
+		containers := w.Containers()
 		for _, c := range containers {
 			if c.Serving {
 				checkShellWrapper(w, c, r)

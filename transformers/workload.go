@@ -132,13 +132,15 @@ func (c *Container) Path(rest string) string {
 }
 
 // Containers returns the pod template's containers (not init containers:
-// they end before the pod serves). ok is false, with an error reported, when
-// the list cannot be read.
-func (w *Workload) Containers(r *Report) ([]*Container, bool) {
-	list, _, err := w.Object.NestedSlice(append(podSpecPath, "containers")...)
+// they end before the pod serves), read once when the inventory was built.
+func (w *Workload) Containers() []*Container { return w.containers }
+
+// readContainers reads and checks the pod template's containers, so that
+// every rule can rely on their shape and a bad one is reported once.
+func readContainers(obj *fn.KubeObject) ([]*Container, error) {
+	list, _, err := obj.NestedSlice(append(podSpecPath, "containers")...)
 	if err != nil {
-		r.Invalid(w.Object, "spec.template.spec.containers", "must be a list of containers")
-		return nil, false
+		return nil, fieldError{"spec.template.spec.containers", "must be a list of containers"}
 	}
 	containers := make([]*Container, len(list))
 	anyPorts := false
@@ -147,8 +149,7 @@ func (w *Workload) Containers(r *Report) ([]*Container, bool) {
 		containers[i] = &Container{SubObject: c, Index: i, Name: name}
 		ports, _, err := c.NestedSlice("ports")
 		if err != nil {
-			r.Invalid(w.Object, containers[i].Path("ports"), "must be a list of ports")
-			return nil, false
+			return nil, fieldError{containers[i].Path("ports"), "must be a list of ports"}
 		}
 		if len(ports) > 0 {
 			containers[i].Serving = true
@@ -158,7 +159,7 @@ func (w *Workload) Containers(r *Report) ([]*Container, bool) {
 	if !anyPorts && len(containers) > 0 {
 		containers[0].Serving = true
 	}
-	return containers, true
+	return containers, nil
 }
 
 // ContainerPort is one entry of a container's ports.
