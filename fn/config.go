@@ -152,7 +152,7 @@ func decodeFields(cfg *transformers.Config, obj *fn.KubeObject, section string, 
 		}
 	}
 	node, err := root.Pipe(yaml.Lookup(section))
-	if err != nil || node == nil {
+	if err != nil || yaml.IsMissingOrNull(node) { // "spec:" with every key commented out
 		return errs
 	}
 	if node.YNode().Kind != yaml.MappingNode {
