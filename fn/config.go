@@ -130,9 +130,11 @@ func decodeConfig(obj *fn.KubeObject) (transformers.Config, []configError) {
 	switch {
 	case obj == nil || obj.IsEmpty():
 		return cfg, nil
-	case obj.IsGVK("", "v1", "ConfigMap"):
+	// Compare exactly: IsGVK lets an empty group match any group, so it took
+	// an example.com/v1 ConfigMap, or an LBGuard without its group, for ours.
+	case obj.GetAPIVersion() == "v1" && obj.GetKind() == "ConfigMap":
 		return cfg, decodeFields(&cfg, obj, "data", true)
-	case obj.IsGVK(configGroup, configVersion, configKind):
+	case obj.GetAPIVersion() == configGroup+"/"+configVersion && obj.GetKind() == configKind:
 		return cfg, decodeFields(&cfg, obj, "spec", false)
 	}
 	return cfg, []configError{{"kind", fmt.Sprintf("function config %s/%s is not supported: use %s (%s/%s) or a ConfigMap",
