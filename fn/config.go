@@ -72,7 +72,7 @@ var configKeys = []configKey{
 	{"targetGroupBindingDelays", "map", func(c *transformers.Config, s string) error {
 		m, err := transformers.ParseStringMap(s)
 		if err != nil {
-			return fmt.Errorf("must map TargetGroupBinding names to seconds (name=30,other/ns=60): %v", err)
+			return fmt.Errorf("must map TargetGroupBinding names to seconds (name=30,ns/other=60): %v", err)
 		}
 		for _, name := range m.Keys() {
 			v, _ := m.Get(name)
