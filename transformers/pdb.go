@@ -142,10 +142,10 @@ func (b *budget) review(w *Workload, replicas replicaCount, cfg Config, r *Repor
 		b.good = false
 		note := ""
 		if b.selector != nil && b.selector.empty() {
-			note = fmt.Sprintf(" Mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace %s in policy/v1.", b.namespace)
+			note = fmt.Sprintf(", and mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace %s in policy/v1", b.namespace)
 		}
 		r.Risk(ruleDisruptionBudget, b.object, "apiVersion", "policy/v1beta1",
-			"PodDisruptionBudget %s is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and %s is left without a budget. Change its apiVersion to policy/v1; lbguard leaves it as it is.%s",
+			"PodDisruptionBudget %s is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and %s is left without a budget. lbguard leaves it as it is: change its apiVersion to policy/v1%s",
 			name, workload, note)
 	}
 	if field, current, blocking := b.blocks(replicas.min); blocking {

@@ -199,14 +199,14 @@ func TestDisruptionBudget(t *testing.T) {
 			name:   "policy/v1beta1 is no longer served",
 			stream: behindNLB(threeReplicas, budgetYAML("policy/v1beta1", "web-pdb", "  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: web\n")),
 			wantResults: []string{
-				"warning PodDisruptionBudget/web-pdb apiVersion=policy/v1beta1: PodDisruptionBudget web-pdb is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and Deployment web is left without a budget. Change its apiVersion to policy/v1; lbguard leaves it as it is.",
+				"warning PodDisruptionBudget/web-pdb apiVersion=policy/v1beta1: PodDisruptionBudget web-pdb is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and Deployment web is left without a budget. lbguard leaves it as it is: change its apiVersion to policy/v1",
 			},
 		},
 		{
 			name:   "policy/v1beta1 with an empty selector covers the namespace once it is v1",
 			stream: behindNLB(threeReplicas, budgetYAML("policy/v1beta1", "all", "  maxUnavailable: 1\n  selector: {}\n")),
 			wantResults: []string{
-				"warning PodDisruptionBudget/all apiVersion=policy/v1beta1: PodDisruptionBudget all is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and Deployment web is left without a budget. Change its apiVersion to policy/v1; lbguard leaves it as it is. Mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace shop in policy/v1.",
+				"warning PodDisruptionBudget/all apiVersion=policy/v1beta1: PodDisruptionBudget all is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and Deployment web is left without a budget. lbguard leaves it as it is: change its apiVersion to policy/v1, and mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace shop in policy/v1",
 			},
 		},
 		{
@@ -434,15 +434,16 @@ func TestDisruptionBudgetAudit(t *testing.T) {
 	if got := budgetsIn(items); len(got) != 0 {
 		t.Errorf("audit added budgets: %v", got)
 	}
-	want := "error PodDisruptionBudget/web spec: PodDisruptionBudget web added for Deployment web (3 replicas): a drain or node upgrade evicts at most 1 of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)"
-	var errors []string
+	// Audit may prefix the message; the rest is fix's message.
+	want := "PodDisruptionBudget web added for Deployment web (3 replicas): a drain or node upgrade evicts at most 1 of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)"
+	var budgetErrors []string
 	for _, line := range results {
 		if strings.HasPrefix(line, "error PodDisruptionBudget") {
-			errors = append(errors, line)
+			budgetErrors = append(budgetErrors, line)
 		}
 	}
-	if len(errors) != 1 || errors[0] != want {
-		t.Errorf("results:\n got: %q\nwant: %q", errors, want)
+	if len(budgetErrors) != 1 || !strings.HasPrefix(budgetErrors[0], "error PodDisruptionBudget/web spec: ") || !strings.HasSuffix(budgetErrors[0], want) {
+		t.Errorf("results:\n got: %q\nwant an error ending in: %q", budgetErrors, want)
 	}
 }
 
@@ -521,5 +522,22 @@ func TestLabelSelectorMatches(t *testing.T) {
 	obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nselector: {matchExpressions: [{key: a, operator: Gt, values: ['1']}]}\n"))
 	if _, err := readSelector(obj, "selector"); err == nil || err.Error() != `matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist, not "Gt"` {
 		t.Errorf("unknown operator: got %v", err)
+	}
+}
+
+// A second run finds the budget the first one added and keeps it.
+func TestDisruptionBudgetSecondRun(t *testing.T) {
+	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), DefaultConfig(), ruleDisruptionBudget)
+	var stream []string
+	for _, obj := range first {
+		stream = append(stream, obj.String())
+	}
+	second, results := runRuleOn(t, strings.Join(stream, "---\n"), DefaultConfig(), ruleDisruptionBudget)
+	if got := budgetsIn(second); len(got) != 1 || got["web"] != newWebBudget("1") {
+		t.Errorf("budgets after the second run: %v", got)
+	}
+	want := "info PodDisruptionBudget/web spec=maxUnavailable: 1: PodDisruptionBudget web already covers Deployment web: kept as it is"
+	if len(results) != 1 || results[0] != want {
+		t.Errorf("results:\n got: %q\nwant: %q", results, want)
 	}
 }
