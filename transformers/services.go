@@ -129,7 +129,11 @@ const platformDeregistrationDelay = 300
 func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 	switch b.LB.Kind {
 	case TGBinding:
-		d, ok := cfg.TargetGroupBindingDelays[namespaceOf(b.LB.Object)+"/"+b.LB.Object.GetName()]
+		// Keyed by namespace/name, or by name alone (README).
+		if d, ok := cfg.TargetGroupBindingDelays[namespaceOf(b.LB.Object)+"/"+b.LB.Object.GetName()]; ok {
+			return d, true
+		}
+		d, ok := cfg.TargetGroupBindingDelays[b.LB.Object.GetName()]
 		return d, ok
 	case InTreeNLB:
 		return platformDeregistrationDelay, true
