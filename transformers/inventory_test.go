@@ -706,9 +706,10 @@ spec:
 			workloads: []string{"Deployment shop/web <- nothing"},
 		},
 		{
-			name: "TargetGroupBinding: spec.serviceRef, the declared target type, a delay known only from the config",
+			name: "TargetGroupBinding: spec.serviceRef, the declared target type, a delay known only from the config, by name or namespace/name",
 			cfg: func(c *Config) {
-				c.TargetGroupBindingDelays = map[string]int{"shop/stated": 15}
+				// README: a name, or namespace/name (which wins).
+				c.TargetGroupBindingDelays = map[string]int{"shop/stated": 15, "stated": 99, "undeclared": 40, "other/ip": 5}
 			},
 			items: webDeployment + "---" + webService + `---
 apiVersion: elbv2.k8s.aws/v1beta1
@@ -736,7 +737,7 @@ spec:
 `,
 			backends: []string{
 				"TargetGroupBinding TargetGroupBinding shop/ip -> shop/web ports=[80] workloads=[Deployment shop/web] target=ip delay=unknown hc=|",
-				"TargetGroupBinding TargetGroupBinding shop/undeclared -> shop/web ports=[http] workloads=[Deployment shop/web] target= delay=unknown hc=|",
+				"TargetGroupBinding TargetGroupBinding shop/undeclared -> shop/web ports=[http] workloads=[Deployment shop/web] target= delay=40 hc=|",
 				"TargetGroupBinding TargetGroupBinding shop/stated -> shop/web ports=[80] workloads=[Deployment shop/web] target=instance delay=15 hc=|",
 			},
 			workloads: []string{"Deployment shop/web <- TargetGroupBinding TargetGroupBinding shop/ip via web; TargetGroupBinding TargetGroupBinding shop/undeclared via web; TargetGroupBinding TargetGroupBinding shop/stated via web"},
