@@ -116,13 +116,15 @@ func (list budgetList) covering(w *Workload) []*budget {
 	return out
 }
 
-func (list budgetList) named(namespace, name string) *budget {
-	for _, b := range list {
-		if b.namespace == namespace && b.object.GetName() == name {
-			return b
+// nameTaken tells whether a PodDisruptionBudget of the list (readable or
+// not) or one lbguard added holds the name in the namespace.
+func nameTaken(inv *Inventory, namespace, name string) bool {
+	for _, obj := range append(inv.PDBs[:len(inv.PDBs):len(inv.PDBs)], inv.NewObjects...) {
+		if obj.GetKind() == "PodDisruptionBudget" && namespaceOf(obj) == namespace && obj.GetName() == name {
+			return true
 		}
 	}
-	return nil
+	return false
 }
 
 // review warns, once per budget, when it blocks every eviction of w's pods,
@@ -253,9 +255,9 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 			"%s %s has no spec.selector to copy: lbguard adds no PodDisruptionBudget, since an empty selector would cover every pod of namespace %s", kind, name, w.Namespace)
 		return
 	}
-	if taken := budgets.named(w.Namespace, name); taken != nil {
+	if nameTaken(inv, w.Namespace, name) {
 		r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
-			"%s %s has no PodDisruptionBudget, and the name %s is taken by a PodDisruptionBudget that selects other pods: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: %s and unhealthyPodEvictionPolicy: AlwaysAllow",
+			"%s %s has no PodDisruptionBudget, and another PodDisruptionBudget already has the name %s: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: %s and unhealthyPodEvictionPolicy: AlwaysAllow",
 			kind, name, name, cfg.MaxUnavailable)
 		return
 	}
@@ -388,22 +390,22 @@ func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler
 			r.Invalid(obj, "spec.scaleTargetRef", "must name the kind and name of the workload it scales")
 			continue
 		}
-		min, found, err := obj.NestedInt("spec", "minReplicas")
+		minReplicas, found, err := obj.NestedInt("spec", "minReplicas")
 		if err != nil {
 			r.Invalid(obj, "spec.minReplicas", "must be an integer")
 			continue
 		}
 		if !found {
-			min = 1
+			minReplicas = 1
 		}
-		max, _, err := obj.NestedInt("spec", "maxReplicas")
-		if err != nil || max < 1 {
+		maxReplicas, _, err := obj.NestedInt("spec", "maxReplicas")
+		if err != nil || maxReplicas < 1 {
 			r.Invalid(obj, "spec.maxReplicas", "must be an integer of at least 1")
 			continue
 		}
 		key := autoscalerKey(namespaceOf(obj), kind, name)
 		if index[key] == nil {
-			index[key] = &autoscaler{object: obj, min: min, max: max}
+			index[key] = &autoscaler{object: obj, min: minReplicas, max: maxReplicas}
 		}
 	}
 	return index

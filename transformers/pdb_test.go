@@ -360,7 +360,7 @@ spec:
 			name:        "the name is taken by a budget over other pods",
 			stream:      behindNLB(threeReplicas, budgetYAML("policy/v1", "web", "  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: cache\n")),
 			wantBudgets: map[string]string{"web": budgetYAML("policy/v1", "web", "  maxUnavailable: 1\n  selector:\n    matchLabels:\n      app: cache\n")},
-			wantResults: []string{"warning Deployment/web spec.selector: Deployment web has no PodDisruptionBudget, and the name web is taken by a PodDisruptionBudget that selects other pods: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: 1 and unhealthyPodEvictionPolicy: AlwaysAllow"},
+			wantResults: []string{"warning Deployment/web spec.selector: Deployment web has no PodDisruptionBudget, and another PodDisruptionBudget already has the name web: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: 1 and unhealthyPodEvictionPolicy: AlwaysAllow"},
 		},
 		{
 			name: "the new selector would also cover pods another budget covers",
@@ -381,6 +381,15 @@ spec:
 			name:        "replicas of the wrong type",
 			stream:      behindNLB(servingWorkload("Deployment", "web", "  replicas: three\n")),
 			wantResults: []string{"error Deployment/web spec.replicas: Deployment web: spec.replicas must be an integer"},
+		},
+		{
+			name:        "the name is taken by a budget that cannot be read",
+			stream:      behindNLB(threeReplicas, budgetYAML("policy/v1", "web", "  maxUnavailable: 1\n  selector: [app]\n")),
+			wantBudgets: map[string]string{"web": budgetYAML("policy/v1", "web", "  maxUnavailable: 1\n  selector: [app]\n")},
+			wantResults: []string{
+				"error PodDisruptionBudget/web spec.selector: PodDisruptionBudget web: spec.selector must be a label selector",
+				"warning Deployment/web spec.selector: Deployment web has no PodDisruptionBudget, and another PodDisruptionBudget already has the name web: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: 1 and unhealthyPodEvictionPolicy: AlwaysAllow",
+			},
 		},
 		{
 			name:   "a budget that cannot be read",

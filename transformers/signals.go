@@ -19,8 +19,7 @@ const ruleSignals RuleID = "R8"
 // `sh -c` script that does not exec it.
 func Signals(inv *Inventory, cfg Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
-		containers := w.Containers()
-		for _, c := range containers {
+		for _, c := range w.Containers() {
 			if c.Serving {
 				checkShellWrapper(w, c, r)
 			}

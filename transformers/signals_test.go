@@ -166,3 +166,15 @@ func TestSignalsScope(t *testing.T) {
 		}
 	}
 }
+
+// Any script, however broken, is read without a panic.
+func FuzzShellScript(f *testing.F) {
+	for _, seed := range []string{"exec app", "a && b | c", "if x; then exec a; fi", "'unterminated", "a \\\n b # c", "x 2>&1 &>log &", "\\"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		execsApp(script)
+		lastCommand(script)
+		shellScript([]string{"sh", "-c", script})
+	})
+}
