@@ -24,6 +24,9 @@ const (
 // Report gathers the results of every rule in the order they happen.
 type Report struct {
 	Results fn.Results
+
+	owners  map[*fn.Result]*fn.KubeObject // the object each result is about
+	invalid map[*fn.KubeObject]bool       // objects with a field lbguard cannot read
 }
 
 func (r *Report) add(severity fn.Severity, rule RuleID, action string, obj *fn.KubeObject, path string, current, proposed any, format string, args ...any) {
@@ -36,6 +39,10 @@ func (r *Report) add(severity fn.Severity, rule RuleID, action string, obj *fn.K
 	}
 	res.Tags = map[string]string{TagRule: string(rule), TagAction: action}
 	r.Results = append(r.Results, res)
+	if r.owners == nil {
+		r.owners = map[*fn.Result]*fn.KubeObject{}
+	}
+	r.owners[res] = obj
 }
 
 // Changed records an edit lbguard made.
@@ -56,12 +63,16 @@ func (r *Report) Risk(rule RuleID, obj *fn.KubeObject, path string, current any,
 // Skipped records an object opted out with lbguard.dev/skip.
 func (r *Report) Skipped(obj *fn.KubeObject) {
 	r.add(fn.Info, "", ActionSkipped, obj, annotationPath(skipAnnotation), "true", nil,
-		"%s is opted out with %s: left as it is", obj.GetKind(), skipAnnotation)
+		"%s %s is opted out with %s: left as it is, with what only it fronts", obj.GetKind(), obj.GetName(), skipAnnotation)
 }
 
 // Invalid records a field lbguard cannot read. The object passes through
 // unchanged; the error fails the run, as the API server would refuse it too.
 func (r *Report) Invalid(obj *fn.KubeObject, path string, problem string) {
+	if r.invalid == nil {
+		r.invalid = map[*fn.KubeObject]bool{}
+	}
+	r.invalid[obj] = true
 	r.add(fn.Error, "", ActionInvalid, obj, path, nil, nil, "%s %s: %s %s", obj.GetKind(), obj.GetName(), path, problem)
 }
 
@@ -74,4 +85,27 @@ func (r *Report) RiskAt(rule RuleID, ref *fn.ResourceRef, path string, format st
 		Field:       &fn.Field{Path: path},
 		Tags:        map[string]string{TagRule: string(rule), TagAction: ActionRisk},
 	})
+}
+
+// keepInvalidUnchanged puts back, in items, the original of every object a
+// rule could not read, and drops the edits reported on it: other rules may
+// have edited it before the one that could not read it, and an object
+// lbguard cannot read passes through as it came.
+func (r *Report) keepInvalidUnchanged(items, originals fn.KubeObjects) {
+	if len(r.invalid) == 0 {
+		return
+	}
+	for i, obj := range items {
+		if r.invalid[obj] {
+			items[i] = originals[i]
+		}
+	}
+	kept := r.Results[:0]
+	for _, res := range r.Results {
+		if r.invalid[r.owners[res]] && res.Tags[TagAction] == ActionChanged {
+			continue
+		}
+		kept = append(kept, res)
+	}
+	r.Results = kept
 }
