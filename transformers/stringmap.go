@@ -16,7 +16,7 @@ type StringMap struct {
 
 type stringMapEntry struct {
 	key, value string
-	raw        string // the entry as written; empty once the value is replaced
+	raw        string // the entry as written, with the spaces around it; empty once the value is replaced
 }
 
 // ParseStringMap reads a string-map annotation value. Empty entries are
@@ -38,7 +38,7 @@ func ParseStringMap(s string) (*StringMap, error) {
 		if !ok || key == "" {
 			return nil, &StringMapError{Entry: raw}
 		}
-		m.entries = append(m.entries, stringMapEntry{key: key, value: trimEntry(value), raw: raw})
+		m.entries = append(m.entries, stringMapEntry{key: key, value: trimEntry(value), raw: part})
 	}
 	return m, nil
 }

@@ -44,11 +44,11 @@ func TestParseStringMap(t *testing.T) {
 			out:   "stickiness.enabled=true,deregistration_delay.timeout_seconds=60,load_balancing.algorithm.type=least_outstanding_requests",
 		},
 		{
-			name:  "spaces around entries, keys and values are trimmed for reading but printed as written",
+			name:  "spaces around entries, keys and values are trimmed for reading, printed as written",
 			in:    " a = 1 ,  b=2",
 			pairs: []pair{{"a", "1"}, {"b", "2"}},
 			keys:  []string{"a", "b"},
-			out:   "a = 1,b=2",
+			out:   " a = 1 ,  b=2",
 		},
 		{
 			name:  "empty entries are dropped",
@@ -184,13 +184,13 @@ func TestStringMapSet(t *testing.T) {
 			name: "existing key replaced in place, others untouched as written",
 			in:   "stickiness.enabled = true,deregistration_delay.timeout_seconds=300, slow_start.duration_seconds=30",
 			key:  "deregistration_delay.timeout_seconds", value: "30",
-			out: "stickiness.enabled = true,deregistration_delay.timeout_seconds=30,slow_start.duration_seconds=30",
+			out: "stickiness.enabled = true,deregistration_delay.timeout_seconds=30, slow_start.duration_seconds=30",
 		},
 		{
 			name: "new key appended at the end",
 			in:   "stickiness.enabled=true, stickiness.type=lb_cookie",
 			key:  "deregistration_delay.timeout_seconds", value: "30",
-			out: "stickiness.enabled=true,stickiness.type=lb_cookie,deregistration_delay.timeout_seconds=30",
+			out: "stickiness.enabled=true, stickiness.type=lb_cookie,deregistration_delay.timeout_seconds=30",
 		},
 		{
 			name: "into an empty map",
