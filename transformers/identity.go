@@ -1,0 +1,90 @@
+package transformers
+
+import (
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// What makes the items a set of resources at all: each names its apiVersion
+// and kind, and no two are the same object.
+
+// resourceID is what the API server tells objects apart by: the version does
+// not count (apps/v1 and apps/v1beta2 Deployments web are one object), and no
+// namespace is the default one.
+type resourceID struct{ group, kind, namespace, name string }
+
+func (id resourceID) String() string {
+	name := id.name
+	if id.namespace != "default" {
+		name = id.namespace + "/" + name
+	}
+	return id.kind + " " + name
+}
+
+// checkItems reports every item that cannot be identified (an error: it
+// passes through as it is, left out of what the rules see) and every object
+// listed more than once. It returns the items the rules may read; duplicated
+// is true when some object is listed twice: which copy the cluster would get
+// cannot be told, so no rule may run.
+func checkItems(items fn.KubeObjects, r *Report) (known fn.KubeObjects, duplicated bool) {
+	first := map[resourceID]int{}
+	for i, obj := range items {
+		id, ok := identify(obj, i, r)
+		if !ok {
+			continue
+		}
+		known = append(known, obj)
+		if id.name == "" { // generateName, or a kind that takes no name
+			continue
+		}
+		if j, seen := first[id]; seen {
+			duplicated = true
+			r.add(fn.Error, "", ActionInvalid, obj, "metadata.name", id.name, nil,
+				"%s is listed twice (items[%d] and items[%d]): kustomize and kubectl refuse duplicated resources, and lbguard cannot tell which copy the cluster would get, so it changes nothing",
+				id, j, i)
+			continue
+		}
+		first[id] = i
+	}
+	return known, duplicated
+}
+
+// identify reads obj's id; ok is false, with an error reported, when the
+// apiVersion or kind is missing or a field of the id is not a string.
+func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
+	invalid := func(path, problem string) (resourceID, bool) {
+		r.add(fn.Error, "", ActionInvalid, obj, path, nil, nil,
+			"items[%d]: %s %s: lbguard cannot tell what resource it is, and leaves it as it is", index, path, problem)
+		return resourceID{}, false
+	}
+	apiVersion, _, err := obj.NestedString("apiVersion")
+	if err != nil {
+		return invalid("apiVersion", "must be a string")
+	}
+	if apiVersion == "" {
+		return invalid("apiVersion", "is missing")
+	}
+	kind, _, err := obj.NestedString("kind")
+	if err != nil {
+		return invalid("kind", "must be a string")
+	}
+	if kind == "" {
+		return invalid("kind", "is missing")
+	}
+	if _, found, err := obj.NestedSubObject("metadata"); found && err != nil {
+		return invalid("metadata", "must be a map")
+	}
+	name, _, err := obj.NestedString("metadata", "name")
+	if err != nil {
+		return invalid("metadata.name", "must be a string")
+	}
+	if _, _, err := obj.NestedString("metadata", "namespace"); err != nil {
+		return invalid("metadata.namespace", "must be a string")
+	}
+	group, _, _ := strings.Cut(apiVersion, "/")
+	if !strings.Contains(apiVersion, "/") {
+		group = "" // the core group: "v1"
+	}
+	return resourceID{group: group, kind: kind, namespace: namespaceOf(obj), name: name}, true
+}

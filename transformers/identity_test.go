@@ -1,0 +1,145 @@
+package transformers
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// identService fronts the pods labelled app: web with an LBC NLB whose settings
+// are already right, so that the rules have nothing to say about it.
+const identService = `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-type: external
+    service.beta.kubernetes.io/aws-load-balancer-nlb-target-type: ip
+    service.beta.kubernetes.io/aws-load-balancer-target-group-attributes: deregistration_delay.timeout_seconds=30
+spec:
+  type: LoadBalancer
+  selector:
+    app: web
+  ports:
+  - port: 80
+`
+
+func identDeployment(name, namespace, spec string) string {
+	meta := "  name: " + name + "\n"
+	if namespace != "" {
+		meta += "  namespace: " + namespace + "\n"
+	}
+	return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n" + meta + "spec:\n" + spec
+}
+
+const identSpec = `  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: app
+        image: app
+        ports:
+        - containerPort: 80
+`
+
+func identParse(t *testing.T, docs ...string) fn.KubeObjects {
+	t.Helper()
+	items, err := fn.ParseKubeObjects([]byte(strings.Join(docs, "---\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
+}
+
+func identErrors(results fn.Results) []string {
+	var out []string
+	for _, r := range results {
+		if r.Severity == fn.Error {
+			out = append(out, r.Message)
+		}
+	}
+	return out
+}
+
+func TestDuplicatesChangeNothing(t *testing.T) {
+	tests := []struct {
+		name   string
+		second string
+		errors []string
+	}{
+		{
+			name:   "same namespace",
+			second: identDeployment("web", "shop", strings.Replace(identSpec, "replicas: 2", "replicas: 3", 1)),
+			errors: []string{"Deployment shop/web is listed twice (items[1] and items[2]): kustomize and kubectl refuse duplicated resources, and lbguard cannot tell which copy the cluster would get, so it changes nothing"},
+		},
+		{
+			name:   "another version of the same group and kind",
+			second: strings.Replace(identDeployment("web", "shop", identSpec), "apps/v1", "apps/v1beta2", 1),
+			errors: []string{"Deployment shop/web is listed twice (items[1] and items[2]): kustomize and kubectl refuse duplicated resources, and lbguard cannot tell which copy the cluster would get, so it changes nothing"},
+		},
+		{
+			name:   "another namespace is another object",
+			second: identDeployment("web", "other", identSpec),
+		},
+		{
+			name:   "another kind is another object",
+			second: strings.Replace(identDeployment("web", "shop", identSpec), "kind: Deployment", "kind: StatefulSet", 1),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			items := identParse(t, identService, identDeployment("web", "shop", identSpec), tt.second)
+			before := identStrings(items)
+			results := Run(&items, DefaultConfig())
+			if got := identErrors(results); strings.Join(got, "\n") != strings.Join(tt.errors, "\n") {
+				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.errors, "\n"))
+			}
+			after := identStrings(items)
+			if tt.errors != nil {
+				if len(results) != len(tt.errors) {
+					t.Errorf("%d results, want only the errors: %v", len(results), results)
+				}
+				if strings.Join(after, "---\n") != strings.Join(before, "---\n") {
+					t.Errorf("the items changed:\n%s", strings.Join(after, "---\n"))
+				}
+			} else if strings.Join(after, "---\n") == strings.Join(before, "---\n") {
+				t.Errorf("nothing changed: the rules did not run")
+			}
+		})
+	}
+}
+
+func TestUnidentifiedItemsLeftAlone(t *testing.T) {
+	// Without its apiVersion, a Deployment would pass the rules' kind checks.
+	noAPIVersion := strings.Replace(identDeployment("web", "shop", identSpec), "apiVersion: apps/v1\n", "", 1)
+	items := identParse(t, identService, noAPIVersion, "apiVersion: v1\nkind: [ConfigMap]\nmetadata:\n  name: x\n", "apiVersion: v1\nkind: ConfigMap\nmetadata: settings\n")
+	before := identStrings(items)
+	results := Run(&items, DefaultConfig())
+	want := []string{
+		"items[1]: apiVersion is missing: lbguard cannot tell what resource it is, and leaves it as it is",
+		"items[2]: kind must be a string: lbguard cannot tell what resource it is, and leaves it as it is",
+		"items[3]: metadata must be a map: lbguard cannot tell what resource it is, and leaves it as it is",
+	}
+	if got := identErrors(results); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if after := identStrings(items); strings.Join(after, "---\n") != strings.Join(before, "---\n") {
+		t.Errorf("the items changed:\n%s", strings.Join(after, "---\n"))
+	}
+}
+
+func identStrings(items fn.KubeObjects) []string {
+	out := make([]string, len(items))
+	for i, obj := range items {
+		out[i] = obj.String()
+	}
+	return out
+}
