@@ -17,9 +17,17 @@ var version = "dev"
 const usage = `lbguard: keeps workloads behind AWS load balancers serving through rollouts and drains.
 
 Usage:
-  lbguard            run as a KRM function: a ResourceList on stdin, the result on stdout
-  lbguard version    print the version
-  lbguard --help     print this help
+  lbguard                  run as a KRM function: a ResourceList on stdin, the result on stdout
+  lbguard audit PATH...    report what would drop requests, changing nothing; exit 1 on errors
+  lbguard fix PATH...      apply the fixes: the fixed YAML on stdout, or --in-place into the files
+  lbguard version          print the version
+  lbguard --help           print this help
+
+PATH is a file, a directory (its .yaml and .yml files, recursively) or - for
+standard input. "lbguard audit --help" and "lbguard fix --help" tell more.
+
+Exit status of audit and fix: 0 clean, 1 findings of error severity, 2 bad
+usage or unreadable input.
 
 The config is a LBGuard (lbguard.dev/v1alpha1) or a ConfigMap; see the README.
 `
@@ -39,6 +47,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		case "help", "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return 0
+		case "audit", "fix":
+			return runCLI(args[0], args[1:], stdin, stdout, stderr)
 		}
 		fmt.Fprintf(stderr, "lbguard: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -1,6 +1,10 @@
 package transformers
 
-import "github.com/kptdev/krm-functions-sdk/go/fn"
+import (
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
 
 // Rule is one rule of DOMAIN.md: it edits the inventory's objects in place
 // and reports every edit and every risk it leaves.
@@ -30,11 +34,7 @@ func Run(items *fn.KubeObjects, cfg Config) fn.Results {
 
 func fix(items *fn.KubeObjects, cfg Config) fn.Results {
 	r := &Report{}
-	known, duplicated := checkItems(*items, r)
-	if duplicated {
-		return r.Results
-	}
-	inv := NewInventory(known, r)
+	inv := NewInventory(*items, r)
 	reportSkips(inv, r)
 	for _, rule := range Rules {
 		rule(inv, cfg, r)
@@ -45,18 +45,53 @@ func fix(items *fn.KubeObjects, cfg Config) fn.Results {
 	return r.Results
 }
 
+// A resource annotated lbguard.dev/audit: warn has its violations reported as
+// warnings, for a gradual roll-out; an object fix would add (a
+// PodDisruptionBudget) counts as part of the item of its name.
 func audit(items fn.KubeObjects, cfg Config) fn.Results {
+	const auditAnnotation = "lbguard.dev/audit"
 	copies := make(fn.KubeObjects, len(items))
 	for i, obj := range items {
 		copies[i] = obj.Copy()
 	}
 	results := fix(&copies, cfg)
+	type id struct{ apiVersion, kind, namespace, name, path string }
+	idOf := func(ref *fn.ResourceRef, file *fn.File) id {
+		i := id{ref.APIVersion, ref.Kind, ref.Namespace, ref.Name, ""}
+		if file != nil && file.Path != "" {
+			i.path = file.Path + "#" + itoa(file.Index)
+		}
+		return i
+	}
+	present := map[id]bool{}
+	warn := map[id]bool{}
+	warnByName := map[[2]string]bool{} // namespace, name
+	bad := &Report{}
+	for _, obj := range items {
+		ref := fn.ConfigObjectResult("", obj, fn.Info)
+		present[idOf(ref.ResourceRef, ref.File)] = true
+		switch v, ok := obj.GetAnnotations()[auditAnnotation]; {
+		case !ok || v == "error":
+		case v == "warn":
+			warn[idOf(ref.ResourceRef, ref.File)] = true
+			warnByName[[2]string{obj.GetNamespace(), obj.GetName()}] = true
+		default:
+			bad.Invalid(obj, annotationPath(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
+		}
+	}
 	for _, res := range results {
-		if res.Tags[TagAction] == ActionChanged {
+		if res.Tags[TagAction] != ActionChanged || res.ResourceRef == nil {
+			continue
+		}
+		i := idOf(res.ResourceRef, res.File)
+		if warn[i] || !present[i] && warnByName[[2]string{res.ResourceRef.Namespace, res.ResourceRef.Name}] {
+			res.Severity = fn.Warning
+			res.Message += " (a warning, not an error: " + auditAnnotation + ": warn)"
+		} else {
 			res.Severity = fn.Error
 		}
 	}
-	return results
+	return append(results, bad.Results...)
 }
 
 // reportSkips says once for each opted-out object that it is left alone.

@@ -1,0 +1,424 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers"
+)
+
+// The reports of the command line. Every result of the rules becomes a
+// finding with its file and line; findings are grouped by the workload they
+// put at risk (a finding on a load balancer or a Namespace is listed under
+// each workload behind it). The text report is for people, JSON and SARIF
+// (sarif.go) are for machines.
+
+// ruleInfo is what the reports say about a rule: its name, and why breaking
+// it drops requests (DOMAIN.md's reasoning, one sentence).
+type ruleInfo struct {
+	ID, Name, Title, Why string
+}
+
+var ruleInfos = []ruleInfo{
+	{"R1", "IPTargetType", "ip target type",
+		"With instance targets the ELB sends to every node's NodePort and kube-proxy forwards, so health checks and draining see the node, not the pod, and a pod that is going away still gets new requests."},
+	{"R2", "DeregistrationDelay", "deregistration delay",
+		"A deregistration delay nobody set is the ELB's 300 s (and a Classic ELB without connection draining cuts in-flight requests the moment a pod leaves); only an explicit, short delay is one the pod's preStop delay can be held against."},
+	{"R3", "ReadinessGates", "readiness gates",
+		"Without readiness gates a new pod turns Ready before the ELB has registered it and seen it pass a health check, so a rollout can kill the old pods while the target group has no healthy target."},
+	{"R4", "ReadinessProbe", "readiness probe",
+		"Without a readiness probe a container is Ready the moment it starts, before the app can serve: the rollout moves on and the ELB sends it requests it cannot answer."},
+	{"R5", "PreStopDelay", "preStop delay",
+		"The kubelet sends SIGTERM at the same time as the ELB starts deregistering the pod; without a preStop delay the app exits while the ELB still routes new requests to it (ALB ~5-30 s, NLB ~2-3 minutes), and clients get 502/504."},
+	{"R6", "GracePeriod", "grace period",
+		"The kubelet kills the pod when its grace period ends, preStop included: a grace period shorter than the preStop delay plus the app's own shutdown cuts in-flight requests."},
+	{"R7", "DisruptionBudget", "PodDisruptionBudget",
+		"Without a PodDisruptionBudget a node drain may evict all of a workload's pods at once; a budget that allows no eviction blocks the drain instead."},
+	{"R8", "SignalHandling", "SIGTERM reaches the app",
+		"Under a shell wrapper the shell is PID 1 and swallows SIGTERM: the app never begins its graceful shutdown and is killed when the grace period ends."},
+	{"invalid", "UnreadableField", "unreadable field",
+		"lbguard cannot read this field, so it cannot check the resource, and the API server or the load balancer controller would refuse it too."},
+}
+
+func ruleOf(id string) ruleInfo {
+	for _, r := range ruleInfos {
+		if r.ID == id {
+			return r
+		}
+	}
+	return ruleInfo{ID: id, Name: id, Title: id}
+}
+
+// finding is one result with where it is written.
+type finding struct {
+	res    *fn.Result
+	rule   string // R1 … R8, or "invalid"
+	action string
+	doc    *document // the document of the resource, or of a related one
+	file   string    // "" when unknown; "-" for standard input
+	line   int       // 0 when unknown
+	groups []*group
+}
+
+// group is a workload and the findings that put it at risk, or a resource
+// with findings that reach no workload of the input.
+type group struct {
+	title    string // "Deployment web/podinfo"
+	workload bool
+	doc      *document
+	order    int
+	findings []*finding
+}
+
+type report struct {
+	mode     transformers.Mode
+	in       *inputs
+	findings []*finding
+	groups   []*group
+}
+
+// newReport places every result: its document, line and workloads.
+func newReport(in *inputs, items fn.KubeObjects, results fn.Results, mode transformers.Mode) *report {
+	rep := &report{mode: mode, in: in}
+	inv := transformers.NewInventory(items, &transformers.Report{})
+	order := map[*document]int{}
+	n := 0
+	for _, src := range in.sources {
+		for _, d := range src.docs {
+			order[d] = n
+			n++
+		}
+	}
+	docOf := map[*fn.KubeObject]*document{}
+	for _, src := range in.sources {
+		for _, d := range src.docs {
+			if d.obj != nil {
+				docOf[d.obj] = d
+			}
+		}
+	}
+	groups := map[string]*group{}
+	groupFor := func(title string, workload bool, d *document) *group {
+		g, ok := groups[title]
+		if !ok {
+			g = &group{title: title, workload: workload, doc: d, order: n + len(groups)}
+			if d != nil {
+				g.order = order[d]
+			}
+			groups[title] = g
+			rep.groups = append(rep.groups, g)
+		}
+		return g
+	}
+	for _, res := range results {
+		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction]}
+		if f.rule == "" && f.action == transformers.ActionInvalid {
+			f.rule = "invalid"
+		}
+		path := ""
+		if res.Field != nil {
+			path = res.Field.Path
+		}
+		own := in.documentOf(res)
+		var obj *fn.KubeObject
+		if own != nil {
+			obj = own.obj
+			f.doc, f.line = own, own.fieldLine(path)
+		} else if related, field := relatedDocument(in, res.ResourceRef); related != nil {
+			f.doc, f.line = related, related.fieldLine(field)
+		}
+		if f.doc != nil {
+			f.file = f.doc.obj.PathAnnotation()
+		} else if res.File != nil {
+			f.file = res.File.Path
+		}
+		for _, w := range workloadsOf(inv, obj, res.ResourceRef) {
+			f.groups = append(f.groups, groupFor(resourceTitle(w.GetKind(), w.GetNamespace(), w.GetName()), true, docOf[w]))
+		}
+		if len(f.groups) == 0 && res.ResourceRef != nil {
+			ref := res.ResourceRef
+			f.groups = append(f.groups, groupFor(resourceTitle(ref.Kind, ref.Namespace, ref.Name), false, own))
+		}
+		for _, g := range f.groups {
+			g.findings = append(g.findings, f)
+		}
+		rep.findings = append(rep.findings, f)
+	}
+	sort.SliceStable(rep.groups, func(i, j int) bool {
+		if rep.groups[i].workload != rep.groups[j].workload {
+			return rep.groups[i].workload
+		}
+		return rep.groups[i].order < rep.groups[j].order
+	})
+	return rep
+}
+
+func resourceTitle(kind, namespace, name string) string {
+	return kind + " " + qualifiedName(namespace, name)
+}
+
+// relatedDocument finds where to point a result about a resource that is
+// not in the input: the workload a new PodDisruptionBudget is named after,
+// or the first resource of a Namespace that is not in the input.
+func relatedDocument(in *inputs, ref *fn.ResourceRef) (*document, string) {
+	if ref == nil {
+		return nil, ""
+	}
+	namespace := namespaceOrDefault(ref.Namespace)
+	if ref.Kind == "Namespace" {
+		namespace = ref.Name
+	}
+	var first *document
+	for _, src := range in.sources {
+		for _, d := range src.docs {
+			if d.obj == nil || namespaceOrDefault(d.obj.GetNamespace()) != namespace {
+				continue
+			}
+			if ref.Kind != "Namespace" && isWorkloadKind(d.obj) && d.obj.GetName() == ref.Name {
+				return d, "spec.selector"
+			}
+			if first == nil {
+				first = d
+			}
+		}
+	}
+	if first != nil {
+		return first, "metadata.namespace"
+	}
+	return nil, ""
+}
+
+// workloadsOf lists the workloads a result puts at risk: the workload
+// itself, the workloads behind a load balancer or Service, those of a
+// Namespace, or the workload a new object is named after.
+func workloadsOf(inv *transformers.Inventory, obj *fn.KubeObject, ref *fn.ResourceRef) []*fn.KubeObject {
+	var out []*fn.KubeObject
+	seen := map[*fn.KubeObject]bool{}
+	add := func(w *transformers.Workload) {
+		if !seen[w.Object] {
+			seen[w.Object] = true
+			out = append(out, w.Object)
+		}
+	}
+	for _, w := range inv.Workloads {
+		if obj != nil && w.Object == obj {
+			return []*fn.KubeObject{obj}
+		}
+	}
+	isNamespace := ref != nil && ref.Kind == "Namespace" && ref.APIVersion == "v1"
+	for _, w := range inv.Workloads {
+		switch {
+		case isNamespace:
+			if w.Namespace == ref.Name && len(w.Backends) > 0 {
+				add(w)
+			}
+		case obj != nil:
+			for _, b := range w.Backends {
+				if b.LB.Object == obj || b.Service == obj {
+					add(w)
+				}
+			}
+		case ref != nil:
+			if w.Namespace == namespaceOrDefault(ref.Namespace) && w.Object.GetName() == ref.Name {
+				add(w)
+			}
+		}
+	}
+	return out
+}
+
+// shown reports whether a finding is printed in the text report: in audit,
+// errors and warnings; in fix, also what was changed.
+func (rep *report) shown(f *finding) bool {
+	switch {
+	case f.res.Severity == fn.Error || f.res.Severity == fn.Warning:
+		return true
+	case rep.mode == transformers.ModeFix:
+		return f.action == transformers.ActionChanged
+	}
+	return false
+}
+
+type counts struct {
+	errors, warnings, changes, notes, workloads int
+}
+
+func (rep *report) count() counts {
+	var c counts
+	for _, f := range rep.findings {
+		switch {
+		case f.res.Severity == fn.Error:
+			c.errors++
+		case f.res.Severity == fn.Warning:
+			c.warnings++
+		case f.action == transformers.ActionChanged:
+			c.changes++
+		default:
+			c.notes++
+		}
+	}
+	for _, g := range rep.groups {
+		if g.workload {
+			for _, f := range g.findings {
+				if rep.shown(f) {
+					c.workloads++
+					break
+				}
+			}
+		}
+	}
+	return c
+}
+
+func (rep *report) exitStatus() int {
+	for _, f := range rep.findings {
+		if f.res.Severity == fn.Error {
+			return exitFindings
+		}
+	}
+	return exitClean
+}
+
+func (rep *report) filesRead() int {
+	n := 0
+	for _, src := range rep.in.sources {
+		if src.hasResources() {
+			n++
+		}
+	}
+	return n
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func (rep *report) summaryLine() string {
+	c := rep.count()
+	what := plural(c.errors, "error", "errors") + ", " + plural(c.warnings, "warning", "warnings")
+	if rep.mode == transformers.ModeFix {
+		what = plural(c.changes, "change", "changes") + ", " + what
+	}
+	return fmt.Sprintf("lbguard %s: %s in %s (%s, %s read); exit status %d",
+		rep.mode, what, plural(c.workloads, "workload", "workloads"),
+		plural(len(rep.in.objects()), "resource", "resources"), plural(rep.filesRead(), "file", "files"), rep.exitStatus())
+}
+
+func (f *finding) location() string {
+	switch {
+	case f.file == "":
+		return ""
+	case f.line > 0:
+		return displayPath(f.file) + ":" + strconv.Itoa(f.line)
+	}
+	return displayPath(f.file)
+}
+
+// writeText writes the report for people.
+func (rep *report) writeText(w io.Writer) error {
+	var b strings.Builder
+	for _, g := range rep.groups {
+		var shown []*finding
+		for _, f := range g.findings {
+			if rep.shown(f) {
+				shown = append(shown, f)
+			}
+		}
+		if len(shown) == 0 {
+			continue
+		}
+		b.WriteString(g.title)
+		if g.doc != nil && g.doc.obj != nil {
+			if loc := (&finding{file: g.doc.obj.PathAnnotation(), line: g.doc.fieldLine("metadata.name")}).location(); loc != "" {
+				b.WriteString("  (" + loc + ")")
+			}
+		}
+		if !g.workload {
+			b.WriteString("  — no workload behind it in the input")
+		}
+		b.WriteString("\n")
+		for _, f := range shown {
+			rep.writeFinding(&b, g, f)
+		}
+		b.WriteString("\n")
+	}
+	c := rep.count()
+	b.WriteString(rep.summaryLine() + "\n")
+	if c.notes > 0 {
+		fmt.Fprintf(&b, "(%s not shown: values kept as the user set them, resources opted out; --format json lists them)\n",
+			plural(c.notes, "note", "notes"))
+	}
+	if rep.mode == transformers.ModeAudit && c.errors > 0 {
+		b.WriteString("Apply the fixes with `lbguard fix --in-place PATH...` (or `lbguard fix` as a KRM function); " +
+			"annotate a resource lbguard.dev/audit: warn to report its findings as warnings while you roll out.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (rep *report) writeFinding(b *strings.Builder, g *group, f *finding) {
+	label := map[fn.Severity]string{fn.Error: "ERROR", fn.Warning: "WARNING"}[f.res.Severity]
+	if label == "" {
+		label = "CHANGED"
+	}
+	info := ruleOf(f.rule)
+	fmt.Fprintf(b, "  %s %s %s", label, info.ID, info.Title)
+	ref := f.res.ResourceRef
+	if ref != nil && (!g.workload || g.title != resourceTitle(ref.Kind, ref.Namespace, ref.Name)) {
+		fmt.Fprintf(b, " · %s", resourceTitle(ref.Kind, ref.Namespace, ref.Name))
+	}
+	b.WriteString("\n")
+	if f.res.Field != nil && f.res.Field.Path != "" {
+		fmt.Fprintf(b, "      field: %s", f.res.Field.Path)
+		if loc := f.location(); loc != "" {
+			fmt.Fprintf(b, "  (%s)", loc)
+		}
+		b.WriteString("\n")
+	} else if loc := f.location(); loc != "" {
+		fmt.Fprintf(b, "      at:    %s\n", loc)
+	}
+	label = "risk:"
+	if f.action == transformers.ActionChanged && f.res.Field != nil {
+		if rep.mode == transformers.ModeFix {
+			fmt.Fprintf(b, "      was:   %s\n      now:   %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
+			label = "done:"
+		} else {
+			fmt.Fprintf(b, "      now:   %s\n      wants: %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
+			label = "fix:"
+		}
+	} else if f.action == transformers.ActionInvalid {
+		label = "error:"
+	}
+	fmt.Fprintf(b, "      %-6s %s\n", label, f.res.Message)
+	if f.res.Severity != fn.Info || rep.mode == transformers.ModeAudit {
+		fmt.Fprintf(b, "      why:   %s\n", info.Why)
+	}
+}
+
+// formatValue prints a field's value on one line; nil is a field not set.
+func formatValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "(not set)"
+	case string:
+		if v == "" || strings.ContainsAny(v, " \t\n") {
+			return strconv.Quote(v)
+		}
+		return v
+	case int, int64, int32, float64, bool:
+		return fmt.Sprint(v)
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(out)
+}
