@@ -316,8 +316,41 @@ rules:
 	if err := s.DryRun([]byte(role)); err != nil {
 		t.Fatal(err)
 	}
-	err := s.DryRun([]byte("apiVersion: example.com/v1\nkind: Nope\nmetadata: {name: x}\n"))
-	if err == nil || !strings.Contains(err.Error(), "not served") {
-		t.Fatalf("want not served, got %v", err)
+	if !s.Served("rbac.authorization.k8s.io/v1", "Role") || s.Served("policy/v1beta1", "PodDisruptionBudget") {
+		t.Error("Served is wrong about Role or policy/v1beta1")
+	}
+	for _, obj := range []string{
+		"apiVersion: example.com/v1\nkind: Nope\nmetadata: {name: x}\n",
+		// Removed in Kubernetes 1.25.
+		"apiVersion: policy/v1beta1\nkind: PodDisruptionBudget\nmetadata: {name: x}\nspec: {minAvailable: 1}\n",
+	} {
+		err := s.DryRun([]byte(obj))
+		if !errors.Is(err, ErrNotServed) {
+			t.Errorf("want ErrNotServed, got %v", err)
+		}
+	}
+}
+
+// A Namespace document validates even when the namespace was already made
+// for an earlier object (or exists for another reason).
+func TestDryRunExistingNamespace(t *testing.T) {
+	s := Shared(t)
+	stream := `
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: a, namespace: made-first}
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: made-first
+  labels: {team: web}
+`
+	if err := s.DryRunAll([]byte(stream)); err != nil {
+		t.Fatal(err)
+	}
+	bad := "apiVersion: v1\nkind: Namespace\nmetadata: {name: made-first}\nspec: {finalizerz: [x]}\n"
+	if err := s.DryRun([]byte(bad)); err == nil || !strings.Contains(err.Error(), `unknown field "spec.finalizerz"`) {
+		t.Fatalf("want unknown field, got %v", err)
 	}
 }

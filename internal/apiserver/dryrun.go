@@ -227,11 +227,25 @@ func (s *Server) dryRun(ctx context.Context, obj []byte) error {
 		}
 		break
 	}
+	var st status
+	_ = json.Unmarshal(resp, &st)
+	if code == http.StatusConflict && st.Reason == "AlreadyExists" && tm.Metadata.Name != "" {
+		// Only a namespace made for an earlier object can exist: validate the
+		// document as `kubectl apply --dry-run=server` would, as a
+		// server-side apply of the existing object.
+		st = status{}
+		code, resp, err = s.do(ctx, http.MethodPatch,
+			collectionPath(tm.APIVersion, ns, ri.resource)+"/"+url.PathEscape(tm.Metadata.Name)+
+				"?dryRun=All&fieldValidation=Strict&fieldManager=lbguard-dry-run&force=true",
+			"application/apply-patch+yaml", body)
+		if err != nil {
+			return fmt.Errorf("dry-run apply %s %s: %w", tm.Kind, name, err)
+		}
+		_ = json.Unmarshal(resp, &st)
+	}
 	if code >= 200 && code < 300 {
 		return nil
 	}
-	var st status
-	_ = json.Unmarshal(resp, &st)
 	if st.Message == "" {
 		st.Message = strings.TrimSpace(string(resp))
 	}
@@ -273,7 +287,8 @@ func (s *Server) resourceFor(ctx context.Context, apiVersion, kind string) (reso
 		return resourceInfo{}, err
 	}
 	if code != http.StatusOK {
-		return resourceInfo{}, fmt.Errorf("apiVersion %s is not served by kube-apiserver (discovery: %d); a CRD in testdata/crds may be missing", apiVersion, code)
+		return resourceInfo{}, fmt.Errorf("%w: apiVersion %s (discovery: %d): a removed API version, or a CRD missing from testdata/crds",
+			ErrNotServed, apiVersion, code)
 	}
 	var list struct {
 		Resources []struct {
@@ -294,7 +309,20 @@ func (s *Server) resourceFor(ctx context.Context, apiVersion, kind string) (reso
 			return ri, nil
 		}
 	}
-	return resourceInfo{}, fmt.Errorf("kind %s is not served in %s", kind, apiVersion)
+	return resourceInfo{}, fmt.Errorf("%w: kind %s in %s", ErrNotServed, kind, apiVersion)
+}
+
+// ErrNotServed is wrapped by the error of DryRun for an object whose
+// apiVersion and kind this kube-apiserver does not serve.
+var ErrNotServed = errors.New("not served by kube-apiserver")
+
+// Served tells whether the server serves objects of apiVersion and kind, for
+// callers that leave out kinds without a CRD here (a function config, say).
+func (s *Server) Served(apiVersion, kind string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := s.resourceFor(ctx, apiVersion, kind)
+	return err == nil
 }
 
 func (s *Server) ensureNamespace(ctx context.Context, ns string) error {
