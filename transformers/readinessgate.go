@@ -39,6 +39,7 @@ func ReadinessGate(inv *Inventory, cfg Config, r *Report) {
 			continue
 		}
 		if isSkipped(ns) {
+			r.Skipped(ns) // the label it needs is left out: say so, as for every opt-out
 			continue
 		}
 		switch current, ok := ns.GetLabels()[readinessGateLabel]; {
