@@ -6,6 +6,12 @@
 // (v0.37.2 <-> v1.37.2). k8s.io/kubernetes requires its staging modules at
 // v0.0.0 and replaces them with ./staging paths that are not part of the
 // module zip, so every staging module is replaced with its published v0.37.2.
+//
+// Build: scripts/apiserver-build.sh (bin/kube-apiserver, once per machine).
+// To move to another Kubernetes release: set k8s.io/kubernetes to v1.X.Y and
+// every replacement below to v0.X.Y, run go mod tidy here, then
+// scripts/apiserver-build.sh --force and
+// go test ./internal/apiserver -run TestRolloutCRDPodSpecSchema -update-crds.
 module github.com/lbguard/lbguard/tools/apiserver
 
 go 1.26.8
