@@ -34,7 +34,11 @@ func Run(items *fn.KubeObjects, cfg Config) fn.Results {
 
 func fix(items *fn.KubeObjects, cfg Config) fn.Results {
 	r := &Report{}
-	inv := NewInventory(*items, r)
+	known, duplicated := checkItems(*items, r)
+	if duplicated {
+		return r.Results
+	}
+	inv := NewInventory(known, r)
 	reportSkips(inv, r)
 	for _, rule := range Rules {
 		rule(inv, cfg, r)
