@@ -38,11 +38,16 @@ func fix(items *fn.KubeObjects, cfg Config) fn.Results {
 	if duplicated {
 		return r.Results
 	}
+	originals := make(fn.KubeObjects, len(*items))
+	for i, obj := range *items {
+		originals[i] = obj.Copy()
+	}
 	inv := NewInventory(known, r)
 	reportSkips(inv, r)
 	for _, rule := range Rules {
 		rule(inv, cfg, r)
 	}
+	r.keepInvalidUnchanged(*items, originals)
 	for _, obj := range inv.NewObjects {
 		items.Upsert(obj)
 	}
