@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=...".
@@ -57,16 +55,24 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // runFunction reads and parses the whole ResourceList before anything is
-// written, so that bad input leaves stdout empty.
-func runFunction(stdin io.Reader, stdout, stderr io.Writer) int {
-	in, err := io.ReadAll(stdin)
+// written, so that bad input leaves stdout empty. Input over the limits of
+// limits.go is refused. A panic, which is a bug, is reported in one line
+// (no stack trace, nothing on stdout) and fails the run.
+func runFunction(stdin io.Reader, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "lbguard: internal error, nothing written: %v (please report it with the input)\n", p)
+			status = 1
+		}
+	}()
+	in, err := readInput(stdin, maxInputBytes)
 	if err != nil {
-		fmt.Fprintf(stderr, "lbguard: cannot read stdin: %v\n", err)
+		fmt.Fprintf(stderr, "lbguard: %v\n", err)
 		return 1
 	}
-	rl, err := fn.ParseResourceList(in)
+	rl, err := parseResourceList(in)
 	if err != nil {
-		fmt.Fprintf(stderr, "lbguard: stdin is not a ResourceList: %v\n", err)
+		fmt.Fprintf(stderr, "lbguard: %v\n", err)
 		return 1
 	}
 	ok, _ := process(rl)
