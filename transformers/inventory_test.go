@@ -668,8 +668,8 @@ spec:
 				"Classic ELB Service shop/classic -> shop/classic ports=[] workloads=[Deployment shop/web] target=instance delay=300 hc=|",
 				// Either owner may serve it: the longer of draining and the target-group delay.
 				"Classic ELB Service shop/classic-draining -> shop/classic-draining ports=[] workloads=[Deployment shop/web] target=instance delay=90 hc=|",
-				// The in-tree NLB reads neither annotation.
-				"in-tree NLB Service shop/in-tree-nlb -> shop/in-tree-nlb ports=[] workloads=[Deployment shop/web] target=instance delay=300 hc=|",
+				// The in-tree NLB reads neither annotation; its delay does not bound a pod's shutdown.
+				"in-tree NLB Service shop/in-tree-nlb -> shop/in-tree-nlb ports=[] workloads=[Deployment shop/web] target=instance delay=unknown hc=|",
 			},
 			workloads: []string{"Deployment shop/web <- Classic ELB Service shop/classic via classic; Classic ELB Service shop/classic-draining via classic-draining; in-tree NLB Service shop/in-tree-nlb via in-tree-nlb"},
 		},

@@ -125,7 +125,10 @@ const platformDeregistrationDelay = 300
 
 // DeregistrationDelay is the effective delay D in seconds; known is false
 // when it cannot be seen from here (a TargetGroupBinding the config does not
-// describe). A delay nobody set is the platform's 300 s.
+// describe) or does not bound a pod's shutdown: an in-tree NLB targets nodes,
+// so a terminating pod deregisters nothing, and its delay (the platform's
+// 300 s) cannot be set; DOMAIN.md gives its workloads the NLB preStop floor.
+// A delay nobody set is the platform's 300 s.
 func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 	switch b.LB.Kind {
 	case TGBinding:
@@ -136,7 +139,7 @@ func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 		d, ok := cfg.TargetGroupBindingDelays[b.LB.Object.GetName()]
 		return d, ok
 	case InTreeNLB:
-		return platformDeregistrationDelay, true
+		return platformDeregistrationDelay, false
 	}
 	seconds = platformDeregistrationDelay
 	if attrs, _, ok := b.Annotation(b.attributesKey()); ok {
