@@ -160,7 +160,7 @@ func itemsYAML(t *testing.T, items fn.KubeObjects) string {
 func resultKey(r *fn.Result) string {
 	ref := ""
 	if r.ResourceRef != nil {
-		ref = resourceID(r.ResourceRef)
+		ref = resourceRefID(r.ResourceRef)
 	}
 	var path string
 	var current, proposed any

@@ -264,6 +264,7 @@ func (p *patcher) insertAt(off int, text string) {
 
 // render prints n in the document's list style, every line indented.
 func (p *patcher) render(n *yaml.Node, indent int) (string, error) {
+	n = blockStyle(yaml.CopyYNode(n))
 	out, err := yaml.MarshalWithOptions(n, &yaml.EncoderOptions{SeqIndent: yaml.SequenceIndentStyle(p.seqIndent)})
 	if err != nil {
 		return "", err
@@ -277,6 +278,16 @@ func (p *patcher) render(n *yaml.Node, indent int) (string, error) {
 		b.WriteString(l)
 	}
 	return b.String(), nil
+}
+
+// blockStyle turns flow maps and lists into block ones: new content goes
+// into block context.
+func blockStyle(n *yaml.Node) *yaml.Node {
+	n.Style &^= yaml.FlowStyle
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
+	return n
 }
 
 // replaceScalar writes f's value where o's stands, in o's quoting when the

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/lbguard/lbguard/internal/apiserver"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -28,6 +29,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	apiserver.StopShared() // the kube-apiserver of the dry-run tests, if started
 	if binaryDir != "" {
 		os.RemoveAll(binaryDir)
 	}
@@ -91,8 +93,8 @@ func (r cliRun) want(t *testing.T, what string, status int) {
 
 const corpusDir = "../testdata/cli/corpus"
 
-// corpusSets are the corpus's top-level directories.
-func corpusSets(t *testing.T) []string {
+// cliCorpusSets are the corpus's top-level directories.
+func cliCorpusSets(t *testing.T) []string {
 	t.Helper()
 	entries, err := os.ReadDir(corpusDir)
 	if err != nil {
@@ -224,7 +226,7 @@ func auditJSON(t *testing.T, dir string, stdin []byte, paths ...string) (jsonRep
 // changes (every changed field is under an error's field, every error's
 // field changed to its proposed value), and the fixed output audits clean.
 func TestCLIAuditAgreesWithFixOnCorpus(t *testing.T) {
-	for _, set := range corpusSets(t) {
+	for _, set := range cliCorpusSets(t) {
 		t.Run(set, func(t *testing.T) {
 			dir := copyCorpus(t, set)
 			rep, r := auditJSON(t, dir, nil, set)
@@ -470,7 +472,7 @@ func changedLeaves(path string, a, b *yaml.Node) []string {
 func TestCLIInPlace(t *testing.T) {
 	dir := copyCorpus(t, ".")
 	before := readTree(t, dir)
-	for _, set := range corpusSets(t) {
+	for _, set := range cliCorpusSets(t) {
 		rep, r := auditJSON(t, dir, nil, set)
 		filesWithErrors := map[string]bool{}
 		for _, f := range rep.Findings {

@@ -284,14 +284,31 @@ func (rep *report) exitStatus() int {
 	return exitClean
 }
 
+// filesRead counts the files that held resources (standard input aside).
 func (rep *report) filesRead() int {
 	n := 0
 	for _, src := range rep.in.sources {
-		if src.hasResources() {
+		if src.hasResources() && src.path != stdinPath {
 			n++
 		}
 	}
 	return n
+}
+
+// readWhat says what was read: "2 files", "stdin", "1 file and stdin".
+func (rep *report) readWhat() string {
+	stdin := false
+	for _, src := range rep.in.sources {
+		stdin = stdin || src.path == stdinPath && src.hasResources()
+	}
+	files := rep.filesRead()
+	switch {
+	case stdin && files == 0:
+		return "stdin"
+	case stdin:
+		return plural(files, "file", "files") + " and stdin"
+	}
+	return plural(files, "file", "files")
 }
 
 func plural(n int, one, many string) string {
@@ -309,7 +326,7 @@ func (rep *report) summaryLine() string {
 	}
 	return fmt.Sprintf("lbguard %s: %s in %s (%s, %s read); exit status %d",
 		rep.mode, what, plural(c.workloads, "workload", "workloads"),
-		plural(len(rep.in.objects()), "resource", "resources"), plural(rep.filesRead(), "file", "files"), rep.exitStatus())
+		plural(len(rep.in.objects()), "resource", "resources"), rep.readWhat(), rep.exitStatus())
 }
 
 func (f *finding) location() string {

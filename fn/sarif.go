@@ -144,7 +144,7 @@ func (rep *report) writeSARIF(w io.Writer) error {
 		if ref := f.res.ResourceRef; ref != nil {
 			loc.LogicalLocations = []sarifLogicalLocation{{
 				Name:               ref.Name,
-				FullyQualifiedName: resourceID(ref),
+				FullyQualifiedName: resourceRefID(ref),
 				Kind:               "resource",
 			}}
 		}
@@ -179,8 +179,8 @@ func artifactURI(path string) string {
 	return (&url.URL{Path: strings.TrimPrefix(slash, "./")}).String()
 }
 
-// resourceID names a resource as kubectl would: kind/namespace/name.
-func resourceID(ref *fn.ResourceRef) string {
+// resourceRefID names a resource as kubectl would: kind/namespace/name.
+func resourceRefID(ref *fn.ResourceRef) string {
 	return ref.APIVersion + "/" + ref.Kind + "/" + qualifiedName(ref.Namespace, ref.Name)
 }
 
@@ -189,7 +189,7 @@ func resourceID(ref *fn.ResourceRef) string {
 func (f *finding) fingerprint() string {
 	var id, path string
 	if f.res.ResourceRef != nil {
-		id = resourceID(f.res.ResourceRef)
+		id = resourceRefID(f.res.ResourceRef)
 	}
 	if f.res.Field != nil {
 		path = f.res.Field.Path

@@ -74,7 +74,7 @@ func TestSARIFSchemaRejectsInvalidLogs(t *testing.T) {
 // on its file and line.
 func TestSARIFOutputConformsToSchema(t *testing.T) {
 	schema := sarifSchema(t)
-	for _, set := range corpusSets(t) {
+	for _, set := range cliCorpusSets(t) {
 		dir := copyCorpus(t, set)
 		rep, _ := auditJSON(t, dir, nil, set)
 		r := runLBGuard(t, dir, nil, "audit", "--format", "sarif", set)
