@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 )
@@ -160,9 +161,11 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Repor
 		if hook.kind == "sleep" {
 			err = c.SetNestedInt(s, "lifecycle", "preStop", "sleep", "seconds")
 		} else {
-			command := append([]string(nil), hook.command...)
-			command[hook.index] = strings.Replace(command[hook.index], strconv.Itoa(hook.seconds), strconv.Itoa(s), 1)
-			err = c.SetNestedStringSlice(command, "lifecycle", "preStop", "exec", "command")
+			raised := strings.Replace(hook.command[hook.index], strconv.Itoa(hook.seconds), strconv.Itoa(s), 1)
+			if !setScalar(w.Object, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
+				"lifecycle", "preStop", "exec", "command", strconv.Itoa(hook.index)) {
+				err = fmt.Errorf("cannot edit the command")
+			}
 		}
 		if err != nil {
 			r.Invalid(w.Object, path, err.Error())

@@ -62,8 +62,12 @@ func (r *Report) Risk(rule RuleID, obj *fn.KubeObject, path string, current any,
 
 // Skipped records an object opted out with lbguard.dev/skip.
 func (r *Report) Skipped(obj *fn.KubeObject) {
+	also := ", with what only it fronts"
+	if isWorkload(obj) || obj.GetKind() == "Namespace" {
+		also = ""
+	}
 	r.add(fn.Info, "", ActionSkipped, obj, annotationPath(skipAnnotation), "true", nil,
-		"%s %s is opted out with %s: left as it is, with what only it fronts", obj.GetKind(), obj.GetName(), skipAnnotation)
+		"%s %s is opted out with %s: left as it is%s", obj.GetKind(), obj.GetName(), skipAnnotation, also)
 }
 
 // Invalid records a field lbguard cannot read. The object passes through
