@@ -158,7 +158,7 @@ func TestSignals(t *testing.T) {
 func TestSignalsScope(t *testing.T) {
 	wrapped := "      - name: app\n        image: web:1\n        command: [sh, -c, node server.js]\n        ports:\n        - containerPort: 8080\n"
 	for name, stream := range map[string]string{
-		"opted out": strings.Replace(withContainers(wrapped), "  name: web\n  namespace: shop\nspec:\n  replicas", "  name: web\n  namespace: shop\n  annotations:\n    lbguard.dev/skip: \"true\"\nspec:\n  replicas", 1),
+		"opted out":        strings.Replace(withContainers(wrapped), "  name: web\n  namespace: shop\nspec:\n  replicas", "  name: web\n  namespace: shop\n  annotations:\n    lbguard.dev/skip: \"true\"\nspec:\n  replicas", 1),
 		"no load balancer": strings.Replace(withContainers(wrapped), "type: LoadBalancer", "type: ClusterIP", 1),
 	} {
 		if _, got := runRuleOn(t, stream, DefaultConfig(), ruleSignals); len(got) != 0 {
