@@ -10,18 +10,18 @@ import (
 	"github.com/lbguard/lbguard/transformers"
 )
 
-const allKeys = "deregistrationDelaySeconds, kubernetesVersion, maxUnavailable, mode, nlbPreStopSeconds, preStopSeconds, scope, shutdownSeconds, sidecarPreStop, targetGroupBindingDelays"
+const allConfigKeys = "deregistrationDelaySeconds, kubernetesVersion, maxUnavailable, mode, nlbPreStopSeconds, preStopSeconds, scope, shutdownSeconds, sidecarPreStop, targetGroupBindingDelays"
 
 // lbguard and configMap wrap the lines of a spec or data section.
-func lbguard(spec string) string {
-	return "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\nspec:\n" + indent(spec)
+func lbguardConfig(spec string) string {
+	return "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\nspec:\n" + indentLines(spec)
 }
 
-func configMap(data string) string {
-	return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lbguard\ndata:\n" + indent(data)
+func configMapConfig(data string) string {
+	return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lbguard\ndata:\n" + indentLines(data)
 }
 
-func indent(s string) string {
+func indentLines(s string) string {
 	var b strings.Builder
 	for _, line := range strings.Split(strings.TrimSpace(s), "\n") {
 		if line != "" {
@@ -31,7 +31,7 @@ func indent(s string) string {
 	return b.String()
 }
 
-func defaultsWith(change func(*transformers.Config)) transformers.Config {
+func configDefaultsWith(change func(*transformers.Config)) transformers.Config {
 	c := transformers.DefaultConfig()
 	if change != nil {
 		change(&c)
@@ -39,7 +39,7 @@ func defaultsWith(change func(*transformers.Config)) transformers.Config {
 	return c
 }
 
-func intPtr(n int) *int { return &n }
+func configIntPtr(n int) *int { return &n }
 
 func TestDecodeConfig(t *testing.T) {
 	tests := []struct {
@@ -49,34 +49,40 @@ func TestDecodeConfig(t *testing.T) {
 		errs   []configError
 	}{
 		// Defaults.
-		{name: "no config", config: "", want: defaultsWith(nil)},
-		{name: "LBGuard without spec", config: "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\n", want: defaultsWith(nil)},
-		{name: "LBGuard with an empty spec", config: "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\nspec: {}\n", want: defaultsWith(nil)},
-		{name: "LBGuard with every key commented out", config: "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\nspec:\n  # mode: audit\n", want: defaultsWith(nil)},
-		{name: "ConfigMap without data", config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lbguard\n", want: defaultsWith(nil)},
-		{name: "ConfigMap with empty data", config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lbguard\ndata: {}\n", want: defaultsWith(nil)},
-		{name: "ConfigMap with a null data", config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lbguard\ndata:\n", want: defaultsWith(nil)},
+		{name: "no config", config: "", want: configDefaultsWith(nil)},
+		{name: "LBGuard without spec", config: "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\n", want: configDefaultsWith(nil)},
+		{name: "LBGuard with an empty spec", config: "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\nspec: {}\n", want: configDefaultsWith(nil)},
+		{name: "LBGuard with every key commented out", config: "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\nspec:\n  # mode: audit\n", want: configDefaultsWith(nil)},
+		{name: "ConfigMap without data", config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lbguard\n", want: configDefaultsWith(nil)},
+		{name: "ConfigMap with empty data", config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lbguard\ndata: {}\n", want: configDefaultsWith(nil)},
+		{name: "ConfigMap with a null data", config: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lbguard\ndata:\n", want: configDefaultsWith(nil)},
 
 		// Every key, valid, in the LBGuard form.
-		{name: "LBGuard mode", config: lbguard("mode: audit"), want: defaultsWith(func(c *transformers.Config) { c.Mode = transformers.ModeAudit })},
-		{name: "LBGuard kubernetesVersion", config: lbguard(`kubernetesVersion: "1.29"`), want: defaultsWith(func(c *transformers.Config) { c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 29} })},
-		{name: "LBGuard kubernetesVersion with v and patch", config: lbguard(`kubernetesVersion: v1.28.3`), want: defaultsWith(func(c *transformers.Config) { c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 28} })},
-		{name: "LBGuard kubernetesVersion 1.30 as a YAML float is 1.30", config: lbguard(`kubernetesVersion: 1.30`), want: defaultsWith(func(c *transformers.Config) { c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 30} })},
-		{name: "LBGuard deregistrationDelaySeconds", config: lbguard("deregistrationDelaySeconds: 60"), want: defaultsWith(func(c *transformers.Config) { c.DeregistrationDelaySeconds = 60 })},
-		{name: "LBGuard deregistrationDelaySeconds 0", config: lbguard("deregistrationDelaySeconds: 0"), want: defaultsWith(func(c *transformers.Config) { c.DeregistrationDelaySeconds = 0 })},
-		{name: "LBGuard deregistrationDelaySeconds 3600", config: lbguard("deregistrationDelaySeconds: 3600"), want: defaultsWith(func(c *transformers.Config) { c.DeregistrationDelaySeconds = 3600 })},
-		{name: "LBGuard shutdownSeconds", config: lbguard("shutdownSeconds: 5"), want: defaultsWith(func(c *transformers.Config) { c.ShutdownSeconds = 5 })},
-		{name: "LBGuard preStopSeconds", config: lbguard("preStopSeconds: 90"), want: defaultsWith(func(c *transformers.Config) { c.PreStopSeconds = intPtr(90) })},
-		{name: "LBGuard nlbPreStopSeconds", config: lbguard("nlbPreStopSeconds: 120"), want: defaultsWith(func(c *transformers.Config) { c.NLBPreStopSeconds = 120 })},
-		{name: "LBGuard scope", config: lbguard("scope: all"), want: defaultsWith(func(c *transformers.Config) { c.Scope = transformers.ScopeAll })},
-		{name: "LBGuard maxUnavailable as a percentage", config: lbguard(`maxUnavailable: "25%"`), want: defaultsWith(func(c *transformers.Config) { c.MaxUnavailable = "25%" })},
-		{name: "LBGuard maxUnavailable as a YAML integer", config: lbguard("maxUnavailable: 2"), want: defaultsWith(func(c *transformers.Config) { c.MaxUnavailable = "2" })},
-		{name: "LBGuard maxUnavailable 100%", config: lbguard(`maxUnavailable: 100%`), want: defaultsWith(func(c *transformers.Config) { c.MaxUnavailable = "100%" })},
-		{name: "LBGuard sidecarPreStop", config: lbguard("sidecarPreStop: true"), want: defaultsWith(func(c *transformers.Config) { c.SidecarPreStop = true })},
-		{name: "LBGuard targetGroupBindingDelays", config: lbguard("targetGroupBindingDelays:\n  black-tgb: 60\n  shop/white-tgb: 0"), want: defaultsWith(func(c *transformers.Config) {
+		{name: "LBGuard mode", config: lbguardConfig("mode: audit"), want: configDefaultsWith(func(c *transformers.Config) { c.Mode = transformers.ModeAudit })},
+		{name: "LBGuard kubernetesVersion", config: lbguardConfig(`kubernetesVersion: "1.29"`), want: configDefaultsWith(func(c *transformers.Config) {
+			c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 29}
+		})},
+		{name: "LBGuard kubernetesVersion with v and patch", config: lbguardConfig(`kubernetesVersion: v1.28.3`), want: configDefaultsWith(func(c *transformers.Config) {
+			c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 28}
+		})},
+		{name: "LBGuard kubernetesVersion 1.30 as a YAML float is 1.30", config: lbguardConfig(`kubernetesVersion: 1.30`), want: configDefaultsWith(func(c *transformers.Config) {
+			c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 30}
+		})},
+		{name: "LBGuard deregistrationDelaySeconds", config: lbguardConfig("deregistrationDelaySeconds: 60"), want: configDefaultsWith(func(c *transformers.Config) { c.DeregistrationDelaySeconds = 60 })},
+		{name: "LBGuard deregistrationDelaySeconds 0", config: lbguardConfig("deregistrationDelaySeconds: 0"), want: configDefaultsWith(func(c *transformers.Config) { c.DeregistrationDelaySeconds = 0 })},
+		{name: "LBGuard deregistrationDelaySeconds 3600", config: lbguardConfig("deregistrationDelaySeconds: 3600"), want: configDefaultsWith(func(c *transformers.Config) { c.DeregistrationDelaySeconds = 3600 })},
+		{name: "LBGuard shutdownSeconds", config: lbguardConfig("shutdownSeconds: 5"), want: configDefaultsWith(func(c *transformers.Config) { c.ShutdownSeconds = 5 })},
+		{name: "LBGuard preStopSeconds", config: lbguardConfig("preStopSeconds: 90"), want: configDefaultsWith(func(c *transformers.Config) { c.PreStopSeconds = configIntPtr(90) })},
+		{name: "LBGuard nlbPreStopSeconds", config: lbguardConfig("nlbPreStopSeconds: 120"), want: configDefaultsWith(func(c *transformers.Config) { c.NLBPreStopSeconds = 120 })},
+		{name: "LBGuard scope", config: lbguardConfig("scope: all"), want: configDefaultsWith(func(c *transformers.Config) { c.Scope = transformers.ScopeAll })},
+		{name: "LBGuard maxUnavailable as a percentage", config: lbguardConfig(`maxUnavailable: "25%"`), want: configDefaultsWith(func(c *transformers.Config) { c.MaxUnavailable = "25%" })},
+		{name: "LBGuard maxUnavailable as a YAML integer", config: lbguardConfig("maxUnavailable: 2"), want: configDefaultsWith(func(c *transformers.Config) { c.MaxUnavailable = "2" })},
+		{name: "LBGuard maxUnavailable 100%", config: lbguardConfig(`maxUnavailable: 100%`), want: configDefaultsWith(func(c *transformers.Config) { c.MaxUnavailable = "100%" })},
+		{name: "LBGuard sidecarPreStop", config: lbguardConfig("sidecarPreStop: true"), want: configDefaultsWith(func(c *transformers.Config) { c.SidecarPreStop = true })},
+		{name: "LBGuard targetGroupBindingDelays", config: lbguardConfig("targetGroupBindingDelays:\n  black-tgb: 60\n  shop/white-tgb: 0"), want: configDefaultsWith(func(c *transformers.Config) {
 			c.TargetGroupBindingDelays = map[string]int{"black-tgb": 60, "shop/white-tgb": 0}
 		})},
-		{name: "LBGuard every key at once", config: lbguard(`
+		{name: "LBGuard every key at once", config: lbguardConfig(`
 mode: audit
 kubernetesVersion: "1.33"
 deregistrationDelaySeconds: 10
@@ -86,17 +92,17 @@ nlbPreStopSeconds: 200
 scope: load-balanced
 maxUnavailable: "1"
 sidecarPreStop: false
-targetGroupBindingDelays: {}`), want: defaultsWith(func(c *transformers.Config) {
+targetGroupBindingDelays: {}`), want: configDefaultsWith(func(c *transformers.Config) {
 			c.Mode = transformers.ModeAudit
 			c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 33}
 			c.DeregistrationDelaySeconds = 10
 			c.ShutdownSeconds = 0
-			c.PreStopSeconds = intPtr(0)
+			c.PreStopSeconds = configIntPtr(0)
 			c.NLBPreStopSeconds = 200
 		})},
 
 		// Every key, valid, in the ConfigMap form: all strings.
-		{name: "ConfigMap every key", config: configMap(`
+		{name: "ConfigMap every key", config: configMapConfig(`
 mode: audit
 kubernetesVersion: "1.30"
 deregistrationDelaySeconds: "30"
@@ -106,27 +112,29 @@ nlbPreStopSeconds: "190"
 scope: all
 maxUnavailable: 10%
 sidecarPreStop: "true"
-targetGroupBindingDelays: black-tgb=60, shop/white-tgb=15`), want: defaultsWith(func(c *transformers.Config) {
+targetGroupBindingDelays: black-tgb=60, shop/white-tgb=15`), want: configDefaultsWith(func(c *transformers.Config) {
 			c.Mode = transformers.ModeAudit
 			c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 30}
 			c.DeregistrationDelaySeconds = 30
 			c.ShutdownSeconds = 25
-			c.PreStopSeconds = intPtr(60)
+			c.PreStopSeconds = configIntPtr(60)
 			c.NLBPreStopSeconds = 190
 			c.Scope = transformers.ScopeAll
 			c.MaxUnavailable = "10%"
 			c.SidecarPreStop = true
 			c.TargetGroupBindingDelays = map[string]int{"black-tgb": 60, "shop/white-tgb": 15}
 		})},
-		{name: "ConfigMap deregistrationDelaySeconds \"30\" is fine", config: configMap(`deregistrationDelaySeconds: "45"`), want: defaultsWith(func(c *transformers.Config) { c.DeregistrationDelaySeconds = 45 })},
-		{name: "ConfigMap kubernetesVersion unquoted", config: configMap(`kubernetesVersion: 1.30`), want: defaultsWith(func(c *transformers.Config) { c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 30} })},
+		{name: "ConfigMap deregistrationDelaySeconds \"30\" is fine", config: configMapConfig(`deregistrationDelaySeconds: "45"`), want: configDefaultsWith(func(c *transformers.Config) { c.DeregistrationDelaySeconds = 45 })},
+		{name: "ConfigMap kubernetesVersion unquoted", config: configMapConfig(`kubernetesVersion: 1.30`), want: configDefaultsWith(func(c *transformers.Config) {
+			c.KubernetesVersion = transformers.KubernetesVersion{Major: 1, Minor: 30}
+		})},
 
 		// Unknown keys and fields.
-		{name: "LBGuard unknown key", config: lbguard("deregistrationDelay: 30"), errs: []configError{
-			{"spec.deregistrationDelay", "unknown key; known keys: " + allKeys},
+		{name: "LBGuard unknown key", config: lbguardConfig("deregistrationDelay: 30"), errs: []configError{
+			{"spec.deregistrationDelay", "unknown key; known keys: " + allConfigKeys},
 		}},
-		{name: "ConfigMap unknown key", config: configMap(`prestopSeconds: "30"`), errs: []configError{
-			{"data.prestopSeconds", "unknown key; known keys: " + allKeys},
+		{name: "ConfigMap unknown key", config: configMapConfig(`prestopSeconds: "30"`), errs: []configError{
+			{"data.prestopSeconds", "unknown key; known keys: " + allConfigKeys},
 		}},
 		{name: "LBGuard top-level unknown field", config: "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\ndata:\n  mode: audit\n", errs: []configError{
 			{"data", "unknown field: the keys go under spec"},
@@ -139,90 +147,90 @@ targetGroupBindingDelays: black-tgb=60, shop/white-tgb=15`), want: defaultsWith(
 		}},
 
 		// Wrong YAML types.
-		{name: "LBGuard deregistrationDelaySeconds as a string", config: lbguard(`deregistrationDelaySeconds: "30"`), errs: []configError{
+		{name: "LBGuard deregistrationDelaySeconds as a string", config: lbguardConfig(`deregistrationDelaySeconds: "30"`), errs: []configError{
 			{"spec.deregistrationDelaySeconds", `must be a YAML integer, not "30"`},
 		}},
-		{name: "LBGuard sidecarPreStop: yes", config: lbguard(`sidecarPreStop: yes`), errs: []configError{
+		{name: "LBGuard sidecarPreStop: yes", config: lbguardConfig(`sidecarPreStop: yes`), errs: []configError{
 			{"spec.sidecarPreStop", `must be a YAML boolean, not "yes"`},
 		}},
-		{name: "ConfigMap sidecarPreStop: yes", config: configMap(`sidecarPreStop: "yes"`), errs: []configError{
+		{name: "ConfigMap sidecarPreStop: yes", config: configMapConfig(`sidecarPreStop: "yes"`), errs: []configError{
 			{"data.sidecarPreStop", `must be true or false, not "yes"`},
 		}},
-		{name: "ConfigMap sidecarPreStop: True", config: configMap(`sidecarPreStop: "True"`), errs: []configError{
+		{name: "ConfigMap sidecarPreStop: True", config: configMapConfig(`sidecarPreStop: "True"`), errs: []configError{
 			{"data.sidecarPreStop", `must be true or false, not "True"`},
 		}},
-		{name: "LBGuard mode as a list", config: lbguard(`mode: [fix]`), errs: []configError{
+		{name: "LBGuard mode as a list", config: lbguardConfig(`mode: [fix]`), errs: []configError{
 			{"spec.mode", "must be a single value, not a list"},
 		}},
-		{name: "LBGuard mode as a boolean", config: lbguard(`mode: true`), errs: []configError{
+		{name: "LBGuard mode as a boolean", config: lbguardConfig(`mode: true`), errs: []configError{
 			{"spec.mode", `must be a string, not "true"`},
 		}},
-		{name: "LBGuard shutdownSeconds as a float", config: lbguard(`shutdownSeconds: 2.5`), errs: []configError{
+		{name: "LBGuard shutdownSeconds as a float", config: lbguardConfig(`shutdownSeconds: 2.5`), errs: []configError{
 			{"spec.shutdownSeconds", `must be a YAML integer, not "2.5"`},
 		}},
-		{name: "ConfigMap value as a map", config: configMap("mode: {value: fix}"), errs: []configError{
+		{name: "ConfigMap value as a map", config: configMapConfig("mode: {value: fix}"), errs: []configError{
 			{"data.mode", "must be a string"},
 		}},
-		{name: "LBGuard targetGroupBindingDelays as a string", config: lbguard(`targetGroupBindingDelays: "black-tgb=60"`), errs: []configError{
+		{name: "LBGuard targetGroupBindingDelays as a string", config: lbguardConfig(`targetGroupBindingDelays: "black-tgb=60"`), errs: []configError{
 			{"spec.targetGroupBindingDelays", "must be a map of TargetGroupBinding names to seconds"},
 		}},
-		{name: "LBGuard targetGroupBindingDelays with a string value", config: lbguard("targetGroupBindingDelays:\n  black-tgb: \"60\""), errs: []configError{
+		{name: "LBGuard targetGroupBindingDelays with a string value", config: lbguardConfig("targetGroupBindingDelays:\n  black-tgb: \"60\""), errs: []configError{
 			{"spec.targetGroupBindingDelays", "black-tgb: must be a whole number of seconds"},
 		}},
 
 		// Out of range.
-		{name: "LBGuard deregistrationDelaySeconds 3601", config: lbguard("deregistrationDelaySeconds: 3601"), errs: []configError{
+		{name: "LBGuard deregistrationDelaySeconds 3601", config: lbguardConfig("deregistrationDelaySeconds: 3601"), errs: []configError{
 			{"spec.deregistrationDelaySeconds", `must be a whole number of seconds from 0 to 3600, not "3601"`},
 		}},
-		{name: "LBGuard deregistrationDelaySeconds -1", config: lbguard("deregistrationDelaySeconds: -1"), errs: []configError{
+		{name: "LBGuard deregistrationDelaySeconds -1", config: lbguardConfig("deregistrationDelaySeconds: -1"), errs: []configError{
 			{"spec.deregistrationDelaySeconds", `must be a whole number of seconds from 0 to 3600, not "-1"`},
 		}},
-		{name: "ConfigMap shutdownSeconds -1", config: configMap(`shutdownSeconds: "-1"`), errs: []configError{
+		{name: "ConfigMap shutdownSeconds -1", config: configMapConfig(`shutdownSeconds: "-1"`), errs: []configError{
 			{"data.shutdownSeconds", `must be a whole number of seconds from 0 to 3600, not "-1"`},
 		}},
-		{name: "ConfigMap preStopSeconds not a number", config: configMap(`preStopSeconds: 30s`), errs: []configError{
+		{name: "ConfigMap preStopSeconds not a number", config: configMapConfig(`preStopSeconds: 30s`), errs: []configError{
 			{"data.preStopSeconds", `must be a whole number of seconds from 0 to 3600, not "30s"`},
 		}},
-		{name: "ConfigMap targetGroupBindingDelays out of range", config: configMap(`targetGroupBindingDelays: shop/black-tgb=3601`), errs: []configError{
+		{name: "ConfigMap targetGroupBindingDelays out of range", config: configMapConfig(`targetGroupBindingDelays: shop/black-tgb=3601`), errs: []configError{
 			{"data.targetGroupBindingDelays", `shop/black-tgb: must be a whole number of seconds from 0 to 3600, not "3601"`},
 		}},
-		{name: "ConfigMap targetGroupBindingDelays not a map", config: configMap(`targetGroupBindingDelays: black-tgb`), errs: []configError{
+		{name: "ConfigMap targetGroupBindingDelays not a map", config: configMapConfig(`targetGroupBindingDelays: black-tgb`), errs: []configError{
 			{"data.targetGroupBindingDelays", `must map TargetGroupBinding names to seconds (name=30,ns/other=60): entry "black-tgb" is not of the form key=value`},
 		}},
 
 		// Bad values.
-		{name: "bad mode", config: lbguard("mode: repair"), errs: []configError{
+		{name: "bad mode", config: lbguardConfig("mode: repair"), errs: []configError{
 			{"spec.mode", `must be fix or audit, not "repair"`},
 		}},
-		{name: "bad scope", config: configMap("scope: everything"), errs: []configError{
+		{name: "bad scope", config: configMapConfig("scope: everything"), errs: []configError{
 			{"data.scope", `must be load-balanced or all, not "everything"`},
 		}},
-		{name: "kubernetesVersion 1.x", config: lbguard(`kubernetesVersion: "1.x"`), errs: []configError{
+		{name: "kubernetesVersion 1.x", config: lbguardConfig(`kubernetesVersion: "1.x"`), errs: []configError{
 			{"spec.kubernetesVersion", `must be a Kubernetes version such as "1.31", not "1.x"`},
 		}},
-		{name: "kubernetesVersion 2.0", config: lbguard(`kubernetesVersion: "2.0"`), errs: []configError{
+		{name: "kubernetesVersion 2.0", config: lbguardConfig(`kubernetesVersion: "2.0"`), errs: []configError{
 			{"spec.kubernetesVersion", `must be a Kubernetes version such as "1.31", not "2.0"`},
 		}},
-		{name: "kubernetesVersion 1", config: configMap(`kubernetesVersion: "1"`), errs: []configError{
+		{name: "kubernetesVersion 1", config: configMapConfig(`kubernetesVersion: "1"`), errs: []configError{
 			{"data.kubernetesVersion", `must be a Kubernetes version such as "1.31", not "1"`},
 		}},
-		{name: "maxUnavailable 0", config: lbguard("maxUnavailable: 0"), errs: []configError{
+		{name: "maxUnavailable 0", config: lbguardConfig("maxUnavailable: 0"), errs: []configError{
 			{"spec.maxUnavailable", `must be a whole number of pods from 1, or a percentage from 1% to 100%, not "0" (0 would block every drain)`},
 		}},
-		{name: "maxUnavailable 0%", config: lbguard(`maxUnavailable: "0%"`), errs: []configError{
+		{name: "maxUnavailable 0%", config: lbguardConfig(`maxUnavailable: "0%"`), errs: []configError{
 			{"spec.maxUnavailable", `must be a whole number of pods from 1, or a percentage from 1% to 100%, not "0%" (0 would block every drain)`},
 		}},
-		{name: "maxUnavailable 101%", config: configMap(`maxUnavailable: "101%"`), errs: []configError{
+		{name: "maxUnavailable 101%", config: configMapConfig(`maxUnavailable: "101%"`), errs: []configError{
 			{"data.maxUnavailable", `must be a whole number of pods from 1, or a percentage from 1% to 100%, not "101%" (0 would block every drain)`},
 		}},
-		{name: "every problem is reported, in order", config: lbguard(`
+		{name: "every problem is reported, in order", config: lbguardConfig(`
 mode: repair
 deregistrationDelaySeconds: "30"
 colour: blue
 scope: all`), errs: []configError{
 			{"spec.mode", `must be fix or audit, not "repair"`},
 			{"spec.deregistrationDelaySeconds", `must be a YAML integer, not "30"`},
-			{"spec.colour", "unknown key; known keys: " + allKeys},
+			{"spec.colour", "unknown key; known keys: " + allConfigKeys},
 		}},
 
 		// Kinds.
@@ -267,7 +275,7 @@ func TestConfigErrorMessage(t *testing.T) {
 	}
 }
 
-const deploymentItem = `
+const runTestDeployment = `
 - apiVersion: apps/v1
   kind: Deployment
   metadata:
@@ -282,7 +290,7 @@ const deploymentItem = `
 `
 
 func TestRunBadConfig(t *testing.T) {
-	in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:" + deploymentItem +
+	in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:" + runTestDeployment +
 		"functionConfig:\n  apiVersion: lbguard.dev/v1alpha1\n  kind: LBGuard\n  metadata:\n    name: lbguard\n  spec:\n    mode: repair\n"
 	var stdout, stderr bytes.Buffer
 	if code := run(nil, strings.NewReader(in), &stdout, &stderr); code != 1 {
