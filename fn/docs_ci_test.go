@@ -12,15 +12,16 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// docs/ci.md's examples work as written: its shell examples and the lbguard
-// steps of its GitHub Actions job run, with bash, on the example repository
-// testdata/cli/ci-example, before and after the documented fix.
+// The CI examples of README.md and docs/ci.md work as written: their shell
+// examples and the lbguard steps of the GitHub Actions job run, with bash,
+// on the example repository testdata/cli/ci-example, before and after the
+// documented fix.
 
-// docBlocks returns the fenced blocks of docs/ci.md that follow a
+// docBlocks returns the fenced blocks of a document that follow a
 // "<!-- tested: NAME" comment, by NAME.
-func docBlocks(t *testing.T) map[string]string {
+func docBlocks(t *testing.T, path string, names ...string) map[string]string {
 	t.Helper()
-	data, err := os.ReadFile("../docs/ci.md")
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,9 +30,9 @@ func docBlocks(t *testing.T) map[string]string {
 	for _, m := range re.FindAllStringSubmatch(string(data), -1) {
 		blocks[m[1]] = m[2]
 	}
-	for _, name := range []string{"workflow", "ci-shell", "fix-shell"} {
+	for _, name := range names {
 		if blocks[name] == "" {
-			t.Fatalf("docs/ci.md has no block marked <!-- tested: %s -->", name)
+			t.Fatalf("%s has no block marked <!-- tested: %s -->", path, name)
 		}
 	}
 	return blocks
@@ -113,7 +114,8 @@ func workflowSteps(t *testing.T, workflow string) map[string]string {
 }
 
 func TestDocsCIExamples(t *testing.T) {
-	blocks := docBlocks(t)
+	blocks := docBlocks(t, "../docs/ci.md", "workflow", "ci-shell", "fix-shell")
+	readme := docBlocks(t, "../README.md", "ci-shell")
 	steps := workflowSteps(t, blocks["workflow"])
 	path := toolsPath(t)
 	schema := sarifSchema(t)
@@ -126,12 +128,14 @@ func TestDocsCIExamples(t *testing.T) {
 	}
 
 	check := func(when string, wantStatus int) {
-		r := bashRun(t, dir, path, blocks["ci-shell"])
-		r.want(t, "the shell example "+when, wantStatus)
-		if wantStatus == 1 && !strings.Contains(r.stdout, "ERROR R5 preStop delay") {
-			t.Errorf("the shell example %s does not show the findings:\n%s", when, r.stdout)
+		for doc, script := range map[string]string{"docs/ci.md": blocks["ci-shell"], "README.md": readme["ci-shell"]} {
+			r := bashRun(t, dir, path, script)
+			r.want(t, doc+"'s shell example "+when, wantStatus)
+			if wantStatus == 1 && !strings.Contains(r.stdout, "ERROR R5 preStop delay") {
+				t.Errorf("%s's shell example %s does not show the findings:\n%s", doc, when, r.stdout)
+			}
 		}
-		r = bashRun(t, dir, path, steps["Audit the manifests"])
+		r := bashRun(t, dir, path, steps["Audit the manifests"])
 		r.want(t, "the workflow's audit step "+when, wantStatus)
 		r = bashRun(t, dir, path, steps["Findings for code scanning"])
 		r.want(t, "the workflow's SARIF step "+when, 0)
