@@ -2,6 +2,7 @@ package transformers
 
 import (
 	"encoding/json"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -36,12 +37,27 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
 		}
 		return notLBC
 	}
-	for _, class := range inv.ingressClasses {
-		if class.GetAnnotation(defaultIngressClass) == "true" {
-			return inv.classController(class)
-		}
+	// Several default classes: the API server's pick cannot be known here, so
+	// they must agree. Walk them in name order: the answer must not depend on
+	// map order.
+	names := make([]string, 0, len(inv.ingressClasses))
+	for name := range inv.ingressClasses {
+		names = append(names, name)
 	}
-	return notLBC
+	sort.Strings(names)
+	kind, found := notLBC, false
+	for _, name := range names {
+		class := inv.ingressClasses[name]
+		if class.GetAnnotation(defaultIngressClass) != "true" {
+			continue
+		}
+		k := inv.classController(class)
+		if found && k != kind {
+			return notLBC
+		}
+		kind, found = k, true
+	}
+	return kind
 }
 
 func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
