@@ -993,6 +993,51 @@ spec:
 	}
 }
 
+// TestInventoryDefaultIngressClassIsDeterministic checks an Ingress without
+// a class when the list has several default IngressClasses: which one the API
+// server would take cannot be known here, so the Ingress counts as the LBC's
+// only when every default class is the LBC's, and the answer never depends on
+// map order.
+func TestInventoryDefaultIngressClassIsDeterministic(t *testing.T) {
+	classes := map[string]string{"a-nginx": "k8s.io/ingress-nginx", "b-alb": "ingress.k8s.aws/alb", "c-alb": "ingress.k8s.aws/alb"}
+	tests := []struct {
+		defaults []string
+		want     int // load balancers found
+	}{
+		{[]string{"b-alb"}, 1},
+		{[]string{"b-alb", "c-alb"}, 1},
+		{[]string{"a-nginx", "b-alb"}, 0},
+		{[]string{"a-nginx"}, 0},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.defaults, ","), func(t *testing.T) {
+			list := webService
+			for _, name := range []string{"a-nginx", "b-alb", "c-alb"} {
+				annotation := ""
+				for _, d := range tt.defaults {
+					if d == name {
+						annotation = "\n  annotations: {ingressclass.kubernetes.io/is-default-class: \"true\"}"
+					}
+				}
+				list += fmt.Sprintf("---\napiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: %s%s\nspec: {controller: %s}\n", name, annotation, classes[name])
+			}
+			list += `---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:
+  rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
+`
+			for i := 0; i < 50; i++ {
+				inv := NewInventory(parseItems(t, list), &Report{})
+				if got := len(inv.LoadBalancers); got != tt.want {
+					t.Fatalf("run %d: %d load balancers, want %d", i, got, tt.want)
+				}
+			}
+		})
+	}
+}
+
 // resultsMatch compares results one by one; a wanted line ending in "…"
 // matches any result that starts with the rest.
 func resultsMatch(got, want []string) bool {
