@@ -414,7 +414,7 @@ func (rep *report) writeFinding(b *strings.Builder, g *group, f *finding) {
 	} else if f.action == transformers.ActionInvalid {
 		label = "error:"
 	}
-	fmt.Fprintf(b, "      %-6s %s\n", label, f.res.Message)
+	fmt.Fprintf(b, "      %-6s %s\n", label, transformers.ChangeDescription(f.res))
 	if f.res.Severity != fn.Info || rep.mode == transformers.ModeAudit {
 		fmt.Fprintf(b, "      why:   %s\n", info.Why)
 	}

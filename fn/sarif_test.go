@@ -140,7 +140,7 @@ func TestSARIFResult(t *testing.T) {
   "ruleIndex": 4,
   "level": "error",
   "message": {
-    "text": "Deployment deployment-2048 container \"app-2048\": preStop sleep of 45 s added: the app keeps serving until the ELB has stopped routing to the pod and drained it"
+    "text": "[R5] would change: Deployment deployment-2048 container \"app-2048\": preStop sleep of 45 s added: the app keeps serving until the ELB has stopped routing to the pod and drained it"
   },
   "locations": [
     {

@@ -2,6 +2,7 @@ package transformers
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
@@ -92,6 +93,8 @@ func audit(items fn.KubeObjects, cfg Config) fn.Results {
 		if res.Tags[TagAction] != ActionChanged || res.ResourceRef == nil {
 			continue
 		}
+		// The message was written for a change made: say it was not.
+		res.Message = auditPrefix(res.Tags[TagRule]) + res.Message
 		i := idOf(res.ResourceRef, res.File)
 		if warn[i] || !present[i] && warnByName[[2]string{res.ResourceRef.Namespace, res.ResourceRef.Name}] {
 			res.Severity = fn.Warning
@@ -121,4 +124,13 @@ func reportSkips(inv *Inventory, r *Report) {
 	for _, w := range inv.Workloads {
 		skip(w.Object)
 	}
+}
+
+// auditPrefix marks, in audit mode, the message of a change that was not made.
+func auditPrefix(rule string) string { return "[" + rule + "] would change: " }
+
+// ChangeDescription is a result's message without audit's prefix, for
+// reports that show the rule and the proposed value on their own.
+func ChangeDescription(res *fn.Result) string {
+	return strings.TrimPrefix(res.Message, auditPrefix(res.Tags[TagRule]))
 }
