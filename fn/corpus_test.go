@@ -234,6 +234,11 @@ func TestCorpusProperties(t *testing.T) {
 			for _, v := range corpusViolations(firstItems) {
 				t.Errorf("(e) %s", v)
 			}
+
+			// (f) No R4-R7 violation is left on a load-balanced workload.
+			for _, v := range corpusWorkloadViolations(firstItems) {
+				t.Errorf("(f) %s", v)
+			}
 		})
 	}
 }
