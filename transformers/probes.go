@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
-	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
@@ -16,13 +15,8 @@ import (
 
 const ruleReadinessProbe RuleID = "R4"
 
-// Health-check annotations the inventory's HealthCheck does not read.
-const (
-	albHealthCheckProtocol     = albPrefix + "healthcheck-protocol"
-	albBackendProtocol         = albPrefix + "backend-protocol"
-	albBackendProtocolVersion  = albPrefix + "backend-protocol-version"
-	healthCheckPortTrafficPort = "traffic-port"
-)
+// healthCheckPortTrafficPort is the health-check port that means "the port traffic goes to".
+const healthCheckPortTrafficPort = "traffic-port"
 
 // probeHandlers are the checks a probe can run; the rest of a probe is timing.
 var probeHandlers = []string{"exec", "httpGet", "tcpSocket", "grpc"}
@@ -139,7 +133,7 @@ func readinessCheckFor(w *Workload, c *Container) (readinessCheck, bool) {
 	for _, b := range w.Fronts() {
 		hc := b.HealthCheck()
 		port, ok := healthCheckTarget(b, hc.Port, c)
-		if scheme, http := httpHealthCheck(b); ok && http && hc.Path != "" {
+		if scheme, http := httpHealthCheck(b, hc); ok && http && hc.Path != "" {
 			holder := healthCheckHolder(b)
 			return readinessCheck{Path: hc.Path, Scheme: scheme, Port: port.probePort(),
 				Source: "the health check that " + holder.GetKind() + " " + holder.GetName() + " names"}, true
@@ -264,23 +258,11 @@ func (b *Backend) usesPort(sp servicePort) bool {
 // httpHealthCheck reports whether the backend's health check is plain HTTP(S)
 // that an httpGet probe can mirror, and its scheme when HTTPS. A gRPC target
 // group checks a gRPC method with gRPC status codes: no httpGet can pass that.
-func httpHealthCheck(b *Backend) (scheme string, ok bool) {
-	protocol := ""
-	switch b.LB.Kind {
-	case ALBIngress:
-		if v, _, _ := b.Annotation(albBackendProtocolVersion); strings.EqualFold(v, "GRPC") {
-			return "", false
-		}
-		protocol, _, _ = b.Annotation(albBackendProtocol)
-		if v, _, ok := b.Annotation(albHealthCheckProtocol); ok {
-			protocol = v
-		}
-	case LBCNLB, ClassicELB:
-		protocol, _, _ = b.Annotation(svcHealthCheckProtocol)
-	default:
+func httpHealthCheck(b *Backend, hc HealthCheck) (scheme string, ok bool) {
+	switch {
+	case b.LB.Kind != ALBIngress && b.LB.Kind != LBCNLB && b.LB.Kind != ClassicELB, hc.Protocol == "GRPC":
 		return "", false
-	}
-	if strings.EqualFold(protocol, "HTTPS") {
+	case hc.Protocol == "HTTPS":
 		return "HTTPS", true
 	}
 	return "", true

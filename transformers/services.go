@@ -1,6 +1,8 @@
 package transformers
 
 import (
+	"strings"
+
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
@@ -160,24 +162,34 @@ func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 	return seconds, true
 }
 
-// HealthCheck is the HTTP health check a load balancer names explicitly.
+// HealthCheck is the health check a load balancer names explicitly.
 type HealthCheck struct {
-	Path string // "" when the load balancer names none
-	Port string // "traffic-port", a number, or a port name; "" when not named
+	Path     string // "" when the load balancer names none, or checks no HTTP
+	Port     string // "traffic-port", a number, or a Service port name; "" when not named
+	Protocol string // "HTTP", "HTTPS", "TCP", or "GRPC" for an ALB's gRPC target group; "" when not named
 }
 
-// HealthCheck returns the health check path and port named for this backend.
+// HealthCheck returns the health check named for this backend.
 func (b *Backend) HealthCheck() HealthCheck {
 	var hc HealthCheck
 	switch b.LB.Kind {
 	case ALBIngress:
 		hc.Path, _, _ = b.Annotation(albHealthCheckPath)
 		hc.Port, _, _ = b.Annotation(albHealthCheckPort)
+		hc.Protocol, _, _ = b.Annotation(albBackendProtocol)
+		if v, _, ok := b.Annotation(albHealthCheckProtocol); ok {
+			hc.Protocol = v
+		}
+		if v, _, _ := b.Annotation(albBackendProtocolVersion); strings.EqualFold(v, "GRPC") {
+			hc.Protocol = "GRPC" // the check is a gRPC call, whatever the protocol says
+		}
 	case LBCNLB, ClassicELB:
-		if p, _, _ := b.Annotation(svcHealthCheckProtocol); p == "http" || p == "https" || p == "HTTP" || p == "HTTPS" {
+		hc.Protocol, _, _ = b.Annotation(svcHealthCheckProtocol)
+		if p := strings.ToUpper(hc.Protocol); p == "HTTP" || p == "HTTPS" {
 			hc.Path, _, _ = b.Annotation(svcHealthCheckPath)
 		}
 		hc.Port, _, _ = b.Annotation(svcHealthCheckPort)
 	}
+	hc.Protocol = strings.ToUpper(hc.Protocol) // the LBC reads it in any case
 	return hc
 }
