@@ -62,7 +62,7 @@ func TestKustomizeAuditFailsBuild(t *testing.T) {
 		t.Errorf("kustomize printed a render despite the failure:\n%s", out)
 	}
 	// kustomize drops the results but shows the function's stderr.
-	for _, want := range []string{"lbguard: 0 changed", "errors", "lbguard: error: Ingress podinfo: target type set to ip"} {
+	for _, want := range []string{"lbguard: 0 changed", "errors", "lbguard: error: [R1] would change: Ingress podinfo: target type set to ip"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("kustomize's stderr lacks %q:\n%s", want, stderr)
 		}
