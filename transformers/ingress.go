@@ -116,12 +116,27 @@ type backendRef struct{ service, port string }
 // networking.k8s.io/v1 shape and the old extensions/v1beta1 one.
 func ingressBackends(ing *fn.KubeObject, r *Report) []backendRef {
 	var refs []backendRef
-	add := func(b *fn.SubObject) {
+	invalid := false
+	// mapAt reads a field that must be a map. (SubObject.GetMap wraps any
+	// value, and the SDK ends the process when it reads a list of odd
+	// length as a map: "unexpected number of children for map".)
+	mapAt := func(o *fn.SubObject, key, path string) *fn.SubObject {
+		sub, found, err := o.NestedSubObject(key)
+		if err != nil {
+			r.Invalid(ing, path, "must be a map")
+			invalid = true
+		}
+		if err != nil || !found {
+			return nil
+		}
+		return &sub
+	}
+	add := func(b *fn.SubObject, path string) {
 		if b == nil {
 			return
 		}
-		if svc := b.GetMap("service"); svc != nil {
-			port := svc.GetMap("port")
+		if svc := mapAt(b, "service", path+".service"); svc != nil {
+			port := mapAt(svc, "port", path+".service.port")
 			ref := backendRef{service: svc.GetString("name")}
 			if port != nil {
 				ref.port = port.GetString("name")
@@ -144,26 +159,30 @@ func ingressBackends(ing *fn.KubeObject, r *Report) []backendRef {
 			refs = append(refs, backendRef{service: name, port: port})
 		}
 	}
-	spec := ing.GetMap("spec")
+	spec := mapAt(&ing.SubObject, "spec", "spec")
 	if spec == nil {
 		return nil
 	}
-	add(spec.GetMap("defaultBackend"))
-	add(spec.GetMap("backend"))
+	add(mapAt(spec, "defaultBackend", "spec.defaultBackend"), "spec.defaultBackend")
+	add(mapAt(spec, "backend", "spec.backend"), "spec.backend")
 	rules, _, err := spec.NestedSlice("rules")
 	if err != nil {
 		r.Invalid(ing, "spec.rules", "must be a list")
 		return refs
 	}
-	for _, rule := range rules {
+	for i, rule := range rules {
 		paths, _, err := rule.NestedSlice("http", "paths")
 		if err != nil {
 			r.Invalid(ing, "spec.rules[].http.paths", "must be a list")
 			continue
 		}
-		for _, p := range paths {
-			add(p.GetMap("backend"))
+		for j, p := range paths {
+			path := "spec.rules[" + strconv.Itoa(i) + "].http.paths[" + strconv.Itoa(j) + "].backend"
+			add(mapAt(p, "backend", path), path)
 		}
+	}
+	if invalid {
+		return nil
 	}
 	return refs
 }

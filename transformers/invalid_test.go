@@ -43,3 +43,41 @@ func TestInvalidObjectUnchanged(t *testing.T) {
 		})
 	}
 }
+
+// A backend that is not a map used to end the process: the SDK's GetMap
+// wraps any value, and reading a list of odd length as a map calls
+// log.Fatalf ("unexpected number of children for map 1").
+func TestIngressBackendNotAMap(t *testing.T) {
+	ingress := `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    kubernetes.io/ingress.class: alb
+spec:
+  defaultBackend: [web]
+  rules:
+  - http:
+      paths:
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: web
+            port: [80]
+`
+	items := identParse(t, ingress, identService, identDeployment("web", "shop", identSpec))
+	before := identStrings(items)
+	results := Run(&items, DefaultConfig())
+	want := []string{
+		"Ingress web: spec.defaultBackend must be a map",
+		"Ingress web: spec.rules[0].http.paths[0].backend.service.port must be a map",
+	}
+	if got := identErrors(results); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if got := identStrings(items)[0]; got != before[0] {
+		t.Errorf("the Ingress changed:\n%s", got)
+	}
+}
