@@ -51,7 +51,8 @@ func checkItems(items fn.KubeObjects, r *Report) (known fn.KubeObjects, duplicat
 }
 
 // identify reads obj's id; ok is false, with an error reported, when the
-// apiVersion or kind is missing or a field of the id is not a string.
+// apiVersion or kind is missing, a field of the id is not a string, or the
+// labels or annotations are not maps of strings.
 func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 	invalid := func(path, problem string) (resourceID, bool) {
 		r.add(fn.Error, "", ActionInvalid, obj, path, nil, nil,
@@ -81,6 +82,14 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 	}
 	if _, _, err := obj.NestedString("metadata", "namespace"); err != nil {
 		return invalid("metadata.namespace", "must be a string")
+	}
+	// The SDK reads unreadable labels or annotations as none: a Service
+	// would lose its load-balancer type, a workload its lbguard.dev/skip.
+	for _, field := range []string{"labels", "annotations"} {
+		if _, _, err := obj.NestedStringMap("metadata", field); err != nil {
+			r.Invalid(obj, "metadata."+field, "must be a map of strings")
+			return resourceID{}, false
+		}
 	}
 	group, _, _ := strings.Cut(apiVersion, "/")
 	if !strings.Contains(apiVersion, "/") {

@@ -143,3 +143,26 @@ func identStrings(items fn.KubeObjects) []string {
 	}
 	return out
 }
+
+// Labels or annotations that are not maps of strings used to read as none:
+// this Service, whose type annotation was lost, was fixed as a Classic ELB.
+func TestUnreadableMetadataLeftAlone(t *testing.T) {
+	service := strings.Replace(identService, "service.beta.kubernetes.io/aws-load-balancer-type: external", "service.beta.kubernetes.io/aws-load-balancer-type: [external]", 1)
+	deployment := strings.Replace(identDeployment("web", "shop", identSpec), "  namespace: shop\n", "  namespace: shop\n  labels: web\n", 1)
+	items := identParse(t, service, deployment)
+	before := identStrings(items)
+	results := Run(&items, DefaultConfig())
+	want := []string{
+		"Service web: metadata.annotations must be a map of strings",
+		"Deployment web: metadata.labels must be a map of strings",
+	}
+	if got := identErrors(results); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if len(results) != len(want) {
+		t.Errorf("%d results, want only the errors", len(results))
+	}
+	if after := identStrings(items); strings.Join(after, "---\n") != strings.Join(before, "---\n") {
+		t.Errorf("the items changed:\n%s", strings.Join(after, "---\n"))
+	}
+}
