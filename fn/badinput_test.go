@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // The bad-input table of the README ("Limits and bad input"): each case runs
@@ -380,4 +382,12 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
+}
+
+// A long value is cut in a message at a character, not inside one.
+func TestDescribeValueCut(t *testing.T) {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: strings.Repeat("é", 70)}
+	if got, want := describeValue(n), strconv.Quote(strings.Repeat("é", 60)+"…"); got != want {
+		t.Errorf("describeValue = %s, want %s", got, want)
+	}
 }

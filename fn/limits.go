@@ -341,8 +341,8 @@ func describeValue(n *yaml.Node) string {
 		return describeNode(n)
 	}
 	v := n.Value
-	if len(v) > 60 {
-		v = v[:60] + "…"
+	if r := []rune(v); len(r) > 60 {
+		v = string(r[:60]) + "…"
 	}
 	return strconv.Quote(v)
 }
