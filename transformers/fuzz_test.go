@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -23,17 +24,22 @@ import (
 //
 // The attributes parser and printer are fuzzed on their own by FuzzStringMap.
 func FuzzRules(f *testing.F) {
-	type seed struct{ replicas, grace, lifecycle, ports, probe, command, attributes, action, healthCheck, preStopAnnotation, servicePorts, binding string }
+	type seed struct{ replicas, grace, lifecycle, ports, probe, command, attributes, action, healthCheck, preStopAnnotation, servicePorts, binding, backend string }
 	for _, s := range []seed{
-		{"3", "30", "{}", "[{containerPort: 8080, name: http}]", "", "", "stickiness.enabled=true", `{"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"web","servicePort":"80"}]}}`, "/healthz", "", "[{port: 80, targetPort: http}]", "web"},
-		{"three", "-1", "{preStop: {sleep: {seconds: 5}}}", "[{containerPort: 80}]", "{httpGet: {path: /, port: 80}}", "[sh, -c, ./run]", "deregistration_delay.timeout_seconds=600", `{"type":"redirect"}`, "traffic-port", "90", "[{port: 80}]", "web"},
-		{"1", "", "{preStop: {exec: {command: [sleep, '10']}}}", `"80"`, "{tcpSocket: {port: http}, failureThreshold: 1}", "[/bin/sh, -c, exec ./run]", `a=b\,c,deregistration_delay.timeout_seconds=x`, "not json", "8080", "soon", "[{port: 80, targetPort: 8080, name: http}]", ""},
-		{"", "100000", "{preStop: {exec: {command: [/bin/sh, -c, sleep 20]}}}", "[{containerPort: 8080, protocol: UDP}]", "[]", `"./run"`, "=1", `{"type":"forward","targetGroups":[{"serviceName":"web","servicePort":80}]}`, "/ready", "-5", `"80"`, "other/web"},
-		{"[2]", "{a: 1}", "[x]", "[[]]", "{grpc: {port: 9000}}", "{a: b}", `x\`, `{"forwardConfig":null,"type":"forward"}`, "http", "3601", "[{port: x}]", "web"},
+		{"3", "30", "{}", "[{containerPort: 8080, name: http}]", "", "", "stickiness.enabled=true", `{"type":"forward","forwardConfig":{"targetGroups":[{"serviceName":"web","servicePort":"80"}]}}`, "/healthz", "", "[{port: 80, targetPort: http}]", "web", "{service: {name: web, port: {number: 80}}}"},
+		{"three", "-1", "{preStop: {sleep: {seconds: 5}}}", "[{containerPort: 80}]", "{httpGet: {path: /, port: 80}}", "[sh, -c, ./run]", "deregistration_delay.timeout_seconds=600", `{"type":"redirect"}`, "traffic-port", "90", "[{port: 80}]", "web", "[web]"},
+		{"1", "", "{preStop: {exec: {command: [sleep, '10']}}}", `"80"`, "{tcpSocket: {port: http}, failureThreshold: 1}", "[/bin/sh, -c, exec ./run]", `a=b\,c,deregistration_delay.timeout_seconds=x`, "not json", "8080", "soon", "[{port: 80, targetPort: 8080, name: http}]", "", "{serviceName: web, servicePort: http}"},
+		{"", "100000", "{preStop: {exec: {command: [/bin/sh, -c, sleep 20]}}}", "[{containerPort: 8080, protocol: UDP}]", "[]", `"./run"`, "=1", `{"type":"forward","targetGroups":[{"serviceName":"web","servicePort":80}]}`, "/ready", "-5", `"80"`, "other/web", "{service: {name: web, port: [80]}}"},
+		{"[2]", "{a: 1}", "[x]", "[[]]", "{grpc: {port: 9000}}", "{a: b}", `x\`, `{"forwardConfig":null,"type":"forward"}`, "http", "3601", "[{port: x}]", "web", "{service: [web, 80]}"},
 	} {
-		f.Add(s.replicas, s.grace, s.lifecycle, s.ports, s.probe, s.command, s.attributes, s.action, s.healthCheck, s.preStopAnnotation, s.servicePorts, s.binding)
+		f.Add(s.replicas, s.grace, s.lifecycle, s.ports, s.probe, s.command, s.attributes, s.action, s.healthCheck, s.preStopAnnotation, s.servicePorts, s.binding, s.backend)
 	}
-	f.Fuzz(func(t *testing.T, replicas, grace, lifecycle, ports, probe, command, attributes, action, healthCheck, preStopAnnotation, servicePorts, binding string) {
+	f.Fuzz(func(t *testing.T, replicas, grace, lifecycle, ports, probe, command, attributes, action, healthCheck, preStopAnnotation, servicePorts, binding, backend string) {
+		for _, s := range []string{replicas, grace, lifecycle, ports, probe, command, attributes, action, healthCheck, preStopAnnotation, servicePorts, binding, backend} {
+			if !utf8.ValidString(s) {
+				return // YAML cannot carry it: the parser refuses invalid UTF-8
+			}
+		}
 		items := fuzzItems(t)
 		deployment, service, ingress, tgb := items[3], items[2], items[1], items[4]
 		container := []string{"spec", "template", "spec", "containers", "[name=app]"}
@@ -46,6 +52,7 @@ func FuzzRules(f *testing.F) {
 		fuzzSet(t, deployment, command, append(container, "command")...)
 		fuzzSet(t, service, servicePorts, "spec", "ports")
 		fuzzSet(t, tgb, binding, "spec", "serviceRef", "name")
+		fuzzSet(t, ingress, backend, "spec", "defaultBackend")
 		fuzzAnnotate(t, ingress, albTargetGroupAttributes, attributes)
 		fuzzAnnotate(t, service, svcTargetGroupAttributes, attributes)
 		fuzzAnnotate(t, ingress, albActionPrefix+"web", action)
