@@ -49,10 +49,38 @@ func fix(items *fn.KubeObjects, cfg Config) fn.Results {
 		rule(inv, cfg, r)
 	}
 	r.keepInvalidUnchanged(*items, originals)
-	for _, obj := range inv.NewObjects {
-		items.Upsert(obj)
-	}
+	upsert(items, inv.NewObjects)
 	return r.Results
+}
+
+// upsert adds objs to items as fn.KubeObjects.Upsert does, replacing the
+// first item of the same apiVersion, kind, namespace and name, but indexes
+// items once: Upsert scans the whole list for each object, which makes
+// adding a budget per workload quadratic in the size of the list.
+func upsert(items *fn.KubeObjects, objs []*fn.KubeObject) {
+	if len(objs) == 0 {
+		return
+	}
+	type id struct{ apiVersion, kind, namespace, name string }
+	idOf := func(obj *fn.KubeObject) id {
+		return id{obj.GetAPIVersion(), obj.GetKind(), obj.GetNamespace(), obj.GetName()}
+	}
+	index := make(map[id]int, len(*items)+len(objs))
+	for i, item := range *items {
+		key := idOf(item)
+		if _, seen := index[key]; !seen {
+			index[key] = i
+		}
+	}
+	for _, obj := range objs {
+		key := idOf(obj)
+		if i, ok := index[key]; ok {
+			(*items)[i] = obj
+			continue
+		}
+		index[key] = len(*items)
+		*items = append(*items, obj)
+	}
 }
 
 // A resource annotated lbguard.dev/audit: warn has its violations reported as
