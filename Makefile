@@ -10,6 +10,7 @@
 #   make test-image     the test image from the host-built binary (podman)
 #   make e2e-container  only the container end-to-end tests (podman, kustomize, kpt)
 #   make fuzz           each fuzz target for FUZZTIME (30s); `go test` runs their seeds
+#   make bench          lbguard against the identity baseline at 100 to 50 000 resources (README: Performance)
 
 GO        ?= go
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -102,3 +103,17 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzRules$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzStringMap$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzShellScript$$' -fuzztime=$(FUZZTIME) ./transformers
+
+# ---- benchmarks (README: Performance) ----
+# `make bench`: the in-process benchmarks (fn/bench_test.go: time and
+# allocations of lbguard and of the identity baseline, which is lbguard's own
+# read, parse, sort and write with no rules), then the table of bench/: both
+# as whole processes over generated lists (internal/gen) of BENCH_SIZES
+# resources, medians of wall time and peak RSS, their ratios, time per
+# resource, the 20-resource wall time, and whether each target holds.
+BENCH_SIZES ?= 100,1000,10000,50000
+
+.PHONY: bench
+bench:
+	$(GO) test ./fn -run '^$$' -bench 'Function/' -benchtime 1x -benchmem -timeout 60m
+	$(GO) run ./bench -sizes $(BENCH_SIZES)

@@ -1,0 +1,272 @@
+// Command bench measures lbguard against the cost any comment-keeping KRM
+// function pays: reading the ResourceList and writing it back. It builds two
+// binaries from ./fn, lbguard itself and the identity baseline (the same
+// binary built with the tag lbguard_identity: the same read, parse, sort and
+// write, with a processor that changes nothing), runs each as a whole
+// process over generated lists (internal/gen) of each size, and prints the
+// medians: wall time, peak RSS, their ratios to the baseline in the same
+// run, and lbguard's time per resource; then the 20-resource wall time, and
+// whether each target of the README's "Performance" section holds.
+//
+// Run it from the module root: `make bench`, or
+//
+//	go run ./bench [-sizes 100,1000,10000,50000] [-runs N] [-check]
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/lbguard/lbguard/internal/gen"
+)
+
+// The targets, on a 2-core machine, medians of one run.
+const (
+	maxTimeRatio     = 1.15 // lbguard's wall time over the baseline's, at 10 000 and 50 000
+	maxRSSRatio      = 1.25 // lbguard's peak RSS over the baseline's, at 10 000 and 50 000
+	maxPerResource   = 1.3  // growth of lbguard's time per resource from 1 000 to 50 000
+	maxSmallWallTime = 20 * time.Millisecond
+	smallListSize    = 20
+)
+
+func main() {
+	sizesFlag := flag.String("sizes", "100,1000,10000,50000", "list sizes, in resources")
+	runsFlag := flag.Int("runs", 0, "runs of each binary per size (0: 15 up to 1 000 resources, 9 at 10 000, 5 above)")
+	smallRuns := flag.Int("small-runs", 50, "runs of the 20-resource list")
+	check := flag.Bool("check", false, "exit 1 when a target does not hold")
+	keep := flag.String("keep", "", "also write the generated lists and binaries into this directory")
+	flag.Parse()
+
+	var sizes []int
+	for _, s := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			fatalf("bad -sizes %q", *sizesFlag)
+		}
+		sizes = append(sizes, n)
+	}
+	dir := *keep
+	if dir == "" {
+		var err error
+		if dir, err = os.MkdirTemp("", "lbguard-bench"); err != nil {
+			fatalf("%v", err)
+		}
+		defer os.RemoveAll(dir)
+	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+		fatalf("%v", err)
+	}
+
+	lbguard := filepath.Join(dir, "lbguard")
+	identity := filepath.Join(dir, "lbguard-identity")
+	build(lbguard)
+	build(identity, "-tags", "lbguard_identity")
+
+	fmt.Printf("lbguard against the identity baseline: the same binary's read, parse, sort and write, no rules.\n")
+	fmt.Printf("Whole processes, the list on stdin, stdout to /dev/null; medians; %s, GOMAXPROCS %d; load average %s at the start.\n\n",
+		runtime.Version(), runtime.GOMAXPROCS(0), loadAverage())
+	fmt.Printf("%9s %4s %11s %11s %6s %12s %12s %6s %11s %9s\n",
+		"resources", "runs", "identity", "lbguard", "ratio", "identity RSS", "lbguard RSS", "ratio", "µs/resource", "CPU ratio")
+
+	rows := map[int]row{}
+	for _, n := range sizes {
+		list := gen.ResourceList(n, gen.DefaultSeed)
+		input := filepath.Join(dir, "list-"+strconv.Itoa(n)+".yaml")
+		if err := os.WriteFile(input, list.YAML, 0o644); err != nil {
+			fatalf("%v", err)
+		}
+		runs := *runsFlag
+		if runs == 0 {
+			switch {
+			case n <= 1000:
+				runs = 15
+			case n <= 10000:
+				runs = 9
+			default:
+				runs = 5
+			}
+		}
+		r := compare(identity, lbguard, input, runs)
+		r.n = n
+		rows[n] = r
+		fmt.Printf("%9d %4d %11s %11s %5.2f× %12s %12s %5.2f× %11.1f %8.2f×\n",
+			n, runs, ms(r.identity.wall), ms(r.lbguard.wall), r.timeRatio(),
+			mib(r.identity.rss), mib(r.lbguard.rss), r.rssRatio(), r.perResource(), r.cpuRatio())
+		if *keep == "" {
+			os.Remove(input)
+		}
+	}
+
+	small := gen.ResourceList(smallListSize, gen.DefaultSeed)
+	smallInput := filepath.Join(dir, "list-"+strconv.Itoa(smallListSize)+".yaml")
+	if err := os.WriteFile(smallInput, small.YAML, 0o644); err != nil {
+		fatalf("%v", err)
+	}
+	sr := compare(identity, lbguard, smallInput, *smallRuns)
+	fmt.Printf("\n%d resources as a whole process, median of %d runs: lbguard %s (identity %s), peak RSS %s.\n",
+		smallListSize, *smallRuns, ms(sr.lbguard.wall), ms(sr.identity.wall), mib(sr.lbguard.rss))
+	fmt.Printf("Load average %s at the end.\n\n", loadAverage())
+
+	held := report(rows, sr)
+	if *check && !held {
+		os.Exit(1)
+	}
+}
+
+// measure is one process's wall time, CPU time and peak RSS (bytes).
+type measure struct {
+	wall, cpu time.Duration
+	rss       int64
+}
+
+type row struct {
+	n                 int
+	identity, lbguard measure // medians
+}
+
+func (r row) timeRatio() float64   { return float64(r.lbguard.wall) / float64(r.identity.wall) }
+func (r row) cpuRatio() float64    { return float64(r.lbguard.cpu) / float64(r.identity.cpu) }
+func (r row) rssRatio() float64    { return float64(r.lbguard.rss) / float64(r.identity.rss) }
+func (r row) perResource() float64 { return float64(r.lbguard.wall.Microseconds()) / float64(r.n) }
+
+// compare runs both binaries runs times over input, alternating which goes
+// first so that both see the same machine, after one warm-up run each.
+func compare(identity, lbguard, input string, runs int) row {
+	runOnce(identity, input)
+	runOnce(lbguard, input)
+	var ids, lbs []measure
+	for i := 0; i < runs; i++ {
+		if i%2 == 0 {
+			ids = append(ids, runOnce(identity, input))
+			lbs = append(lbs, runOnce(lbguard, input))
+		} else {
+			lbs = append(lbs, runOnce(lbguard, input))
+			ids = append(ids, runOnce(identity, input))
+		}
+	}
+	return row{identity: median(ids), lbguard: median(lbs)}
+}
+
+// runOnce runs binary with input on stdin, as kustomize and kpt run an exec
+// function, and reads its peak RSS from the kernel's accounting.
+func runOnce(binary, input string) measure {
+	in, err := os.Open(input)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	defer in.Close()
+	out, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	defer out.Close()
+	var stderr bytes.Buffer
+	cmd := exec.Command(binary)
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, out, &stderr
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		fatalf("%s < %s: %v\n%s", filepath.Base(binary), filepath.Base(input), err, stderr.String())
+	}
+	wall := time.Since(start)
+	usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	return measure{
+		wall: wall,
+		cpu:  cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(),
+		rss:  usage.Maxrss * 1024, // kilobytes on Linux
+	}
+}
+
+// median takes the median of each figure on its own.
+func median(ms []measure) measure {
+	pick := func(get func(measure) int64) int64 {
+		v := make([]int64, len(ms))
+		for i, m := range ms {
+			v[i] = get(m)
+		}
+		slices.Sort(v)
+		if len(v)%2 == 1 {
+			return v[len(v)/2]
+		}
+		return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return measure{
+		wall: time.Duration(pick(func(m measure) int64 { return int64(m.wall) })),
+		cpu:  time.Duration(pick(func(m measure) int64 { return int64(m.cpu) })),
+		rss:  pick(func(m measure) int64 { return m.rss }),
+	}
+}
+
+// report prints each target and whether it holds; false when one does not.
+func report(rows map[int]row, small row) bool {
+	all := true
+	verdict := func(ok bool) string {
+		all = all && ok
+		if ok {
+			return "holds"
+		}
+		return "MISSED"
+	}
+	fmt.Println("Targets:")
+	for _, n := range []int{10000, 50000} {
+		r, ok := rows[n]
+		if !ok {
+			fmt.Printf("  at %d resources: not measured (-sizes)\n", n)
+			continue
+		}
+		fmt.Printf("  time at %d resources ≤ %.2f× the baseline: %.2f× — %s\n", n, maxTimeRatio, r.timeRatio(), verdict(r.timeRatio() <= maxTimeRatio))
+		fmt.Printf("  peak RSS at %d resources ≤ %.2f× the baseline: %.2f× — %s\n", n, maxRSSRatio, r.rssRatio(), verdict(r.rssRatio() <= maxRSSRatio))
+	}
+	from, ok1 := rows[1000]
+	to, ok2 := rows[50000]
+	if ok1 && ok2 {
+		growth := to.perResource() / from.perResource()
+		fmt.Printf("  time per resource from 1000 to 50000 grows ≤ %.1f×: %.1f → %.1f µs, %.2f× — %s\n",
+			maxPerResource, from.perResource(), to.perResource(), growth, verdict(growth <= maxPerResource))
+	} else {
+		fmt.Println("  time per resource from 1000 to 50000: not measured (-sizes)")
+	}
+	fmt.Printf("  %d resources as a whole process < %s: %s — %s\n", smallListSize, ms(maxSmallWallTime), ms(small.lbguard.wall), verdict(small.lbguard.wall < maxSmallWallTime))
+	return all
+}
+
+// build compiles ./fn as `make build` does, with extra flags.
+func build(output string, flags ...string) {
+	args := append([]string{"build", "-trimpath", "-o", output}, flags...)
+	cmd := exec.Command("go", append(args, "./fn")...)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		fatalf("go build %s: %v (run bench from the module root)", strings.Join(flags, " "), err)
+	}
+}
+
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+func ms(d time.Duration) string {
+	if d < 10*time.Second {
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
+func mib(b int64) string { return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20)) }
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	os.Exit(2)
+}
