@@ -30,6 +30,7 @@ type Inventory struct {
 	services       map[objectKey]*fn.KubeObject
 	ingressClasses map[string]*fn.KubeObject
 	podIndex       map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
+	workloadsIn    map[string][]*Workload            // namespace → its workloads, in list order
 }
 
 // LoadBalancer is one object that makes AWS send traffic to pods: an ALB
@@ -80,6 +81,7 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 		services:       map[objectKey]*fn.KubeObject{},
 		ingressClasses: map[string]*fn.KubeObject{},
 		podIndex:       map[string]map[string][]*Workload{},
+		workloadsIn:    map[string][]*Workload{},
 	}
 	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
@@ -151,6 +153,7 @@ func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 	}
 	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers}
 	inv.Workloads = append(inv.Workloads, w)
+	inv.workloadsIn[w.Namespace] = append(inv.workloadsIn[w.Namespace], w)
 	byLabel := inv.podIndex[w.Namespace]
 	if byLabel == nil {
 		byLabel = map[string][]*Workload{}

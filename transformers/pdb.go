@@ -20,7 +20,7 @@ const ruleDisruptionBudget RuleID = "R7"
 // scope that runs 2+ replicas and that no budget covers, and warns about the
 // budgets it finds that block, overlap or are no longer served.
 func DisruptionBudget(inv *Inventory, cfg Config, r *Report) {
-	budgets := readBudgets(inv.PDBs, r)
+	budgets := newBudgetIndex(inv, readBudgets(inv.PDBs, r))
 	autoscalers := readAutoscalers(inv.Others, r)
 	overlapsReported := map[string]bool{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
@@ -59,7 +59,7 @@ func DisruptionBudget(inv *Inventory, cfg Config, r *Report) {
 			continue
 		}
 		if len(budgets.covering(w)) == 0 {
-			addBudget(inv, w, replicas, &budgets, cfg, r)
+			addBudget(inv, w, replicas, budgets, cfg, r)
 		}
 	}
 }
@@ -105,10 +105,32 @@ func readBudgets(objects []*fn.KubeObject, r *Report) budgetList {
 	return list
 }
 
-// covering lists the budgets that select the workload's pods.
-func (list budgetList) covering(w *Workload) []*budget {
-	var out []*budget
+// budgetIndex holds the budgets of the list and those lbguard adds by
+// namespace, and every budget name taken (by a readable budget or not), so
+// that each workload is compared with its own namespace's budgets only, not
+// with every budget of the list.
+type budgetIndex struct {
+	byNamespace map[string]budgetList // each in list order, then the added ones
+	names       map[objectKey]bool
+}
+
+func newBudgetIndex(inv *Inventory, list budgetList) *budgetIndex {
+	index := &budgetIndex{byNamespace: map[string]budgetList{}, names: map[objectKey]bool{}}
 	for _, b := range list {
+		index.byNamespace[b.namespace] = append(index.byNamespace[b.namespace], b)
+	}
+	for _, obj := range append(inv.PDBs[:len(inv.PDBs):len(inv.PDBs)], inv.NewObjects...) {
+		if obj.GetKind() == "PodDisruptionBudget" {
+			index.names[objectKey{namespaceOf(obj), obj.GetName()}] = true
+		}
+	}
+	return index
+}
+
+// covering lists the budgets that select the workload's pods.
+func (index *budgetIndex) covering(w *Workload) []*budget {
+	var out []*budget
+	for _, b := range index.byNamespace[w.Namespace] {
 		if b.namespace == w.Namespace && b.selector.matches(w.PodLabels) {
 			out = append(out, b)
 		}
@@ -116,15 +138,16 @@ func (list budgetList) covering(w *Workload) []*budget {
 	return out
 }
 
+// add records a budget lbguard adds.
+func (index *budgetIndex) add(b *budget) {
+	index.byNamespace[b.namespace] = append(index.byNamespace[b.namespace], b)
+	index.names[objectKey{b.namespace, b.object.GetName()}] = true
+}
+
 // nameTaken tells whether a PodDisruptionBudget of the list (readable or
 // not) or one lbguard added holds the name in the namespace.
-func nameTaken(inv *Inventory, namespace, name string) bool {
-	for _, obj := range append(inv.PDBs[:len(inv.PDBs):len(inv.PDBs)], inv.NewObjects...) {
-		if obj.GetKind() == "PodDisruptionBudget" && namespaceOf(obj) == namespace && obj.GetName() == name {
-			return true
-		}
-	}
-	return false
+func (index *budgetIndex) nameTaken(namespace, name string) bool {
+	return index.names[objectKey{namespace, name}]
 }
 
 // review warns, once per budget, when it blocks every eviction of w's pods,
@@ -243,7 +266,7 @@ func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 // addBudget adds a budget named after the workload, with its selector, unless
 // the name is taken or the selector would put a second budget over pods that
 // one already covers.
-func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetList, cfg Config, r *Report) {
+func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetIndex, cfg Config, r *Report) {
 	kind, name := w.Object.GetKind(), w.Object.GetName()
 	selector, err := readSelector(w.Object, "spec", "selector")
 	if err != nil {
@@ -255,13 +278,13 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 			"%s %s has no spec.selector to copy: lbguard adds no PodDisruptionBudget, since an empty selector would cover every pod of namespace %s", kind, name, w.Namespace)
 		return
 	}
-	if nameTaken(inv, w.Namespace, name) {
+	if budgets.nameTaken(w.Namespace, name) {
 		r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
 			"%s %s has no PodDisruptionBudget, and another PodDisruptionBudget already has the name %s: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: %s and unhealthyPodEvictionPolicy: AlwaysAllow",
 			kind, name, name, cfg.MaxUnavailable)
 		return
 	}
-	for _, other := range inv.Workloads {
+	for _, other := range inv.workloadsIn[w.Namespace] {
 		if other == w || other.Namespace != w.Namespace || !selector.matches(other.PodLabels) {
 			continue
 		}
@@ -279,7 +302,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 		return
 	}
 	inv.NewObjects = append(inv.NewObjects, pdb)
-	*budgets = append(*budgets, &budget{object: pdb, namespace: w.Namespace, selector: selector, generated: true})
+	budgets.add(&budget{object: pdb, namespace: w.Namespace, selector: selector, generated: true})
 	r.Changed(ruleDisruptionBudget, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
 		"PodDisruptionBudget %s added for %s %s (%s): a drain or node upgrade evicts at most %s of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)",
 		name, kind, name, replicas.describe(), cfg.MaxUnavailable)
