@@ -150,7 +150,7 @@ func decodeFields(cfg *transformers.Config, obj *fn.KubeObject, section string, 
 		switch field.key {
 		case "apiVersion", "kind", "metadata", section:
 		default:
-			errs = append(errs, configError{field.key, fmt.Sprintf("unknown field: the keys go under %s", section)})
+			errs = append(errs, configError{field.name, fmt.Sprintf("unknown field: the keys go under %s", section)})
 		}
 	}
 	node, err := root.Pipe(yaml.Lookup(section))
@@ -161,7 +161,7 @@ func decodeFields(cfg *transformers.Config, obj *fn.KubeObject, section string, 
 		return append(errs, configError{section, "must be a map of the keys in the README"})
 	}
 	for _, field := range mapFields(node.YNode()) {
-		path := section + "." + field.key
+		path := section + "." + field.name
 		key, known := lookupKey(field.key)
 		if !known {
 			errs = append(errs, configError{path, "unknown key; known keys: " + knownKeys()})
@@ -181,12 +181,21 @@ func decodeFields(cfg *transformers.Config, obj *fn.KubeObject, section string, 
 type mapField struct {
 	key   string
 	value *yaml.Node
+	name  string // the key as messages show it
 }
 
 func mapFields(n *yaml.Node) []mapField {
 	var fields []mapField
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		fields = append(fields, mapField{n.Content[i].Value, n.Content[i+1]})
+		key := n.Content[i]
+		name := key.Value
+		switch {
+		case key.Kind != yaml.ScalarNode: // "? [a]: b"
+			name = "(a " + nodeKindName(key) + " as a key)"
+		case name == "":
+			name = `""`
+		}
+		fields = append(fields, mapField{key.Value, n.Content[i+1], name})
 	}
 	return fields
 }
