@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // R4: readiness probes. A container without one is Ready as soon as it
@@ -47,14 +48,14 @@ func ReadinessProbe(inv *Inventory, cfg Config, r *Report) {
 
 // probe reads one of c's probes; nil when it has none (or null, as
 // templates often write). ok is false, with an error reported, when the
-// probe is not a map.
+// probe is not a map. Only the probe is converted to a map, not the whole
+// container (a conversion goes through YAML and JSON text).
 func probe(w *Workload, c *Container, field string, r *Report) (p map[string]any, ok bool) {
-	var container map[string]any
-	if err := c.As(&container); err == nil {
-		switch p := container[field].(type) {
-		case nil:
-			return nil, true
-		case map[string]any:
+	switch n := lookup(w.Object, "spec", "template", "spec", "containers", strconv.Itoa(c.Index), field); {
+	case n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+		return nil, true
+	case n.Kind == yaml.MappingNode:
+		if sub, _, err := c.NestedSubObject(field); err == nil && sub.As(&p) == nil {
 			return p, true
 		}
 	}

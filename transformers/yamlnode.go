@@ -27,6 +27,20 @@ func setScalar(obj *fn.KubeObject, value string, path ...string) bool {
 	return true
 }
 
+// lookup returns the node at path in obj (map keys and list indexes), or
+// nil when there is none.
+func lookup(obj *fn.KubeObject, path ...string) *yaml.Node {
+	rn := obj.MoveToResourceNode()
+	defer func() { *obj = *fn.MoveToKubeObject(rn) }()
+	n := rn.YNode()
+	for _, step := range path {
+		if n = child(n, step); n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
 // child is the value under a map key, or the list element at an index.
 func child(n *yaml.Node, step string) *yaml.Node {
 	switch n.Kind {
