@@ -78,13 +78,18 @@ func parseResourceList(in []byte) (*fn.ResourceList, error) {
 }
 
 // resourceListFromNode makes the ResourceList of a checked root map: its
-// functionConfig, items and results, with aliases expanded.
+// functionConfig, items and results, with aliases expanded. Without
+// aliases, the anchors stay as written: an item no rule edits comes out
+// exactly as it went in.
 func resourceListFromNode(root *yaml.Node) (*fn.ResourceList, error) {
-	if err := checkShape(root); err != nil {
+	aliases, err := checkShape(root)
+	if err != nil {
 		return nil, err
 	}
-	if err := yaml.NewRNode(root).DeAnchor(); err != nil {
-		return nil, fmt.Errorf("stdin: cannot expand its YAML aliases: %v", err)
+	if aliases {
+		if err := yaml.NewRNode(root).DeAnchor(); err != nil {
+			return nil, fmt.Errorf("stdin: cannot expand its YAML aliases: %v", err)
+		}
 	}
 
 	rl := &fn.ResourceList{FunctionConfig: fn.NewEmptyKubeObject()}
@@ -161,7 +166,7 @@ func decodeSingleDocument(in []byte) (*yaml.Node, error) {
 // An alias refers to an anchor defined before it, so in a post-order walk its
 // anchor is done before the alias is reached, unless the anchor encloses the
 // alias: that alias would expand forever.
-func checkShape(root *yaml.Node) error {
+func checkShape(root *yaml.Node) (aliases bool, err error) {
 	type frame struct {
 		node         *yaml.Node
 		next         int // the next child to visit
@@ -172,22 +177,22 @@ func checkShape(root *yaml.Node) error {
 	items := fieldNode(root, "items")
 	var biggest, deepest *yaml.Node // the items that expand the most and the deepest
 	biggestSize, deepestHeight := 0, 0
-	written, aliases := 0, 0
+	written, aliasNodes := 0, 0
 	stack := []*frame{{node: root}}
 	for len(stack) > 0 {
 		f := stack[len(stack)-1]
 		if f.next == 0 {
 			written++
 			if len(stack) > maxNestingDepth && f.node.Kind != yaml.ScalarNode && f.node.Kind != yaml.AliasNode {
-				return fmt.Errorf("%snests maps and lists deeper than %d levels (line %d), the most lbguard reads (README: Limits and bad input)",
+				return false, fmt.Errorf("%snests maps and lists deeper than %d levels (line %d), the most lbguard reads (README: Limits and bad input)",
 					locateNode(root, f.node), maxNestingDepth, f.node.Line)
 			}
 		}
 		if f.node.Kind == yaml.AliasNode {
-			aliases++
+			aliasNodes++
 			e, done := expanded[f.node.Alias]
 			if f.node.Alias != nil && !done {
-				return fmt.Errorf("%sholds the YAML alias *%s inside its own anchor (line %d): it would expand forever",
+				return false, fmt.Errorf("%sholds the YAML alias *%s inside its own anchor (line %d): it would expand forever",
 					locateNode(root, f.node), f.node.Value, f.node.Line)
 			}
 			f.size, f.height = e[0], e[1]
@@ -217,18 +222,18 @@ func checkShape(root *yaml.Node) error {
 					deepest, deepestHeight = f.node, f.height
 				}
 			}
-		} else if aliases > 0 {
+		} else if aliasNodes > 0 {
 			if f.height > maxNestingDepth {
-				return fmt.Errorf("%sholds YAML aliases that nest it deeper than %d levels once expanded, the most lbguard reads (README: Limits and bad input)",
+				return false, fmt.Errorf("%sholds YAML aliases that nest it deeper than %d levels once expanded, the most lbguard reads (README: Limits and bad input)",
 					locateNode(root, deepest), maxNestingDepth)
 			}
 			if limit := written + max(written, minAliasAllowance); f.size > limit {
-				return fmt.Errorf("%sholds YAML aliases that expand the list to more than %d nodes (%d written): an alias bomb, refused (README: Limits and bad input)",
+				return false, fmt.Errorf("%sholds YAML aliases that expand the list to more than %d nodes (%d written): an alias bomb, refused (README: Limits and bad input)",
 					locateNode(root, biggest), limit, written)
 			}
 		}
 	}
-	return nil
+	return aliasNodes > 0, nil
 }
 
 // locate names the item of the ResourceList root that holds n, as
