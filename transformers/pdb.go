@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // R7: a PodDisruptionBudget that protects without blocking. Without one, a
@@ -312,10 +313,14 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 // rather than from the typed struct so that the output reads in the usual
 // order and carries no empty status.
 func newBudgetObject(w *Workload, maxUnavailable string) (*fn.KubeObject, error) {
-	// The selector is copied as written, comments included.
-	selector, _, err := w.Object.Copy().NestedSubObject("spec", "selector")
+	// The selector is copied as written, comments included: the selector
+	// alone, not the whole workload.
+	selector, found, err := w.Object.NestedSubObject("spec", "selector")
 	if err != nil {
 		return nil, err
+	}
+	if found {
+		selector = fn.MoveToKubeObject(yaml.NewRNode(yaml.CopyYNode(lookup(w.Object, "spec", "selector")))).SubObject
 	}
 	pdb := fn.NewEmptyKubeObject()
 	set := []error{
