@@ -50,6 +50,8 @@ type Backend struct {
 	Service     *fn.KubeObject // nil when the Service is not in the list
 	Ports       []string       // the Service ports the load balancer uses (numbers or names); none: all
 	Workloads   []*Workload
+
+	skipped bool // its load balancer or Service is opted out (no rule writes the opt-out)
 }
 
 // Workload is a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout.
@@ -60,6 +62,7 @@ type Workload struct {
 	Backends  []*Backend // every backend that selects its pods, skipped ones included
 
 	containers []*Container
+	skipped    bool // opted out with lbguard.dev/skip (no rule writes it)
 }
 
 type objectKey struct{ namespace, name string }
@@ -151,7 +154,7 @@ func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 		r.Invalid(obj, fe.Path, fe.Problem)
 		return
 	}
-	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers}
+	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers, skipped: isSkipped(obj)}
 	inv.Workloads = append(inv.Workloads, w)
 	inv.workloadsIn[w.Namespace] = append(inv.workloadsIn[w.Namespace], w)
 	byLabel := inv.podIndex[w.Namespace]
@@ -204,6 +207,7 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 	}
 	b := &Backend{LB: lb, Namespace: namespace, ServiceName: name, Ports: ports}
 	b.Service = inv.services[objectKey{namespace, name}]
+	b.skipped = lb.Skipped || isSkipped(b.Service)
 	if b.Service != nil {
 		selector, _, err := b.Service.NestedStringMap("spec", "selector")
 		if err != nil {

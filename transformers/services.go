@@ -60,8 +60,10 @@ func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
 }
 
 // Skipped reports whether lbguard must leave this backend's objects alone.
+// It is read once, when the inventory is built: the rules ask it for every
+// workload in front of every rule, and no rule writes the opt-out.
 func (b *Backend) Skipped() bool {
-	return b.LB.Skipped || isSkipped(b.Service)
+	return b.skipped
 }
 
 // Annotation returns the effective value of a load-balancer annotation for

@@ -31,7 +31,7 @@ func (inv *Inventory) WorkloadsInScope(cfg Config) []*Workload {
 	var out []*Workload
 	for _, w := range inv.Workloads {
 		switch {
-		case isSkipped(w.Object):
+		case w.skipped:
 		case len(w.Backends) > 0 && len(w.Fronts()) == 0:
 		case len(w.Backends) == 0 && cfg.Scope != ScopeAll:
 		default:
