@@ -81,6 +81,7 @@ var kustomizationNames = map[string]bool{
 func readInputs(paths []string, stdin io.Reader, configPath string) ([]*source, error) {
 	var sources []*source
 	seen := map[string]bool{}
+	var total int64 // bytes read, held to the function's own limit
 	if configPath != "" {
 		if abs, err := filepath.Abs(configPath); err == nil {
 			seen[abs] = true // the config is no resource
@@ -98,6 +99,9 @@ func readInputs(paths []string, stdin io.Reader, configPath string) ([]*source, 
 		if err != nil {
 			return inputErrorf("cannot read %s: %v", path, unwrapPathError(err))
 		}
+		if total += int64(len(data)); total > maxInputBytes {
+			return inputErrorf("the input is larger than %s in all, the most lbguard reads (README: Limits and bad input): audit fewer files at a time", formatBytes(maxInputBytes))
+		}
 		src, err := parseSource(path, data)
 		if err != nil {
 			return err
@@ -112,10 +116,11 @@ func readInputs(paths []string, stdin io.Reader, configPath string) ([]*source, 
 				return nil, inputErrorf("standard input (-) is named twice")
 			}
 			stdinRead = true
-			data, err := io.ReadAll(stdin)
+			data, err := readInput(stdin, maxInputBytes-total)
 			if err != nil {
-				return nil, inputErrorf("cannot read standard input: %v", err)
+				return nil, inputErrorf("%v", err)
 			}
+			total += int64(len(data))
 			src, err := parseSource(stdinPath, data)
 			if err != nil {
 				return nil, err
@@ -235,10 +240,20 @@ func (d *document) parse(index int) error {
 		return nil
 	}
 	d.node = doc.Content[0]
+	// The same limits as the function's: nesting, and aliases within bounds.
+	aliases, err := checkShape(d.node)
+	if err != nil {
+		return inputErrorf("%s: document at line %d %s", displayPath(d.src.path), d.line, strings.TrimPrefix(err.Error(), "stdin "))
+	}
 	if d.skip = nonResource(d.node); d.skip != "" {
 		return nil
 	}
 	rn := yaml.NewRNode(yaml.CopyYNode(d.node))
+	if aliases {
+		if err := rn.DeAnchor(); err != nil {
+			return inputErrorf("%s: document at line %d: cannot expand its YAML aliases: %v", displayPath(d.src.path), d.line, err)
+		}
+	}
 	d.obj = fn.MoveToKubeObject(rn)
 	return d.annotate()
 }
