@@ -1,6 +1,9 @@
 package transformers
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestGracePeriod(t *testing.T) {
 	const app = "containers:\n- name: app\n  image: app\n  ports:\n  - name: http\n    containerPort: 8080\n"
@@ -134,5 +137,27 @@ spec:
 	g, _, _ := d.NestedInt64("spec", "template", "spec", "terminationGracePeriodSeconds")
 	if s != 180 || g != 200 {
 		t.Errorf("behind an NLB: preStop %d s, grace %d s; want 180 and 200", s, g)
+	}
+}
+
+// TestUnreadableWorkloadGetsNoBudget: a workload that a later rule finds
+// unreadable comes out as it came, and the budget made for it is dropped.
+func TestUnreadableWorkloadGetsNoBudget(t *testing.T) {
+	const app = "containers:\n- name: app\n  ports:\n  - containerPort: 80\n"
+	stream := strings.Replace(workloadBehindALB("", "", "terminationGracePeriodSeconds: -1\n"+app), "replicas: 1", "replicas: 3", 1)
+	items, results := applyRules(t, stream, DefaultConfig())
+	for _, obj := range items {
+		if obj.GetKind() == "PodDisruptionBudget" {
+			t.Errorf("a budget was added for an unreadable workload:\n%s", obj.String())
+		}
+	}
+	for _, res := range results {
+		if res.Tags[TagAction] == ActionChanged && res.ResourceRef.Kind != "Ingress" && res.ResourceRef.Kind != "Namespace" {
+			t.Errorf("a change is reported for the unreadable workload or its budget: %s", res.Message)
+		}
+	}
+	d := findObject(t, items, "Deployment", "web")
+	if got := d.String(); strings.Contains(got, "preStop") || strings.Contains(got, "readinessProbe") {
+		t.Errorf("the unreadable workload was edited:\n%s", got)
 	}
 }

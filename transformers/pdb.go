@@ -303,6 +303,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 		return
 	}
 	inv.NewObjects = append(inv.NewObjects, pdb)
+	r.madeFor(pdb, w.Object)
 	budgets.add(&budget{object: pdb, namespace: w.Namespace, selector: selector, generated: true})
 	r.Changed(ruleDisruptionBudget, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
 		"PodDisruptionBudget %s added for %s %s (%s): a drain or node upgrade evicts at most %s of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)",

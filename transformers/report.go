@@ -25,8 +25,9 @@ const (
 type Report struct {
 	Results fn.Results
 
-	owners  map[*fn.Result]*fn.KubeObject // the object each result is about
-	invalid map[*fn.KubeObject]bool       // objects with a field lbguard cannot read
+	owners  map[*fn.Result]*fn.KubeObject     // the object each result is about
+	invalid map[*fn.KubeObject]bool           // objects with a field lbguard cannot read
+	partOf  map[*fn.KubeObject]*fn.KubeObject // a new object → the workload it was made for
 }
 
 func (r *Report) add(severity fn.Severity, rule RuleID, action string, obj *fn.KubeObject, path string, current, proposed any, format string, args ...any) {
@@ -106,10 +107,34 @@ func (r *Report) keepInvalidUnchanged(items, originals fn.KubeObjects) {
 	}
 	kept := r.Results[:0]
 	for _, res := range r.Results {
-		if r.invalid[r.owners[res]] && res.Tags[TagAction] == ActionChanged {
+		if r.isInvalid(r.owners[res]) && res.Tags[TagAction] == ActionChanged {
 			continue
 		}
 		kept = append(kept, res)
 	}
 	r.Results = kept
+}
+
+// madeFor records that lbguard made obj (a PodDisruptionBudget) for owner:
+// if owner turns out unreadable, obj is dropped with owner's edits.
+func (r *Report) madeFor(obj, owner *fn.KubeObject) {
+	if r.partOf == nil {
+		r.partOf = map[*fn.KubeObject]*fn.KubeObject{}
+	}
+	r.partOf[obj] = owner
+}
+
+func (r *Report) isInvalid(obj *fn.KubeObject) bool {
+	return r.invalid[obj] || r.invalid[r.partOf[obj]]
+}
+
+// validNew keeps the new objects whose workload lbguard could read.
+func (r *Report) validNew(objs []*fn.KubeObject) []*fn.KubeObject {
+	var kept []*fn.KubeObject
+	for _, obj := range objs {
+		if !r.isInvalid(obj) {
+			kept = append(kept, obj)
+		}
+	}
+	return kept
 }

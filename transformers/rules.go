@@ -49,7 +49,7 @@ func fix(items *fn.KubeObjects, cfg Config) fn.Results {
 		rule(inv, cfg, r)
 	}
 	r.keepInvalidUnchanged(*items, originals)
-	upsert(items, inv.NewObjects)
+	upsert(items, r.validNew(inv.NewObjects))
 	return r.Results
 }
 
