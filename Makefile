@@ -110,10 +110,12 @@ fuzz:
 # read, parse, sort and write with no rules), then the table of bench/: both
 # as whole processes over generated lists (internal/gen) of BENCH_SIZES
 # resources, medians of wall time and peak RSS, their ratios, time per
-# resource, the 20-resource wall time, and whether each target holds.
+# resource, the 20-resource wall time, and whether each target holds; with
+# -split also lbguard without its results in the output. About 30 minutes.
 BENCH_SIZES ?= 100,1000,10000,50000
+BENCH_FLAGS ?= -split
 
 .PHONY: bench
 bench:
 	$(GO) test ./fn -run '^$$' -bench 'Function/' -benchtime 1x -benchmem -timeout 60m
-	$(GO) run ./bench -sizes $(BENCH_SIZES)
+	$(GO) run ./bench -sizes $(BENCH_SIZES) $(BENCH_FLAGS)

@@ -8,13 +8,23 @@
 // run, and lbguard's time per resource; then the 20-resource wall time, and
 // whether each target of the README's "Performance" section holds.
 //
+// With -split it also runs lbguard built with the tag lbguard_noresults
+// (its rules and edits, the results left out of the output), to show how
+// much of lbguard's cost is writing its results.
+//
+// Peak RSS is read from the kernel (rusage of the child), through a small
+// runner process: a child started by a large parent inherits the parent's
+// high-water mark until it execs, so bench starts each binary from a copy of
+// itself that holds no list.
+//
 // Run it from the module root: `make bench`, or
 //
-//	go run ./bench [-sizes 100,1000,10000,50000] [-runs N] [-check]
+//	go run ./bench [-sizes 100,1000,10000,50000] [-runs N] [-split] [-check]
 package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -39,11 +49,21 @@ const (
 	smallListSize    = 20
 )
 
+// runnerEnv makes bench a runner: run one binary over one input, print its
+// measure as JSON.
+const runnerEnv = "LBGUARD_BENCH_RUNNER"
+
 func main() {
+	if os.Getenv(runnerEnv) != "" {
+		m := runOnce(os.Args[1], os.Args[2])
+		json.NewEncoder(os.Stdout).Encode(m)
+		return
+	}
 	sizesFlag := flag.String("sizes", "100,1000,10000,50000", "list sizes, in resources")
 	runsFlag := flag.Int("runs", 0, "runs of each binary per size (0: 15 up to 1 000 resources, 9 at 10 000, 5 above)")
 	smallRuns := flag.Int("small-runs", 50, "runs of the 20-resource list")
 	check := flag.Bool("check", false, "exit 1 when a target does not hold")
+	split := flag.Bool("split", false, "also run lbguard without its results in the output")
 	keep := flag.String("keep", "", "also write the generated lists and binaries into this directory")
 	flag.Parse()
 
@@ -68,8 +88,14 @@ func main() {
 
 	lbguard := filepath.Join(dir, "lbguard")
 	identity := filepath.Join(dir, "lbguard-identity")
+	noResults := filepath.Join(dir, "lbguard-noresults")
 	build(lbguard)
 	build(identity, "-tags", "lbguard_identity")
+	binaries := []string{identity, lbguard}
+	if *split {
+		build(noResults, "-tags", "lbguard_noresults")
+		binaries = append(binaries, noResults)
+	}
 
 	fmt.Printf("lbguard against the identity baseline: the same binary's read, parse, sort and write, no rules.\n")
 	fmt.Printf("Whole processes, the list on stdin, stdout to /dev/null; medians; %s, GOMAXPROCS %d; load average %s at the start.\n\n",
@@ -79,11 +105,7 @@ func main() {
 
 	rows := map[int]row{}
 	for _, n := range sizes {
-		list := gen.ResourceList(n, gen.DefaultSeed)
-		input := filepath.Join(dir, "list-"+strconv.Itoa(n)+".yaml")
-		if err := os.WriteFile(input, list.YAML, 0o644); err != nil {
-			fatalf("%v", err)
-		}
+		input := writeList(dir, n)
 		runs := *runsFlag
 		if runs == 0 {
 			switch {
@@ -95,25 +117,31 @@ func main() {
 				runs = 5
 			}
 		}
-		r := compare(identity, lbguard, input, runs)
+		r := compare(binaries, input, runs)
 		r.n = n
 		rows[n] = r
 		fmt.Printf("%9d %4d %11s %11s %5.2f× %12s %12s %5.2f× %11.1f %8.2f×\n",
-			n, runs, ms(r.identity.wall), ms(r.lbguard.wall), r.timeRatio(),
-			mib(r.identity.rss), mib(r.lbguard.rss), r.rssRatio(), r.perResource(), r.cpuRatio())
+			n, runs, ms(r.identity.Wall), ms(r.lbguard.Wall), r.timeRatio(),
+			mib(r.identity.RSS), mib(r.lbguard.RSS), r.rssRatio(), r.perResource(), r.cpuRatio())
 		if *keep == "" {
 			os.Remove(input)
 		}
 	}
 
-	small := gen.ResourceList(smallListSize, gen.DefaultSeed)
-	smallInput := filepath.Join(dir, "list-"+strconv.Itoa(smallListSize)+".yaml")
-	if err := os.WriteFile(smallInput, small.YAML, 0o644); err != nil {
-		fatalf("%v", err)
+	if *split {
+		fmt.Printf("\nlbguard without its results in the output (rules and edits only), same runs:\n")
+		fmt.Printf("%9s %11s %6s %12s %6s\n", "resources", "time", "ratio", "peak RSS", "ratio")
+		for _, n := range sizes {
+			r := rows[n]
+			fmt.Printf("%9d %11s %5.2f× %12s %5.2f×\n", n, ms(r.noResults.Wall),
+				float64(r.noResults.Wall)/float64(r.identity.Wall), mib(r.noResults.RSS), float64(r.noResults.RSS)/float64(r.identity.RSS))
+		}
 	}
-	sr := compare(identity, lbguard, smallInput, *smallRuns)
+
+	smallInput := writeList(dir, smallListSize)
+	sr := compare(binaries[:2], smallInput, *smallRuns)
 	fmt.Printf("\n%d resources as a whole process, median of %d runs: lbguard %s (identity %s), peak RSS %s.\n",
-		smallListSize, *smallRuns, ms(sr.lbguard.wall), ms(sr.identity.wall), mib(sr.lbguard.rss))
+		smallListSize, *smallRuns, ms(sr.lbguard.Wall), ms(sr.identity.Wall), mib(sr.lbguard.RSS))
 	fmt.Printf("Load average %s at the end.\n\n", loadAverage())
 
 	held := report(rows, sr)
@@ -122,38 +150,70 @@ func main() {
 	}
 }
 
+// writeList writes the generated list of n resources into dir.
+func writeList(dir string, n int) string {
+	input := filepath.Join(dir, "list-"+strconv.Itoa(n)+".yaml")
+	if err := os.WriteFile(input, gen.ResourceList(n, gen.DefaultSeed).YAML, 0o644); err != nil {
+		fatalf("%v", err)
+	}
+	return input
+}
+
 // measure is one process's wall time, CPU time and peak RSS (bytes).
 type measure struct {
-	wall, cpu time.Duration
-	rss       int64
+	Wall, CPU time.Duration
+	RSS       int64
 }
 
 type row struct {
-	n                 int
-	identity, lbguard measure // medians
+	n                            int
+	identity, lbguard, noResults measure // medians
 }
 
-func (r row) timeRatio() float64   { return float64(r.lbguard.wall) / float64(r.identity.wall) }
-func (r row) cpuRatio() float64    { return float64(r.lbguard.cpu) / float64(r.identity.cpu) }
-func (r row) rssRatio() float64    { return float64(r.lbguard.rss) / float64(r.identity.rss) }
-func (r row) perResource() float64 { return float64(r.lbguard.wall.Microseconds()) / float64(r.n) }
+func (r row) timeRatio() float64   { return float64(r.lbguard.Wall) / float64(r.identity.Wall) }
+func (r row) cpuRatio() float64    { return float64(r.lbguard.CPU) / float64(r.identity.CPU) }
+func (r row) rssRatio() float64    { return float64(r.lbguard.RSS) / float64(r.identity.RSS) }
+func (r row) perResource() float64 { return float64(r.lbguard.Wall.Microseconds()) / float64(r.n) }
 
-// compare runs both binaries runs times over input, alternating which goes
-// first so that both see the same machine, after one warm-up run each.
-func compare(identity, lbguard, input string, runs int) row {
-	runOnce(identity, input)
-	runOnce(lbguard, input)
-	var ids, lbs []measure
+// compare runs each binary runs times over input, after one warm-up run
+// each, starting each round with the next binary so that all see the same
+// machine. binaries are identity, lbguard and optionally lbguard-noresults.
+func compare(binaries []string, input string, runs int) row {
+	for _, b := range binaries {
+		measureOnce(b, input)
+	}
+	all := make([][]measure, len(binaries))
 	for i := 0; i < runs; i++ {
-		if i%2 == 0 {
-			ids = append(ids, runOnce(identity, input))
-			lbs = append(lbs, runOnce(lbguard, input))
-		} else {
-			lbs = append(lbs, runOnce(lbguard, input))
-			ids = append(ids, runOnce(identity, input))
+		for j := range binaries {
+			k := (i + j) % len(binaries)
+			all[k] = append(all[k], measureOnce(binaries[k], input))
 		}
 	}
-	return row{identity: median(ids), lbguard: median(lbs)}
+	r := row{identity: median(all[0]), lbguard: median(all[1])}
+	if len(binaries) > 2 {
+		r.noResults = median(all[2])
+	}
+	return r
+}
+
+// measureOnce runs binary over input from a runner: a fresh copy of bench.
+func measureOnce(binary, input string) measure {
+	self, err := os.Executable()
+	if err != nil {
+		fatalf("%v", err)
+	}
+	cmd := exec.Command(self, binary, input)
+	cmd.Env = append(os.Environ(), runnerEnv+"=1")
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		fatalf("runner: %v", err)
+	}
+	var m measure
+	if err := json.Unmarshal(out, &m); err != nil {
+		fatalf("runner: %v: %s", err, out)
+	}
+	return m
 }
 
 // runOnce runs binary with input on stdin, as kustomize and kpt run an exec
@@ -179,9 +239,9 @@ func runOnce(binary, input string) measure {
 	wall := time.Since(start)
 	usage := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	return measure{
-		wall: wall,
-		cpu:  cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(),
-		rss:  usage.Maxrss * 1024, // kilobytes on Linux
+		Wall: wall,
+		CPU:  cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(),
+		RSS:  usage.Maxrss * 1024, // kilobytes on Linux
 	}
 }
 
@@ -199,9 +259,9 @@ func median(ms []measure) measure {
 		return (v[len(v)/2-1] + v[len(v)/2]) / 2
 	}
 	return measure{
-		wall: time.Duration(pick(func(m measure) int64 { return int64(m.wall) })),
-		cpu:  time.Duration(pick(func(m measure) int64 { return int64(m.cpu) })),
-		rss:  pick(func(m measure) int64 { return m.rss }),
+		Wall: time.Duration(pick(func(m measure) int64 { return int64(m.Wall) })),
+		CPU:  time.Duration(pick(func(m measure) int64 { return int64(m.CPU) })),
+		RSS:  pick(func(m measure) int64 { return m.RSS }),
 	}
 }
 
@@ -234,7 +294,7 @@ func report(rows map[int]row, small row) bool {
 	} else {
 		fmt.Println("  time per resource from 1000 to 50000: not measured (-sizes)")
 	}
-	fmt.Printf("  %d resources as a whole process < %s: %s — %s\n", smallListSize, ms(maxSmallWallTime), ms(small.lbguard.wall), verdict(small.lbguard.wall < maxSmallWallTime))
+	fmt.Printf("  %d resources as a whole process < %s: %s — %s\n", smallListSize, ms(maxSmallWallTime), ms(small.lbguard.Wall), verdict(small.lbguard.Wall < maxSmallWallTime))
 	return all
 }
 
