@@ -76,7 +76,7 @@ func runFunction(stdin io.Reader, stdout, stderr io.Writer) (status int) {
 		return 1
 	}
 	ok, _ := processor(rl)
-	out, err := rl.ToYAML()
+	out, err := resourceListYAML(rl)
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard: cannot write the ResourceList: %v\n", err)
 		return 1

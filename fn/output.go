@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// resultsPerChunk is how many results go through the SDK's writer at a time.
+const resultsPerChunk = 256
+
+// resourceListYAML writes rl exactly as rl.ToYAML does, but item by item and
+// results by chunks: the YAML emitter holds every event of a document until
+// the document ends and copies that queue as it grows, so one document for
+// the whole list costs more the longer the list. The items are sorted, as
+// ToYAML sorts them.
+func resourceListYAML(rl *fn.ResourceList) ([]byte, error) {
+	rl.Sort()
+	var out bytes.Buffer
+	out.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n")
+	if len(rl.Items) > 0 {
+		out.WriteString("items:\n")
+		for _, item := range rl.Items {
+			if err := encodeItem(&out, item); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if !rl.FunctionConfig.IsEmpty() {
+		rn := rl.FunctionConfig.MoveToResourceNode()
+		wrapped := &yaml.Node{Kind: yaml.MappingNode, Content: []*yaml.Node{
+			{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: "functionConfig"}, rn.YNode()}}
+		err := encode(&out, wrapped)
+		*rl.FunctionConfig = *fn.MoveToKubeObject(rn)
+		if err != nil {
+			return nil, err
+		}
+	}
+	// Results go through the SDK, which decides their layout.
+	for start := 0; start < len(rl.Results); start += resultsPerChunk {
+		chunk := &fn.ResourceList{FunctionConfig: fn.NewEmptyKubeObject(), Results: rl.Results[start:min(start+resultsPerChunk, len(rl.Results))]}
+		text, err := chunk.ToYAML()
+		if err != nil {
+			return nil, err
+		}
+		_, list, _ := bytes.Cut(text, []byte("\nresults:\n"))
+		if start == 0 {
+			out.WriteString("results:\n")
+		}
+		out.Write(list)
+	}
+	return out.Bytes(), nil
+}
+
+// encodeItem writes one item as an element of the items list.
+func encodeItem(out *bytes.Buffer, item *fn.KubeObject) error {
+	rn := item.MoveToResourceNode()
+	defer func() { *item = *fn.MoveToKubeObject(rn) }()
+	return encode(out, &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{rn.YNode()}})
+}
+
+// encode writes n as a document of its own, with no "---" before it.
+func encode(out *bytes.Buffer, n *yaml.Node) error {
+	encoder := yaml.NewEncoder(out)
+	if err := encoder.Encode(n); err != nil {
+		return err
+	}
+	return encoder.Close()
+}
