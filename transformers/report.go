@@ -96,13 +96,13 @@ func (r *Report) RiskAt(rule RuleID, ref *fn.ResourceRef, path string, format st
 // rule could not read, and drops the edits reported on it: other rules may
 // have edited it before the one that could not read it, and an object
 // lbguard cannot read passes through as it came.
-func (r *Report) keepInvalidUnchanged(items, originals fn.KubeObjects) {
+func (r *Report) keepInvalidUnchanged(items fn.KubeObjects, originals map[*fn.KubeObject]*fn.KubeObject) {
 	if len(r.invalid) == 0 {
 		return
 	}
 	for i, obj := range items {
-		if r.invalid[obj] {
-			items[i] = originals[i]
+		if original, edited := originals[obj]; edited && r.invalid[obj] {
+			items[i] = original
 		}
 	}
 	kept := r.Results[:0]

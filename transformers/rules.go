@@ -39,11 +39,8 @@ func fix(items *fn.KubeObjects, cfg Config) fn.Results {
 	if duplicated {
 		return r.Results
 	}
-	originals := make(fn.KubeObjects, len(*items))
-	for i, obj := range *items {
-		originals[i] = obj.Copy()
-	}
 	inv := NewInventory(known, r)
+	originals := inv.editable()
 	reportSkips(inv, r)
 	for _, rule := range Rules {
 		rule(inv, cfg, r)
