@@ -86,9 +86,18 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 	// The SDK reads unreadable labels or annotations as none: a Service
 	// would lose its load-balancer type, a workload its lbguard.dev/skip.
 	for _, field := range []string{"labels", "annotations"} {
-		if _, _, err := obj.NestedStringMap("metadata", field); err != nil {
+		values, _, err := obj.NestedStringMap("metadata", field)
+		if err != nil {
 			r.Invalid(obj, "metadata."+field, "must be a map of strings")
 			return resourceID{}, false
+		}
+		// The API server refuses a value that YAML reads as a number or a
+		// boolean (lbguard.dev/skip: true), and the SDK reads it as none.
+		for key := range values {
+			if _, _, err := obj.NestedString("metadata", field, key); err != nil {
+				r.Invalid(obj, "metadata."+field+"["+key+"]", "must be a string: quote it")
+				return resourceID{}, false
+			}
 		}
 	}
 	group, _, _ := strings.Cut(apiVersion, "/")

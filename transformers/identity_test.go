@@ -166,3 +166,19 @@ func TestUnreadableMetadataLeftAlone(t *testing.T) {
 		t.Errorf("the items changed:\n%s", strings.Join(after, "---\n"))
 	}
 }
+
+// An unquoted lbguard.dev/skip: true was read as no opt-out, and the
+// Service was edited: the API server refuses such a value, and so does lbguard.
+func TestUnquotedAnnotationValueLeftAlone(t *testing.T) {
+	service := strings.Replace(identService, "service.beta.kubernetes.io/aws-load-balancer-type: external", "service.beta.kubernetes.io/aws-load-balancer-type: external\n    lbguard.dev/skip: true", 1)
+	items := identParse(t, service)
+	before := identStrings(items)
+	results := Run(&items, DefaultConfig())
+	want := []string{"Service web: metadata.annotations[lbguard.dev/skip] must be a string: quote it"}
+	if got := identErrors(results); strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if after := identStrings(items); strings.Join(after, "---\n") != strings.Join(before, "---\n") {
+		t.Errorf("the items changed:\n%s", strings.Join(after, "---\n"))
+	}
+}
