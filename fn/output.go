@@ -7,7 +7,7 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// resultsPerChunk is how many results go through the SDK's writer at a time.
+// resultsPerChunk is how many results are written as one YAML document.
 const resultsPerChunk = 256
 
 // resourceListYAML writes rl exactly as rl.ToYAML does, but item by item and
@@ -37,18 +37,22 @@ func resourceListYAML(rl *fn.ResourceList) ([]byte, error) {
 			return nil, err
 		}
 	}
-	// Results go through the SDK, which decides their layout.
+	// Results in chunks, each a list of its own under one "results:".
 	for start := 0; start < len(rl.Results); start += resultsPerChunk {
-		chunk := &fn.ResourceList{FunctionConfig: fn.NewEmptyKubeObject(), Results: rl.Results[start:min(start+resultsPerChunk, len(rl.Results))]}
-		text, err := chunk.ToYAML()
-		if err != nil {
-			return nil, err
-		}
-		_, list, _ := bytes.Cut(text, []byte("\nresults:\n"))
 		if start == 0 {
 			out.WriteString("results:\n")
 		}
-		out.Write(list)
+		chunk := &yaml.Node{Kind: yaml.SequenceNode}
+		for _, res := range rl.Results[start:min(start+resultsPerChunk, len(rl.Results))] {
+			n, err := resultNode(res)
+			if err != nil {
+				return nil, err
+			}
+			chunk.Content = append(chunk.Content, n)
+		}
+		if err := encode(&out, chunk); err != nil {
+			return nil, err
+		}
 	}
 	return out.Bytes(), nil
 }
