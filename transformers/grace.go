@@ -24,8 +24,7 @@ func GracePeriod(inv *Inventory, cfg Config, r *Report) {
 		}
 		a, err := w.ShutdownSeconds(cfg)
 		if err != nil {
-			fe := err.(fieldError)
-			r.Invalid(w.Object, fe.Path, fe.Problem)
+			r.InvalidField(w.Object, err)
 			continue
 		}
 		containers := w.Containers()

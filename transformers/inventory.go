@@ -150,8 +150,7 @@ func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 	}
 	containers, err := readContainers(obj)
 	if err != nil {
-		fe := err.(fieldError)
-		r.Invalid(obj, fe.Path, fe.Problem)
+		r.InvalidField(obj, err)
 		return
 	}
 	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers, skipped: isSkipped(obj)}

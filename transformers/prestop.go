@@ -24,8 +24,7 @@ func PreStop(inv *Inventory, cfg Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, source, err := w.PreStopSeconds(cfg)
 		if err != nil {
-			fe := err.(fieldError)
-			r.Invalid(w.Object, fe.Path, fe.Problem)
+			r.InvalidField(w.Object, err)
 			continue
 		}
 		containers := w.Containers()
@@ -134,8 +133,7 @@ func isShell(s string) bool {
 func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Report) {
 	hook, err := readPreStop(c)
 	if err != nil {
-		fe := err.(fieldError)
-		r.Invalid(w.Object, fe.Path, fe.Problem)
+		r.InvalidField(w.Object, err)
 		return
 	}
 	what := describeContainer(w, c)

@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -137,4 +138,13 @@ func (r *Report) validNew(objs []*fn.KubeObject) []*fn.KubeObject {
 		}
 	}
 	return kept
+}
+
+// InvalidField reports err, a fieldError, as an unreadable field of obj.
+func (r *Report) InvalidField(obj *fn.KubeObject, err error) {
+	var fe fieldError
+	if !errors.As(err, &fe) {
+		fe = fieldError{Problem: err.Error()}
+	}
+	r.Invalid(obj, fe.Path, fe.Problem)
 }
