@@ -1,5 +1,7 @@
 package transformers
 
+import "strconv"
+
 // R6: a grace period that covers the preStop delay and the app's own
 // shutdown. The kubelet kills the pod when the grace period ends, preStop
 // included; the API server refuses a preStop sleep longer than it.
@@ -49,7 +51,7 @@ func GracePeriod(inv *Inventory, cfg Config, r *Report) {
 			was := "the default of 30 s"
 			if set {
 				currentValue = current
-				was = itoa(int(current)) + " s"
+				was = strconv.Itoa(int(current)) + " s"
 			}
 			r.Changed(ruleGracePeriod, w.Object, gracePeriodPath, currentValue, need,
 				"%s %s: grace period raised from %s to %d s = preStop %d s + shutdown %d s, so the kubelet does not kill the app while it drains or finishes its requests",

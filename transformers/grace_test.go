@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -70,7 +71,7 @@ func TestGracePeriod(t *testing.T) {
 			d := findObject(t, items, "Deployment", "web")
 			grace := ""
 			if g, ok, _ := d.NestedInt64("spec", "template", "spec", "terminationGracePeriodSeconds"); ok {
-				grace = itoa(int(g))
+				grace = strconv.Itoa(int(g))
 			}
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
@@ -99,37 +100,7 @@ func TestGracePeriodErrorsNameTheField(t *testing.T) {
 
 func TestNLBFloor(t *testing.T) {
 	// The seed's own numbers: behind an NLB, S = 180 s and G = 200 s.
-	stream := `apiVersion: v1
-kind: Service
-metadata:
-  name: web
-  annotations:
-    service.beta.kubernetes.io/aws-load-balancer-type: external
-spec:
-  type: LoadBalancer
-  selector:
-    app: web
-  ports:
-  - port: 80
----
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: app
-        ports:
-        - containerPort: 80
-`
+	stream := withContainers("      - name: app\n        ports:\n        - containerPort: 8080\n")
 	items, _ := applyRules(t, stream, DefaultConfig())
 	d := findObject(t, items, "Deployment", "web")
 	containers := d.GetMap("spec").GetMap("template").GetMap("spec").GetSlice("containers")

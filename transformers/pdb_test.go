@@ -92,13 +92,9 @@ spec:
 // "severity Kind/name field=current: message".
 func runRuleOn(t *testing.T, stream string, cfg Config, rule RuleID) (fn.KubeObjects, []string) {
 	t.Helper()
-	items, err := fn.ParseKubeObjects([]byte(stream))
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
-	list := fn.KubeObjects(items)
+	list, results := applyRules(t, stream, cfg)
 	var lines []string
-	for _, res := range Run(&list, cfg) {
+	for _, res := range results {
 		if res.Tags[TagRule] != string(rule) && res.Severity != fn.Error {
 			continue
 		}

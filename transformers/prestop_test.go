@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -220,7 +221,7 @@ func TestPreStop(t *testing.T) {
 			}
 			grace := ""
 			if g, ok, _ := d.NestedInt64("spec", "template", "spec", "terminationGracePeriodSeconds"); ok {
-				grace = itoa(int(g))
+				grace = strconv.Itoa(int(g))
 			}
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)

@@ -94,7 +94,7 @@ func audit(items fn.KubeObjects, cfg Config) fn.Results {
 	idOf := func(ref *fn.ResourceRef, file *fn.File) id {
 		i := id{ref.APIVersion, ref.Kind, ref.Namespace, ref.Name, ""}
 		if file != nil && file.Path != "" {
-			i.path = file.Path + "#" + itoa(file.Index)
+			i.path = file.Path + "#" + strconv.Itoa(file.Index)
 		}
 		return i
 	}

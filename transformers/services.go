@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -47,7 +48,7 @@ func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
 	port, _, _ := tgb.NestedString("spec", "serviceRef", "port")
 	if port == "" {
 		if n, _, _ := tgb.NestedInt64("spec", "serviceRef", "port"); n != 0 {
-			port = itoa(int(n))
+			port = strconv.Itoa(int(n))
 		}
 	}
 	lb := &LoadBalancer{Kind: TGBinding, Object: tgb, Skipped: isSkipped(tgb)}
@@ -149,7 +150,7 @@ func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 	if attrs, _, ok := b.Annotation(b.attributesKey()); ok {
 		if m, err := ParseStringMap(attrs); err == nil {
 			if v, ok := m.Get(deregistrationDelayAttribute); ok {
-				if d, err := atoi(v); err == nil {
+				if d, err := strconv.Atoi(v); err == nil {
 					seconds = d
 				}
 			}
@@ -157,7 +158,7 @@ func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 	}
 	if b.LB.Kind == ClassicELB && b.LB.Object.GetAnnotation(svcConnectionDraining) == "true" {
 		// Either owner may serve it: the workload must outlast the longer.
-		if d, err := atoi(b.LB.Object.GetAnnotation(svcConnectionDrainTimeout)); err == nil && d > seconds {
+		if d, err := strconv.Atoi(b.LB.Object.GetAnnotation(svcConnectionDrainTimeout)); err == nil && d > seconds {
 			seconds = d
 		}
 	}
