@@ -31,15 +31,12 @@ func TestAuditGolden(t *testing.T) {
 		name := c.Name()
 		t.Run(name, func(t *testing.T) {
 			dir := filepath.Join("../testdata/golden", name)
-			in := goldenResourceList(t, dir, "")
+			in := goldenResourceList(t, dir, "audit")
+			roundTrip(t, in) // the list as the function receives it
 			auditRL := goldenResourceList(t, dir, "audit")
 			fixRL := goldenResourceList(t, dir, "fix")
-			if _, err := process(auditRL); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := process(fixRL); err != nil {
-				t.Fatal(err)
-			}
+			processList(t, auditRL)
+			processList(t, fixRL)
 			out, err := auditRL.ToYAML()
 			if err != nil {
 				t.Fatal(err)

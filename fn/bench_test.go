@@ -10,6 +10,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/gen"
+	"github.com/lbguard/lbguard/transformers"
 )
 
 // The in-process benchmarks: lbguard and the identity baseline, the same
@@ -25,7 +26,7 @@ var benchSizes = []int{100, 1000, 10000, 50000}
 func BenchmarkFunction(b *testing.B) {
 	processors := []struct {
 		name string
-		p    func(*fn.ResourceList) (bool, error)
+		p    func(*fn.ResourceList, transformers.Originals) (bool, error)
 	}{{"identity", identity}, {"lbguard", process}}
 	lists := map[int]*gen.List{} // generated once, when a benchmark first needs it
 	for _, n := range benchSizes {
@@ -50,7 +51,7 @@ func BenchmarkFunction(b *testing.B) {
 }
 
 // swapProcessor makes runFunction apply p, and returns what undoes it.
-func swapProcessor(p func(*fn.ResourceList) (bool, error)) func() {
+func swapProcessor(p func(*fn.ResourceList, transformers.Originals) (bool, error)) func() {
 	saved := processor
 	processor = p
 	return func() { processor = saved }

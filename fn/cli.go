@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -161,11 +162,16 @@ func runCLI(command string, args []string, stdin io.Reader, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s\n", command, strings.Join(opts.paths, " "))
 		return exitUsage
 	}
-	results := transformers.Run(&items, cfg)
-	rep := newReport(in, items, results, cfg.Mode)
 	if command == "audit" {
-		return writeAudit(opts, rep, stdout, stderr)
+		// The rules edit what they are given and put back what they undo:
+		// here they edit copies, so that the documents keep their own
+		// objects, by which the report finds each finding's line.
+		copies := transformers.Copies(items)
+		results := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
+		return writeAudit(opts, newReport(in, items, results, cfg.Mode), stdout, stderr)
 	}
+	results := transformers.Run(&items, cfg, transformers.Snapshot(items))
+	rep := newReport(in, items, results, cfg.Mode)
 	return writeFix(opts, in, items, rep, stdout, stderr)
 }
 

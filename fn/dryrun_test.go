@@ -127,9 +127,7 @@ func dryRunOutput(t *testing.T, s *apiserver.Server, rl *fn.ResourceList) dryRun
 			inputs[d.id] = append(inputs[d.id], d.doc)
 		}
 	}
-	if _, err := process(rl); err != nil {
-		t.Fatalf("process: %v", err)
-	}
+	processList(t, rl)
 	var n dryRunTally
 	for _, it := range rl.Items {
 		for _, d := range dryRunDocs(t, it) {
@@ -206,9 +204,7 @@ func corpusSetInput(t *testing.T, set sharedCorpusSet) *fn.ResourceList {
 func TestDryRunCatchesBrokenOutput(t *testing.T) {
 	s := apiserver.Shared(t)
 	rl := goldenInput(t, filepath.Join(goldenDir, "r1-missing"))
-	if _, err := process(rl); err != nil {
-		t.Fatalf("process: %v", err)
-	}
+	processList(t, rl)
 	item := func(kind string) map[string]any {
 		t.Helper()
 		for _, it := range rl.Items {

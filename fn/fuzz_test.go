@@ -92,7 +92,7 @@ func runChecked(t *testing.T, in []byte) (*fn.ResourceList, int) {
 		// Run the same steps without the recover, for the stack trace.
 		rl, err := parseResourceList(in)
 		if err == nil {
-			process(rl)
+			process(rl, reread(in))
 			rl.ToYAML()
 		}
 		t.Fatalf("exit %d: %s", status, stderr.String())

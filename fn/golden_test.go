@@ -20,9 +20,7 @@ func TestGolden(t *testing.T) {
 	for _, name := range goldenCases(t) {
 		t.Run(name, func(t *testing.T) {
 			rl := goldenInput(t, filepath.Join(goldenDir, name))
-			if _, err := process(rl); err != nil {
-				t.Fatalf("process: %v", err)
-			}
+			processList(t, rl)
 			out, err := rl.ToYAML()
 			if err != nil {
 				t.Fatal(err)
@@ -78,4 +76,32 @@ func goldenInput(t *testing.T, dir string) *fn.ResourceList {
 		rl.Items = append(rl.Items, objects...)
 	}
 	return rl
+}
+
+// processList runs process over rl as runFunction does: over the list read
+// from its YAML (in the order rl holds), with that YAML to read the originals
+// from when edits must be undone. rl then holds the list as process left it.
+func processList(t testing.TB, rl *fn.ResourceList) {
+	t.Helper()
+	in := roundTrip(t, rl)
+	if _, err := process(rl, reread(in)); err != nil {
+		t.Fatalf("process: %v", err)
+	}
+}
+
+// roundTrip makes rl the list as a function receives it: written as YAML
+// and read back, which moves some foot comments (yaml.v3 attaches a comment
+// after an item's last line to its innermost map). It returns the YAML.
+func roundTrip(t testing.TB, rl *fn.ResourceList) []byte {
+	t.Helper()
+	in, err := writeResourceList(rl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := parseResourceList(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	*rl = *parsed
+	return in
 }

@@ -75,7 +75,7 @@ func runFunction(stdin io.Reader, stdout, stderr io.Writer) (status int) {
 		fmt.Fprintf(stderr, "lbguard: %v\n", err)
 		return 1
 	}
-	ok, _ := processor(rl)
+	ok, _ := processor(rl, reread(in))
 	out, err := resourceListYAML(rl)
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard: cannot write the ResourceList: %v\n", err)

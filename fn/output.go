@@ -17,6 +17,11 @@ const resultsPerChunk = 256
 // ToYAML sorts them.
 func resourceListYAML(rl *fn.ResourceList) ([]byte, error) {
 	rl.Sort()
+	return writeResourceList(rl)
+}
+
+// writeResourceList writes rl as resourceListYAML does, in the order it holds.
+func writeResourceList(rl *fn.ResourceList) ([]byte, error) {
 	var out bytes.Buffer
 	out.WriteString("apiVersion: config.kubernetes.io/v1\nkind: ResourceList\n")
 	if len(rl.Items) > 0 {

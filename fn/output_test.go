@@ -24,9 +24,7 @@ func TestResourceListYAMLIsToYAML(t *testing.T) {
 						}
 					}
 				}
-				if _, err := process(rl); err != nil {
-					t.Fatal(err)
-				}
+				processList(t, rl)
 				got, err := resourceListYAML(rl)
 				if err != nil {
 					t.Fatal(err)

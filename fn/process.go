@@ -10,8 +10,9 @@ import (
 
 // process is the KRM function: it reads the config, runs the rules over the
 // list, and appends their results. It fails, leaving the items as they are,
-// when the config is bad; and fails after the rules when any result is an error.
-func process(rl *fn.ResourceList) (bool, error) {
+// when the config is bad; and fails after the rules when any result is an
+// error. originals reads the items again, should edits need undoing.
+func process(rl *fn.ResourceList, originals transformers.Originals) (bool, error) {
 	cfg, errs := decodeConfig(rl.FunctionConfig)
 	if len(errs) > 0 {
 		for _, e := range errs {
@@ -24,9 +25,22 @@ func process(rl *fn.ResourceList) (bool, error) {
 		}
 		return false, nil
 	}
-	results := transformers.Run(&rl.Items, cfg)
+	results := transformers.Run(&rl.Items, cfg, originals)
 	rl.Results = append(rl.Results, results...)
 	return results.ExitCode() == 0, nil
+}
+
+// reread reads the items of a list again from its input, as they came: what
+// lbguard puts back when it must undo edits. It is called only then, so the
+// list is never copied when nothing is undone.
+func reread(in []byte) transformers.Originals {
+	return func() (fn.KubeObjects, error) {
+		rl, err := parseResourceList(in)
+		if err != nil {
+			return nil, err
+		}
+		return rl.Items, nil
+	}
 }
 
 // summarize writes the one line kustomize users see: kustomize drops results.

@@ -236,29 +236,3 @@ func appendUnique(list []string, items ...string) []string {
 func isSkipped(obj *fn.KubeObject) bool {
 	return obj != nil && obj.GetAnnotation(skipAnnotation) == "true"
 }
-
-// editable copies, before the rules run, every object a rule may edit: the
-// load balancers, their Services, the workloads and the Namespaces. An
-// object a rule then finds unreadable goes back to its copy; the rest of the
-// list is never edited and needs none.
-func (inv *Inventory) editable() map[*fn.KubeObject]*fn.KubeObject {
-	originals := map[*fn.KubeObject]*fn.KubeObject{}
-	keep := func(obj *fn.KubeObject) {
-		if obj != nil && originals[obj] == nil {
-			originals[obj] = obj.Copy()
-		}
-	}
-	for _, lb := range inv.LoadBalancers {
-		keep(lb.Object)
-		for _, b := range lb.Backends {
-			keep(b.Service)
-		}
-	}
-	for _, w := range inv.Workloads {
-		keep(w.Object)
-	}
-	for _, ns := range inv.Namespaces {
-		keep(ns)
-	}
-	return originals
-}

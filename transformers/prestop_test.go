@@ -74,7 +74,7 @@ func applyRules(t *testing.T, stream string, cfg Config) (fn.KubeObjects, fn.Res
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	results := Run((*fn.KubeObjects)(&items), cfg)
+	results := Run((*fn.KubeObjects)(&items), cfg, Snapshot(items))
 	return items, results
 }
 

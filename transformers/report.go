@@ -97,15 +97,11 @@ func (r *Report) RiskAt(rule RuleID, ref *fn.ResourceRef, path string, format st
 // rule could not read, and drops the edits reported on it: other rules may
 // have edited it before the one that could not read it, and an object
 // lbguard cannot read passes through as it came.
-func (r *Report) keepInvalidUnchanged(items fn.KubeObjects, originals map[*fn.KubeObject]*fn.KubeObject) {
+func (r *Report) keepInvalidUnchanged(items fn.KubeObjects, originals Originals) {
 	if len(r.invalid) == 0 {
 		return
 	}
-	for i, obj := range items {
-		if original, edited := originals[obj]; edited && r.invalid[obj] {
-			items[i] = original
-		}
-	}
+	r.Results = append(r.Results, restore(&items, originals, func(i int) bool { return r.invalid[items[i]] })...)
 	kept := r.Results[:0]
 	for _, res := range r.Results {
 		if r.isInvalid(r.owners[res]) && res.Tags[TagAction] == ActionChanged {
@@ -115,6 +111,31 @@ func (r *Report) keepInvalidUnchanged(items fn.KubeObjects, originals map[*fn.Ku
 	}
 	r.Results = kept
 }
+
+// restore replaces the items for which undo is true by their originals. The
+// originals are the same list read again; should they not be, it is an error
+// (the edits stay), not a silent mix of two lists.
+func restore(items *fn.KubeObjects, originals Originals, undo func(i int) bool) fn.Results {
+	fail := func(format string, args ...any) fn.Results {
+		return fn.Results{fn.ErrorResult(fmt.Errorf("lbguard cannot undo its edits: "+format, args...))}
+	}
+	list, err := originals()
+	if err != nil {
+		return fail("reading the input again: %v", err)
+	}
+	if len(list) != len(*items) {
+		return fail("the input now holds %d objects, not %d", len(list), len(*items))
+	}
+	for i := range *items {
+		if undo(i) {
+			(*items)[i] = list[i]
+		}
+	}
+	return nil
+}
+
+// madeChange is true of a result that reports an edit lbguard made.
+func madeChange(res *fn.Result) bool { return res.Tags[TagAction] == ActionChanged }
 
 // madeFor records that lbguard made obj (a PodDisruptionBudget) for owner:
 // if owner turns out unreadable, obj is dropped with owner's edits.

@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,23 +25,44 @@ var Rules = []Rule{
 	Signals,
 }
 
-// Run applies every rule to items. In audit mode the rules run on copies:
-// items stay as they are, and every edit fix would make is an error.
-func Run(items *fn.KubeObjects, cfg Config) fn.Results {
-	if cfg.Mode == ModeAudit {
-		return audit(*items, cfg)
-	}
-	return fix(items, cfg)
+// Originals gives the items again as they came in, in the same order. The
+// rules edit items in place and call it only when they must undo edits: an
+// object a rule finds unreadable goes back as it came, and in audit mode the
+// whole list does. So a list is never copied up front: a function reads its
+// input again, which costs nothing when nothing is undone.
+type Originals func() (fn.KubeObjects, error)
+
+// Snapshot copies items now, for callers that cannot read their input again.
+func Snapshot(items fn.KubeObjects) Originals {
+	copies := Copies(items)
+	return func() (fn.KubeObjects, error) { return copies, nil }
 }
 
-func fix(items *fn.KubeObjects, cfg Config) fn.Results {
+// Copies copies each of items.
+func Copies(items fn.KubeObjects) fn.KubeObjects {
+	copies := make(fn.KubeObjects, len(items))
+	for i, obj := range items {
+		copies[i] = obj.Copy()
+	}
+	return copies
+}
+
+// Run applies every rule to items. In audit mode items end as they came in,
+// and every edit fix would make is an error.
+func Run(items *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
+	if cfg.Mode == ModeAudit {
+		return audit(items, cfg, originals)
+	}
+	return fix(items, cfg, originals)
+}
+
+func fix(items *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 	r := &Report{}
 	known, duplicated := checkItems(*items, r)
 	if duplicated {
 		return r.Results
 	}
 	inv := NewInventory(known, r)
-	originals := inv.editable()
 	reportSkips(inv, r)
 	for _, rule := range Rules {
 		rule(inv, cfg, r)
@@ -83,13 +105,9 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject) {
 // A resource annotated lbguard.dev/audit: warn has its violations reported as
 // warnings, for a gradual roll-out; an object fix would add (a
 // PodDisruptionBudget) counts as part of the item of its name.
-func audit(items fn.KubeObjects, cfg Config) fn.Results {
+func audit(list *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 	const auditAnnotation = "lbguard.dev/audit"
-	copies := make(fn.KubeObjects, len(items))
-	for i, obj := range items {
-		copies[i] = obj.Copy()
-	}
-	results := fix(&copies, cfg)
+	items := *list
 	type id struct{ apiVersion, kind, namespace, name, path string }
 	idOf := func(ref *fn.ResourceRef, file *fn.File) id {
 		i := id{ref.APIVersion, ref.Kind, ref.Namespace, ref.Name, ""}
@@ -113,6 +131,12 @@ func audit(items fn.KubeObjects, cfg Config) fn.Results {
 		default:
 			bad.Invalid(obj, annotationPath(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
 		}
+	}
+	results := fix(list, cfg, originals)
+	if len(*list) != len(items) || slices.ContainsFunc(results, madeChange) {
+		// Undo it all: drop what fix added, and put every object back.
+		*list = items[:len(items):len(items)]
+		results = append(results, restore(list, originals, func(int) bool { return true })...)
 	}
 	for _, res := range results {
 		if res.Tags[TagAction] != ActionChanged || res.ResourceRef == nil {
