@@ -7,11 +7,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// resultsPerChunk is how many results are written as one YAML document.
-const resultsPerChunk = 256
-
 // resourceListYAML writes rl exactly as rl.ToYAML does, but item by item and
-// results by chunks: the YAML emitter holds every event of a document until
+// result by result (most as text: results_text.go): the YAML emitter holds every event of a document until
 // the document ends and copies that queue as it grows, so one document for
 // the whole list costs more the longer the list. The items are sorted, as
 // ToYAML sorts them.
@@ -42,20 +39,23 @@ func writeResourceList(rl *fn.ResourceList) ([]byte, error) {
 			return nil, err
 		}
 	}
-	// Results in chunks, each a list of its own under one "results:".
-	for start := 0; start < len(rl.Results); start += resultsPerChunk {
-		if start == 0 {
+	// Results as text where appendResult can write them, the rest through
+	// the emitter, each a list of one under the one "results:".
+	var text []byte
+	for i, res := range rl.Results {
+		if i == 0 {
 			out.WriteString("results:\n")
 		}
-		chunk := &yaml.Node{Kind: yaml.SequenceNode}
-		for _, res := range rl.Results[start:min(start+resultsPerChunk, len(rl.Results))] {
-			n, err := resultNode(res)
-			if err != nil {
-				return nil, err
-			}
-			chunk.Content = append(chunk.Content, n)
+		var ok bool
+		if text, ok = appendResult(text[:0], res); ok {
+			out.Write(text)
+			continue
 		}
-		if err := encode(&out, chunk); err != nil {
+		n, err := resultNode(res)
+		if err != nil {
+			return nil, err
+		}
+		if err := encode(&out, &yaml.Node{Kind: yaml.SequenceNode, Content: []*yaml.Node{n}}); err != nil {
 			return nil, err
 		}
 	}
