@@ -94,10 +94,11 @@ func processList(t testing.TB, rl *fn.ResourceList) {
 // after an item's last line to its innermost map). It returns the YAML.
 func roundTrip(t testing.TB, rl *fn.ResourceList) []byte {
 	t.Helper()
-	in, err := writeResourceList(rl)
+	out, err := writeResourceList(rl)
 	if err != nil {
 		t.Fatal(err)
 	}
+	in := out.Bytes()
 	parsed, err := parseResourceList(in)
 	if err != nil {
 		t.Fatal(err)

@@ -81,7 +81,7 @@ func runFunction(stdin io.Reader, stdout, stderr io.Writer) (status int) {
 		fmt.Fprintf(stderr, "lbguard: cannot write the ResourceList: %v\n", err)
 		return 1
 	}
-	if _, err := stdout.Write(out); err != nil {
+	if _, err := out.WriteTo(stdout); err != nil {
 		fmt.Fprintf(stderr, "lbguard: cannot write stdout: %v\n", err)
 		return 1
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -25,10 +26,11 @@ func TestResourceListYAMLIsToYAML(t *testing.T) {
 					}
 				}
 				processList(t, rl)
-				got, err := resourceListYAML(rl)
+				out, err := resourceListYAML(rl)
 				if err != nil {
 					t.Fatal(err)
 				}
+				got := out.Bytes()
 				want, err := rl.ToYAML()
 				if err != nil {
 					t.Fatal(err)
@@ -37,6 +39,31 @@ func TestResourceListYAMLIsToYAML(t *testing.T) {
 					t.Errorf("resourceListYAML differs from ToYAML:\n%s", lineDiff(string(want), string(got)))
 				}
 			})
+		}
+	}
+}
+
+// The output comes out as written, however the writes fall on its chunks.
+func TestOutputChunks(t *testing.T) {
+	var want []byte
+	out := &output{}
+	for i, n := range []int{0, 1, outputChunk - 2, 3, outputChunk, 2*outputChunk + 5, 7} {
+		p := bytes.Repeat([]byte{byte('a' + i)}, n)
+		out.Write(p)
+		want = append(want, p...)
+	}
+	out.WriteString("end\n")
+	want = append(want, "end\n"...)
+	if !bytes.Equal(out.Bytes(), want) {
+		t.Errorf("Bytes: %d bytes, want %d, or not the same", len(out.Bytes()), len(want))
+	}
+	var w bytes.Buffer
+	if n, err := out.WriteTo(&w); err != nil || n != int64(len(want)) || !bytes.Equal(w.Bytes(), want) {
+		t.Errorf("WriteTo: %d bytes, %v", n, err)
+	}
+	for i, c := range out.chunks {
+		if cap(c) != outputChunk || i < len(out.chunks)-1 && len(c) != outputChunk {
+			t.Errorf("chunk %d: %d bytes of %d", i, len(c), cap(c))
 		}
 	}
 }
