@@ -75,7 +75,7 @@ func albDeregistrationDelay(lb *LoadBalancer, cfg Config, r *Report, seen map[*f
 
 // delayAttribute reads a valid delay from obj's target-group-attributes.
 func delayAttribute(obj *fn.KubeObject, key string) (int, bool) {
-	m, err := ParseStringMap(obj.GetAnnotation(key))
+	m, err := ParseStringMap(annotationValue(obj, key))
 	if err != nil {
 		return 0, false
 	}
@@ -90,7 +90,7 @@ func delayAttribute(obj *fn.KubeObject, key string) (int, bool) {
 // ensureDelayAttribute merges the delay into obj's target-group-attributes,
 // keeping every other attribute and its order, and keeps a delay already set.
 func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) {
-	current, exists := obj.GetAnnotations()[key]
+	current, exists := annotation(obj, key)
 	attrs, err := ParseStringMap(current)
 	if err != nil {
 		r.Invalid(obj, annotationPath(key), "is not a list of key=value attributes ("+err.Error()+"); the LBC would refuse it")
@@ -109,7 +109,7 @@ func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) 
 	}
 	attrs.Set(deregistrationDelayAttribute, strconv.Itoa(delay))
 	proposed := attrs.String()
-	if err := obj.SetAnnotation(key, proposed); err != nil {
+	if err := setAnnotationOf(obj, key, proposed); err != nil {
 		r.Invalid(obj, annotationPath(key), err.Error())
 		return
 	}
@@ -146,7 +146,7 @@ func classicConnectionDraining(svc *fn.KubeObject, delay int, r *Report) {
 
 // setAnnotation writes one annotation and reports the change under R2.
 func setAnnotation(obj *fn.KubeObject, key, value string, current any, r *Report, format string, args ...any) {
-	if err := obj.SetAnnotation(key, value); err != nil {
+	if err := setAnnotationOf(obj, key, value); err != nil {
 		r.Invalid(obj, annotationPath(key), err.Error())
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // What makes the items a set of resources at all: each names its apiVersion
@@ -86,18 +87,9 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 	// The SDK reads unreadable labels or annotations as none: a Service
 	// would lose its load-balancer type, a workload its lbguard.dev/skip.
 	for _, field := range []string{"labels", "annotations"} {
-		values, _, err := obj.NestedStringMap("metadata", field)
-		if err != nil {
-			r.Invalid(obj, "metadata."+field, "must be a map of strings")
+		if path, problem := checkStringMap(lookup(obj, "metadata", field), "metadata."+field); problem != "" {
+			r.Invalid(obj, path, problem)
 			return resourceID{}, false
-		}
-		// The API server refuses a value that YAML reads as a number or a
-		// boolean (lbguard.dev/skip: true), and the SDK reads it as none.
-		for key := range values {
-			if _, _, err := obj.NestedString("metadata", field, key); err != nil {
-				r.Invalid(obj, "metadata."+field+"["+key+"]", "must be a string: quote it")
-				return resourceID{}, false
-			}
 		}
 	}
 	group, _, _ := strings.Cut(apiVersion, "/")
@@ -105,4 +97,27 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 		group = "" // the core group: "v1"
 	}
 	return resourceID{group: group, kind: kind, namespace: namespaceOf(obj), name: name}, true
+}
+
+// checkStringMap finds what makes n, the labels or annotations at path,
+// other than a map of strings (none at all is fine). The API server refuses
+// a value that YAML reads as a number or a boolean (lbguard.dev/skip: true),
+// and the SDK reads it as none.
+func checkStringMap(n *yaml.Node, path string) (at, problem string) {
+	switch {
+	case n == nil || n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagNull:
+		return "", ""
+	case n.Kind != yaml.MappingNode:
+		return path, "must be a map of strings"
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, value := n.Content[i], n.Content[i+1]
+		switch {
+		case key.Kind != yaml.ScalarNode || value.Kind != yaml.ScalarNode:
+			return path, "must be a map of strings"
+		case value.Tag != "" && value.Tag != yaml.NodeTagString:
+			return path + "[" + key.Value + "]", "must be a string: quote it"
+		}
+	}
+	return "", ""
 }

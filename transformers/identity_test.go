@@ -182,3 +182,33 @@ func TestUnquotedAnnotationValueLeftAlone(t *testing.T) {
 		t.Errorf("the items changed:\n%s", strings.Join(after, "---\n"))
 	}
 }
+
+// Each way labels or annotations can fail to be a map of strings, and the
+// ways they are fine: the first problem in the document's order is reported.
+func TestMetadataStringMaps(t *testing.T) {
+	tests := []struct{ labels, want string }{
+		{"", ""},
+		{"  labels:\n", ""},
+		{"  labels: {}\n", ""},
+		{"  labels: {app: web, tier: \"1\"}\n", ""},
+		{"  labels: web\n", "Deployment web: metadata.labels must be a map of strings"},
+		{"  labels: [web]\n", "Deployment web: metadata.labels must be a map of strings"},
+		{"  labels: {app: web, tier: 1, on: true}\n", "Deployment web: metadata.labels[tier] must be a string: quote it"},
+		{"  labels: {app: {name: web}}\n", "Deployment web: metadata.labels must be a map of strings"},
+		{"  labels: {app: [web]}\n", "Deployment web: metadata.labels must be a map of strings"},
+		{"  labels: {app: }\n", "Deployment web: metadata.labels[app] must be a string: quote it"},
+		{"  labels: {[app]: web}\n", "Deployment web: metadata.labels must be a map of strings"},
+	}
+	for _, tt := range tests {
+		deployment := strings.Replace(identDeployment("web", "shop", identSpec), "  namespace: shop\n", "  namespace: shop\n"+tt.labels, 1)
+		items := identParse(t, deployment)
+		results := Run(&items, DefaultConfig(), Snapshot(items))
+		var want []string
+		if tt.want != "" {
+			want = []string{tt.want}
+		}
+		if got := identErrors(results); strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%q: errors %q, want %q", tt.labels, got, want)
+		}
+	}
+}

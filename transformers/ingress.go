@@ -22,7 +22,7 @@ const (
 // annotation wins over spec.ingressClassName; with neither, the list's default
 // IngressClass decides.
 func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
-	if class, ok := ing.GetAnnotations()[legacyIngressClass]; ok {
+	if class, ok := annotation(ing, legacyIngressClass); ok {
 		if class == lbcDefaultIngressClass {
 			return byLBC
 		}
@@ -48,7 +48,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
 	kind, found := notLBC, false
 	for _, name := range names {
 		class := inv.ingressClasses[name]
-		if class.GetAnnotation(defaultIngressClass) != "true" {
+		if annotationValue(class, defaultIngressClass) != "true" {
 			continue
 		}
 		k := inv.classController(class)
@@ -91,7 +91,7 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 			inv.addBackend(lb, namespace, ref.service, []string{ref.port}, r)
 			continue
 		}
-		action, ok := ing.GetAnnotations()[albActionPrefix+ref.service]
+		action, ok := annotation(ing, albActionPrefix+ref.service)
 		if !ok {
 			// Argo Rollouts writes the action at run time; the named Service
 			// selects the same pods.

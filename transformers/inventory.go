@@ -234,5 +234,5 @@ func appendUnique(list []string, items ...string) []string {
 }
 
 func isSkipped(obj *fn.KubeObject) bool {
-	return obj != nil && obj.GetAnnotation(skipAnnotation) == "true"
+	return obj != nil && annotationValue(obj, skipAnnotation) == "true"
 }

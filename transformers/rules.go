@@ -123,7 +123,7 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 	for _, obj := range items {
 		ref := fn.ConfigObjectResult("", obj, fn.Info)
 		present[idOf(ref.ResourceRef, ref.File)] = true
-		switch v, ok := obj.GetAnnotations()[auditAnnotation]; {
+		switch v, ok := annotation(obj, auditAnnotation); {
 		case !ok || v == "error":
 		case v == "warn":
 			warn[idOf(ref.ResourceRef, ref.File)] = true

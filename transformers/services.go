@@ -20,7 +20,7 @@ func serviceKind(svc *fn.KubeObject) (LBKind, bool) {
 	case class != "":
 		return "", false // another implementation's class: neither AWS controller acts
 	}
-	switch svc.GetAnnotation(svcLBType) {
+	switch annotationValue(svc, svcLBType) {
 	case "external", "nlb-ip":
 		return LBCNLB, true
 	case "nlb":
@@ -72,14 +72,14 @@ func (b *Backend) Skipped() bool {
 // backend Service's annotations over the Ingress's, key by key.
 func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, ok bool) {
 	if b.LB.Kind == ALBIngress && b.Service != nil {
-		if v, ok := b.Service.GetAnnotations()[key]; ok {
+		if v, ok := annotation(b.Service, key); ok {
 			return v, b.Service, true
 		}
 	}
 	if b.LB.Kind == TGBinding {
 		return "", nil, false
 	}
-	v, ok := b.LB.Object.GetAnnotations()[key]
+	v, ok := annotation(b.LB.Object, key)
 	return v, b.LB.Object, ok
 }
 
@@ -115,7 +115,7 @@ func (b *Backend) TargetType() string {
 	case InTreeNLB:
 		return "instance"
 	case LBCNLB:
-		if b.LB.Object.GetAnnotation(svcLBType) == "nlb-ip" {
+		if annotationValue(b.LB.Object, svcLBType) == "nlb-ip" {
 			return "ip"
 		}
 	}
@@ -156,9 +156,9 @@ func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 			}
 		}
 	}
-	if b.LB.Kind == ClassicELB && b.LB.Object.GetAnnotation(svcConnectionDraining) == "true" {
+	if b.LB.Kind == ClassicELB && annotationValue(b.LB.Object, svcConnectionDraining) == "true" {
 		// Either owner may serve it: the workload must outlast the longer.
-		if d, err := strconv.Atoi(b.LB.Object.GetAnnotation(svcConnectionDrainTimeout)); err == nil && d > seconds {
+		if d, err := strconv.Atoi(annotationValue(b.LB.Object, svcConnectionDrainTimeout)); err == nil && d > seconds {
 			seconds = d
 		}
 	}

@@ -19,7 +19,7 @@ func TargetType(inv *Inventory, cfg Config, r *Report) {
 		case ALBIngress:
 			albTargetTypeIP(lb, r)
 		case LBCNLB:
-			if lb.Object.GetAnnotation(svcLBType) != "nlb-ip" {
+			if annotationValue(lb.Object, svcLBType) != "nlb-ip" {
 				setTargetTypeIP(lb.Object, svcNLBTargetType, r)
 			}
 		case ClassicELB:
@@ -65,7 +65,7 @@ func albTargetTypeIP(lb *LoadBalancer, r *Report) {
 }
 
 func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
-	current, ok := obj.GetAnnotations()[key]
+	current, ok := annotation(obj, key)
 	if ok && current == "ip" {
 		return
 	}
@@ -75,7 +75,7 @@ func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
 		was = current
 		currentValue = current
 	}
-	if err := obj.SetAnnotation(key, "ip"); err != nil {
+	if err := setAnnotationOf(obj, key, "ip"); err != nil {
 		r.Invalid(obj, annotationPath(key), err.Error())
 		return
 	}

@@ -57,3 +57,50 @@ func child(n *yaml.Node, step string) *yaml.Node {
 	}
 	return nil
 }
+
+// annotation is obj's annotation key, found in its YAML: GetAnnotations
+// decodes every annotation at each call, and the rules ask for one at a
+// time, many times over. identify has made sure that every annotation value
+// is a string.
+func annotation(obj *fn.KubeObject, key string) (string, bool) {
+	return stringAt(obj, "metadata", "annotations", key)
+}
+
+// annotationValue is obj's annotation key, or "" when it has none.
+func annotationValue(obj *fn.KubeObject, key string) string {
+	v, _ := annotation(obj, key)
+	return v
+}
+
+// label is obj's label key, as annotation is its annotation.
+func label(obj *fn.KubeObject, key string) (string, bool) {
+	return stringAt(obj, "metadata", "labels", key)
+}
+
+// stringAt is the string at path in obj, if there is one there.
+func stringAt(obj *fn.KubeObject, path ...string) (string, bool) {
+	n := lookup(obj, path...)
+	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "" && n.Tag != yaml.NodeTagString {
+		return "", false
+	}
+	return n.Value, true
+}
+
+// setAnnotationOf and setLabelOf set a key in obj's annotations or labels, which
+// may be null ("annotations:" with nothing after it, which the API server
+// reads as none): the SDK cannot set a key in null, so it becomes a map.
+func setAnnotationOf(obj *fn.KubeObject, key, value string) error {
+	nullToMap(obj, "annotations")
+	return obj.SetAnnotation(key, value)
+}
+
+func setLabelOf(obj *fn.KubeObject, key, value string) error {
+	nullToMap(obj, "labels")
+	return obj.SetLabel(key, value)
+}
+
+func nullToMap(obj *fn.KubeObject, field string) {
+	if n := lookup(obj, "metadata", field); n != nil && n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagNull {
+		n.Kind, n.Tag, n.Value, n.Style = yaml.MappingNode, yaml.NodeTagMap, "", 0
+	}
+}
