@@ -55,9 +55,7 @@ func probe(w *Workload, c *Container, field string, r *Report) (p map[string]any
 	case n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
 		return nil, true
 	case n.Kind == yaml.MappingNode:
-		if sub, _, err := c.NestedSubObject(field); err == nil && sub.As(&p) == nil {
-			return p, true
-		}
+		return plainValue(n).(map[string]any), true
 	}
 	r.Invalid(w.Object, c.Path(field), "must be a probe (a map)")
 	return nil, false
