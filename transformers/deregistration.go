@@ -75,7 +75,7 @@ func albDeregistrationDelay(lb *LoadBalancer, cfg Config, r *Report, seen map[*f
 
 // delayAttribute reads a valid delay from obj's target-group-attributes.
 func delayAttribute(obj *fn.KubeObject, key string) (int, bool) {
-	m, err := ParseStringMap(annotationValue(obj, key))
+	m, err := ParseStringMap(annotationValue(rootOf(obj), key))
 	if err != nil {
 		return 0, false
 	}
@@ -90,7 +90,7 @@ func delayAttribute(obj *fn.KubeObject, key string) (int, bool) {
 // ensureDelayAttribute merges the delay into obj's target-group-attributes,
 // keeping every other attribute and its order, and keeps a delay already set.
 func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) {
-	current, exists := annotation(obj, key)
+	current, exists := annotation(rootOf(obj), key)
 	attrs, err := ParseStringMap(current)
 	if err != nil {
 		r.Invalid(obj, annotationPath(key), "is not a list of key=value attributes ("+err.Error()+"); the LBC would refuse it")

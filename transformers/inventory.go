@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // LBKind is the kind of AWS load balancer in front of a backend Service.
@@ -40,6 +41,8 @@ type LoadBalancer struct {
 	Object   *fn.KubeObject
 	Backends []*Backend
 	Skipped  bool // opted out with lbguard.dev/skip
+
+	root *yaml.Node // Object's, to read its annotations
 }
 
 // Backend is one Service a load balancer sends traffic to.
@@ -51,7 +54,8 @@ type Backend struct {
 	Ports       []string       // the Service ports the load balancer uses (numbers or names); none: all
 	Workloads   []*Workload
 
-	skipped bool // its load balancer or Service is opted out (no rule writes the opt-out)
+	skipped     bool       // its load balancer or Service is opted out (no rule writes the opt-out)
+	serviceRoot *yaml.Node // Service's, to read its annotations
 }
 
 // Workload is a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout.
@@ -62,7 +66,8 @@ type Workload struct {
 	Backends  []*Backend // every backend that selects its pods, skipped ones included
 
 	containers []*Container
-	skipped    bool // opted out with lbguard.dev/skip (no rule writes it)
+	skipped    bool       // opted out with lbguard.dev/skip (no rule writes it)
+	root       *yaml.Node // Object's, to read its fields
 }
 
 type objectKey struct{ namespace, name string }
@@ -153,7 +158,8 @@ func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 		r.InvalidField(obj, err)
 		return
 	}
-	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers, skipped: isSkipped(obj)}
+	root := rootOf(obj)
+	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers, skipped: isSkipped(root), root: root}
 	inv.Workloads = append(inv.Workloads, w)
 	inv.workloadsIn[w.Namespace] = append(inv.workloadsIn[w.Namespace], w)
 	byLabel := inv.podIndex[w.Namespace]
@@ -206,8 +212,10 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 	}
 	b := &Backend{LB: lb, Namespace: namespace, ServiceName: name, Ports: ports}
 	b.Service = inv.services[objectKey{namespace, name}]
-	b.skipped = lb.Skipped || isSkipped(b.Service)
+	b.skipped = lb.Skipped
 	if b.Service != nil {
+		b.serviceRoot = rootOf(b.Service)
+		b.skipped = b.skipped || isSkipped(b.serviceRoot)
 		selector, _, err := b.Service.NestedStringMap("spec", "selector")
 		if err != nil {
 			r.Invalid(b.Service, "spec.selector", "must be a map of strings")
@@ -233,6 +241,12 @@ func appendUnique(list []string, items ...string) []string {
 	return list
 }
 
-func isSkipped(obj *fn.KubeObject) bool {
-	return obj != nil && annotationValue(obj, skipAnnotation) == "true"
+// isSkipped is true of the object whose root node is root when it is opted out.
+func isSkipped(root *yaml.Node) bool {
+	return annotationValue(root, skipAnnotation) == "true"
+}
+
+func newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
+	root := rootOf(obj)
+	return &LoadBalancer{Kind: kind, Object: obj, Skipped: isSkipped(root), root: root}
 }

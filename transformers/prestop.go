@@ -51,7 +51,7 @@ func PreStop(inv *Inventory, cfg Config, r *Report) {
 // least this long is the user's choice and stays. It is D (and the NLB floor
 // where an NLB may serve), or S itself when the user chose S.
 func (w *Workload) preStopFloor(cfg Config, s int) int {
-	if _, ok := annotation(w.Object, preStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
+	if _, ok := annotation(w.root, preStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
 		return s
 	}
 	floor := 0

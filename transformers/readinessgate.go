@@ -38,11 +38,11 @@ func ReadinessGate(inv *Inventory, cfg Config, r *Report) {
 				name, needed[name].GetKind(), needed[name].GetName(), readinessGateLabel)
 			continue
 		}
-		if isSkipped(ns) {
+		if isSkipped(rootOf(ns)) {
 			r.Skipped(ns) // the label it needs is left out: say so, as for every opt-out
 			continue
 		}
-		switch current, ok := label(ns, readinessGateLabel); {
+		switch current, ok := label(rootOf(ns), readinessGateLabel); {
 		case ok && current == "enabled":
 		case ok:
 			r.Risk(ruleReadinessGate, ns, labelPath(readinessGateLabel), current,

@@ -123,7 +123,7 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 	for _, obj := range items {
 		ref := fn.ConfigObjectResult("", obj, fn.Info)
 		present[idOf(ref.ResourceRef, ref.File)] = true
-		switch v, ok := annotation(obj, auditAnnotation); {
+		switch v, ok := annotation(rootOf(obj), auditAnnotation); {
 		case !ok || v == "error":
 		case v == "warn":
 			warn[idOf(ref.ResourceRef, ref.File)] = true
@@ -158,20 +158,20 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 // reportSkips says once for each opted-out object that it is left alone.
 func reportSkips(inv *Inventory, r *Report) {
 	seen := map[*fn.KubeObject]bool{}
-	skip := func(obj *fn.KubeObject) {
-		if isSkipped(obj) && !seen[obj] {
+	skip := func(obj *fn.KubeObject, skipped bool) {
+		if skipped && !seen[obj] {
 			seen[obj] = true
 			r.Skipped(obj)
 		}
 	}
 	for _, lb := range inv.LoadBalancers {
-		skip(lb.Object)
+		skip(lb.Object, lb.Skipped)
 		for _, b := range lb.Backends {
-			skip(b.Service)
+			skip(b.Service, b.Service != nil && isSkipped(b.serviceRoot))
 		}
 	}
 	for _, w := range inv.Workloads {
-		skip(w.Object)
+		skip(w.Object, w.skipped)
 	}
 }
 

@@ -20,7 +20,7 @@ func serviceKind(svc *fn.KubeObject) (LBKind, bool) {
 	case class != "":
 		return "", false // another implementation's class: neither AWS controller acts
 	}
-	switch annotationValue(svc, svcLBType) {
+	switch annotationValue(rootOf(svc), svcLBType) {
 	case "external", "nlb-ip":
 		return LBCNLB, true
 	case "nlb":
@@ -34,7 +34,7 @@ func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
 	if !ok {
 		return
 	}
-	lb := &LoadBalancer{Kind: kind, Object: svc, Skipped: isSkipped(svc)}
+	lb := newLoadBalancer(kind, svc)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	inv.addBackend(lb, namespaceOf(svc), svc.GetName(), nil, r)
 }
@@ -51,7 +51,7 @@ func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
 			port = strconv.Itoa(int(n))
 		}
 	}
-	lb := &LoadBalancer{Kind: TGBinding, Object: tgb, Skipped: isSkipped(tgb)}
+	lb := newLoadBalancer(TGBinding, tgb)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	var ports []string
 	if port != "" {
@@ -72,14 +72,14 @@ func (b *Backend) Skipped() bool {
 // backend Service's annotations over the Ingress's, key by key.
 func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, ok bool) {
 	if b.LB.Kind == ALBIngress && b.Service != nil {
-		if v, ok := annotation(b.Service, key); ok {
+		if v, ok := annotation(b.serviceRoot, key); ok {
 			return v, b.Service, true
 		}
 	}
 	if b.LB.Kind == TGBinding {
 		return "", nil, false
 	}
-	v, ok := annotation(b.LB.Object, key)
+	v, ok := annotation(b.LB.root, key)
 	return v, b.LB.Object, ok
 }
 
@@ -115,7 +115,7 @@ func (b *Backend) TargetType() string {
 	case InTreeNLB:
 		return "instance"
 	case LBCNLB:
-		if annotationValue(b.LB.Object, svcLBType) == "nlb-ip" {
+		if annotationValue(b.LB.root, svcLBType) == "nlb-ip" {
 			return "ip"
 		}
 	}
@@ -156,9 +156,9 @@ func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 			}
 		}
 	}
-	if b.LB.Kind == ClassicELB && annotationValue(b.LB.Object, svcConnectionDraining) == "true" {
+	if b.LB.Kind == ClassicELB && annotationValue(b.LB.root, svcConnectionDraining) == "true" {
 		// Either owner may serve it: the workload must outlast the longer.
-		if d, err := strconv.Atoi(annotationValue(b.LB.Object, svcConnectionDrainTimeout)); err == nil && d > seconds {
+		if d, err := strconv.Atoi(annotationValue(b.LB.root, svcConnectionDrainTimeout)); err == nil && d > seconds {
 			seconds = d
 		}
 	}

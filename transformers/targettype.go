@@ -19,7 +19,7 @@ func TargetType(inv *Inventory, cfg Config, r *Report) {
 		case ALBIngress:
 			albTargetTypeIP(lb, r)
 		case LBCNLB:
-			if annotationValue(lb.Object, svcLBType) != "nlb-ip" {
+			if annotationValue(lb.root, svcLBType) != "nlb-ip" {
 				setTargetTypeIP(lb.Object, svcNLBTargetType, r)
 			}
 		case ClassicELB:
@@ -65,7 +65,7 @@ func albTargetTypeIP(lb *LoadBalancer, r *Report) {
 }
 
 func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
-	current, ok := annotation(obj, key)
+	current, ok := annotation(rootOf(obj), key)
 	if ok && current == "ip" {
 		return
 	}

@@ -65,7 +65,7 @@ const albPropagationSeconds = 15
 // largest need of its load balancers: D + 15 s behind an ALB, at least the
 // NLB floor (and D) behind anything an NLB may serve. source says which.
 func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err error) {
-	if v, ok := annotation(w.Object, preStopSecondsAnnotation); ok {
+	if v, ok := annotation(w.root, preStopSecondsAnnotation); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 || n > 3600 {
 			return 0, "", fieldError{annotationPath(preStopSecondsAnnotation), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(v)}
@@ -98,7 +98,7 @@ func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err e
 // ShutdownSeconds is A for the workload: the annotation
 // lbguard.dev/shutdown-seconds, else the config's shutdownSeconds.
 func (w *Workload) ShutdownSeconds(cfg Config) (int, error) {
-	v, ok := annotation(w.Object, shutdownSecondsAnnotation)
+	v, ok := annotation(w.root, shutdownSecondsAnnotation)
 	if !ok {
 		return cfg.ShutdownSeconds, nil
 	}

@@ -31,13 +31,27 @@ func setScalar(obj *fn.KubeObject, value string, path ...string) bool {
 // lookup returns the node at path in obj (map keys and list indexes), or
 // nil when there is none.
 func lookup(obj *fn.KubeObject, path ...string) *yaml.Node {
+	return find(rootOf(obj), path...)
+}
+
+// rootOf is obj's YAML root node, which its views keep (LoadBalancer,
+// Backend, Workload) to read fields with find: the SDK's getters decode and
+// allocate at each call, and getting the node from the SDK does too. The
+// SDK's setters edit below the root, which stays the same node.
+func rootOf(obj *fn.KubeObject) *yaml.Node {
 	rn := obj.MoveToResourceNode()
-	defer func() { *obj = *fn.MoveToKubeObject(rn) }()
-	n := rn.YNode()
+	root := rn.YNode()
+	*obj = *fn.MoveToKubeObject(rn)
+	return root
+}
+
+// find returns the node at path under n, or nil when there is none.
+func find(n *yaml.Node, path ...string) *yaml.Node {
 	for _, step := range path {
-		if n = child(n, step); n == nil {
+		if n == nil {
 			return nil
 		}
+		n = child(n, step)
 	}
 	return n
 }
@@ -59,28 +73,28 @@ func child(n *yaml.Node, step string) *yaml.Node {
 	return nil
 }
 
-// annotation is obj's annotation key, found in its YAML: GetAnnotations
-// decodes every annotation at each call, and the rules ask for one at a
-// time, many times over. identify has made sure that every annotation value
-// is a string.
-func annotation(obj *fn.KubeObject, key string) (string, bool) {
-	return stringAt(obj, "metadata", "annotations", key)
+// annotation is the annotation key of the object whose root node is root,
+// found in its YAML: GetAnnotations decodes every annotation at each call,
+// and the rules ask for one at a time, many times over. identify has made
+// sure that every annotation value is a string.
+func annotation(root *yaml.Node, key string) (string, bool) {
+	return stringAt(root, "metadata", "annotations", key)
 }
 
-// annotationValue is obj's annotation key, or "" when it has none.
-func annotationValue(obj *fn.KubeObject, key string) string {
-	v, _ := annotation(obj, key)
+// annotationValue is the annotation key, or "" when there is none.
+func annotationValue(root *yaml.Node, key string) string {
+	v, _ := annotation(root, key)
 	return v
 }
 
-// label is obj's label key, as annotation is its annotation.
-func label(obj *fn.KubeObject, key string) (string, bool) {
-	return stringAt(obj, "metadata", "labels", key)
+// label is the label key, as annotation is the annotation.
+func label(root *yaml.Node, key string) (string, bool) {
+	return stringAt(root, "metadata", "labels", key)
 }
 
-// stringAt is the string at path in obj, if there is one there.
-func stringAt(obj *fn.KubeObject, path ...string) (string, bool) {
-	n := lookup(obj, path...)
+// stringAt is the string at path under n, if there is one there.
+func stringAt(n *yaml.Node, path ...string) (string, bool) {
+	n = find(n, path...)
 	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "" && n.Tag != yaml.NodeTagString {
 		return "", false
 	}
