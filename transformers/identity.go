@@ -60,34 +60,47 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 			"items[%d]: %s %s: lbguard cannot tell what resource it is, and leaves it as it is", index, path, problem)
 		return resourceID{}, false
 	}
-	apiVersion, _, err := obj.NestedString("apiVersion")
-	if err != nil {
+	root := rootOf(obj)
+	// str reads the string at path: "" when it is not there.
+	str := func(path ...string) (string, bool) {
+		n := find(root, path...)
+		if n == nil {
+			return "", true
+		}
+		if n.Kind != yaml.ScalarNode || n.Tag != "" && n.Tag != yaml.NodeTagString {
+			return "", false
+		}
+		return n.Value, true
+	}
+	apiVersion, ok := str("apiVersion")
+	if !ok {
 		return invalid("apiVersion", "must be a string")
 	}
 	if apiVersion == "" {
 		return invalid("apiVersion", "is missing")
 	}
-	kind, _, err := obj.NestedString("kind")
-	if err != nil {
+	kind, ok := str("kind")
+	if !ok {
 		return invalid("kind", "must be a string")
 	}
 	if kind == "" {
 		return invalid("kind", "is missing")
 	}
-	if _, found, err := obj.NestedSubObject("metadata"); found && err != nil {
+	if n := find(root, "metadata"); n != nil && n.Kind != yaml.MappingNode {
 		return invalid("metadata", "must be a map")
 	}
-	name, _, err := obj.NestedString("metadata", "name")
-	if err != nil {
+	name, ok := str("metadata", "name")
+	if !ok {
 		return invalid("metadata.name", "must be a string")
 	}
-	if _, _, err := obj.NestedString("metadata", "namespace"); err != nil {
+	namespace, ok := str("metadata", "namespace")
+	if !ok {
 		return invalid("metadata.namespace", "must be a string")
 	}
 	// The SDK reads unreadable labels or annotations as none: a Service
 	// would lose its load-balancer type, a workload its lbguard.dev/skip.
 	for _, field := range []string{"labels", "annotations"} {
-		if path, problem := checkStringMap(lookup(obj, "metadata", field), "metadata."+field); problem != "" {
+		if path, problem := checkStringMap(find(root, "metadata", field), "metadata."+field); problem != "" {
 			r.Invalid(obj, path, problem)
 			return resourceID{}, false
 		}
@@ -96,7 +109,10 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 	if !strings.Contains(apiVersion, "/") {
 		group = "" // the core group: "v1"
 	}
-	return resourceID{group: group, kind: kind, namespace: namespaceOf(obj), name: name}, true
+	if namespace == "" {
+		namespace = "default"
+	}
+	return resourceID{group: group, kind: kind, namespace: namespace, name: name}, true
 }
 
 // checkStringMap finds what makes n, the labels or annotations at path,

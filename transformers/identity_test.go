@@ -212,3 +212,44 @@ func TestMetadataStringMaps(t *testing.T) {
 		}
 	}
 }
+
+// Each way an item's apiVersion, kind, name or namespace can be unreadable.
+func TestIdentifyShapes(t *testing.T) {
+	tests := []struct{ doc, want string }{
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: shop}", ""},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}", ""},
+		{"apiVersion: v1\nkind: ConfigMap", ""},
+		{"kind: ConfigMap\nmetadata: {name: a}", "items[0]: apiVersion is missing: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: ~\nkind: ConfigMap\nmetadata: {name: a}", "items[0]: apiVersion must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: 1\nkind: ConfigMap\nmetadata: {name: a}", "items[0]: apiVersion must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: [v1]\nkind: ConfigMap\nmetadata: {name: a}", "items[0]: apiVersion must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: ''\nkind: ConfigMap\nmetadata: {name: a}", "items[0]: apiVersion is missing: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nmetadata: {name: a}", "items[0]: kind is missing: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: true\nmetadata: {name: a}", "items[0]: kind must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: {a: b}\nmetadata: {name: a}", "items[0]: kind must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: ~", "items[0]: metadata must be a map: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: a", "items[0]: metadata must be a map: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: [a]", "items[0]: metadata must be a map: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: 1}", "items[0]: metadata.name must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ~}", "items[0]: metadata.name must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: [a]}", "items[0]: metadata.name must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: 7}", "items[0]: metadata.namespace must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: ~}", "items[0]: metadata.namespace must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+		{"apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: {x: y}}", "items[0]: metadata.namespace must be a string: lbguard cannot tell what resource it is, and leaves it as it is"},
+	}
+	for _, tt := range tests {
+		items, err := fn.ParseKubeObjects([]byte(tt.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &Report{}
+		known, _ := checkItems(items, r)
+		var got []string
+		for _, res := range r.Results {
+			got = append(got, res.Message)
+		}
+		if strings.Join(got, "\n") != tt.want || (tt.want == "") != (len(known) == 1) {
+			t.Errorf("%q:\n got  %q (%d known)\n want %q", tt.doc, strings.Join(got, "\n"), len(known), tt.want)
+		}
+	}
+}
