@@ -93,21 +93,21 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 	}
 	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
-		switch {
-		case isGroupKind(obj, "", "Namespace"):
+		switch gk := groupKindOf(obj); {
+		case gk == groupKind{"", "Namespace"}:
 			inv.Namespaces[obj.GetName()] = obj
-		case isGroupKind(obj, "", "Service"):
+		case gk == groupKind{"", "Service"}:
 			inv.services[objectKey{namespaceOf(obj), obj.GetName()}] = obj
 			services = append(services, obj)
-		case isGroupKind(obj, "networking.k8s.io", "IngressClass"):
+		case gk == groupKind{"networking.k8s.io", "IngressClass"}:
 			inv.ingressClasses[obj.GetName()] = obj
-		case isIngress(obj):
+		case gk.isIngress():
 			ingresses = append(ingresses, obj)
-		case isGroupKind(obj, "elbv2.k8s.aws", "TargetGroupBinding"):
+		case gk == groupKind{"elbv2.k8s.aws", "TargetGroupBinding"}:
 			bindings = append(bindings, obj)
-		case isGroupKind(obj, "policy", "PodDisruptionBudget"):
+		case gk == groupKind{"policy", "PodDisruptionBudget"}:
 			inv.PDBs = append(inv.PDBs, obj)
-		case isWorkload(obj):
+		case gk.isWorkload():
 			inv.addWorkload(obj, r)
 		default:
 			inv.Others = append(inv.Others, obj)
@@ -125,27 +125,37 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 	return inv
 }
 
-func isIngress(obj *fn.KubeObject) bool {
-	return isGroupKind(obj, "networking.k8s.io", "Ingress") || isGroupKind(obj, "extensions", "Ingress")
-}
+func isIngress(obj *fn.KubeObject) bool { return groupKindOf(obj).isIngress() }
 
-// isGroupKind reports whether obj is of exactly this API group ("" is the
-// core group) and kind. fn.KubeObject.IsGVK lets an empty group on either side
+// groupKind is an object's API group ("" is the core group) and kind: what
+// tells kinds apart. fn.KubeObject.IsGVK lets an empty group on either side
 // match any group, which takes a Knative Service for a core Service.
-func isGroupKind(obj *fn.KubeObject, group, kind string) bool {
+type groupKind struct{ group, kind string }
+
+func groupKindOf(obj *fn.KubeObject) groupKind {
 	gvk := obj.GroupVersionKind()
-	return gvk.Group == group && gvk.Kind == kind
+	return groupKind{gvk.Group, gvk.Kind}
 }
 
-func isWorkload(obj *fn.KubeObject) bool {
-	switch obj.GetKind() {
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet":
-		return isGroupKind(obj, "apps", obj.GetKind())
-	case "Rollout":
-		return isGroupKind(obj, "argoproj.io", "Rollout")
+// isGroupKind reports whether obj is of exactly this group and kind.
+func isGroupKind(obj *fn.KubeObject, group, kind string) bool {
+	return groupKindOf(obj) == groupKind{group, kind}
+}
+
+func (gk groupKind) isIngress() bool {
+	return gk == groupKind{"networking.k8s.io", "Ingress"} || gk == groupKind{"extensions", "Ingress"}
+}
+
+func (gk groupKind) isWorkload() bool {
+	switch gk {
+	case groupKind{"apps", "Deployment"}, groupKind{"apps", "StatefulSet"}, groupKind{"apps", "DaemonSet"},
+		groupKind{"apps", "ReplicaSet"}, groupKind{"argoproj.io", "Rollout"}:
+		return true
 	}
 	return false
 }
+
+func isWorkload(obj *fn.KubeObject) bool { return groupKindOf(obj).isWorkload() }
 
 func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 	labels, _, err := obj.NestedStringMap("spec", "template", "metadata", "labels")
