@@ -29,13 +29,36 @@ type Report struct {
 	owners  map[*fn.Result]*fn.KubeObject     // the object each result is about
 	invalid map[*fn.KubeObject]bool           // objects with a field lbguard cannot read
 	partOf  map[*fn.KubeObject]*fn.KubeObject // a new object → the workload it was made for
+	refs    map[*fn.KubeObject]resultRef      // each object's reference, read once
+}
+
+// resultRef is what results say of the object they are about, shared by
+// all of them: an object has many results, and reading its name, kind and
+// file through the SDK for each costs more than the rest of the result.
+type resultRef struct {
+	ref  *fn.ResourceRef
+	file *fn.File // nil when no file is known: left out rather than printed empty
+}
+
+func (r *Report) refOf(obj *fn.KubeObject) resultRef {
+	if ref, ok := r.refs[obj]; ok {
+		return ref
+	}
+	res := fn.ConfigObjectResult("", obj, fn.Info)
+	ref := resultRef{ref: res.ResourceRef, file: res.File}
+	if ref.file.Path == "" {
+		ref.file = nil
+	}
+	if r.refs == nil {
+		r.refs = map[*fn.KubeObject]resultRef{}
+	}
+	r.refs[obj] = ref
+	return ref
 }
 
 func (r *Report) add(severity fn.Severity, rule RuleID, action string, obj *fn.KubeObject, path string, current, proposed any, format string, args ...any) {
-	res := fn.ConfigObjectResult(fmt.Sprintf(format, args...), obj, severity)
-	if res.File.Path == "" {
-		res.File = nil // no file known: leave the field out rather than print it empty
-	}
+	ref := r.refOf(obj)
+	res := &fn.Result{Message: fmt.Sprintf(format, args...), Severity: severity, ResourceRef: ref.ref, File: ref.file}
 	if path != "" {
 		res.Field = &fn.Field{Path: path, CurrentValue: current, ProposedValue: proposed}
 	}
