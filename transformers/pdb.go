@@ -310,43 +310,49 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 		name, kind, name, replicas.describe(), cfg.MaxUnavailable)
 }
 
-// newBudgetObject writes the policy/v1 budget. It is built field by field
-// rather than from the typed struct so that the output reads in the usual
-// order and carries no empty status.
+// newBudgetObject writes the policy/v1 budget, node by node: in the usual
+// order, with no empty status, and without the SDK's setters, which decode
+// and re-wrap the object at each field.
 func newBudgetObject(w *Workload, maxUnavailable string) (*fn.KubeObject, error) {
 	// The selector is copied as written, comments included: the selector
 	// alone, not the whole workload.
-	selector, found, err := w.Object.NestedSubObject("spec", "selector")
-	if err != nil {
+	if _, _, err := w.Object.NestedSubObject("spec", "selector"); err != nil {
 		return nil, err
 	}
-	if found {
-		selector = fn.MoveToKubeObject(yaml.NewRNode(yaml.CopyYNode(lookup(w.Object, "spec", "selector")))).SubObject
-	}
-	pdb := fn.NewEmptyKubeObject()
-	set := []error{
-		pdb.SetAPIVersion("policy/v1"),
-		pdb.SetKind("PodDisruptionBudget"),
-		pdb.SetName(w.Object.GetName()),
-	}
+	metadata := mapNode(field{"name", stringNode(w.Object.GetName())})
 	if ns := w.Object.GetNamespace(); ns != "" {
-		set = append(set, pdb.SetNamespace(ns))
+		metadata.Content = append(metadata.Content, stringNode("namespace"), stringNode(ns))
 	}
-	set = append(set, pdb.SetLabel(generatedByLabel, generatedByValue))
-	if n, err := strconv.Atoi(maxUnavailable); err == nil {
-		set = append(set, pdb.SetNestedInt(n, "spec", "maxUnavailable"))
-	} else {
-		set = append(set, pdb.SetNestedString(maxUnavailable, "spec", "maxUnavailable"))
+	metadata.Content = append(metadata.Content, stringNode("labels"), mapNode(field{generatedByLabel, stringNode(generatedByValue)}))
+	budget := stringNode(maxUnavailable)
+	if _, err := strconv.Atoi(maxUnavailable); err == nil {
+		budget.Tag = yaml.NodeTagInt
 	}
-	set = append(set,
-		pdb.UpsertMap("spec").SetMap(&selector, "selector"),
-		pdb.SetNestedString("AlwaysAllow", "spec", "unhealthyPodEvictionPolicy"))
-	for _, err := range set {
-		if err != nil {
-			return nil, err
-		}
+	spec := mapNode(field{"maxUnavailable", budget})
+	if selector := find(w.root, "spec", "selector"); selector != nil {
+		spec.Content = append(spec.Content, stringNode("selector"), yaml.CopyYNode(selector))
 	}
-	return pdb, nil
+	spec.Content = append(spec.Content, stringNode("unhealthyPodEvictionPolicy"), stringNode("AlwaysAllow"))
+	root := mapNode(field{"apiVersion", stringNode("policy/v1")}, field{"kind", stringNode("PodDisruptionBudget")},
+		field{"metadata", metadata}, field{"spec", spec})
+	return fn.MoveToKubeObject(yaml.NewRNode(root)), nil
+}
+
+func stringNode(value string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: value}
+}
+
+type field struct {
+	key   string
+	value *yaml.Node
+}
+
+func mapNode(fields ...field) *yaml.Node {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
+	for _, f := range fields {
+		m.Content = append(m.Content, stringNode(f.key), f.value)
+	}
+	return m
 }
 
 // replicaCount is how many pods a workload runs: a fixed number, or the
