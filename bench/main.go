@@ -10,7 +10,10 @@
 //
 // With -split it also runs lbguard built with the tag lbguard_noresults
 // (its rules and edits, the results left out of the output), to show how
-// much of lbguard's cost is writing its results.
+// much of lbguard's cost is writing its results. With -sdk it also runs the
+// SDK's own entry point (fn.AsMain) with a processor that changes nothing
+// (the tag lbguard_sdkidentity), the cost a function built on the SDK pays
+// to read and write the list, and compares lbguard with it too.
 //
 // Peak RSS is read from the kernel (rusage of the child), through a small
 // runner process: a child started by a large parent inherits the parent's
@@ -19,7 +22,7 @@
 //
 // Run it from the module root: `make bench`, or
 //
-//	go run ./bench [-sizes 100,1000,10000,50000] [-runs N] [-split] [-check]
+//	go run ./bench [-sizes 100,1000,10000,50000] [-runs N] [-split] [-sdk] [-check]
 package main
 
 import (
@@ -64,6 +67,7 @@ func main() {
 	smallRuns := flag.Int("small-runs", 50, "runs of the 20-resource list")
 	check := flag.Bool("check", false, "exit 1 when a target does not hold")
 	split := flag.Bool("split", false, "also run lbguard without its results in the output")
+	sdk := flag.Bool("sdk", false, "also run the SDK's entry point (fn.AsMain) with a processor that changes nothing")
 	keep := flag.String("keep", "", "also write the generated lists and binaries into this directory")
 	flag.Parse()
 
@@ -89,12 +93,17 @@ func main() {
 	lbguard := filepath.Join(dir, "lbguard")
 	identity := filepath.Join(dir, "lbguard-identity")
 	noResults := filepath.Join(dir, "lbguard-noresults")
+	sdkIdentity := filepath.Join(dir, "lbguard-sdkidentity")
 	build(lbguard)
 	build(identity, "-tags", "lbguard_identity")
 	binaries := []string{identity, lbguard}
 	if *split {
 		build(noResults, "-tags", "lbguard_noresults")
 		binaries = append(binaries, noResults)
+	}
+	if *sdk {
+		build(sdkIdentity, "-tags", "lbguard_sdkidentity")
+		binaries = append(binaries, sdkIdentity)
 	}
 
 	fmt.Printf("lbguard against the identity baseline: the same binary's read, parse, sort and write, no rules.\n")
@@ -117,7 +126,7 @@ func main() {
 				runs = 5
 			}
 		}
-		r := compare(binaries, input, runs)
+		r := compare(binaries, input, runs, *split)
 		r.n = n
 		rows[n] = r
 		fmt.Printf("%9d %4d %11s %11s %5.2f× %12s %12s %5.2f× %11.1f %8.2f×\n",
@@ -138,8 +147,18 @@ func main() {
 		}
 	}
 
+	if *sdk {
+		fmt.Printf("\nlbguard against the SDK's own entry point (fn.AsMain) with a processor that changes nothing, same runs:\n")
+		fmt.Printf("%9s %11s %11s %6s %12s %12s %6s\n", "resources", "SDK", "lbguard", "ratio", "SDK RSS", "lbguard RSS", "ratio")
+		for _, n := range sizes {
+			r := rows[n]
+			fmt.Printf("%9d %11s %11s %5.2f× %12s %12s %5.2f×\n", n, ms(r.sdk.Wall), ms(r.lbguard.Wall),
+				float64(r.lbguard.Wall)/float64(r.sdk.Wall), mib(r.sdk.RSS), mib(r.lbguard.RSS), float64(r.lbguard.RSS)/float64(r.sdk.RSS))
+		}
+	}
+
 	smallInput := writeList(dir, smallListSize)
-	sr := compare(binaries[:2], smallInput, *smallRuns)
+	sr := compare(binaries[:2], smallInput, *smallRuns, false)
 	fmt.Printf("\n%d resources as a whole process, median of %d runs: lbguard %s (identity %s), peak RSS %s.\n",
 		smallListSize, *smallRuns, ms(sr.lbguard.Wall), ms(sr.identity.Wall), mib(sr.lbguard.RSS))
 	fmt.Printf("Load average %s at the end.\n\n", loadAverage())
@@ -166,8 +185,8 @@ type measure struct {
 }
 
 type row struct {
-	n                            int
-	identity, lbguard, noResults measure // medians
+	n                                 int
+	identity, lbguard, noResults, sdk measure // medians
 }
 
 func (r row) timeRatio() float64   { return float64(r.lbguard.Wall) / float64(r.identity.Wall) }
@@ -177,8 +196,9 @@ func (r row) perResource() float64 { return float64(r.lbguard.Wall.Microseconds(
 
 // compare runs each binary runs times over input, after one warm-up run
 // each, starting each round with the next binary so that all see the same
-// machine. binaries are identity, lbguard and optionally lbguard-noresults.
-func compare(binaries []string, input string, runs int) row {
+// machine. binaries are identity, lbguard, then lbguard-noresults when split,
+// then the SDK identity when there is one more.
+func compare(binaries []string, input string, runs int, split bool) row {
 	for _, b := range binaries {
 		measureOnce(b, input)
 	}
@@ -190,8 +210,13 @@ func compare(binaries []string, input string, runs int) row {
 		}
 	}
 	r := row{identity: median(all[0]), lbguard: median(all[1])}
-	if len(binaries) > 2 {
-		r.noResults = median(all[2])
+	next := 2
+	if split {
+		r.noResults = median(all[next])
+		next++
+	}
+	if next < len(binaries) {
+		r.sdk = median(all[next])
 	}
 	return r
 }

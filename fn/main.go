@@ -51,8 +51,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lbguard: unknown command %q\n\n%s", args[0], usage)
 		return 2
 	}
-	return runFunction(stdin, stdout, stderr)
+	return functionEntry(stdin, stdout, stderr)
 }
+
+// functionEntry runs lbguard as a KRM function: runFunction, except in the
+// benchmarks' SDK-baseline build (sdkidentity_build.go).
+var functionEntry = runFunction
 
 // runFunction reads and parses the whole ResourceList before anything is
 // written, so that bad input leaves stdout empty. Input over the limits of
