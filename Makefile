@@ -100,6 +100,7 @@ FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzFunction$$' -fuzztime=$(FUZZTIME) ./fn
 	$(GO) test -run='^$$' -fuzz='^FuzzConfig$$' -fuzztime=$(FUZZTIME) ./fn
+	$(GO) test -run='^$$' -fuzz='^FuzzAppendResult$$' -fuzztime=$(FUZZTIME) ./fn
 	$(GO) test -run='^$$' -fuzz='^FuzzRules$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzStringMap$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzShellScript$$' -fuzztime=$(FUZZTIME) ./transformers
@@ -111,9 +112,11 @@ fuzz:
 # as whole processes over generated lists (internal/gen) of BENCH_SIZES
 # resources, medians of wall time and peak RSS, their ratios, time per
 # resource, the 20-resource wall time, and whether each target holds; with
-# -split also lbguard without its results in the output. About 30 minutes.
+# -split also lbguard without its results in the output, with -sdk also the
+# SDK's own entry point (fn.AsMain) with a processor that changes nothing.
+# About 30 minutes.
 BENCH_SIZES ?= 100,1000,10000,50000
-BENCH_FLAGS ?= -split
+BENCH_FLAGS ?= -split -sdk
 
 .PHONY: bench
 bench:

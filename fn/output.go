@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"sort"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -13,8 +14,32 @@ import (
 // as it grows, so one document for the whole list costs more the longer the
 // list. The items are sorted, as ToYAML sorts them.
 func resourceListYAML(rl *fn.ResourceList) (*output, error) {
-	rl.Sort()
+	sortItems(rl.Items)
 	return writeResourceList(rl)
+}
+
+// sortItems sorts items as ResourceList.Sort does: sort.Sort by
+// "apiVersion kind namespace name". Sort formats both items' ids at every
+// comparison; here each item's id is read once. The comparisons are the
+// same, so the order is too, ties included.
+func sortItems(items fn.KubeObjects) {
+	ids := make([]string, len(items))
+	for i, obj := range items {
+		ids[i] = obj.GetAPIVersion() + " " + obj.GetKind() + " " + obj.GetNamespace() + " " + obj.GetName()
+	}
+	sort.Sort(itemsByID{items, ids})
+}
+
+type itemsByID struct {
+	items fn.KubeObjects
+	ids   []string
+}
+
+func (s itemsByID) Len() int           { return len(s.items) }
+func (s itemsByID) Less(i, j int) bool { return s.ids[i] < s.ids[j] }
+func (s itemsByID) Swap(i, j int) {
+	s.items[i], s.items[j] = s.items[j], s.items[i]
+	s.ids[i], s.ids[j] = s.ids[j], s.ids[i]
 }
 
 // writeResourceList writes rl as resourceListYAML does, in the order it holds.

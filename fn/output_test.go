@@ -2,7 +2,12 @@ package main
 
 import (
 	"bytes"
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/gen"
+	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strconv"
 	"testing"
 )
@@ -70,6 +75,31 @@ func TestOutputChunks(t *testing.T) {
 	for i, c := range out.chunks {
 		if cap(c) != outputChunk || i < len(out.chunks)-1 && len(c) != outputChunk {
 			t.Errorf("chunk %d: %d bytes of %d", i, len(c), cap(c))
+		}
+	}
+}
+
+// sortItems puts items in the very order ResourceList.Sort does, objects of
+// the same id included (sort.Sort is not stable: the same comparisons must
+// give the same order).
+func TestSortItemsIsSort(t *testing.T) {
+	list := gen.ResourceList(3000, gen.DefaultSeed)
+	rl, err := parseResourceList(list.YAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Objects of the same id, and objects missing what the id is made of.
+	for i := 0; i < 300; i += 3 {
+		rl.Items = append(rl.Items, rl.Items[i].Copy())
+	}
+	rl.Items = append(rl.Items, fn.NewEmptyKubeObject(), fn.NewEmptyKubeObject())
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(rl.Items), func(i, j int) { rl.Items[i], rl.Items[j] = rl.Items[j], rl.Items[i] })
+	want := slices.Clone(rl.Items)
+	sort.Sort(want)
+	sortItems(rl.Items)
+	for i := range want {
+		if rl.Items[i] != want[i] {
+			t.Fatalf("item %d: %s %s, want %s %s (the same object)", i, rl.Items[i].GetKind(), rl.Items[i].GetName(), want[i].GetKind(), want[i].GetName())
 		}
 	}
 }
