@@ -74,25 +74,34 @@ func fix(items *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 
 // upsert adds objs to items as fn.KubeObjects.Upsert does, replacing the
 // first item of the same apiVersion, kind, namespace and name, but indexes
-// items once: Upsert scans the whole list for each object, which makes
-// adding a budget per workload quadratic in the size of the list.
+// items once, and only those of the kinds of objs: Upsert scans the whole
+// list for each object, which makes adding a budget per workload quadratic
+// in the size of the list.
 func upsert(items *fn.KubeObjects, objs []*fn.KubeObject) {
 	if len(objs) == 0 {
 		return
 	}
 	type id struct{ apiVersion, kind, namespace, name string }
-	idOf := func(obj *fn.KubeObject) id {
-		return id{obj.GetAPIVersion(), obj.GetKind(), obj.GetNamespace(), obj.GetName()}
+	idOf := func(obj *fn.KubeObject, kind string) id {
+		return id{obj.GetAPIVersion(), kind, obj.GetNamespace(), obj.GetName()}
 	}
-	index := make(map[id]int, len(*items)+len(objs))
+	kinds := map[string]bool{}
+	for _, obj := range objs {
+		kinds[obj.GetKind()] = true
+	}
+	index := map[id]int{}
 	for i, item := range *items {
-		key := idOf(item)
+		kind := item.GetKind()
+		if !kinds[kind] {
+			continue
+		}
+		key := idOf(item, kind)
 		if _, seen := index[key]; !seen {
 			index[key] = i
 		}
 	}
 	for _, obj := range objs {
-		key := idOf(obj)
+		key := idOf(obj, obj.GetKind())
 		if i, ok := index[key]; ok {
 			(*items)[i] = obj
 			continue
