@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // R2: a short, explicit deregistration delay. The ELB's default of 300 s
@@ -50,7 +51,7 @@ func DeregistrationDelay(inv *Inventory, cfg Config, r *Report) {
 // (the LBC takes it whole, not merged with the Ingress's), else on the Ingress.
 func albDeregistrationDelay(lb *LoadBalancer, cfg Config, r *Report, seen map[*fn.KubeObject]bool) {
 	delay := cfg.DeregistrationDelaySeconds
-	if d, ok := delayAttribute(lb.Object, albTargetGroupAttributes); ok {
+	if d, ok := delayAttribute(lb.root, albTargetGroupAttributes); ok {
 		delay = d // the Ingress states the user's delay: a Service override should keep it
 	}
 	ingressValueUsed := false
@@ -73,9 +74,10 @@ func albDeregistrationDelay(lb *LoadBalancer, cfg Config, r *Report, seen map[*f
 	}
 }
 
-// delayAttribute reads a valid delay from obj's target-group-attributes.
-func delayAttribute(obj *fn.KubeObject, key string) (int, bool) {
-	m, err := ParseStringMap(annotationValue(rootOf(obj), key))
+// delayAttribute reads a valid delay from the target-group-attributes of
+// the object whose root node is root.
+func delayAttribute(root *yaml.Node, key string) (int, bool) {
+	m, err := ParseStringMap(annotationValue(root, key))
 	if err != nil {
 		return 0, false
 	}
@@ -90,7 +92,7 @@ func delayAttribute(obj *fn.KubeObject, key string) (int, bool) {
 // ensureDelayAttribute merges the delay into obj's target-group-attributes,
 // keeping every other attribute and its order, and keeps a delay already set.
 func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) {
-	current, exists := annotation(rootOf(obj), key)
+	current, exists := annotation(r.root(obj), key)
 	attrs, err := ParseStringMap(current)
 	if err != nil {
 		r.Invalid(obj, annotationPath(key), "is not a list of key=value attributes ("+err.Error()+"); the LBC would refuse it")
@@ -109,7 +111,7 @@ func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) 
 	}
 	attrs.Set(deregistrationDelayAttribute, strconv.Itoa(delay))
 	proposed := attrs.String()
-	if err := setAnnotationOf(obj, key, proposed); err != nil {
+	if err := setAnnotationOf(obj, r.root(obj), key, proposed); err != nil {
 		r.Invalid(obj, annotationPath(key), err.Error())
 		return
 	}
@@ -146,7 +148,7 @@ func classicConnectionDraining(svc *fn.KubeObject, delay int, r *Report) {
 
 // setAnnotation writes one annotation and reports the change under R2.
 func setAnnotation(obj *fn.KubeObject, key, value string, current any, r *Report, format string, args ...any) {
-	if err := setAnnotationOf(obj, key, value); err != nil {
+	if err := setAnnotationOf(obj, r.root(obj), key, value); err != nil {
 		r.Invalid(obj, annotationPath(key), err.Error())
 		return
 	}

@@ -60,7 +60,7 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 			"items[%d]: %s %s: lbguard cannot tell what resource it is, and leaves it as it is", index, path, problem)
 		return resourceID{}, false
 	}
-	root := rootOf(obj)
+	root := r.root(obj)
 	// str reads the string at path: "" when it is not there.
 	str := func(path ...string) (string, bool) {
 		n := find(root, path...)

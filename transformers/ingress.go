@@ -22,7 +22,7 @@ const (
 // annotation wins over spec.ingressClassName; with neither, the list's default
 // IngressClass decides.
 func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
-	if class, ok := annotation(rootOf(ing), legacyIngressClass); ok {
+	if class, ok := annotation(inv.root(ing), legacyIngressClass); ok {
 		if class == lbcDefaultIngressClass {
 			return byLBC
 		}
@@ -48,7 +48,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
 	kind, found := notLBC, false
 	for _, name := range names {
 		class := inv.ingressClasses[name]
-		if annotationValue(rootOf(class), defaultIngressClass) != "true" {
+		if annotationValue(inv.root(class), defaultIngressClass) != "true" {
 			continue
 		}
 		k := inv.classController(class)
@@ -83,7 +83,7 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 	case notLBC:
 		return
 	}
-	lb := newLoadBalancer(ALBIngress, ing)
+	lb := inv.newLoadBalancer(ALBIngress, ing)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	namespace := namespaceOf(ing)
 	for _, ref := range ingressBackends(ing, r) {
@@ -91,7 +91,7 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 			inv.addBackend(lb, namespace, ref.service, []string{ref.port}, r)
 			continue
 		}
-		action, ok := annotation(rootOf(ing), albActionPrefix+ref.service)
+		action, ok := annotation(inv.root(ing), albActionPrefix+ref.service)
 		if !ok {
 			// Argo Rollouts writes the action at run time; the named Service
 			// selects the same pods.

@@ -32,7 +32,11 @@ type Inventory struct {
 	ingressClasses map[string]*fn.KubeObject
 	podIndex       map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
 	workloadsIn    map[string][]*Workload            // namespace → its workloads, in list order
+	nodes          *nodeCache                        // the report's: each object's root node
 }
+
+// root is obj's root node, got from the SDK once per run.
+func (inv *Inventory) root(obj *fn.KubeObject) *yaml.Node { return inv.nodes.root(obj) }
 
 // LoadBalancer is one object that makes AWS send traffic to pods: an ALB
 // Ingress, a LoadBalancer Service, or a TargetGroupBinding.
@@ -90,6 +94,7 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 		ingressClasses: map[string]*fn.KubeObject{},
 		podIndex:       map[string]map[string][]*Workload{},
 		workloadsIn:    map[string][]*Workload{},
+		nodes:          &r.nodes,
 	}
 	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
@@ -168,7 +173,7 @@ func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 		r.InvalidField(obj, err)
 		return
 	}
-	root := rootOf(obj)
+	root := inv.root(obj)
 	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers, skipped: isSkipped(root), root: root}
 	inv.Workloads = append(inv.Workloads, w)
 	inv.workloadsIn[w.Namespace] = append(inv.workloadsIn[w.Namespace], w)
@@ -224,7 +229,7 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 	b.Service = inv.services[objectKey{namespace, name}]
 	b.skipped = lb.Skipped
 	if b.Service != nil {
-		b.serviceRoot = rootOf(b.Service)
+		b.serviceRoot = inv.root(b.Service)
 		b.skipped = b.skipped || isSkipped(b.serviceRoot)
 		selector, _, err := b.Service.NestedStringMap("spec", "selector")
 		if err != nil {
@@ -256,7 +261,7 @@ func isSkipped(root *yaml.Node) bool {
 	return annotationValue(root, skipAnnotation) == "true"
 }
 
-func newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
-	root := rootOf(obj)
+func (inv *Inventory) newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
+	root := inv.root(obj)
 	return &LoadBalancer{Kind: kind, Object: obj, Skipped: isSkipped(root), root: root}
 }

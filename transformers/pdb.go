@@ -155,7 +155,7 @@ func (index *budgetIndex) nameTaken(namespace, name string) bool {
 // is still policy/v1beta1, or lets a drain hang on an unhealthy pod. It
 // reports whether the budget is fine.
 func (b *budget) review(w *Workload, replicas replicaCount, cfg Config, r *Report) bool {
-	if isSkipped(rootOf(b.object)) {
+	if isSkipped(r.root(b.object)) {
 		return true
 	}
 	if b.reviewed {

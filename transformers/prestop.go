@@ -160,7 +160,7 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Repor
 			err = c.SetNestedInt(s, "lifecycle", "preStop", "sleep", "seconds")
 		} else {
 			raised := strings.Replace(hook.command[hook.index], strconv.Itoa(hook.seconds), strconv.Itoa(s), 1)
-			if !setScalar(w.Object, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
+			if !setScalar(w.root, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
 				"lifecycle", "preStop", "exec", "command", strconv.Itoa(hook.index)) {
 				err = fmt.Errorf("cannot edit the command")
 			}

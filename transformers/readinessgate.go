@@ -38,17 +38,17 @@ func ReadinessGate(inv *Inventory, cfg Config, r *Report) {
 				name, needed[name].GetKind(), needed[name].GetName(), readinessGateLabel)
 			continue
 		}
-		if isSkipped(rootOf(ns)) {
+		if isSkipped(r.root(ns)) {
 			r.Skipped(ns) // the label it needs is left out: say so, as for every opt-out
 			continue
 		}
-		switch current, ok := label(rootOf(ns), readinessGateLabel); {
+		switch current, ok := label(r.root(ns), readinessGateLabel); {
 		case ok && current == "enabled":
 		case ok:
 			r.Risk(ruleReadinessGate, ns, labelPath(readinessGateLabel), current,
 				"Namespace %s: %s is %q, set by the user and left so: its pods get no readiness gates, and a rollout can outrun target registration", name, readinessGateLabel, current)
 		default:
-			if err := setLabelOf(ns, readinessGateLabel, "enabled"); err != nil {
+			if err := setLabelOf(ns, r.root(ns), readinessGateLabel, "enabled"); err != nil {
 				r.Invalid(ns, labelPath(readinessGateLabel), err.Error())
 				continue
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // RuleID names a rule of DOMAIN.md (R1 … R8) in result tags.
@@ -30,7 +31,11 @@ type Report struct {
 	invalid map[*fn.KubeObject]bool           // objects with a field lbguard cannot read
 	partOf  map[*fn.KubeObject]*fn.KubeObject // a new object → the workload it was made for
 	refs    map[*fn.KubeObject]resultRef      // each object's reference, read once
+	nodes   nodeCache                         // each object's root node, got once
 }
+
+// root is obj's root node, got from the SDK once per run.
+func (r *Report) root(obj *fn.KubeObject) *yaml.Node { return r.nodes.root(obj) }
 
 // resultRef is what results say of the object they are about, shared by
 // all of them: an object has many results, and reading its name, kind and

@@ -5,11 +5,13 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// serviceKind tells who owns a LoadBalancer Service; ok is false for any
-// other Service, and for LoadBalancer Services of another class.
-func serviceKind(svc *fn.KubeObject) (LBKind, bool) {
+// serviceKind tells who owns a LoadBalancer Service (root is its root node);
+// ok is false for any other Service, and for LoadBalancer Services of another
+// class.
+func serviceKind(svc *fn.KubeObject, root *yaml.Node) (LBKind, bool) {
 	if t, _, _ := svc.NestedString("spec", "type"); t != "LoadBalancer" {
 		return "", false
 	}
@@ -20,7 +22,7 @@ func serviceKind(svc *fn.KubeObject) (LBKind, bool) {
 	case class != "":
 		return "", false // another implementation's class: neither AWS controller acts
 	}
-	switch annotationValue(rootOf(svc), svcLBType) {
+	switch annotationValue(root, svcLBType) {
 	case "external", "nlb-ip":
 		return LBCNLB, true
 	case "nlb":
@@ -30,11 +32,11 @@ func serviceKind(svc *fn.KubeObject) (LBKind, bool) {
 }
 
 func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
-	kind, ok := serviceKind(svc)
+	kind, ok := serviceKind(svc, inv.root(svc))
 	if !ok {
 		return
 	}
-	lb := newLoadBalancer(kind, svc)
+	lb := inv.newLoadBalancer(kind, svc)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	inv.addBackend(lb, namespaceOf(svc), svc.GetName(), nil, r)
 }
@@ -51,7 +53,7 @@ func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
 			port = strconv.Itoa(int(n))
 		}
 	}
-	lb := newLoadBalancer(TGBinding, tgb)
+	lb := inv.newLoadBalancer(TGBinding, tgb)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	var ports []string
 	if port != "" {

@@ -65,7 +65,7 @@ func albTargetTypeIP(lb *LoadBalancer, r *Report) {
 }
 
 func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
-	current, ok := annotation(rootOf(obj), key)
+	current, ok := annotation(r.root(obj), key)
 	if ok && current == "ip" {
 		return
 	}
@@ -75,7 +75,7 @@ func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
 		was = current
 		currentValue = current
 	}
-	if err := setAnnotationOf(obj, key, "ip"); err != nil {
+	if err := setAnnotationOf(obj, r.root(obj), key, "ip"); err != nil {
 		r.Invalid(obj, annotationPath(key), err.Error())
 		return
 	}

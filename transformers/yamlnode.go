@@ -8,41 +8,45 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// setScalar replaces the value of one scalar in obj, keeping its quoting
+// setScalar replaces the value of one scalar under root, keeping its quoting
 // style and comments (the SDK's setters rewrite a whole list). path holds map
 // keys and list indexes. It reports whether the scalar was found.
-func setScalar(obj *fn.KubeObject, value string, path ...string) bool {
-	rn := obj.MoveToResourceNode()
-	defer func() { *obj = *fn.MoveToKubeObject(rn) }()
-	n := rn.YNode()
-	for _, step := range path {
-		n = child(n, step)
-		if n == nil {
-			return false
-		}
-	}
-	if n.Kind != yaml.ScalarNode {
+func setScalar(root *yaml.Node, value string, path ...string) bool {
+	n := find(root, path...)
+	if n == nil || n.Kind != yaml.ScalarNode {
 		return false
 	}
 	n.Value = value
 	return true
 }
 
-// lookup returns the node at path in obj (map keys and list indexes), or
-// nil when there is none.
-func lookup(obj *fn.KubeObject, path ...string) *yaml.Node {
-	return find(rootOf(obj), path...)
-}
-
-// rootOf is obj's YAML root node, which its views keep (LoadBalancer,
-// Backend, Workload) to read fields with find: the SDK's getters decode and
-// allocate at each call, and getting the node from the SDK does too. The
-// SDK's setters edit below the root, which stays the same node.
+// rootOf is obj's YAML root node, which a run keeps (nodeCache) and its
+// views hold (LoadBalancer, Backend, Workload) to read fields with find:
+// the SDK's getters decode and allocate at each call, and getting the node
+// from the SDK does too. The SDK's setters edit below the root, which stays
+// the same node.
 func rootOf(obj *fn.KubeObject) *yaml.Node {
 	rn := obj.MoveToResourceNode()
 	root := rn.YNode()
 	*obj = *fn.MoveToKubeObject(rn)
 	return root
+}
+
+// nodeCache keeps each object's root node (rootOf) for the rest of a run:
+// the SDK allocates to give it, and the rules and the inventory ask for the
+// same objects' nodes many times.
+type nodeCache struct{ roots map[*fn.KubeObject]*yaml.Node }
+
+func (c *nodeCache) root(obj *fn.KubeObject) *yaml.Node {
+	if n, ok := c.roots[obj]; ok {
+		return n
+	}
+	if c.roots == nil {
+		c.roots = map[*fn.KubeObject]*yaml.Node{}
+	}
+	n := rootOf(obj)
+	c.roots[obj] = n
+	return n
 }
 
 // find returns the node at path under n, or nil when there is none.
@@ -104,18 +108,19 @@ func stringAt(n *yaml.Node, path ...string) (string, bool) {
 // setAnnotationOf and setLabelOf set a key in obj's annotations or labels, which
 // may be null ("annotations:" with nothing after it, which the API server
 // reads as none): the SDK cannot set a key in null, so it becomes a map.
-func setAnnotationOf(obj *fn.KubeObject, key, value string) error {
-	nullToMap(obj, "annotations")
+// root is obj's root node.
+func setAnnotationOf(obj *fn.KubeObject, root *yaml.Node, key, value string) error {
+	nullToMap(root, "annotations")
 	return obj.SetAnnotation(key, value)
 }
 
-func setLabelOf(obj *fn.KubeObject, key, value string) error {
-	nullToMap(obj, "labels")
+func setLabelOf(obj *fn.KubeObject, root *yaml.Node, key, value string) error {
+	nullToMap(root, "labels")
 	return obj.SetLabel(key, value)
 }
 
-func nullToMap(obj *fn.KubeObject, field string) {
-	if n := lookup(obj, "metadata", field); n != nil && n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagNull {
+func nullToMap(root *yaml.Node, field string) {
+	if n := find(root, "metadata", field); n != nil && n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagNull {
 		n.Kind, n.Tag, n.Value, n.Style = yaml.MappingNode, yaml.NodeTagMap, "", 0
 	}
 }

@@ -30,7 +30,7 @@ func TestPlainValueIsAs(t *testing.T) {
 		if err := sub.As(&want); err != nil {
 			t.Fatal(err)
 		}
-		if got := plainValue(lookup(obj, "spec", "probe")); !reflect.DeepEqual(got, want) {
+		if got := plainValue(find(rootOf(obj), "spec", "probe")); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n got  %#v\n want %#v", probe, got, want)
 		}
 	}
