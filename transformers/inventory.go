@@ -168,12 +168,12 @@ func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 		r.Invalid(obj, "spec.template.metadata.labels", "must be a map of strings")
 		return
 	}
-	containers, err := readContainers(obj)
+	root := inv.root(obj)
+	containers, err := readContainers(obj, root)
 	if err != nil {
 		r.InvalidField(obj, err)
 		return
 	}
-	root := inv.root(obj)
 	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers, skipped: isSkipped(root), root: root}
 	inv.Workloads = append(inv.Workloads, w)
 	inv.workloadsIn[w.Namespace] = append(inv.workloadsIn[w.Namespace], w)

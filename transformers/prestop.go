@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // R5: a preStop delay. The kubelet sends SIGTERM at the same moment the
@@ -78,6 +80,9 @@ type preStopHook struct {
 }
 
 func readPreStop(c *Container) (preStopHook, error) {
+	if lc := find(c.node, "lifecycle"); lc == nil || lc.Kind == yaml.MappingNode && child(lc, "preStop") == nil {
+		return preStopHook{kind: "none"}, nil // most containers: no need to ask the SDK
+	}
 	hook, found, err := c.NestedSubObject("lifecycle", "preStop")
 	if err != nil {
 		return preStopHook{}, fieldError{c.Path("lifecycle.preStop"), "must be a map"}

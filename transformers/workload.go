@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // What the workload rules (R4–R8) share: which workloads they touch, the
@@ -120,6 +121,9 @@ type Container struct {
 	Index   int
 	Name    string
 	Serving bool // it has ports, or it is the first container of a pod with none
+
+	node  *yaml.Node      // the container's map, to read fields with find
+	ports []ContainerPort // read once: no rule edits them
 }
 
 // Path is the container's field path, for results.
@@ -136,8 +140,9 @@ func (c *Container) Path(rest string) string {
 func (w *Workload) Containers() []*Container { return w.containers }
 
 // readContainers reads and checks the pod template's containers, so that
-// every rule can rely on their shape and a bad one is reported once.
-func readContainers(obj *fn.KubeObject) ([]*Container, error) {
+// every rule can rely on their shape and a bad one is reported once. root is
+// obj's root node.
+func readContainers(obj *fn.KubeObject, root *yaml.Node) ([]*Container, error) {
 	list, _, err := obj.NestedSlice(append(podSpecPath, "containers")...)
 	if err != nil {
 		return nil, fieldError{"spec.template.spec.containers", "must be a list of containers"}
@@ -146,10 +151,16 @@ func readContainers(obj *fn.KubeObject) ([]*Container, error) {
 	anyPorts := false
 	for i, c := range list {
 		name, _, _ := c.NestedString("name")
-		containers[i] = &Container{SubObject: c, Index: i, Name: name}
+		containers[i] = &Container{SubObject: c, Index: i, Name: name,
+			node: find(root, "spec", "template", "spec", "containers", strconv.Itoa(i))}
 		ports, _, err := c.NestedSlice("ports")
 		if err != nil {
 			return nil, fieldError{containers[i].Path("ports"), "must be a list of ports"}
+		}
+		for _, p := range ports {
+			name, _, _ := p.NestedString("name")
+			n, _, _ := p.NestedInt("containerPort")
+			containers[i].ports = append(containers[i].ports, ContainerPort{Name: name, Number: n})
 		}
 		if len(ports) > 0 {
 			containers[i].Serving = true
@@ -169,13 +180,4 @@ type ContainerPort struct {
 }
 
 // Ports lists the container's ports in order.
-func (c *Container) Ports() []ContainerPort {
-	list, _, _ := c.NestedSlice("ports")
-	ports := make([]ContainerPort, 0, len(list))
-	for _, p := range list {
-		name, _, _ := p.NestedString("name")
-		n, _, _ := p.NestedInt("containerPort")
-		ports = append(ports, ContainerPort{Name: name, Number: n})
-	}
-	return ports
-}
+func (c *Container) Ports() []ContainerPort { return c.ports }
