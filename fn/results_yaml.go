@@ -9,8 +9,9 @@ import (
 
 // resultNode builds a result's YAML as the SDK's ToYAML lays it out (the
 // fields of its json tags, empty ones left out, every map sorted by kyaml's
-// field order and then by name) without its round trip through JSON and a
-// YAML encoder for each result.
+// field order and then by name) without its round trip through JSON. The
+// emitter writes it for the few results appendResult cannot, and it is what
+// the text writer is tested against.
 func resultNode(res *fn.Result) (*yaml.Node, error) {
 	m := &yaml.Node{Kind: yaml.MappingNode}
 	if res.Message != "" {
