@@ -51,7 +51,7 @@ func ReadinessProbe(inv *Inventory, cfg Config, r *Report) {
 // probe is not a map. Only the probe is converted to a map, not the whole
 // container (a conversion goes through YAML and JSON text).
 func probe(w *Workload, c *Container, field string, r *Report) (p map[string]any, ok bool) {
-	switch n := find(w.root, "spec", "template", "spec", "containers", strconv.Itoa(c.Index), field); {
+	switch n := find(c.node, field); {
 	case n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
 		return nil, true
 	case n.Kind == yaml.MappingNode:
