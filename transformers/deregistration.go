@@ -44,6 +44,7 @@ func DeregistrationDelay(inv *Inventory, cfg Config, r *Report) {
 			}
 		}
 	}
+	settleDeregistrationDelays(inv, cfg)
 }
 
 // albDeregistrationDelay settles the delay where each backend's effective

@@ -58,8 +58,9 @@ type Backend struct {
 	Ports       []string       // the Service ports the load balancer uses (numbers or names); none: all
 	Workloads   []*Workload
 
-	skipped     bool       // its load balancer or Service is opted out (no rule writes the opt-out)
-	serviceRoot *yaml.Node // Service's, to read its annotations
+	skipped     bool          // its load balancer or Service is opted out (no rule writes the opt-out)
+	serviceRoot *yaml.Node    // Service's, to read its annotations
+	delay       *settledDelay // set once R2 has settled it
 }
 
 // Workload is a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout.

@@ -137,6 +137,32 @@ const platformDeregistrationDelay = 300
 // 300 s) cannot be set; DOMAIN.md gives its workloads the NLB preStop floor.
 // A delay nobody set is the platform's 300 s.
 func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
+	if b.delay != nil {
+		return b.delay.seconds, b.delay.known
+	}
+	return b.readDeregistrationDelay(cfg)
+}
+
+// settledDelay is a backend's delay once R2 has run: no later rule writes
+// the annotations it is read from, and the workload rules ask for it for
+// every workload behind the backend, several times each.
+type settledDelay struct {
+	seconds int
+	known   bool
+}
+
+// settleDeregistrationDelays reads each backend's delay once, for the rules
+// after R2.
+func settleDeregistrationDelays(inv *Inventory, cfg Config) {
+	for _, lb := range inv.LoadBalancers {
+		for _, b := range lb.Backends {
+			seconds, known := b.readDeregistrationDelay(cfg)
+			b.delay = &settledDelay{seconds, known}
+		}
+	}
+}
+
+func (b *Backend) readDeregistrationDelay(cfg Config) (seconds int, known bool) {
 	switch b.LB.Kind {
 	case TGBinding:
 		// Keyed by namespace/name, or by name alone (README).
