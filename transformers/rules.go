@@ -13,7 +13,8 @@ import (
 type Rule func(inv *Inventory, cfg Config, r *Report)
 
 // Rules run in this order: the load balancers first, since the workload rules
-// hold their preStop against the delay the load-balancer rules settle.
+// hold their preStop against the delay the load-balancer rules settle (R2
+// reads each backend's delay once, for the rules after it).
 var Rules = []Rule{
 	TargetType,
 	DeregistrationDelay,
