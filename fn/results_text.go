@@ -1,6 +1,7 @@
 package main
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -20,78 +21,72 @@ import (
 // false, having appended nothing that counts, when it cannot write res
 // exactly as the emitter would.
 func appendResult(b []byte, res *fn.Result) ([]byte, bool) {
-	w := textWriter{b: b, ok: true}
-	w.b = append(w.b, "- "...)
+	w := textWriter{b: append(b, "- "...), ok: true}
 	first := true
-	for _, key := range resultKeys {
-		if !w.ok {
-			break
-		}
-		present := false
-		switch key {
-		case "message":
-			present = res.Message != ""
-		case "severity":
-			present = res.Severity != ""
-		case "resourceRef":
-			present = res.ResourceRef != nil
-		case "field":
-			present = res.Field != nil
-		case "file":
-			present = res.File != nil
-		case "tags":
-			present = len(res.Tags) > 0
-		}
-		if !present {
-			continue
+	// field starts the next field of the result, unless it is left out.
+	field := func(key string, present bool) bool {
+		if !present || !w.ok {
+			return false
 		}
 		if !first {
 			w.indent(2)
 		}
 		first = false
 		w.key(key)
+		return true
+	}
+	for _, key := range resultKeys {
 		switch key {
 		case "message":
-			w.value(res.Message)
+			if field(key, res.Message != "") {
+				w.value(res.Message)
+			}
 		case "severity":
-			w.value(string(res.Severity))
+			if field(key, res.Severity != "") {
+				w.value(string(res.Severity))
+			}
 		case "resourceRef":
-			ref := res.ResourceRef
-			w.fields(4, refKeys, func(k string) (any, bool) {
-				var v string
-				switch k {
-				case "apiVersion":
-					v = ref.APIVersion
-				case "kind":
-					v = ref.Kind
-				case "name":
-					v = ref.Name
-				case "namespace":
-					v = ref.Namespace
-				}
-				return v, v != ""
-			})
+			if ref := res.ResourceRef; field(key, ref != nil) {
+				w.fields(4, refKeys, func(k string) (any, bool) {
+					var v string
+					switch k {
+					case "apiVersion":
+						v = ref.APIVersion
+					case "kind":
+						v = ref.Kind
+					case "name":
+						v = ref.Name
+					case "namespace":
+						v = ref.Namespace
+					}
+					return v, v != ""
+				})
+			}
 		case "field":
-			f := res.Field
-			w.fields(4, fieldKeys, func(k string) (any, bool) {
-				switch k {
-				case "path":
-					return f.Path, f.Path != ""
-				case "currentValue":
-					return f.CurrentValue, f.CurrentValue != nil
-				}
-				return f.ProposedValue, f.ProposedValue != nil
-			})
+			if f := res.Field; field(key, f != nil) {
+				w.fields(4, fieldKeys, func(k string) (any, bool) {
+					switch k {
+					case "path":
+						return f.Path, f.Path != ""
+					case "currentValue":
+						return f.CurrentValue, f.CurrentValue != nil
+					}
+					return f.ProposedValue, f.ProposedValue != nil
+				})
+			}
 		case "file":
-			f := res.File
-			w.fields(4, fileKeys, func(k string) (any, bool) {
-				if k == "path" {
-					return f.Path, f.Path != ""
-				}
-				return f.Index, f.Index != 0
-			})
+			if f := res.File; field(key, f != nil) {
+				w.fields(4, fileKeys, func(k string) (any, bool) {
+					if k == "path" {
+						return f.Path, f.Path != ""
+					}
+					return f.Index, f.Index != 0
+				})
+			}
 		case "tags":
-			w.stringMap(4, res.Tags)
+			if field(key, len(res.Tags) > 0) {
+				w.stringMap(4, res.Tags)
+			}
 		}
 	}
 	w.b = append(w.b, '\n')
@@ -202,11 +197,7 @@ func (w *textWriter) anyMap(indent int, m map[string]any) {
 		w.ok = false
 		return
 	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for _, k := range sortedFields(keys...) {
+	for _, k := range sortedFields(slices.Collect(maps.Keys(m))...) {
 		w.indent(indent)
 		w.key(k)
 		switch v := m[k].(type) {
@@ -221,11 +212,7 @@ func (w *textWriter) anyMap(indent int, m map[string]any) {
 }
 
 func (w *textWriter) stringMap(indent int, m map[string]string) {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for _, k := range sortedFields(keys...) {
+	for _, k := range sortedFields(slices.Collect(maps.Keys(m))...) {
 		w.indent(indent)
 		w.key(k)
 		w.value(m[k])
@@ -324,18 +311,18 @@ func readsAsNumberBoolOrNull(s string) bool {
 	return s != ""
 }
 
-// readsAsOtherType is true of a string that, written plain, would read back
-// as a number, bool, null, timestamp or merge key: yaml.v3 double-quotes it.
-// Any string starting with a sign, digit, dot or tilde counts, which is more
-// than needed, never less; so do the YAML 1.1 bools yaml.v3 still quotes.
+// readsAsOtherType is true of the strings, past readsAsNumberBoolOrNull,
+// left to the emitter: those that may read back as a number, a timestamp or
+// a merge key (any starting with a sign, digit, dot or tilde counts, which is
+// more than needed, never less), and the YAML 1.1 bools, which yaml.v3 quotes
+// in some places and not in others.
 func readsAsOtherType(s string) bool {
 	switch s[0] {
 	case '+', '-', '.', '~', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
 		return true
 	}
 	switch s {
-	case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "<<",
-		"y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF":
+	case "<<", "y", "Y", "yes", "Yes", "YES", "on", "On", "ON", "n", "N", "no", "No", "NO", "off", "Off", "OFF":
 		return true
 	}
 	return false
