@@ -67,7 +67,7 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 		if n == nil {
 			return "", true
 		}
-		if n.Kind != yaml.ScalarNode || n.Tag != "" && n.Tag != yaml.NodeTagString {
+		if !isString(n) {
 			return "", false
 		}
 		return n.Value, true
@@ -131,7 +131,7 @@ func checkStringMap(n *yaml.Node, path string) (at, problem string) {
 		switch {
 		case key.Kind != yaml.ScalarNode || value.Kind != yaml.ScalarNode:
 			return path, "must be a map of strings"
-		case value.Tag != "" && value.Tag != yaml.NodeTagString:
+		case !isString(value):
 			return path + "[" + key.Value + "]", "must be a string: quote it"
 		}
 	}

@@ -99,10 +99,15 @@ func label(root *yaml.Node, key string) (string, bool) {
 // stringAt is the string at path under n, if there is one there.
 func stringAt(n *yaml.Node, path ...string) (string, bool) {
 	n = find(n, path...)
-	if n == nil || n.Kind != yaml.ScalarNode || n.Tag != "" && n.Tag != yaml.NodeTagString {
+	if n == nil || !isString(n) {
 		return "", false
 	}
 	return n.Value, true
+}
+
+// isString is true of a scalar that YAML reads as a string.
+func isString(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && (n.Tag == "" || n.Tag == yaml.NodeTagString)
 }
 
 // setAnnotationOf and setLabelOf set a key in obj's annotations or labels, which
