@@ -131,8 +131,6 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 	return inv
 }
 
-func isIngress(obj *fn.KubeObject) bool { return groupKindOf(obj).isIngress() }
-
 // groupKind is an object's API group ("" is the core group) and kind: what
 // tells kinds apart. fn.KubeObject.IsGVK lets an empty group on either side
 // match any group, which takes a Knative Service for a core Service.
@@ -141,11 +139,6 @@ type groupKind struct{ group, kind string }
 func groupKindOf(obj *fn.KubeObject) groupKind {
 	gvk := obj.GroupVersionKind()
 	return groupKind{gvk.Group, gvk.Kind}
-}
-
-// isGroupKind reports whether obj is of exactly this group and kind.
-func isGroupKind(obj *fn.KubeObject, group, kind string) bool {
-	return groupKindOf(obj) == groupKind{group, kind}
 }
 
 func (gk groupKind) isIngress() bool {

@@ -106,22 +106,6 @@ func unavailable(format string, args ...any) error {
 	return &unavailableError{msg: fmt.Sprintf(format, args...)}
 }
 
-// Start starts a new etcd and kube-apiserver pair for this test and stops it
-// when the test ends. Prefer Shared.
-func Start(t testing.TB) *Server {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("apiserver: skipped in -short mode (needs etcd and kube-apiserver)")
-	}
-	deadline, hasDeadline := deadlineOf(t)
-	s, err := start(deadline, hasDeadline, t.Logf)
-	if err != nil {
-		fail(t, err)
-	}
-	t.Cleanup(s.Stop)
-	return s
-}
-
 var shared struct {
 	sync.Mutex
 	started bool
