@@ -191,7 +191,7 @@ func mapFields(n *yaml.Node) []mapField {
 		name := key.Value
 		switch {
 		case key.Kind != yaml.ScalarNode: // "? [a]: b"
-			name = "(a " + nodeKindName(key) + " as a key)"
+			name = "(" + describeNode(key) + " as a key)"
 		case name == "":
 			name = `""`
 		}
@@ -222,7 +222,7 @@ func fieldText(n *yaml.Node, shape string, allStrings bool) (string, error) {
 		return strings.Join(parts, ","), nil
 	}
 	if n.Kind != yaml.ScalarNode {
-		return "", fmt.Errorf("must be a single value, not a %s", nodeKindName(n))
+		return "", fmt.Errorf("must be a single value, not %s", describeNode(n))
 	}
 	want := map[string]string{"int": "!!int", "bool": "!!bool"}[shape]
 	switch {
@@ -232,16 +232,6 @@ func fieldText(n *yaml.Node, shape string, allStrings bool) (string, error) {
 		return "", fmt.Errorf("must be a string, not %q", n.Value)
 	}
 	return n.Value, nil
-}
-
-func nodeKindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "map"
-	case yaml.SequenceNode:
-		return "list"
-	}
-	return "value"
 }
 
 func lookupKey(name string) (configKey, bool) {
