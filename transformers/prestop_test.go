@@ -11,21 +11,7 @@ import (
 // workloadBehindALB is a Service behind an ALB Ingress and one Deployment
 // whose pod spec is given; the Ingress's annotations are given too.
 func workloadBehindALB(ingressAnnotations, workloadAnnotations, podSpec string) string {
-	return `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: web
-  annotations:
-    alb.ingress.kubernetes.io/target-type: ip
-` + indent(ingressAnnotations, 4) + `spec:
-  ingressClassName: alb
-  defaultBackend:
-    service:
-      name: web
-      port:
-        number: 80
----
-apiVersion: v1
+	return probeIngress(ingressAnnotations) + `apiVersion: v1
 kind: Service
 metadata:
   name: web
