@@ -35,12 +35,12 @@ func DeregistrationDelay(inv *Inventory, cfg Config, r *Report) {
 		case InTreeNLB:
 			r.Risk(ruleDeregistration, lb.Object, annotationPath(svcTargetGroupAttributes), nil,
 				"Service %s: the in-tree NLB takes no deregistration delay, so its target groups keep the ELB default of %d s; its workloads get the NLB preStop floor. Move it to the LBC to set one",
-				lb.Object.GetName(), platformDeregistrationDelay)
+				lb.name, platformDeregistrationDelay)
 		case TGBinding:
 			if _, known := lb.Backends[0].DeregistrationDelay(cfg); !known {
 				r.Risk(ruleDeregistration, lb.Object, "spec.targetGroupARN", nil,
 					"TargetGroupBinding %s: its target group is managed outside Kubernetes, so its deregistration delay cannot be seen here: check it where the target group is defined (at most %d s keeps the NLB preStop floor enough), or state it in the config's targetGroupBindingDelays",
-					lb.Object.GetName(), cfg.NLBPreStopSeconds)
+					lb.name, cfg.NLBPreStopSeconds)
 			}
 		}
 	}
@@ -106,8 +106,8 @@ func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) 
 			return
 		}
 		r.Kept(ruleDeregistration, obj, annotationPath(key), current,
-			"%s %s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
-			obj.GetKind(), obj.GetName(), d)
+			"%s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
+			r.describe(obj), d)
 		return
 	}
 	attrs.Set(deregistrationDelayAttribute, strconv.Itoa(delay))
@@ -121,30 +121,30 @@ func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) 
 		currentValue = current
 	}
 	r.Changed(ruleDeregistration, obj, annotationPath(key), currentValue, proposed,
-		"%s %s: deregistration delay set to %d s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
-		obj.GetKind(), obj.GetName(), delay, platformDeregistrationDelay)
+		"%s: deregistration delay set to %d s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
+		r.describe(obj), delay, platformDeregistrationDelay)
 }
 
 // classicConnectionDraining turns on Classic ELB connection draining, which is
 // off unless enabled: without it in-flight requests are cut at once.
 func classicConnectionDraining(svc *fn.KubeObject, delay int, r *Report) {
-	annotations := svc.GetAnnotations()
-	switch enabled, ok := annotations[svcConnectionDraining]; {
+	v := r.view(svc)
+	switch enabled, ok := annotation(v.root, svcConnectionDraining); {
 	case !ok:
 		setAnnotation(svc, svcConnectionDraining, "true", nil, r,
-			"Service %s: Classic ELB connection draining enabled: without it the ELB cuts in-flight requests the moment a pod leaves", svc.GetName())
+			"Service %s: Classic ELB connection draining enabled: without it the ELB cuts in-flight requests the moment a pod leaves", v.name)
 	case enabled != "true":
 		r.Risk(ruleDeregistration, svc, annotationPath(svcConnectionDraining), enabled,
-			"Service %s: Classic ELB connection draining is turned off by the user and left so: in-flight requests are cut the moment a pod leaves", svc.GetName())
+			"Service %s: Classic ELB connection draining is turned off by the user and left so: in-flight requests are cut the moment a pod leaves", v.name)
 		return
 	}
-	if timeout, ok := annotations[svcConnectionDrainTimeout]; ok {
+	if timeout, ok := annotation(v.root, svcConnectionDrainTimeout); ok {
 		r.Kept(ruleDeregistration, svc, annotationPath(svcConnectionDrainTimeout), timeout,
-			"Service %s: Classic ELB connection draining timeout of %s s set by the user is kept", svc.GetName(), timeout)
+			"Service %s: Classic ELB connection draining timeout of %s s set by the user is kept", v.name, timeout)
 		return
 	}
 	setAnnotation(svc, svcConnectionDrainTimeout, strconv.Itoa(delay), nil, r,
-		"Service %s: Classic ELB connection draining timeout set to %d s", svc.GetName(), delay)
+		"Service %s: Classic ELB connection draining timeout set to %d s", v.name, delay)
 }
 
 // setAnnotation writes one annotation and reports the change under R2.

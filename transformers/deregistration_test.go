@@ -45,12 +45,12 @@ func TestSettledDelaysHold(t *testing.T) {
 		for _, lb := range inv.LoadBalancers {
 			for _, b := range lb.Backends {
 				if b.delay == nil {
-					t.Errorf("%s: %s %s backend %s: no settled delay", dir, lb.Kind, lb.Object.GetName(), b.ServiceName)
+					t.Errorf("%s: %s %s backend %s: no settled delay", dir, lb.Kind, lb.name, b.ServiceName)
 					continue
 				}
 				backends++
 				if s, k := b.readDeregistrationDelay(cfg); s != b.delay.seconds || k != b.delay.known {
-					t.Errorf("%s: %s %s backend %s: settled %d/%v, now %d/%v", dir, lb.Kind, lb.Object.GetName(), b.ServiceName, b.delay.seconds, b.delay.known, s, k)
+					t.Errorf("%s: %s %s backend %s: settled %d/%v, now %d/%v", dir, lb.Kind, lb.name, b.ServiceName, b.delay.seconds, b.delay.known, s, k)
 				}
 			}
 		}

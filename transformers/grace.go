@@ -55,12 +55,12 @@ func GracePeriod(inv *Inventory, cfg Config, r *Report) {
 			}
 			r.Changed(ruleGracePeriod, w.Object, gracePeriodPath, currentValue, need,
 				"%s %s: grace period raised from %s to %d s = preStop %d s + shutdown %d s, so the kubelet does not kill the app while it drains or finishes its requests",
-				w.Object.GetKind(), w.Object.GetName(), was, need, preStop, a)
+				w.kind, w.name, was, need, preStop, a)
 		}
 		if g > nodeGroupDrainTimeout {
 			r.Risk(ruleGracePeriod, w.Object, gracePeriodPath, g,
 				"%s %s: a grace period of %d s is longer than the %d s an EKS managed node group waits for a drain: node upgrades will give up on these pods",
-				w.Object.GetKind(), w.Object.GetName(), g, nodeGroupDrainTimeout)
+				w.kind, w.name, g, nodeGroupDrainTimeout)
 		}
 	}
 }

@@ -78,14 +78,14 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 	case byAutoMode:
 		r.Risk("", ing, "spec.ingressClassName", nil,
 			"Ingress %s is served by EKS Auto Mode's ALB (controller %s), which lbguard does not handle yet: check its target type, deregistration delay and readiness gates by hand",
-			ing.GetName(), autoModeIngressController)
+			inv.view(ing).name, autoModeIngressController)
 		return
 	case notLBC:
 		return
 	}
 	lb := inv.newLoadBalancer(ALBIngress, ing)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
-	namespace := namespaceOf(ing)
+	namespace := lb.namespaceOrDefault()
 	for _, ref := range ingressBackends(ing, r) {
 		if ref.port != "use-annotation" {
 			inv.addBackend(lb, namespace, ref.service, []string{ref.port}, r)
@@ -101,7 +101,7 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 		targets, err := forwardTargets(action)
 		if err != nil {
 			r.Risk("", ing, annotationPath(albActionPrefix+ref.service), action,
-				"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", ing.GetName(), ref.service, err)
+				"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.name, ref.service, err)
 			continue
 		}
 		for _, t := range targets {

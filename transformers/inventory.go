@@ -32,11 +32,14 @@ type Inventory struct {
 	ingressClasses map[string]*fn.KubeObject
 	podIndex       map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
 	workloadsIn    map[string][]*Workload            // namespace → its workloads, in list order
-	nodes          *nodeCache                        // the report's: each object's root node
+	views          *objectViews                      // the report's: each object's root node and names
 }
 
+// view is obj's root node and names, read once per run.
+func (inv *Inventory) view(obj *fn.KubeObject) *objectView { return inv.views.view(obj) }
+
 // root is obj's root node, got from the SDK once per run.
-func (inv *Inventory) root(obj *fn.KubeObject) *yaml.Node { return inv.nodes.root(obj) }
+func (inv *Inventory) root(obj *fn.KubeObject) *yaml.Node { return inv.views.view(obj).root }
 
 // LoadBalancer is one object that makes AWS send traffic to pods: an ALB
 // Ingress, a LoadBalancer Service, or a TargetGroupBinding.
@@ -46,7 +49,7 @@ type LoadBalancer struct {
 	Backends []*Backend
 	Skipped  bool // opted out with lbguard.dev/skip
 
-	root *yaml.Node // Object's, to read its annotations
+	*objectView // Object's root node, to read its annotations, and its names
 }
 
 // Backend is one Service a load balancer sends traffic to.
@@ -59,7 +62,7 @@ type Backend struct {
 	Workloads   []*Workload
 
 	skipped     bool          // its load balancer or Service is opted out (no rule writes the opt-out)
-	serviceRoot *yaml.Node    // Service's, to read its annotations
+	serviceView *objectView   // Service's root node, to read its annotations, and its names
 	delay       *settledDelay // set once R2 has settled it
 }
 
@@ -71,20 +74,15 @@ type Workload struct {
 	Backends  []*Backend // every backend that selects its pods, skipped ones included
 
 	containers []*Container
-	skipped    bool       // opted out with lbguard.dev/skip (no rule writes it)
-	root       *yaml.Node // Object's, to read its fields
+	skipped    bool // opted out with lbguard.dev/skip (no rule writes it)
+
+	*objectView // Object's root node, to read its fields, and its names
 }
 
 type objectKey struct{ namespace, name string }
 
-// namespaceOf is where an object lives: no namespace counts as "default", as
-// kustomize compares ids and kubectl places it.
-func namespaceOf(obj *fn.KubeObject) string {
-	if ns := obj.GetNamespace(); ns != "" {
-		return ns
-	}
-	return "default"
-}
+// key is the object's namespace (or "default") and name.
+func (v *objectView) key() objectKey { return objectKey{v.namespaceOrDefault(), v.name} }
 
 // NewInventory indexes items. Objects it cannot read are reported as errors
 // and left out of the inventory (they pass through unchanged).
@@ -95,18 +93,19 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 		ingressClasses: map[string]*fn.KubeObject{},
 		podIndex:       map[string]map[string][]*Workload{},
 		workloadsIn:    map[string][]*Workload{},
-		nodes:          &r.nodes,
+		views:          &r.views,
 	}
 	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
-		switch gk := groupKindOf(obj); {
+		v := inv.view(obj)
+		switch gk := v.gk; {
 		case gk == groupKind{"", "Namespace"}:
-			inv.Namespaces[obj.GetName()] = obj
+			inv.Namespaces[v.name] = obj
 		case gk == groupKind{"", "Service"}:
-			inv.services[objectKey{namespaceOf(obj), obj.GetName()}] = obj
+			inv.services[v.key()] = obj
 			services = append(services, obj)
 		case gk == groupKind{"networking.k8s.io", "IngressClass"}:
-			inv.ingressClasses[obj.GetName()] = obj
+			inv.ingressClasses[v.name] = obj
 		case gk.isIngress():
 			ingresses = append(ingresses, obj)
 		case gk == groupKind{"elbv2.k8s.aws", "TargetGroupBinding"}:
@@ -136,11 +135,6 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 // match any group, which takes a Knative Service for a core Service.
 type groupKind struct{ group, kind string }
 
-func groupKindOf(obj *fn.KubeObject) groupKind {
-	gvk := obj.GroupVersionKind()
-	return groupKind{gvk.Group, gvk.Kind}
-}
-
 func (gk groupKind) isIngress() bool {
 	return gk == groupKind{"networking.k8s.io", "Ingress"} || gk == groupKind{"extensions", "Ingress"}
 }
@@ -154,21 +148,19 @@ func (gk groupKind) isWorkload() bool {
 	return false
 }
 
-func isWorkload(obj *fn.KubeObject) bool { return groupKindOf(obj).isWorkload() }
-
 func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 	labels, _, err := obj.NestedStringMap("spec", "template", "metadata", "labels")
 	if err != nil {
 		r.Invalid(obj, "spec.template.metadata.labels", "must be a map of strings")
 		return
 	}
-	root := inv.root(obj)
-	containers, err := readContainers(obj, root)
+	v := inv.view(obj)
+	containers, err := readContainers(obj, v.root)
 	if err != nil {
 		r.InvalidField(obj, err)
 		return
 	}
-	w := &Workload{Object: obj, Namespace: namespaceOf(obj), PodLabels: labels, containers: containers, skipped: isSkipped(root), root: root}
+	w := &Workload{Object: obj, Namespace: v.namespaceOrDefault(), PodLabels: labels, containers: containers, skipped: isSkipped(v.root), objectView: v}
 	inv.Workloads = append(inv.Workloads, w)
 	inv.workloadsIn[w.Namespace] = append(inv.workloadsIn[w.Namespace], w)
 	byLabel := inv.podIndex[w.Namespace]
@@ -223,8 +215,8 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 	b.Service = inv.services[objectKey{namespace, name}]
 	b.skipped = lb.Skipped
 	if b.Service != nil {
-		b.serviceRoot = inv.root(b.Service)
-		b.skipped = b.skipped || isSkipped(b.serviceRoot)
+		b.serviceView = inv.view(b.Service)
+		b.skipped = b.skipped || isSkipped(b.serviceView.root)
 		selector, _, err := b.Service.NestedStringMap("spec", "selector")
 		if err != nil {
 			r.Invalid(b.Service, "spec.selector", "must be a map of strings")
@@ -256,6 +248,6 @@ func isSkipped(root *yaml.Node) bool {
 }
 
 func (inv *Inventory) newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
-	root := inv.root(obj)
-	return &LoadBalancer{Kind: kind, Object: obj, Skipped: isSkipped(root), root: root}
+	v := inv.view(obj)
+	return &LoadBalancer{Kind: kind, Object: obj, Skipped: isSkipped(v.root), objectView: v}
 }

@@ -21,7 +21,11 @@ func parseItems(t *testing.T, list string) fn.KubeObjects {
 }
 
 func objectID(obj *fn.KubeObject) string {
-	return obj.GetKind() + " " + namespaceOf(obj) + "/" + obj.GetName()
+	ns := obj.GetNamespace()
+	if ns == "" {
+		ns = "default"
+	}
+	return obj.GetKind() + " " + ns + "/" + obj.GetName()
 }
 
 // describeBackends prints each backend of each load balancer on one line:

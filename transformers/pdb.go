@@ -27,7 +27,7 @@ func DisruptionBudget(inv *Inventory, cfg Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		// Drains leave DaemonSet pods in place, and a budget cannot count
 		// them (a DaemonSet has no scale): there is nothing to protect.
-		if w.Object.GetKind() == "DaemonSet" {
+		if w.kind == "DaemonSet" {
 			continue
 		}
 		replicas, ok := readReplicas(w, autoscalers, r)
@@ -50,7 +50,7 @@ func DisruptionBudget(inv *Inventory, cfg Config, r *Report) {
 		case len(existing) == 1 && good:
 			b := existing[0]
 			r.Kept(ruleDisruptionBudget, b.object, "spec", b.summary(),
-				"PodDisruptionBudget %s already covers %s %s: kept as it is", b.object.GetName(), w.Object.GetKind(), w.Object.GetName())
+				"PodDisruptionBudget %s already covers %s %s: kept as it is", b.view.name, w.kind, w.name)
 		}
 		if replicas.max == 0 {
 			continue // scaled to zero: no pod to protect
@@ -68,6 +68,7 @@ func DisruptionBudget(inv *Inventory, cfg Config, r *Report) {
 // budget is a PodDisruptionBudget of the list, or one lbguard adds.
 type budget struct {
 	object         *fn.KubeObject
+	view           *objectView
 	namespace      string
 	selector       *labelSelector
 	maxUnavailable *intOrPercent
@@ -87,7 +88,8 @@ type budgetList []*budget
 func readBudgets(objects []*fn.KubeObject, r *Report) budgetList {
 	var list budgetList
 	for _, obj := range objects {
-		b := &budget{object: obj, namespace: namespaceOf(obj)}
+		v := r.view(obj)
+		b := &budget{object: obj, view: v, namespace: v.namespaceOrDefault()}
 		var err error
 		if b.selector, err = readSelector(obj, "spec", "selector"); err != nil {
 			r.Invalid(obj, "spec.selector", err.Error())
@@ -121,8 +123,8 @@ func newBudgetIndex(inv *Inventory, list budgetList) *budgetIndex {
 		index.byNamespace[b.namespace] = append(index.byNamespace[b.namespace], b)
 	}
 	for _, obj := range append(inv.PDBs[:len(inv.PDBs):len(inv.PDBs)], inv.NewObjects...) {
-		if obj.GetKind() == "PodDisruptionBudget" {
-			index.names[objectKey{namespaceOf(obj), obj.GetName()}] = true
+		if v := inv.view(obj); v.kind == "PodDisruptionBudget" {
+			index.names[v.key()] = true
 		}
 	}
 	return index
@@ -142,7 +144,7 @@ func (index *budgetIndex) covering(w *Workload) []*budget {
 // add records a budget lbguard adds.
 func (index *budgetIndex) add(b *budget) {
 	index.byNamespace[b.namespace] = append(index.byNamespace[b.namespace], b)
-	index.names[objectKey{b.namespace, b.object.GetName()}] = true
+	index.names[objectKey{b.namespace, b.view.name}] = true
 }
 
 // nameTaken tells whether a PodDisruptionBudget of the list (readable or
@@ -155,15 +157,15 @@ func (index *budgetIndex) nameTaken(namespace, name string) bool {
 // is still policy/v1beta1, or lets a drain hang on an unhealthy pod. It
 // reports whether the budget is fine.
 func (b *budget) review(w *Workload, replicas replicaCount, cfg Config, r *Report) bool {
-	if isSkipped(r.root(b.object)) {
+	if isSkipped(b.view.root) {
 		return true
 	}
 	if b.reviewed {
 		return b.good
 	}
 	b.reviewed, b.good = true, true
-	name, workload := b.object.GetName(), w.Object.GetKind()+" "+w.Object.GetName()
-	v1beta1 := b.object.GetAPIVersion() == "policy/v1beta1"
+	name, workload := b.view.name, w.kind+" "+w.name
+	v1beta1 := b.view.apiVersion == "policy/v1beta1"
 	if v1beta1 {
 		b.good = false
 		note := ""
@@ -224,7 +226,7 @@ func (b *budget) summary() string {
 func reportOverlap(w *Workload, existing []*budget, reported map[string]bool, r *Report) {
 	names := make([]string, len(existing))
 	for i, b := range existing {
-		names[i] = b.object.GetName()
+		names[i] = b.view.name
 	}
 	key := w.Namespace + "/" + strings.Join(names, ",")
 	if reported[key] {
@@ -237,7 +239,7 @@ func reportOverlap(w *Workload, existing []*budget, reported map[string]bool, r 
 	}
 	r.Risk(ruleDisruptionBudget, existing[1].object, "spec.selector", nil,
 		"PodDisruptionBudgets %s %s cover the pods of %s %s: the eviction API refuses to evict a pod that more than one budget covers, so drains hang on these pods. Keep one; lbguard edits none",
-		joinNames(names), all, w.Object.GetKind(), w.Object.GetName())
+		joinNames(names), all, w.kind, w.name)
 }
 
 // joinNames writes "a and b", "a, b and c".
@@ -250,7 +252,7 @@ func joinNames(names []string) string {
 
 func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 	const consequence = "lbguard adds no PodDisruptionBudget (a budget that keeps the only pod would block every drain), so a drain or node upgrade takes the pod down and the load balancer has no healthy target until its replacement is ready: run 2 or more replicas"
-	kind, name := w.Object.GetKind(), w.Object.GetName()
+	kind, name := w.kind, w.name
 	switch {
 	case replicas.autoscaler != nil:
 		r.Risk(ruleDisruptionBudget, replicas.autoscaler, "spec.maxReplicas", replicas.max,
@@ -268,7 +270,7 @@ func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 // the name is taken or the selector would put a second budget over pods that
 // one already covers.
 func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetIndex, cfg Config, r *Report) {
-	kind, name := w.Object.GetKind(), w.Object.GetName()
+	kind, name := w.kind, w.name
 	selector, err := readSelector(w.Object, "spec", "selector")
 	if err != nil {
 		r.Invalid(w.Object, "spec.selector", err.Error())
@@ -292,7 +294,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 		if covering := budgets.covering(other); len(covering) > 0 {
 			r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
 				"%s %s has no PodDisruptionBudget, but its selector also selects the pods of %s %s, which PodDisruptionBudget %s covers: a second budget over those pods would make their eviction fail, so lbguard adds none. Narrow the selector, or cover both workloads with one budget",
-				kind, name, other.Object.GetKind(), other.Object.GetName(), covering[0].object.GetName())
+				kind, name, other.kind, other.name, covering[0].view.name)
 			return
 		}
 	}
@@ -304,7 +306,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 	}
 	inv.NewObjects = append(inv.NewObjects, pdb)
 	r.madeFor(pdb, w.Object)
-	budgets.add(&budget{object: pdb, namespace: w.Namespace, selector: selector, generated: true})
+	budgets.add(&budget{object: pdb, view: r.view(pdb), namespace: w.Namespace, selector: selector, generated: true})
 	r.Changed(ruleDisruptionBudget, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
 		"PodDisruptionBudget %s added for %s %s (%s): a drain or node upgrade evicts at most %s of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)",
 		name, kind, name, replicas.describe(), cfg.MaxUnavailable)
@@ -319,8 +321,8 @@ func newBudgetObject(w *Workload, maxUnavailable string) (*fn.KubeObject, error)
 	if _, _, err := w.Object.NestedSubObject("spec", "selector"); err != nil {
 		return nil, err
 	}
-	metadata := mapNode(field{"name", stringNode(w.Object.GetName())})
-	if ns := w.Object.GetNamespace(); ns != "" {
+	metadata := mapNode(field{"name", stringNode(w.name)})
+	if ns := w.namespace; ns != "" {
 		metadata.Content = append(metadata.Content, stringNode("namespace"), stringNode(ns))
 	}
 	metadata.Content = append(metadata.Content, stringNode("labels"), mapNode(field{generatedByLabel, stringNode(generatedByValue)}))
@@ -392,7 +394,7 @@ func readReplicas(w *Workload, autoscalers map[string]*autoscaler, r *Report) (r
 		r.Invalid(w.Object, "spec.replicas", "must be an integer")
 		return replicaCount{}, false
 	}
-	if hpa := autoscalers[autoscalerKey(w.Namespace, w.Object.GetKind(), w.Object.GetName())]; hpa != nil {
+	if hpa := autoscalers[autoscalerKey(w.Namespace, w.kind, w.name)]; hpa != nil {
 		return replicaCount{min: hpa.min, max: hpa.max, written: found, autoscaler: hpa.object}, true
 	}
 	if !found {
@@ -416,7 +418,8 @@ func autoscalerKey(namespace, kind, name string) string {
 func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler {
 	index := map[string]*autoscaler{}
 	for _, obj := range objects {
-		if !obj.IsGVK("autoscaling", "", "HorizontalPodAutoscaler") {
+		v := r.view(obj)
+		if v.gk != (groupKind{"autoscaling", "HorizontalPodAutoscaler"}) {
 			continue
 		}
 		kind, _, _ := obj.NestedString("spec", "scaleTargetRef", "kind")
@@ -438,7 +441,7 @@ func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler
 			r.Invalid(obj, "spec.maxReplicas", "must be an integer of at least 1")
 			continue
 		}
-		key := autoscalerKey(namespaceOf(obj), kind, name)
+		key := autoscalerKey(v.namespaceOrDefault(), kind, name)
 		if index[key] == nil {
 			index[key] = &autoscaler{object: obj, min: minReplicas, max: maxReplicas}
 		}

@@ -34,12 +34,12 @@ func PreStop(inv *Inventory, cfg Config, r *Report) {
 		if d, known := w.DeregistrationDelay(cfg); known && s < d {
 			r.Risk(rulePreStop, w.Object, annotationPath(preStopSecondsAnnotation), s,
 				"%s %s: the preStop delay of %d s from %s is shorter than the deregistration delay of %d s: the app stops while the ELB still drains it",
-				w.Object.GetKind(), w.Object.GetName(), s, source, d)
+				w.kind, w.name, s, source, d)
 		}
 		if s > 600 {
 			r.Risk(rulePreStop, w.Object, "", s,
 				"%s %s: a preStop delay of %d s (from %s) holds every pod that long on each rollout and drain; shorten the deregistration delay if requests allow",
-				w.Object.GetKind(), w.Object.GetName(), s, source)
+				w.kind, w.name, s, source)
 		}
 		for _, c := range containers {
 			if c.Serving || cfg.SidecarPreStop {
@@ -207,7 +207,7 @@ func addPreStop(w *Workload, c *Container, s int, cfg Config, what string, r *Re
 
 // describeContainer names a container in messages.
 func describeContainer(w *Workload, c *Container) string {
-	return w.Object.GetKind() + " " + w.Object.GetName() + " container " + strconv.Quote(c.Name)
+	return w.kind + " " + w.name + " container " + strconv.Quote(c.Name)
 }
 
 // longestPreStopSleep is the longest preStop delay lbguard can see in the

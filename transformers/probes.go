@@ -89,7 +89,7 @@ func addReadinessProbe(w *Workload, c *Container, r *Report) map[string]any {
 	if !ok {
 		r.Risk(ruleReadinessProbe, w.Object, path, nil,
 			"%s %s container %q: no readinessProbe, and no TCP port to check, so lbguard cannot add one: the pod turns Ready before the app listens; add a readinessProbe that fits the app",
-			w.Object.GetKind(), w.Object.GetName(), c.Name)
+			w.kind, w.name, c.Name)
 		return nil
 	}
 	// Field by field, in the order people write them; numbers stay numbers.
@@ -114,11 +114,11 @@ func addReadinessProbe(w *Workload, c *Container, r *Report) map[string]any {
 	if check.Path == "" {
 		r.Changed(ruleReadinessProbe, w.Object, path, nil, handler,
 			"%s %s container %q: readinessProbe added: a tcpSocket check on port %v%s, so the pod turns Ready only once the container accepts connections",
-			w.Object.GetKind(), w.Object.GetName(), c.Name, check.Port, check.Source)
+			w.kind, w.name, c.Name, check.Port, check.Source)
 	} else {
 		r.Changed(ruleReadinessProbe, w.Object, path, nil, handler,
 			"%s %s container %q: readinessProbe added: an httpGet on %s, port %v, %s, so that Kubernetes and the ELB judge the pod alike",
-			w.Object.GetKind(), w.Object.GetName(), c.Name, check.Path, check.Port, check.Source)
+			w.kind, w.name, c.Name, check.Path, check.Port, check.Source)
 	}
 	return handler
 }
@@ -135,9 +135,9 @@ func readinessCheckFor(w *Workload, c *Container) (readinessCheck, bool) {
 		if scheme, http := httpHealthCheck(b, hc); ok && http && hc.Path != "" {
 			holder := healthCheckHolder(b)
 			return readinessCheck{Path: hc.Path, Scheme: scheme, Port: port.probePort(),
-				Source: "the health check that " + holder.GetKind() + " " + holder.GetName() + " names"}, true
+				Source: "the health check that " + holder.kind + " " + holder.name + " names"}, true
 		}
-		lb := b.LB.Object.GetKind() + " " + b.LB.Object.GetName()
+		lb := b.LB.kind + " " + b.LB.name
 		source := " (the port " + lb + " health-checks)"
 		if !ok || hc.Port == "" || hc.Port == healthCheckPortTrafficPort {
 			// the health check reaches another container, or this port anyway
@@ -268,15 +268,15 @@ func httpHealthCheck(b *Backend, hc HealthCheck) (scheme string, ok bool) {
 }
 
 // healthCheckHolder is the object whose annotation names the health-check path.
-func healthCheckHolder(b *Backend) *fn.KubeObject {
+func healthCheckHolder(b *Backend) *objectView {
 	key := svcHealthCheckPath
 	if b.LB.Kind == ALBIngress {
 		key = albHealthCheckPath
 	}
-	if _, holder, ok := b.Annotation(key); ok {
-		return holder
+	if _, holder, ok := b.Annotation(key); ok && holder == b.Service {
+		return b.serviceView
 	}
-	return b.LB.Object
+	return b.LB.objectView
 }
 
 // checkLiveness warns about liveness probes that restart pods which are only
@@ -285,7 +285,7 @@ func checkLiveness(w *Workload, c *Container, liveness, readiness map[string]any
 	if n, _, _ := c.NestedInt("livenessProbe", "failureThreshold"); n == 1 {
 		r.Risk(ruleReadinessProbe, w.Object, c.Path("livenessProbe.failureThreshold"), 1,
 			"%s %s container %q: livenessProbe has failureThreshold 1: a single slow or failed check restarts the container and cuts its in-flight requests; allow 3 (the default) or more",
-			w.Object.GetKind(), w.Object.GetName(), c.Name)
+			w.kind, w.name, c.Name)
 	}
 	if readiness == nil {
 		return
@@ -294,7 +294,7 @@ func checkLiveness(w *Workload, c *Container, liveness, readiness map[string]any
 	if len(handler) > 0 && reflect.DeepEqual(portsByNumber(c, handler), portsByNumber(c, probeHandler(readiness))) {
 		r.Risk(ruleReadinessProbe, w.Object, c.Path("livenessProbe"), handler,
 			"%s %s container %q: livenessProbe runs the same check as the readinessProbe: when the app is only busy or a dependency is down, the kubelet restarts it instead of taking it out of the load balancer, and every replica can restart at once. Give the liveness probe a cheaper check (the process is alive) or a higher failureThreshold",
-			w.Object.GetKind(), w.Object.GetName(), c.Name)
+			w.kind, w.name, c.Name)
 	}
 }
 

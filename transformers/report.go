@@ -31,11 +31,20 @@ type Report struct {
 	invalid map[*fn.KubeObject]bool           // objects with a field lbguard cannot read
 	partOf  map[*fn.KubeObject]*fn.KubeObject // a new object → the workload it was made for
 	refs    map[*fn.KubeObject]resultRef      // each object's reference, read once
-	nodes   nodeCache                         // each object's root node, got once
+	views   objectViews                       // each object's root node and names, read once
+}
+
+// view is obj's root node and names, read once per run.
+func (r *Report) view(obj *fn.KubeObject) *objectView { return r.views.view(obj) }
+
+// describe is "Kind name", as results name an object.
+func (r *Report) describe(obj *fn.KubeObject) string {
+	v := r.view(obj)
+	return v.kind + " " + v.name
 }
 
 // root is obj's root node, got from the SDK once per run.
-func (r *Report) root(obj *fn.KubeObject) *yaml.Node { return r.nodes.root(obj) }
+func (r *Report) root(obj *fn.KubeObject) *yaml.Node { return r.views.view(obj).root }
 
 // resultRef is what results say of the object they are about, shared by
 // all of them: an object has many results, and reading its name, kind and
@@ -92,12 +101,13 @@ func (r *Report) Risk(rule RuleID, obj *fn.KubeObject, path string, current any,
 
 // Skipped records an object opted out with lbguard.dev/skip.
 func (r *Report) Skipped(obj *fn.KubeObject) {
+	v := r.view(obj)
 	also := ", with what only it fronts"
-	if isWorkload(obj) || obj.GetKind() == "Namespace" {
+	if v.gk.isWorkload() || v.kind == "Namespace" {
 		also = ""
 	}
 	r.add(fn.Info, "", ActionSkipped, obj, annotationPath(skipAnnotation), "true", nil,
-		"%s %s is opted out with %s: left as it is%s", obj.GetKind(), obj.GetName(), skipAnnotation, also)
+		"%s %s is opted out with %s: left as it is%s", v.kind, v.name, skipAnnotation, also)
 }
 
 // Invalid records a field lbguard cannot read. The object passes through
@@ -107,7 +117,8 @@ func (r *Report) Invalid(obj *fn.KubeObject, path string, problem string) {
 		r.invalid = map[*fn.KubeObject]bool{}
 	}
 	r.invalid[obj] = true
-	r.add(fn.Error, "", ActionInvalid, obj, path, nil, nil, "%s %s: %s %s", obj.GetKind(), obj.GetName(), path, problem)
+	v := r.view(obj)
+	r.add(fn.Error, "", ActionInvalid, obj, path, nil, nil, "%s %s: %s %s", v.kind, v.name, path, problem)
 }
 
 // RiskAt records a risk about a resource that is not in the list.

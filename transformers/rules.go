@@ -69,7 +69,7 @@ func fix(items *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 		rule(inv, cfg, r)
 	}
 	r.keepInvalidUnchanged(*items, originals)
-	upsert(items, r.validNew(inv.NewObjects))
+	upsert(items, r.validNew(inv.NewObjects), r)
 	return r.Results
 }
 
@@ -78,31 +78,29 @@ func fix(items *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 // items once, and only those of the kinds of objs: Upsert scans the whole
 // list for each object, which makes adding a budget per workload quadratic
 // in the size of the list.
-func upsert(items *fn.KubeObjects, objs []*fn.KubeObject) {
+func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
 	if len(objs) == 0 {
 		return
 	}
 	type id struct{ apiVersion, kind, namespace, name string }
-	idOf := func(obj *fn.KubeObject, kind string) id {
-		return id{obj.GetAPIVersion(), kind, obj.GetNamespace(), obj.GetName()}
-	}
+	idOf := func(v *objectView) id { return id{v.apiVersion, v.kind, v.namespace, v.name} }
 	kinds := map[string]bool{}
 	for _, obj := range objs {
-		kinds[obj.GetKind()] = true
+		kinds[r.view(obj).kind] = true
 	}
 	index := map[id]int{}
 	for i, item := range *items {
-		kind := item.GetKind()
-		if !kinds[kind] {
+		v := r.view(item)
+		if !kinds[v.kind] {
 			continue
 		}
-		key := idOf(item, kind)
+		key := idOf(v)
 		if _, seen := index[key]; !seen {
 			index[key] = i
 		}
 	}
 	for _, obj := range objs {
-		key := idOf(obj, obj.GetKind())
+		key := idOf(r.view(obj))
 		if i, ok := index[key]; ok {
 			(*items)[i] = obj
 			continue
@@ -133,11 +131,12 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 	for _, obj := range items {
 		ref := fn.ConfigObjectResult("", obj, fn.Info)
 		present[idOf(ref.ResourceRef, ref.File)] = true
-		switch v, ok := annotation(rootOf(obj), auditAnnotation); {
+		view := bad.view(obj)
+		switch v, ok := annotation(view.root, auditAnnotation); {
 		case !ok || v == "error":
 		case v == "warn":
 			warn[idOf(ref.ResourceRef, ref.File)] = true
-			warnByName[[2]string{obj.GetNamespace(), obj.GetName()}] = true
+			warnByName[[2]string{view.namespace, view.name}] = true
 		default:
 			bad.Invalid(obj, annotationPath(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
 		}
@@ -177,7 +176,7 @@ func reportSkips(inv *Inventory, r *Report) {
 	for _, lb := range inv.LoadBalancers {
 		skip(lb.Object, lb.Skipped)
 		for _, b := range lb.Backends {
-			skip(b.Service, b.Service != nil && isSkipped(b.serviceRoot))
+			skip(b.Service, b.Service != nil && isSkipped(b.serviceView.root))
 		}
 	}
 	for _, w := range inv.Workloads {

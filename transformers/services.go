@@ -38,7 +38,7 @@ func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
 	}
 	lb := inv.newLoadBalancer(kind, svc)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
-	inv.addBackend(lb, namespaceOf(svc), svc.GetName(), nil, r)
+	inv.addBackend(lb, lb.namespaceOrDefault(), lb.name, nil, r)
 }
 
 func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
@@ -59,7 +59,7 @@ func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
 	if port != "" {
 		ports = []string{port}
 	}
-	inv.addBackend(lb, namespaceOf(tgb), name, ports, r)
+	inv.addBackend(lb, lb.namespaceOrDefault(), name, ports, r)
 }
 
 // Skipped reports whether lbguard must leave this backend's objects alone.
@@ -74,7 +74,7 @@ func (b *Backend) Skipped() bool {
 // backend Service's annotations over the Ingress's, key by key.
 func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, ok bool) {
 	if b.LB.Kind == ALBIngress && b.Service != nil {
-		if v, ok := annotation(b.serviceRoot, key); ok {
+		if v, ok := annotation(b.serviceView.root, key); ok {
 			return v, b.Service, true
 		}
 	}
@@ -166,10 +166,10 @@ func (b *Backend) readDeregistrationDelay(cfg Config) (seconds int, known bool) 
 	switch b.LB.Kind {
 	case TGBinding:
 		// Keyed by namespace/name, or by name alone (README).
-		if d, ok := cfg.TargetGroupBindingDelays[namespaceOf(b.LB.Object)+"/"+b.LB.Object.GetName()]; ok {
+		if d, ok := cfg.TargetGroupBindingDelays[b.LB.namespaceOrDefault()+"/"+b.LB.name]; ok {
 			return d, true
 		}
-		d, ok := cfg.TargetGroupBindingDelays[b.LB.Object.GetName()]
+		d, ok := cfg.TargetGroupBindingDelays[b.LB.name]
 		return d, ok
 	case InTreeNLB:
 		return platformDeregistrationDelay, false

@@ -55,7 +55,7 @@ func checkShellWrapper(w *Workload, c *Container, r *Report) {
 	}
 	r.Risk(ruleSignals, w.Object, c.Path(field), script,
 		"%s %s container %q: the app runs under `%s -c` without exec, so the shell stays PID 1, ignores SIGTERM and does not pass it on: the app never hears of the shutdown and is killed when the grace period ends, in the middle of its requests. In the script, %s",
-		w.Object.GetKind(), w.Object.GetName(), c.Name, shell, advice)
+		w.kind, w.name, c.Name, shell, advice)
 }
 
 // shells are the programs whose -c script lbguard reads. Init wrappers such

@@ -25,12 +25,12 @@ func TargetType(inv *Inventory, cfg Config, r *Report) {
 		case ClassicELB:
 			r.Risk(ruleTargetType, lb.Object, annotationPath(svcLBType), nil,
 				"Service %s has no %s: the in-tree controller serves it as a Classic ELB (instance targets, connection draining), unless the LBC adopted it when it was created (then an NLB that reads nlb-target-type and target-group-attributes). lbguard writes the settings of both owners; for ip targets create a new Service with %s: external (changing the type of a live Service leaks its load balancer)",
-				lb.Object.GetName(), svcLBType, svcLBType)
+				lb.name, svcLBType, svcLBType)
 			setTargetTypeIP(lb.Object, svcNLBTargetType, r)
 		case InTreeNLB:
 			r.Risk(ruleTargetType, lb.Object, annotationPath(svcLBType), "nlb",
 				"Service %s is an NLB of the in-tree controller: it always targets instances and takes no deregistration delay; move it to the LBC (a new Service with %s: external and %s: ip; changing the type of a live Service leaks its load balancer)",
-				lb.Object.GetName(), svcLBType, svcNLBTargetType)
+				lb.name, svcLBType, svcNLBTargetType)
 		case TGBinding:
 			if t := lb.Backends[0].TargetType(); t != "ip" {
 				current := any(t)
@@ -39,7 +39,7 @@ func TargetType(inv *Inventory, cfg Config, r *Report) {
 				}
 				r.Risk(ruleTargetType, lb.Object, "spec.targetType", current,
 					"TargetGroupBinding %s does not declare targetType ip, and the field is immutable: bind an ip target group in a new TargetGroupBinding so that the ELB sends to pods, not NodePorts",
-					lb.Object.GetName())
+					lb.name)
 			}
 		}
 	}
@@ -80,6 +80,6 @@ func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
 		return
 	}
 	r.Changed(ruleTargetType, obj, annotationPath(key), currentValue, "ip",
-		"%s %s: target type set to ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod",
-		obj.GetKind(), obj.GetName(), was)
+		"%s: target type set to ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod",
+		r.describe(obj), was)
 }

@@ -20,11 +20,8 @@ func setScalar(root *yaml.Node, value string, path ...string) bool {
 	return true
 }
 
-// rootOf is obj's YAML root node, which a run keeps (nodeCache) and its
-// views hold (LoadBalancer, Backend, Workload) to read fields with find:
-// the SDK's getters decode and allocate at each call, and getting the node
-// from the SDK does too. The SDK's setters edit below the root, which stays
-// the same node.
+// rootOf is obj's YAML root node. The SDK's setters edit below the root,
+// which stays the same node.
 func rootOf(obj *fn.KubeObject) *yaml.Node {
 	rn := obj.MoveToResourceNode()
 	root := rn.YNode()
@@ -32,21 +29,58 @@ func rootOf(obj *fn.KubeObject) *yaml.Node {
 	return root
 }
 
-// nodeCache keeps each object's root node (rootOf) for the rest of a run:
-// the SDK allocates to give it, and the rules and the inventory ask for the
-// same objects' nodes many times.
-type nodeCache struct{ roots map[*fn.KubeObject]*yaml.Node }
+// objectView is what a run reads of an object once: its root node, which the
+// rules' views hold to read fields with find, and what names it, read from
+// the nodes. The SDK's getters decode and allocate at each call, and getting
+// the node from the SDK does too; the rules ask for the same objects' names
+// and nodes many times. No rule renames an object.
+type objectView struct {
+	root                              *yaml.Node
+	apiVersion, kind, name, namespace string // "" when missing or not a string
+	gk                                groupKind
+}
 
-func (c *nodeCache) root(obj *fn.KubeObject) *yaml.Node {
-	if n, ok := c.roots[obj]; ok {
-		return n
+// namespaceOrDefault is where the object lives: no namespace counts as
+// "default", as kustomize compares ids and kubectl places it.
+func (v *objectView) namespaceOrDefault() string {
+	if v.namespace == "" {
+		return "default"
 	}
-	if c.roots == nil {
-		c.roots = map[*fn.KubeObject]*yaml.Node{}
+	return v.namespace
+}
+
+// objectViews keeps each object's view for the rest of a run.
+type objectViews struct {
+	of map[*fn.KubeObject]*objectView
+}
+
+func (c *objectViews) view(obj *fn.KubeObject) *objectView {
+	if v, ok := c.of[obj]; ok {
+		return v
 	}
-	n := rootOf(obj)
-	c.roots[obj] = n
-	return n
+	if c.of == nil {
+		c.of = map[*fn.KubeObject]*objectView{}
+	}
+	root := rootOf(obj)
+	str := func(path ...string) string { s, _ := stringAt(root, path...); return s }
+	v := &objectView{root: root, apiVersion: str("apiVersion"), kind: str("kind"),
+		name: str("metadata", "name"), namespace: str("metadata", "namespace")}
+	v.gk = sdkGroupKind(v.apiVersion, v.kind)
+	c.of[obj] = v
+	return v
+}
+
+// sdkGroupKind reads the group and kind as the SDK's GroupVersionKind does:
+// an apiVersion with more than one "/" has neither.
+func sdkGroupKind(apiVersion, kind string) groupKind {
+	switch strings.Count(apiVersion, "/") {
+	case 0:
+		return groupKind{"", kind}
+	case 1:
+		group, _, _ := strings.Cut(apiVersion, "/")
+		return groupKind{group, kind}
+	}
+	return groupKind{}
 }
 
 // find returns the node at path under n, or nil when there is none.
