@@ -149,12 +149,12 @@ func (gk groupKind) isWorkload() bool {
 }
 
 func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
-	labels, _, err := obj.NestedStringMap("spec", "template", "metadata", "labels")
+	v := inv.view(obj)
+	labels, err := stringMapAt(v.root, "spec", "template", "metadata", "labels")
 	if err != nil {
 		r.Invalid(obj, "spec.template.metadata.labels", "must be a map of strings")
 		return
 	}
-	v := inv.view(obj)
 	containers, err := readContainers(obj, v.root)
 	if err != nil {
 		r.InvalidField(obj, err)
@@ -217,7 +217,7 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 	if b.Service != nil {
 		b.serviceView = inv.view(b.Service)
 		b.skipped = b.skipped || isSkipped(b.serviceView.root)
-		selector, _, err := b.Service.NestedStringMap("spec", "selector")
+		selector, err := stringMapAt(b.serviceView.root, "spec", "selector")
 		if err != nil {
 			r.Invalid(b.Service, "spec.selector", "must be a map of strings")
 		}

@@ -91,7 +91,7 @@ func readBudgets(objects []*fn.KubeObject, r *Report) budgetList {
 		v := r.view(obj)
 		b := &budget{object: obj, view: v, namespace: v.namespaceOrDefault()}
 		var err error
-		if b.selector, err = readSelector(obj, "spec", "selector"); err != nil {
+		if b.selector, err = readSelector(obj, v.root, "spec", "selector"); err != nil {
 			r.Invalid(obj, "spec.selector", err.Error())
 			continue
 		}
@@ -271,7 +271,7 @@ func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 // one already covers.
 func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetIndex, cfg Config, r *Report) {
 	kind, name := w.kind, w.name
-	selector, err := readSelector(w.Object, "spec", "selector")
+	selector, err := readSelector(w.Object, w.root, "spec", "selector")
 	if err != nil {
 		r.Invalid(w.Object, "spec.selector", err.Error())
 		return
@@ -461,19 +461,28 @@ type selectorRequirement struct {
 	values        []string
 }
 
-// readSelector reads the selector at fields; nil when there is none (a
-// missing selector selects no pod, an empty one every pod of the namespace).
-func readSelector(obj *fn.KubeObject, fields ...string) (*labelSelector, error) {
-	node, found, err := obj.NestedSubObject(fields...)
-	if err != nil {
+// readSelector reads the selector of obj at fields; nil when there is none
+// (a missing selector selects no pod, an empty one every pod of the
+// namespace). root is obj's root node: the SDK reads only matchExpressions,
+// which few selectors have.
+func readSelector(obj *fn.KubeObject, root *yaml.Node, fields ...string) (*labelSelector, error) {
+	selector, found, err := lookup(root, fields...)
+	if err != nil || found && selector.Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("must be a label selector")
 	}
 	if !found {
 		return nil, nil
 	}
 	s := &labelSelector{}
-	if s.matchLabels, _, err = node.NestedStringMap("matchLabels"); err != nil {
+	if s.matchLabels, err = stringMapAt(selector, "matchLabels"); err != nil {
 		return nil, fmt.Errorf("matchLabels must be a map of strings")
+	}
+	if child(selector, "matchExpressions") == nil {
+		return s, nil
+	}
+	node, _, err := obj.NestedSubObject(fields...)
+	if err != nil {
+		return nil, fmt.Errorf("must be a label selector")
 	}
 	expressions, _, err := node.NestedSlice("matchExpressions")
 	if err != nil {

@@ -466,7 +466,7 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 		var budgets []*budget
 		for _, obj := range list {
 			if obj.GetKind() == "PodDisruptionBudget" {
-				sel, err := readSelector(obj, "spec", "selector")
+				sel, err := readSelector(obj, rootOf(obj), "spec", "selector")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -512,7 +512,7 @@ func TestLabelSelectorMatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sel, err := readSelector(obj, "selector")
+		sel, err := readSelector(obj, rootOf(obj), "selector")
 		if err != nil {
 			t.Fatalf("%s: %v", tt.selector, err)
 		}
@@ -524,9 +524,23 @@ func TestLabelSelectorMatches(t *testing.T) {
 	if none.matches(pod) {
 		t.Errorf("a missing selector must select nothing")
 	}
-	obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nselector: {matchExpressions: [{key: a, operator: Gt, values: ['1']}]}\n"))
-	if _, err := readSelector(obj, "selector"); err == nil || err.Error() != `matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist, not "Gt"` {
-		t.Errorf("unknown operator: got %v", err)
+	for selector, want := range map[string]string{
+		"{matchExpressions: [{key: a, operator: Gt, values: ['1']}]}": `matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist, not "Gt"`,
+		"[]":                             "must be a label selector",
+		"~":                              "must be a label selector",
+		"{matchLabels: [app]}":           "matchLabels must be a map of strings",
+		"{matchLabels: {app: {a: b}}}":   "matchLabels must be a map of strings",
+		"{matchExpressions: tier}":       "matchExpressions must be a list",
+		"{matchExpressions: [{key: a}]}": `matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist, not ""`,
+	} {
+		obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nselector: " + selector + "\n"))
+		if _, err := readSelector(obj, rootOf(obj), "selector"); err == nil || err.Error() != want {
+			t.Errorf("selector %s: got %v, want %s", selector, err, want)
+		}
+	}
+	obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nspec: []\n"))
+	if _, err := readSelector(obj, rootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
+		t.Errorf("selector under a list: got %v", err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 
@@ -224,4 +225,64 @@ func decimal(s string) bool {
 		}
 	}
 	return true
+}
+
+// errShape is a field that is not of the shape a reader expects.
+var errShape = errors.New("not of the expected shape")
+
+// lookup walks path through maps, as the SDK's getters do: found is false
+// when a key is missing, and err is set when a step before the last is not
+// a map.
+func lookup(n *yaml.Node, path ...string) (value *yaml.Node, found bool, err error) {
+	for _, key := range path {
+		if n.Kind != yaml.MappingNode {
+			return nil, true, errShape
+		}
+		if n = child(n, key); n == nil {
+			return nil, false, nil
+		}
+	}
+	return n, true, nil
+}
+
+// stringMapAt reads the map at path as the SDK's NestedStringMap does: any
+// scalar value is read as its text (null as ""), anything else is an error.
+func stringMapAt(n *yaml.Node, path ...string) (map[string]string, error) {
+	n, found, err := lookup(n, path...)
+	switch {
+	case err != nil:
+		return nil, err
+	case !found:
+		return nil, nil
+	case n.Kind != yaml.MappingNode:
+		return nil, errShape
+	}
+	m := make(map[string]string, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		key, err := scalarText(n.Content[i])
+		if err != nil {
+			return nil, err
+		}
+		value, err := scalarText(n.Content[i+1])
+		if err != nil {
+			return nil, err
+		}
+		m[key] = value
+	}
+	return m, nil
+}
+
+// scalarText is a scalar as YAML decodes it into a string.
+func scalarText(n *yaml.Node) (string, error) {
+	switch {
+	case n.Kind != yaml.ScalarNode:
+		return "", errShape
+	case n.Tag == yaml.NodeTagNull:
+		return "", nil
+	case isString(n) || n.Tag == yaml.NodeTagInt || n.Tag == yaml.NodeTagFloat || n.Tag == yaml.NodeTagBool:
+		return n.Value, nil
+	}
+	var s string // !!binary and other tags: as the decoder reads them
+	err := n.Decode(&s)
+	return s, err
 }

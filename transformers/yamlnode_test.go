@@ -65,3 +65,25 @@ func TestObjectViewIsSDK(t *testing.T) {
 		}
 	}
 }
+
+// stringMapAt reads maps of strings as the SDK's NestedStringMap does, and
+// fails where it fails.
+func TestStringMapAtIsNestedStringMap(t *testing.T) {
+	for _, spec := range []string{
+		"l: {a: b, c: ''}", "l: {a: 3, b: true, c: 1.5, d: 0x1F, e: .inf}", "l: {a: ~, b: null}",
+		"l: {3: a, true: b}", "l: {a: !!binary aGVsbG8=}", "l: {a: '007', b: \"x y\"}", "l: {}",
+		"l: {a: [x]}", "l: {a: {b: c}}", "l: {? [a] : b}", "l: ~", "l: []", "l: x", "other: 1",
+	} {
+		for _, doc := range []string{"spec:\n  " + spec, "spec: []", "spec: ~", "spec: 3"} {
+			obj, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: n}\n" + doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _, wantErr := obj.NestedStringMap("spec", "l")
+			got, err := stringMapAt(rootOf(obj), "spec", "l")
+			if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
+				t.Errorf("%s:\n got  %#v, %v\n want %#v, %v", doc, got, err, want, wantErr)
+			}
+		}
+	}
+}
