@@ -332,6 +332,11 @@ func TestReadinessProbe(t *testing.T) {
 		input:  probeIngress("") + probeService("", "") + probeDeployment("", "containers:\n- name: app\n  ports: \"8080\"\n"),
 		want:   []string{""},
 		wantR4: []string{`error: spec.template.spec.containers[0].ports: Deployment web: spec.template.spec.containers[0].ports must be a list of ports`},
+	}, {
+		name:   "ports whose items are not maps are an error too",
+		input:  probeIngress("") + probeService("", "") + probeDeployment("", "containers:\n- name: app\n  ports: [8080]\n"),
+		want:   []string{""},
+		wantR4: []string{`error: spec.template.spec.containers[0].ports: Deployment web: spec.template.spec.containers[0].ports must be a list of ports`},
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

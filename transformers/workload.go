@@ -147,22 +147,26 @@ func readContainers(obj *fn.KubeObject, root *yaml.Node) ([]*Container, error) {
 	if err != nil {
 		return nil, fieldError{"spec.template.spec.containers", "must be a list of containers"}
 	}
+	var nodes []*yaml.Node
+	if len(list) > 0 { // the SDK has checked that it is a list of maps
+		nodes = find(root, "spec", "template", "spec", "containers").Content
+	}
 	containers := make([]*Container, len(list))
 	anyPorts := false
 	for i, c := range list {
-		name, _, _ := c.NestedString("name")
-		containers[i] = &Container{SubObject: c, Index: i, Name: name,
-			node: find(root, "spec", "template", "spec", "containers", strconv.Itoa(i))}
-		ports, _, err := c.NestedSlice("ports")
-		if err != nil {
+		node := nodes[i]
+		name, _ := stringAt(node, "name")
+		containers[i] = &Container{SubObject: c, Index: i, Name: name, node: node}
+		ports, found, _ := lookup(node, "ports")
+		if found && !isListOfMaps(ports) {
 			return nil, fieldError{containers[i].Path("ports"), "must be a list of ports"}
 		}
-		for _, p := range ports {
-			name, _, _ := p.NestedString("name")
-			n, _, _ := p.NestedInt("containerPort")
+		for _, p := range listItems(ports) {
+			name, _ := stringAt(p, "name")
+			n, _, _ := intAt(p, "containerPort")
 			containers[i].ports = append(containers[i].ports, ContainerPort{Name: name, Number: n})
 		}
-		if len(ports) > 0 {
+		if len(containers[i].ports) > 0 {
 			containers[i].Serving = true
 			anyPorts = true
 		}

@@ -286,3 +286,41 @@ func scalarText(n *yaml.Node) (string, error) {
 	err := n.Decode(&s)
 	return s, err
 }
+
+// intAt reads the integer at path as the SDK's NestedInt does: a decimal
+// YAML int, anything else an error.
+func intAt(n *yaml.Node, path ...string) (value int, found bool, err error) {
+	n, found, err = lookup(n, path...)
+	if err != nil || !found {
+		return 0, found, err
+	}
+	if n.Kind != yaml.ScalarNode || n.Tag != yaml.NodeTagInt {
+		return 0, true, errShape
+	}
+	if value, err = strconv.Atoi(n.Value); err != nil {
+		return 0, true, errShape
+	}
+	return value, true, nil
+}
+
+// isListOfMaps is true of a list whose items are all maps, the shape the
+// SDK's NestedSlice reads.
+func isListOfMaps(n *yaml.Node) bool {
+	if n.Kind != yaml.SequenceNode {
+		return false
+	}
+	for _, item := range n.Content {
+		if item.Kind != yaml.MappingNode {
+			return false
+		}
+	}
+	return true
+}
+
+// listItems is the items of the list n, none when n is nil.
+func listItems(n *yaml.Node) []*yaml.Node {
+	if n == nil {
+		return nil
+	}
+	return n.Content
+}

@@ -87,3 +87,22 @@ func TestStringMapAtIsNestedStringMap(t *testing.T) {
 		}
 	}
 }
+
+// intAt reads integers as the SDK's NestedInt does, and fails where it fails.
+func TestIntAtIsNestedInt(t *testing.T) {
+	for _, doc := range []string{
+		"spec: {n: 30}", "spec: {n: -1}", "spec: {n: 0}", "spec: {n: '30'}", "spec: {n: 0x1F}", "spec: {n: 1.5}",
+		"spec: {n: ~}", "spec: {n: true}", "spec: {n: [1]}", "spec: {n: {a: 1}}", "spec: {n: 99999999999999999999}",
+		"spec: {}", "spec: []", "spec: ~", "other: 1",
+	} {
+		obj, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: n}\n" + doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, wantFound, wantErr := obj.NestedInt("spec", "n")
+		got, found, err := intAt(rootOf(obj), "spec", "n")
+		if got != want || found != wantFound || (err != nil) != (wantErr != nil) {
+			t.Errorf("%s:\n got  %d, %v, %v\n want %d, %v, %v", doc, got, found, err, want, wantFound, wantErr)
+		}
+	}
+}
