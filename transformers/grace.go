@@ -30,7 +30,7 @@ func GracePeriod(inv *Inventory, cfg Config, r *Report) {
 			continue
 		}
 		containers := w.Containers()
-		current, set, err := w.Object.NestedInt64(append(podSpecPath, "terminationGracePeriodSeconds")...)
+		current, set, err := intAt(w.root, append(podSpecPath, "terminationGracePeriodSeconds")...)
 		if err != nil || current < 0 {
 			r.Invalid(w.Object, gracePeriodPath, "must be a whole number of seconds, 0 or more")
 			continue
@@ -39,11 +39,11 @@ func GracePeriod(inv *Inventory, cfg Config, r *Report) {
 			current = defaultGracePeriod
 		}
 		preStop := max(s, longestPreStopSleep(containers))
-		need := int64(preStop + a)
+		need := preStop + a
 		g := current
 		if need > current {
 			g = need
-			if err := w.Object.SetNestedInt(int(need), append(podSpecPath, "terminationGracePeriodSeconds")...); err != nil {
+			if err := w.Object.SetNestedInt(need, append(podSpecPath, "terminationGracePeriodSeconds")...); err != nil {
 				r.Invalid(w.Object, gracePeriodPath, err.Error())
 				continue
 			}
@@ -51,7 +51,7 @@ func GracePeriod(inv *Inventory, cfg Config, r *Report) {
 			was := "the default of 30 s"
 			if set {
 				currentValue = current
-				was = strconv.Itoa(int(current)) + " s"
+				was = strconv.Itoa(current) + " s"
 			}
 			r.Changed(ruleGracePeriod, w.Object, gracePeriodPath, currentValue, need,
 				"%s %s: grace period raised from %s to %d s = preStop %d s + shutdown %d s, so the kubelet does not kill the app while it drains or finishes its requests",

@@ -389,7 +389,7 @@ func (c replicaCount) describeMin() string {
 // evict the one pod (it never blocks), and once the HPA scales out the budget
 // keeps the load balancer from losing every target at once.
 func readReplicas(w *Workload, autoscalers map[string]*autoscaler, r *Report) (replicaCount, bool) {
-	n, found, err := w.Object.NestedInt("spec", "replicas")
+	n, found, err := intAt(w.root, "spec", "replicas")
 	if err != nil {
 		r.Invalid(w.Object, "spec.replicas", "must be an integer")
 		return replicaCount{}, false
@@ -422,13 +422,13 @@ func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler
 		if v.gk != (groupKind{"autoscaling", "HorizontalPodAutoscaler"}) {
 			continue
 		}
-		kind, _, _ := obj.NestedString("spec", "scaleTargetRef", "kind")
-		name, _, _ := obj.NestedString("spec", "scaleTargetRef", "name")
+		kind, _ := stringAt(v.root, "spec", "scaleTargetRef", "kind")
+		name, _ := stringAt(v.root, "spec", "scaleTargetRef", "name")
 		if kind == "" || name == "" {
 			r.Invalid(obj, "spec.scaleTargetRef", "must name the kind and name of the workload it scales")
 			continue
 		}
-		minReplicas, found, err := obj.NestedInt("spec", "minReplicas")
+		minReplicas, found, err := intAt(v.root, "spec", "minReplicas")
 		if err != nil {
 			r.Invalid(obj, "spec.minReplicas", "must be an integer")
 			continue
@@ -436,7 +436,7 @@ func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler
 		if !found {
 			minReplicas = 1
 		}
-		maxReplicas, _, err := obj.NestedInt("spec", "maxReplicas")
+		maxReplicas, _, err := intAt(v.root, "spec", "maxReplicas")
 		if err != nil || maxReplicas < 1 {
 			r.Invalid(obj, "spec.maxReplicas", "must be an integer of at least 1")
 			continue

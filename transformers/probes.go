@@ -5,7 +5,6 @@ import (
 	"reflect"
 	"strconv"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -198,7 +197,7 @@ func healthCheckTarget(b *Backend, hcPort string, c *Container) (ContainerPort, 
 		return containerPort(c, hcPort)
 	}
 	named := hcPort != "" && hcPort != healthCheckPortTrafficPort
-	for _, sp := range servicePorts(b.Service) {
+	for _, sp := range servicePorts(b.serviceView) {
 		if (named && sp.Name == hcPort) || (!named && b.usesPort(sp)) {
 			if p, ok := containerPort(c, sp.TargetPort); ok {
 				return p, true
@@ -215,22 +214,26 @@ type servicePort struct {
 	TargetPort string // a number or a container port's name; defaults to Port
 }
 
-// servicePorts lists svc's ports; none when svc is nil or unreadable (the
-// probe then falls back to a TCP check on the container's first port).
-func servicePorts(svc *fn.KubeObject) []servicePort {
+// servicePorts lists the ports of the Service whose view is svc; none when
+// svc is nil or its ports unreadable (the probe then falls back to a TCP
+// check on the container's first port).
+func servicePorts(svc *objectView) []servicePort {
 	if svc == nil {
 		return nil
 	}
-	list, _, _ := svc.NestedSlice("spec", "ports")
-	ports := make([]servicePort, 0, len(list))
-	for _, p := range list {
+	list, _, _ := lookup(svc.root, "spec", "ports")
+	if list == nil || !isListOfMaps(list) {
+		return nil
+	}
+	ports := make([]servicePort, 0, len(list.Content))
+	for _, p := range list.Content {
 		sp := servicePort{}
-		sp.Name, _, _ = p.NestedString("name")
-		sp.Port, _, _ = p.NestedInt("port")
-		if n, found, err := p.NestedInt("targetPort"); err == nil && found {
+		sp.Name, _ = stringAt(p, "name")
+		sp.Port, _, _ = intAt(p, "port")
+		if n, found, err := intAt(p, "targetPort"); err == nil && found {
 			sp.TargetPort = strconv.Itoa(n)
 		} else {
-			sp.TargetPort, _, _ = p.NestedString("targetPort")
+			sp.TargetPort, _ = stringAt(p, "targetPort")
 		}
 		if sp.TargetPort == "" {
 			sp.TargetPort = strconv.Itoa(sp.Port)
