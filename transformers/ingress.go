@@ -28,7 +28,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
 		}
 		return inv.classController(inv.ingressClasses[class])
 	}
-	if name, _, _ := ing.NestedString("spec", "ingressClassName"); name != "" {
+	if name, _ := stringAt(inv.root(ing), "spec", "ingressClassName"); name != "" {
 		if class, ok := inv.ingressClasses[name]; ok {
 			return inv.classController(class)
 		}
@@ -64,7 +64,7 @@ func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
 	if class == nil {
 		return notLBC
 	}
-	switch controller, _, _ := class.NestedString("spec", "controller"); controller {
+	switch controller, _ := stringAt(inv.root(class), "spec", "controller"); controller {
 	case lbcIngressController:
 		return byLBC
 	case autoModeIngressController:

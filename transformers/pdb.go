@@ -182,7 +182,8 @@ func (b *budget) review(w *Workload, replicas replicaCount, cfg Config, r *Repor
 			"PodDisruptionBudget %s allows no eviction of the pods of %s (%s with %s): drains and node upgrades hang on them. lbguard leaves it as it is: use maxUnavailable: 1 (or a percentage) instead",
 			name, workload, b.summary(), replicas.describeMin())
 	}
-	policy, set, _ := b.object.NestedString("spec", "unhealthyPodEvictionPolicy")
+	policy, _ := stringAt(b.view.root, "spec", "unhealthyPodEvictionPolicy")
+	set := find(b.view.root, "spec", "unhealthyPodEvictionPolicy") != nil
 	if !v1beta1 && cfg.KubernetesVersion.AtLeast(1, 27) && policy != "AlwaysAllow" {
 		b.good = false
 		var current any

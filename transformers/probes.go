@@ -168,10 +168,9 @@ func (p ContainerPort) probePort() any {
 
 // tcpPorts lists c's ports a kubelet can probe: TCP, the default protocol.
 func tcpPorts(c *Container) []ContainerPort {
-	list, _, _ := c.NestedSlice("ports")
 	var ports []ContainerPort
-	for i, p := range c.Ports() {
-		if protocol, _, _ := list[i].NestedString("protocol"); protocol == "" || protocol == "TCP" {
+	for _, p := range c.Ports() {
+		if p.Protocol == "" || p.Protocol == "TCP" {
 			ports = append(ports, p)
 		}
 	}
@@ -285,7 +284,7 @@ func healthCheckHolder(b *Backend) *objectView {
 // checkLiveness warns about liveness probes that restart pods which are only
 // slow: the same check as readiness, or a single failure allowed.
 func checkLiveness(w *Workload, c *Container, liveness, readiness map[string]any, r *Report) {
-	if n, _, _ := c.NestedInt("livenessProbe", "failureThreshold"); n == 1 {
+	if n, _, _ := intAt(c.node, "livenessProbe", "failureThreshold"); n == 1 {
 		r.Risk(ruleReadinessProbe, w.Object, c.Path("livenessProbe.failureThreshold"), 1,
 			"%s %s container %q: livenessProbe has failureThreshold 1: a single slow or failed check restarts the container and cuts its in-flight requests; allow 3 (the default) or more",
 			w.kind, w.name, c.Name)

@@ -8,14 +8,14 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// serviceKind tells who owns a LoadBalancer Service (root is its root node);
-// ok is false for any other Service, and for LoadBalancer Services of another
-// class.
-func serviceKind(svc *fn.KubeObject, root *yaml.Node) (LBKind, bool) {
-	if t, _, _ := svc.NestedString("spec", "type"); t != "LoadBalancer" {
+// serviceKind tells who owns the LoadBalancer Service whose root node is
+// root; ok is false for any other Service, and for LoadBalancer Services of
+// another class.
+func serviceKind(root *yaml.Node) (LBKind, bool) {
+	if t, _ := stringAt(root, "spec", "type"); t != "LoadBalancer" {
 		return "", false
 	}
-	class, _, _ := svc.NestedString("spec", "loadBalancerClass")
+	class, _ := stringAt(root, "spec", "loadBalancerClass")
 	switch {
 	case class == lbcLoadBalancerClass:
 		return LBCNLB, true
@@ -32,7 +32,7 @@ func serviceKind(svc *fn.KubeObject, root *yaml.Node) (LBKind, bool) {
 }
 
 func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
-	kind, ok := serviceKind(svc, inv.root(svc))
+	kind, ok := serviceKind(inv.root(svc))
 	if !ok {
 		return
 	}
@@ -112,7 +112,7 @@ func (b *Backend) attributesKey() string {
 func (b *Backend) TargetType() string {
 	switch b.LB.Kind {
 	case TGBinding:
-		t, _, _ := b.LB.Object.NestedString("spec", "targetType")
+		t, _ := stringAt(b.LB.root, "spec", "targetType")
 		return t
 	case InTreeNLB:
 		return "instance"

@@ -164,7 +164,8 @@ func readContainers(obj *fn.KubeObject, root *yaml.Node) ([]*Container, error) {
 		for _, p := range listItems(ports) {
 			name, _ := stringAt(p, "name")
 			n, _, _ := intAt(p, "containerPort")
-			containers[i].ports = append(containers[i].ports, ContainerPort{Name: name, Number: n})
+			protocol, _ := stringAt(p, "protocol")
+			containers[i].ports = append(containers[i].ports, ContainerPort{Name: name, Number: n, Protocol: protocol})
 		}
 		if len(containers[i].ports) > 0 {
 			containers[i].Serving = true
@@ -179,8 +180,9 @@ func readContainers(obj *fn.KubeObject, root *yaml.Node) ([]*Container, error) {
 
 // ContainerPort is one entry of a container's ports.
 type ContainerPort struct {
-	Name   string
-	Number int
+	Name     string
+	Number   int
+	Protocol string // "" is TCP
 }
 
 // Ports lists the container's ports in order.
