@@ -80,30 +80,25 @@ type preStopHook struct {
 }
 
 func readPreStop(c *Container) (preStopHook, error) {
-	if lc := find(c.node, "lifecycle"); lc == nil || lc.Kind == yaml.MappingNode && child(lc, "preStop") == nil {
-		return preStopHook{kind: "none"}, nil // most containers: no need to ask the SDK
-	}
-	hook, found, err := c.NestedSubObject("lifecycle", "preStop")
-	if err != nil {
+	hook, found, err := lookup(c.node, "lifecycle", "preStop")
+	if err != nil || found && hook.Kind != yaml.MappingNode {
 		return preStopHook{}, fieldError{c.Path("lifecycle.preStop"), "must be a map"}
 	}
 	if !found {
 		return preStopHook{kind: "none"}, nil
 	}
-	if n, found, err := hook.NestedInt("sleep", "seconds"); found {
+	if n, found, err := intAt(hook, "sleep", "seconds"); found {
 		if err != nil {
 			return preStopHook{}, fieldError{c.Path("lifecycle.preStop.sleep.seconds"), "must be an integer"}
 		}
 		return preStopHook{kind: "sleep", seconds: n}, nil
 	}
-	command, found, err := hook.NestedStringSlice("exec", "command")
+	command, err := stringListAt(hook, "exec", "command")
 	if err != nil {
 		return preStopHook{}, fieldError{c.Path("lifecycle.preStop.exec.command"), "must be a list of strings"}
 	}
-	if found {
-		if i, n, ok := plainSleep(command); ok {
-			return preStopHook{kind: "exec-sleep", seconds: n, command: command, index: i}, nil
-		}
+	if i, n, ok := plainSleep(command); ok {
+		return preStopHook{kind: "exec-sleep", seconds: n, command: command, index: i}, nil
 	}
 	return preStopHook{kind: "custom"}, nil
 }

@@ -77,9 +77,20 @@ func findObject(t *testing.T, items fn.KubeObjects, kind, name string) *fn.KubeO
 
 // ruleResults keeps the results of one rule, as "severity: field: message".
 func ruleResults(results fn.Results, rule RuleID) []string {
+	return resultsWhere(results, func(r *fn.Result) bool { return r.Tags[TagRule] == string(rule) })
+}
+
+// ruleOrInvalidResults keeps those of one rule and the unreadable fields.
+func ruleOrInvalidResults(results fn.Results, rule RuleID) []string {
+	return resultsWhere(results, func(r *fn.Result) bool {
+		return r.Tags[TagRule] == string(rule) || r.Tags[TagAction] == ActionInvalid
+	})
+}
+
+func resultsWhere(results fn.Results, keep func(*fn.Result) bool) []string {
 	var out []string
 	for _, r := range results {
-		if r.Tags[TagRule] == string(rule) {
+		if keep(r) {
 			path := ""
 			if r.Field != nil {
 				path = r.Field.Path
@@ -180,6 +191,21 @@ func TestPreStop(t *testing.T) {
 			`info: spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds: Deployment web container "app": preStop sleep of 10 s added: the app keeps serving until the ELB has stopped routing to the pod and drained it`,
 		},
 	}, {
+		name:        "unreadable: a preStop that is not a map is an error, left as it is",
+		podSpec:     app + "  lifecycle:\n    preStop: [sleep]\n",
+		wantPreStop: "preStop: [sleep]\n",
+		wantR5:      []string{`error: spec.template.spec.containers[0].lifecycle.preStop: Deployment web: spec.template.spec.containers[0].lifecycle.preStop must be a map`},
+	}, {
+		name:        "unreadable: sleep seconds that are not an integer are an error",
+		podSpec:     app + "  lifecycle:\n    preStop:\n      sleep:\n        seconds: \"45\"\n",
+		wantPreStop: "preStop:\n  sleep:\n    seconds: \"45\"\n",
+		wantR5:      []string{`error: spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds: Deployment web: spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds must be an integer`},
+	}, {
+		name:        "unreadable: an exec command that is not a list is an error",
+		podSpec:     app + "  lifecycle:\n    preStop:\n      exec:\n        command: sleep 45\n",
+		wantPreStop: "preStop:\n  exec:\n    command: sleep 45\n",
+		wantR5:      []string{`error: spec.template.spec.containers[0].lifecycle.preStop.exec.command: Deployment web: spec.template.spec.containers[0].lifecycle.preStop.exec.command must be a list of strings`},
+	}, {
 		name:        "opted out: untouched",
 		workAnn:     "lbguard.dev/skip: \"true\"\n",
 		podSpec:     app,
@@ -212,7 +238,7 @@ func TestPreStop(t *testing.T) {
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
 			}
-			equalLists(t, "R5 results", ruleResults(results, rulePreStop), tc.wantR5)
+			equalLists(t, "R5 results", ruleOrInvalidResults(results, rulePreStop), tc.wantR5)
 		})
 	}
 }

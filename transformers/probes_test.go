@@ -77,17 +77,7 @@ metadata:
 // probeResults keeps R4's results and the errors of unreadable fields, as
 // "severity: field: message".
 func probeResults(results fn.Results) []string {
-	var out []string
-	for _, r := range results {
-		if r.Tags[TagRule] == string(ruleReadinessProbe) || r.Tags[TagAction] == ActionInvalid {
-			path := ""
-			if r.Field != nil {
-				path = r.Field.Path
-			}
-			out = append(out, string(r.Severity)+": "+path+": "+r.Message)
-		}
-	}
-	return out
+	return ruleOrInvalidResults(results, ruleReadinessProbe)
 }
 
 // readinessProbes lists the readinessProbe of each container of the

@@ -28,12 +28,12 @@ func Signals(inv *Inventory, cfg Config, r *Report) {
 }
 
 func checkShellWrapper(w *Workload, c *Container, r *Report) {
-	command, _, err := c.NestedStringSlice("command")
+	command, err := stringListAt(c.node, "command")
 	if err != nil {
 		r.Invalid(w.Object, c.Path("command"), "must be a list of strings")
 		return
 	}
-	args, _, err := c.NestedStringSlice("args")
+	args, err := stringListAt(c.node, "args")
 	if err != nil {
 		r.Invalid(w.Object, c.Path("args"), "must be a list of strings")
 		return

@@ -324,3 +324,30 @@ func listItems(n *yaml.Node) []*yaml.Node {
 	}
 	return n.Content
 }
+
+// stringListAt reads the list at path as the SDK's NestedStringSlice does:
+// any scalar item is read as its text, a null one is left out, anything else
+// is an error.
+func stringListAt(n *yaml.Node, path ...string) ([]string, error) {
+	n, found, err := lookup(n, path...)
+	switch {
+	case err != nil:
+		return nil, err
+	case !found:
+		return nil, nil
+	case n.Kind != yaml.SequenceNode:
+		return nil, errShape
+	}
+	list := make([]string, 0, len(n.Content))
+	for _, item := range n.Content {
+		if item.Kind == yaml.ScalarNode && item.Tag == yaml.NodeTagNull {
+			continue
+		}
+		text, err := scalarText(item)
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, text)
+	}
+	return list, nil
+}

@@ -106,3 +106,22 @@ func TestIntAtIsNestedInt(t *testing.T) {
 		}
 	}
 }
+
+// stringListAt reads lists of strings as the SDK's NestedStringSlice does,
+// and fails where it fails.
+func TestStringListAtIsNestedStringSlice(t *testing.T) {
+	for _, doc := range []string{
+		"spec: {l: [sh, -c, 'sleep 5']}", "spec: {l: [1, true, ~, 1.5, '']}", "spec: {l: []}", "spec: {l: [[a]]}",
+		"spec: {l: [{a: b}]}", "spec: {l: ~}", "spec: {l: sh}", "spec: {l: {a: b}}", "spec: {}", "spec: []", "spec: ~",
+	} {
+		obj, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: n}\n" + doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _, wantErr := obj.NestedStringSlice("spec", "l")
+		got, err := stringListAt(rootOf(obj), "spec", "l")
+		if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
+			t.Errorf("%s:\n got  %#v, %v\n want %#v, %v", doc, got, err, want, wantErr)
+		}
+	}
+}
