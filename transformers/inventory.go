@@ -81,9 +81,6 @@ type Workload struct {
 
 type objectKey struct{ namespace, name string }
 
-// key is the object's namespace (or "default") and name.
-func (v *objectView) key() objectKey { return objectKey{v.namespaceOrDefault(), v.name} }
-
 // NewInventory indexes items. Objects it cannot read are reported as errors
 // and left out of the inventory (they pass through unchanged).
 func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
