@@ -29,17 +29,27 @@ func lookup(n *yaml.Node, path ...string) (value *yaml.Node, found bool, err err
 	return n, true, nil
 }
 
-// stringMapAt reads the map at path as the SDK's NestedStringMap does: any
-// scalar value is read as its text (null as ""), anything else is an error.
-func stringMapAt(n *yaml.Node, path ...string) (map[string]string, error) {
+// nodeOfKind is the node at path, nil when there is none, and an error when
+// it is not of kind or a step before it is not a map.
+func nodeOfKind(n *yaml.Node, kind yaml.Kind, path ...string) (*yaml.Node, error) {
 	n, found, err := lookup(n, path...)
 	switch {
 	case err != nil:
 		return nil, err
 	case !found:
 		return nil, nil
-	case n.Kind != yaml.MappingNode:
+	case n.Kind != kind:
 		return nil, errShape
+	}
+	return n, nil
+}
+
+// stringMapAt reads the map at path as the SDK's NestedStringMap does: any
+// scalar value is read as its text (null as ""), anything else is an error.
+func stringMapAt(n *yaml.Node, path ...string) (map[string]string, error) {
+	n, err := nodeOfKind(n, yaml.MappingNode, path...)
+	if n == nil {
+		return nil, err
 	}
 	m := make(map[string]string, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -113,14 +123,9 @@ func listItems(n *yaml.Node) []*yaml.Node {
 // any scalar item is read as its text, a null one is left out, anything else
 // is an error.
 func stringListAt(n *yaml.Node, path ...string) ([]string, error) {
-	n, found, err := lookup(n, path...)
-	switch {
-	case err != nil:
+	n, err := nodeOfKind(n, yaml.SequenceNode, path...)
+	if n == nil {
 		return nil, err
-	case !found:
-		return nil, nil
-	case n.Kind != yaml.SequenceNode:
-		return nil, errShape
 	}
 	list := make([]string, 0, len(n.Content))
 	for _, item := range n.Content {

@@ -467,11 +467,11 @@ type selectorRequirement struct {
 // namespace). root is obj's root node: the SDK reads only matchExpressions,
 // which few selectors have.
 func readSelector(obj *fn.KubeObject, root *yaml.Node, fields ...string) (*labelSelector, error) {
-	selector, found, err := lookup(root, fields...)
-	if err != nil || found && selector.Kind != yaml.MappingNode {
+	selector, err := nodeOfKind(root, yaml.MappingNode, fields...)
+	if err != nil {
 		return nil, fmt.Errorf("must be a label selector")
 	}
-	if !found {
+	if selector == nil {
 		return nil, nil
 	}
 	s := &labelSelector{}

@@ -80,11 +80,11 @@ type preStopHook struct {
 }
 
 func readPreStop(c *Container) (preStopHook, error) {
-	hook, found, err := lookup(c.node, "lifecycle", "preStop")
-	if err != nil || found && hook.Kind != yaml.MappingNode {
+	hook, err := nodeOfKind(c.node, yaml.MappingNode, "lifecycle", "preStop")
+	if err != nil {
 		return preStopHook{}, fieldError{c.Path("lifecycle.preStop"), "must be a map"}
 	}
-	if !found {
+	if hook == nil {
 		return preStopHook{kind: "none"}, nil
 	}
 	if n, found, err := intAt(hook, "sleep", "seconds"); found {

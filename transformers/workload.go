@@ -157,8 +157,8 @@ func readContainers(obj *fn.KubeObject, root *yaml.Node) ([]*Container, error) {
 		node := nodes[i]
 		name, _ := stringAt(node, "name")
 		containers[i] = &Container{SubObject: c, Index: i, Name: name, node: node}
-		ports, found, _ := lookup(node, "ports")
-		if found && !isListOfMaps(ports) {
+		ports, err := nodeOfKind(node, yaml.SequenceNode, "ports")
+		if err != nil || ports != nil && !isListOfMaps(ports) {
 			return nil, fieldError{containers[i].Path("ports"), "must be a list of ports"}
 		}
 		for _, p := range listItems(ports) {
