@@ -60,59 +60,48 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 			"items[%d]: %s %s: lbguard cannot tell what resource it is, and leaves it as it is", index, path, problem)
 		return resourceID{}, false
 	}
-	root := r.root(obj)
-	// str reads the string at path: "" when it is not there.
-	str := func(path ...string) (string, bool) {
-		n := find(root, path...)
-		if n == nil {
-			return "", true
+	// The view has read the id's fields as strings, "" when missing or not
+	// a string; notString tells the two apart, for the rare "".
+	v := r.view(obj)
+	notString := func(value string, path ...string) bool {
+		if value != "" {
+			return false
 		}
-		if !isString(n) {
-			return "", false
-		}
-		return n.Value, true
+		n := find(v.root, path...)
+		return n != nil && !isString(n)
 	}
-	apiVersion, ok := str("apiVersion")
-	if !ok {
+	switch {
+	case notString(v.apiVersion, "apiVersion"):
 		return invalid("apiVersion", "must be a string")
-	}
-	if apiVersion == "" {
+	case v.apiVersion == "":
 		return invalid("apiVersion", "is missing")
-	}
-	kind, ok := str("kind")
-	if !ok {
+	case notString(v.kind, "kind"):
 		return invalid("kind", "must be a string")
-	}
-	if kind == "" {
+	case v.kind == "":
 		return invalid("kind", "is missing")
 	}
-	if n := find(root, "metadata"); n != nil && n.Kind != yaml.MappingNode {
+	if n := find(v.root, "metadata"); n != nil && n.Kind != yaml.MappingNode {
 		return invalid("metadata", "must be a map")
 	}
-	name, ok := str("metadata", "name")
-	if !ok {
+	if notString(v.name, "metadata", "name") {
 		return invalid("metadata.name", "must be a string")
 	}
-	namespace, ok := str("metadata", "namespace")
-	if !ok {
+	if notString(v.namespace, "metadata", "namespace") {
 		return invalid("metadata.namespace", "must be a string")
 	}
 	// The SDK reads unreadable labels or annotations as none: a Service
 	// would lose its load-balancer type, a workload its lbguard.dev/skip.
 	for _, field := range []string{"labels", "annotations"} {
-		if path, problem := checkStringMap(find(root, "metadata", field), "metadata."+field); problem != "" {
+		if path, problem := checkStringMap(find(v.root, "metadata", field), "metadata."+field); problem != "" {
 			r.Invalid(obj, path, problem)
 			return resourceID{}, false
 		}
 	}
-	group, _, _ := strings.Cut(apiVersion, "/")
-	if !strings.Contains(apiVersion, "/") {
+	group, _, _ := strings.Cut(v.apiVersion, "/")
+	if !strings.Contains(v.apiVersion, "/") {
 		group = "" // the core group: "v1"
 	}
-	if namespace == "" {
-		namespace = "default"
-	}
-	return resourceID{group: group, kind: kind, namespace: namespace, name: name}, true
+	return resourceID{group: group, kind: v.kind, namespace: v.namespaceOrDefault(), name: v.name}, true
 }
 
 // checkStringMap finds what makes n, the labels or annotations at path,
