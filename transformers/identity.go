@@ -110,7 +110,7 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 // and the SDK reads it as none.
 func checkStringMap(n *yaml.Node, path string) (at, problem string) {
 	switch {
-	case n == nil || n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagNull:
+	case n == nil || isNull(n):
 		return "", ""
 	case n.Kind != yaml.MappingNode:
 		return path, "must be a map of strings"

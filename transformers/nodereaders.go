@@ -129,7 +129,7 @@ func stringListAt(n *yaml.Node, path ...string) ([]string, error) {
 	}
 	list := make([]string, 0, len(n.Content))
 	for _, item := range n.Content {
-		if item.Kind == yaml.ScalarNode && item.Tag == yaml.NodeTagNull {
+		if isNull(item) {
 			continue
 		}
 		text, err := scalarText(item)

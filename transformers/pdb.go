@@ -134,7 +134,7 @@ func newBudgetIndex(inv *Inventory, list budgetList) *budgetIndex {
 func (index *budgetIndex) covering(w *Workload) []*budget {
 	var out []*budget
 	for _, b := range index.byNamespace[w.Namespace] {
-		if b.namespace == w.Namespace && b.selector.matches(w.PodLabels) {
+		if b.selector.matches(w.PodLabels) {
 			out = append(out, b)
 		}
 	}
@@ -289,7 +289,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 		return
 	}
 	for _, other := range inv.workloadsIn[w.Namespace] {
-		if other == w || other.Namespace != w.Namespace || !selector.matches(other.PodLabels) {
+		if other == w || !selector.matches(other.PodLabels) {
 			continue
 		}
 		if covering := budgets.covering(other); len(covering) > 0 {
@@ -300,11 +300,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 		}
 	}
 
-	pdb, err := newBudgetObject(w, cfg.MaxUnavailable)
-	if err != nil {
-		r.Invalid(w.Object, "spec.selector", err.Error())
-		return
-	}
+	pdb := newBudgetObject(w, cfg.MaxUnavailable)
 	inv.NewObjects = append(inv.NewObjects, pdb)
 	r.madeFor(pdb, w.Object)
 	budgets.add(&budget{object: pdb, view: r.view(pdb), namespace: w.Namespace, selector: selector, generated: true})
@@ -315,13 +311,9 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 
 // newBudgetObject writes the policy/v1 budget, node by node: in the usual
 // order, with no empty status, and without the SDK's setters, which decode
-// and re-wrap the object at each field.
-func newBudgetObject(w *Workload, maxUnavailable string) (*fn.KubeObject, error) {
-	// The selector is copied as written, comments included: the selector
-	// alone, not the whole workload.
-	if _, _, err := w.Object.NestedSubObject("spec", "selector"); err != nil {
-		return nil, err
-	}
+// and re-wrap the object at each field. The workload's selector, which
+// addBudget has read (a map), is copied as written, comments included.
+func newBudgetObject(w *Workload, maxUnavailable string) *fn.KubeObject {
 	metadata := mapNode(field{"name", stringNode(w.name)})
 	if ns := w.namespace; ns != "" {
 		metadata.Content = append(metadata.Content, stringNode("namespace"), stringNode(ns))
@@ -332,13 +324,11 @@ func newBudgetObject(w *Workload, maxUnavailable string) (*fn.KubeObject, error)
 		budget.Tag = yaml.NodeTagInt
 	}
 	spec := mapNode(field{"maxUnavailable", budget})
-	if selector := find(w.root, "spec", "selector"); selector != nil {
-		spec.Content = append(spec.Content, stringNode("selector"), yaml.CopyYNode(selector))
-	}
-	spec.Content = append(spec.Content, stringNode("unhealthyPodEvictionPolicy"), stringNode("AlwaysAllow"))
+	spec.Content = append(spec.Content, stringNode("selector"), yaml.CopyYNode(find(w.root, "spec", "selector")),
+		stringNode("unhealthyPodEvictionPolicy"), stringNode("AlwaysAllow"))
 	root := mapNode(field{"apiVersion", stringNode("policy/v1")}, field{"kind", stringNode("PodDisruptionBudget")},
 		field{"metadata", metadata}, field{"spec", spec})
-	return fn.MoveToKubeObject(yaml.NewRNode(root)), nil
+	return fn.MoveToKubeObject(yaml.NewRNode(root))
 }
 
 func stringNode(value string) *yaml.Node {

@@ -51,7 +51,7 @@ func ReadinessProbe(inv *Inventory, cfg Config, r *Report) {
 // container (a conversion goes through YAML and JSON text).
 func probe(w *Workload, c *Container, field string, r *Report) (p map[string]any, ok bool) {
 	switch n := find(c.node, field); {
-	case n == nil || n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null":
+	case n == nil || isNull(n):
 		return nil, true
 	case n.Kind == yaml.MappingNode:
 		return plainValue(n).(map[string]any), true
@@ -220,7 +220,7 @@ func servicePorts(svc *objectView) []servicePort {
 	if svc == nil {
 		return nil
 	}
-	list, _, _ := lookup(svc.root, "spec", "ports")
+	list, _ := nodeOfKind(svc.root, yaml.SequenceNode, "spec", "ports")
 	if list == nil || !isListOfMaps(list) {
 		return nil
 	}

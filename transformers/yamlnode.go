@@ -85,6 +85,11 @@ func stringAt(n *yaml.Node, path ...string) (string, bool) {
 	return n.Value, true
 }
 
+// isNull is true of a scalar that YAML reads as null ("~", "null" or nothing).
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == yaml.NodeTagNull
+}
+
 // isString is true of a scalar that YAML reads as a string.
 func isString(n *yaml.Node) bool {
 	return n.Kind == yaml.ScalarNode && (n.Tag == "" || n.Tag == yaml.NodeTagString)
@@ -105,7 +110,7 @@ func setLabelOf(obj *fn.KubeObject, root *yaml.Node, key, value string) error {
 }
 
 func nullToMap(root *yaml.Node, field string) {
-	if n := find(root, "metadata", field); n != nil && n.Kind == yaml.ScalarNode && n.Tag == yaml.NodeTagNull {
+	if n := find(root, "metadata", field); n != nil && isNull(n) {
 		n.Kind, n.Tag, n.Value, n.Style = yaml.MappingNode, yaml.NodeTagMap, "", 0
 	}
 }
