@@ -2,5 +2,7 @@
 
 package main
 
+import "github.com/lbguard/lbguard/internal/function"
+
 // The benchmarks' baseline binary: lbguard's own input and output, no rules.
-func init() { processor = identity }
+func init() { processor = function.Identity }

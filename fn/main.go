@@ -1,4 +1,6 @@
-// Command lbguard is a KRM function for kustomize and kpt that makes
+// Command lbguard dispatches: with no command it runs the KRM function
+// (internal/function), with audit or fix the command line (internal/cli).
+// lbguard is a KRM function for kustomize and kpt that makes
 // workloads behind AWS load balancers survive rollouts, scale-downs and node
 // drains without dropped requests.
 package main
@@ -7,6 +9,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/lbguard/lbguard/internal/cli"
+	"github.com/lbguard/lbguard/internal/function"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=...".
@@ -46,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, usage)
 			return 0
 		case "audit", "fix":
-			return runCLI(args[0], args[1:], stdin, stdout, stderr)
+			return cli.Run(args[0], args[1:], version, stdin, stdout, stderr)
 		}
 		fmt.Fprintf(stderr, "lbguard: unknown command %q\n\n%s", args[0], usage)
 		return 2
@@ -54,44 +59,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return functionEntry(stdin, stdout, stderr)
 }
 
-// functionEntry runs lbguard as a KRM function: runFunction, except in the
-// benchmarks' SDK-baseline build (sdkidentity_build.go).
-var functionEntry = runFunction
-
-// runFunction reads and parses the whole ResourceList before anything is
-// written, so that bad input leaves stdout empty. Input over the limits of
-// limits.go is refused. A panic, which is a bug, is reported in one line
-// (no stack trace, nothing on stdout) and fails the run.
-func runFunction(stdin io.Reader, stdout, stderr io.Writer) (status int) {
-	defer func() {
-		if p := recover(); p != nil {
-			fmt.Fprintf(stderr, "lbguard: internal error, nothing written: %v (please report it with the input)\n", p)
-			status = 1
-		}
-	}()
-	in, err := readInput(stdin, maxInputBytes)
-	if err != nil {
-		fmt.Fprintf(stderr, "lbguard: %v\n", err)
-		return 1
-	}
-	rl, err := parseResourceList(in)
-	if err != nil {
-		fmt.Fprintf(stderr, "lbguard: %v\n", err)
-		return 1
-	}
-	ok, _ := processor(rl, reread(in))
-	out, err := resourceListYAML(rl)
-	if err != nil {
-		fmt.Fprintf(stderr, "lbguard: cannot write the ResourceList: %v\n", err)
-		return 1
-	}
-	if _, err := out.WriteTo(stdout); err != nil {
-		fmt.Fprintf(stderr, "lbguard: cannot write stdout: %v\n", err)
-		return 1
-	}
-	summarize(stderr, rl.Results)
-	if !ok {
-		return 1
-	}
-	return 0
+// functionEntry runs lbguard as a KRM function: function.Run with
+// processor, except in the benchmarks' SDK-baseline build
+// (sdkidentity_build.go).
+var functionEntry = func(stdin io.Reader, stdout, stderr io.Writer) int {
+	return function.Run(stdin, stdout, stderr, processor)
 }
+
+// processor is function.Process, except in the benchmarks' builds
+// (identity_build.go, noresults_build.go).
+var processor function.Processor = function.Process

@@ -2,5 +2,7 @@
 
 package main
 
+import "github.com/lbguard/lbguard/internal/function"
+
 // A benchmarks' measuring binary: lbguard's rules and edits, no results written.
-func init() { processor = withoutResults }
+func init() { processor = function.WithoutResults }

@@ -1,0 +1,403 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/report"
+	"github.com/lbguard/lbguard/transformers"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// The command line: `lbguard audit PATH...` and `lbguard fix PATH...` run
+// the same rules as the KRM function on files, directories or standard
+// input, without kpt or kustomize.
+
+const (
+	exitClean = report.ExitClean
+	exitUsage = report.ExitUsage
+	stdinPath = report.StdinPath
+)
+
+const auditUsage = `Usage: lbguard audit [--format text|json|sarif] [--config FILE] PATH...
+
+Reports, without changing anything, every violation that "lbguard fix" would
+mend (as an error) and every risk it would only warn about (as a warning),
+grouped by workload, with the file and line of each finding.
+
+PATH is a file, a directory (read recursively: its .yaml and .yml files,
+kustomization files and hidden directories left out), or - for a stream of
+YAML documents on standard input, such as the output of "kustomize build".
+
+Flags:
+  --format FORMAT  text (the default, for people), json, or sarif (SARIF 2.1.0,
+                   for code-scanning tools)
+  --config FILE    lbguard's config: a LBGuard (lbguard.dev/v1alpha1) or a
+                   ConfigMap; the command, not its mode, decides what is done
+
+A resource annotated lbguard.dev/audit: warn has its errors reported as
+warnings.
+
+Exit status: 0 no error, 1 at least one error, 2 bad usage or unreadable input.
+`
+
+const fixUsage = `Usage: lbguard fix [--in-place] [--config FILE] PATH...
+
+Applies every fix and writes the result: by default all the documents read,
+as one YAML stream on standard output; with --in-place, back into the files
+they came from, rewriting only the files that change and, in them, only the
+fields that change (comments, formatting and other documents stay as they
+are). An object lbguard adds, such as a PodDisruptionBudget, is appended as a
+new document to the file of the workload it belongs to. What was changed is
+reported on standard error.
+
+PATH is a file, a directory (read recursively: its .yaml and .yml files,
+kustomization files and hidden directories left out), or - for standard input
+(not with --in-place).
+
+Flags:
+  --in-place     rewrite the files instead of printing the stream
+  --config FILE  lbguard's config: a LBGuard (lbguard.dev/v1alpha1) or a
+                 ConfigMap; the command, not its mode, decides what is done
+
+When a resource cannot be read (an error result), nothing is written.
+
+Exit status: 0 done, 1 an error result (nothing written), 2 bad usage or
+unreadable input.
+`
+
+// cliOptions are the parsed flags and paths of audit and fix.
+type cliOptions struct {
+	command string
+	format  string
+	inPlace bool
+	config  string
+	paths   []string
+}
+
+var errHelp = errors.New("help requested")
+
+// parseCLI reads flags anywhere among the paths; "--" ends the flags.
+func parseCLI(command string, args []string) (cliOptions, error) {
+	opts := cliOptions{command: command, format: "text"}
+	fs := flag.NewFlagSet("lbguard "+command, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&opts.config, "config", "", "")
+	if command == "audit" {
+		fs.StringVar(&opts.format, "format", "text", "")
+	} else {
+		fs.BoolVar(&opts.inPlace, "in-place", false, "")
+	}
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return opts, errHelp
+			}
+			return opts, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			opts.paths = append(opts.paths, rest...) // after --: paths only
+			break
+		}
+		opts.paths = append(opts.paths, rest[0])
+		args = rest[1:]
+	}
+	switch {
+	case opts.format != "text" && opts.format != "json" && opts.format != "sarif":
+		return opts, fmt.Errorf("--format must be text, json or sarif, not %q", opts.format)
+	case len(opts.paths) == 0:
+		return opts, fmt.Errorf("no PATH given: name files, directories, or - for standard input")
+	}
+	if opts.inPlace {
+		for _, p := range opts.paths {
+			if p == stdinPath {
+				return opts, fmt.Errorf("--in-place rewrites files: standard input (-) has none")
+			}
+		}
+	}
+	return opts, nil
+}
+
+// Run runs `lbguard audit` or `lbguard fix` and returns the exit status;
+// version is lbguard's, for the reports.
+func Run(command string, args []string, version string, stdin io.Reader, stdout, stderr io.Writer) int {
+	usageText := auditUsage
+	if command == "fix" {
+		usageText = fixUsage
+	}
+	opts, err := parseCLI(command, args)
+	if errors.Is(err, errHelp) {
+		fmt.Fprint(stdout, usageText)
+		return exitClean
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lbguard %s: %v\n\n%s", command, err, usageText)
+		return exitUsage
+	}
+	cfg, ok := readCLIConfig(opts.config, stderr)
+	if !ok {
+		return exitUsage
+	}
+	cfg.Mode = transformers.ModeAudit
+	if command == "fix" {
+		cfg.Mode = transformers.ModeFix
+	}
+	sources, err := readInputs(opts.paths, stdin, opts.config)
+	if err != nil {
+		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
+		return exitUsage
+	}
+	in := newInputs(sources)
+	items := in.objects()
+	if len(items) == 0 {
+		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s\n", command, strings.Join(opts.paths, " "))
+		return exitUsage
+	}
+	if command == "audit" {
+		// The rules edit what they are given and put back what they undo:
+		// here they edit copies, so that the documents keep their own
+		// objects, by which the report finds each finding's line.
+		copies := transformers.Copies(items)
+		results := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
+		return writeAudit(opts, in.report(cfg.Mode, version, items, results), stdout, stderr)
+	}
+	results := transformers.Run(&items, cfg, transformers.Snapshot(items))
+	rep := in.report(cfg.Mode, version, items, results)
+	return writeFix(opts, in, items, rep, stdout, stderr)
+}
+
+// readCLIConfig reads --config; problems are printed, naming the key.
+func readCLIConfig(path string, stderr io.Writer) (transformers.Config, bool) {
+	var obj *fn.KubeObject
+	if path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "lbguard: cannot read the config %s: %v\n", path, unwrapPathError(err))
+			return transformers.Config{}, false
+		}
+		objs, err := fn.ParseKubeObjects(data)
+		if err != nil || len(objs) != 1 {
+			if err == nil {
+				err = fmt.Errorf("it holds %d objects, not one", len(objs))
+			}
+			fmt.Fprintf(stderr, "lbguard: the config %s is not one LBGuard or ConfigMap: %v\n", path, err)
+			return transformers.Config{}, false
+		}
+		obj = objs[0]
+	}
+	cfg, errs := transformers.DecodeConfig(obj)
+	for _, e := range errs {
+		fmt.Fprintf(stderr, "lbguard: config %s: %s\n", path, e.Error())
+	}
+	return cfg, len(errs) == 0
+}
+
+func writeAudit(opts cliOptions, rep *report.Report, stdout, stderr io.Writer) int {
+	var err error
+	switch opts.format {
+	case "json":
+		err = rep.WriteJSON(stdout)
+	case "sarif":
+		err = rep.WriteSARIF(stdout)
+	default:
+		err = rep.WriteText(stdout)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "lbguard audit: cannot write the report: %v\n", err)
+		return exitUsage
+	}
+	if opts.format != "text" {
+		fmt.Fprintln(stderr, rep.SummaryLine())
+	}
+	return rep.ExitStatus()
+}
+
+// writeFix writes the fixed documents, unless a result is an error.
+func writeFix(opts cliOptions, in *inputs, items fn.KubeObjects, rep *report.Report, stdout, stderr io.Writer) int {
+	if err := rep.WriteText(stderr); err != nil {
+		return exitUsage
+	}
+	if rep.ExitStatus() != exitClean {
+		fmt.Fprintln(stderr, "lbguard fix: nothing written: fix the errors above first")
+		return rep.ExitStatus()
+	}
+	changed, added := fixedDocuments(in, items)
+	var texts []string
+	for _, src := range in.sources {
+		text, reprinted, err := src.fixedText(changed, added[src])
+		if err != nil {
+			fmt.Fprintf(stderr, "lbguard fix: %v\n", err)
+			return exitUsage
+		}
+		for _, d := range reprinted {
+			fmt.Fprintf(stderr, "lbguard fix: %s:%d: the document is printed anew: its change cannot be written in place\n", report.DisplayPath(src.path), d.line)
+		}
+		for _, n := range added[src] {
+			rn := yaml.NewRNode(n)
+			fmt.Fprintf(stderr, "lbguard fix: %s %s added to %s, after the documents read from it\n", rn.GetKind(), report.QualifiedName(rn.GetNamespace(), rn.GetName()), report.DisplayPath(src.path))
+		}
+		if !opts.inPlace {
+			if src.hasResources() {
+				texts = append(texts, text)
+			}
+			continue
+		}
+		if text == src.text {
+			continue
+		}
+		if err := writeFileKeepingMode(src.path, src.withLineEnds(text)); err != nil {
+			fmt.Fprintf(stderr, "lbguard fix: cannot write %s: %v\n", src.path, unwrapPathError(err))
+			return exitUsage
+		}
+		fmt.Fprintf(stderr, "lbguard fix: wrote %s\n", src.path)
+	}
+	if !opts.inPlace {
+		if err := writeStream(stdout, texts); err != nil {
+			fmt.Fprintf(stderr, "lbguard fix: cannot write standard output: %v\n", err)
+			return exitUsage
+		}
+	}
+	return exitClean
+}
+
+func (s *source) hasResources() bool {
+	for _, d := range s.docs {
+		if d.obj != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func writeFileKeepingMode(path string, data []byte) error {
+	mode := os.FileMode(0o644)
+	if info, err := os.Stat(path); err == nil {
+		mode = info.Mode().Perm()
+	}
+	return os.WriteFile(path, data, mode)
+}
+
+// fixedDocuments compares each document with its object after the rules:
+// the documents whose object changed, and the objects the rules added, by
+// the source each goes to (its workload's).
+func fixedDocuments(in *inputs, items fn.KubeObjects) (map[*document]*yaml.Node, map[*source][]*yaml.Node) {
+	changed := map[*document]*yaml.Node{}
+	known := map[*fn.KubeObject]*document{}
+	for _, src := range in.sources {
+		for _, d := range src.docs {
+			if d.obj != nil {
+				known[d.obj] = d
+			}
+		}
+	}
+	present := map[*fn.KubeObject]bool{}
+	var added []*fn.KubeObject
+	for _, obj := range items {
+		present[obj] = true
+		if known[obj] == nil {
+			added = append(added, obj)
+		}
+	}
+	// An added object with the id of a document replaced it (Upsert).
+	for obj, d := range known {
+		if present[obj] {
+			continue
+		}
+		for i, a := range added {
+			if sameObjectID(a, d.obj) {
+				known[a] = d
+				added = append(added[:i], added[i+1:]...)
+				break
+			}
+		}
+	}
+	for obj, d := range known {
+		if !present[obj] {
+			continue
+		}
+		fixed := d.cleanNode(obj)
+		if !equalNodes(d.node, fixed) {
+			changed[d] = fixed
+		}
+	}
+	bySource := map[*source][]*yaml.Node{}
+	for _, obj := range added {
+		src := homeOf(in, obj)
+		bySource[src] = append(bySource[src], obj.CopyToResourceNode().YNode())
+	}
+	return changed, bySource
+}
+
+func sameObjectID(a, b *fn.KubeObject) bool {
+	return a.GetAPIVersion() == b.GetAPIVersion() && a.GetKind() == b.GetKind() &&
+		a.GetNamespace() == b.GetNamespace() && a.GetName() == b.GetName()
+}
+
+// homeOf is the source an added object is written to: that of the workload
+// whose selector it copies (or, failing that, whose name it bears) in its
+// namespace, else the first source of that namespace, else the first source.
+func homeOf(in *inputs, obj *fn.KubeObject) *source {
+	selector, hasSelector, _ := obj.NestedSubObject("spec", "selector")
+	var byName, byNamespace *source
+	for _, src := range in.sources {
+		for _, d := range src.docs {
+			if d.obj == nil || namespaceOrDefault(d.obj.GetNamespace()) != namespaceOrDefault(obj.GetNamespace()) {
+				continue
+			}
+			if byNamespace == nil {
+				byNamespace = src
+			}
+			if !isWorkloadKind(d.obj) {
+				continue
+			}
+			if hasSelector {
+				if s, ok, _ := d.obj.NestedSubObject("spec", "selector"); ok && equalNodes(yamlOf(&s), yamlOf(&selector)) {
+					return src
+				}
+			}
+			if byName == nil && d.obj.GetName() == obj.GetName() {
+				byName = src
+			}
+		}
+	}
+	switch {
+	case byName != nil:
+		return byName
+	case byNamespace != nil:
+		return byNamespace
+	}
+	return in.sources[0]
+}
+
+func yamlOf(s *fn.SubObject) *yaml.Node {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(s.String()), &n); err != nil {
+		return nil
+	}
+	return &n
+}
+
+func namespaceOrDefault(ns string) string {
+	if ns == "" {
+		return "default"
+	}
+	return ns
+}
+
+func isWorkloadKind(obj *fn.KubeObject) bool {
+	switch obj.GetKind() {
+	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout":
+		return true
+	}
+	return false
+}

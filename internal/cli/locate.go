@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/report"
+	"github.com/lbguard/lbguard/transformers"
+)
+
+// The documents read, as the reports see them: where each result is
+// written, and where each resource is.
+
+// report places the results of a run over the documents read.
+func (in *inputs) report(mode transformers.Mode, version string, items fn.KubeObjects, results fn.Results) *report.Report {
+	return report.New(mode, version, results, workloadsOf(in, items), in)
+}
+
+// Finding is where res is written: the field of its own document, or a
+// related document when its resource is not in the input.
+func (in *inputs) Finding(res *fn.Result) report.Place {
+	path := ""
+	if res.Field != nil {
+		path = res.Field.Path
+	}
+	d, line := in.documentOf(res), 0
+	if d != nil {
+		line = d.fieldLine(path)
+	} else if related, field := in.relatedDocument(res.ResourceRef); related != nil {
+		d, line = related, related.fieldLine(field)
+	}
+	if d == nil {
+		if res.File != nil {
+			return report.Place{File: res.File.Path}
+		}
+		return report.Place{}
+	}
+	return report.Place{File: d.obj.PathAnnotation(), Line: line}
+}
+
+// Resource is the document of ref (in file, when known), at its name.
+func (in *inputs) Resource(ref *fn.ResourceRef, file *fn.File) (report.Place, int, bool) {
+	res := &fn.Result{ResourceRef: ref, File: file}
+	d := in.documentOf(res)
+	if d == nil {
+		return report.Place{}, 0, false
+	}
+	return report.Place{File: d.obj.PathAnnotation(), Line: d.fieldLine("metadata.name")}, in.order[d], true
+}
+
+// Read counts the resources and the files that held them.
+func (in *inputs) Read() report.Read {
+	read := report.Read{Resources: len(in.objects())}
+	for _, src := range in.sources {
+		switch {
+		case !src.hasResources():
+		case src.path == stdinPath:
+			read.Stdin = true
+		default:
+			read.Files++
+		}
+	}
+	return read
+}
+
+// relatedDocument finds where to point a result about a resource that is
+// not in the input: the workload a new PodDisruptionBudget is named after,
+// or the first resource of a Namespace that is not in the input.
+func (in *inputs) relatedDocument(ref *fn.ResourceRef) (*document, string) {
+	if ref == nil {
+		return nil, ""
+	}
+	namespace := namespaceOrDefault(ref.Namespace)
+	if ref.Kind == "Namespace" {
+		namespace = ref.Name
+	}
+	var first *document
+	for _, src := range in.sources {
+		for _, d := range src.docs {
+			if d.obj == nil || namespaceOrDefault(d.obj.GetNamespace()) != namespace {
+				continue
+			}
+			if ref.Kind != "Namespace" && isWorkloadKind(d.obj) && d.obj.GetName() == ref.Name {
+				return d, "spec.selector"
+			}
+			if first == nil {
+				first = d
+			}
+		}
+	}
+	if first != nil {
+		return first, "metadata.namespace"
+	}
+	return nil, ""
+}
+
+// workloadsOf lists the workloads a result puts at risk: the workload
+// itself, the workloads behind a load balancer or Service, those of a
+// Namespace, or the workload a new object is named after.
+func workloadsOf(in *inputs, items fn.KubeObjects) report.WorkloadsOf {
+	inv := transformers.NewInventory(items, &transformers.Report{})
+	return func(res *fn.Result) []fn.ResourceRef {
+		var obj *fn.KubeObject
+		if own := in.documentOf(res); own != nil {
+			obj = own.obj
+		}
+		ref := res.ResourceRef
+		var out []fn.ResourceRef
+		seen := map[*fn.KubeObject]bool{}
+		add := func(w *transformers.Workload) {
+			if !seen[w.Object] {
+				seen[w.Object] = true
+				out = append(out, refOf(w.Object))
+			}
+		}
+		for _, w := range inv.Workloads {
+			if obj != nil && w.Object == obj {
+				return []fn.ResourceRef{refOf(obj)}
+			}
+		}
+		isNamespace := ref != nil && ref.Kind == "Namespace" && ref.APIVersion == "v1"
+		for _, w := range inv.Workloads {
+			switch {
+			case isNamespace:
+				if w.Namespace == ref.Name && len(w.Backends) > 0 {
+					add(w)
+				}
+			case obj != nil:
+				for _, b := range w.Backends {
+					if b.LB.Object == obj || b.Service == obj {
+						add(w)
+					}
+				}
+			case ref != nil:
+				if w.Namespace == namespaceOrDefault(ref.Namespace) && w.Object.GetName() == ref.Name {
+					add(w)
+				}
+			}
+		}
+		return out
+	}
+}
+
+func refOf(obj *fn.KubeObject) fn.ResourceRef {
+	return fn.ResourceRef{APIVersion: obj.GetAPIVersion(), Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName()}
+}

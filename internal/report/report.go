@@ -1,0 +1,233 @@
+// Package report turns the results of an audit or fix run into findings,
+// each with its file and line, grouped by the workload it puts at risk, and
+// writes them for people (text) and machines (JSON, SARIF).
+package report
+
+import (
+	"sort"
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers"
+)
+
+// Exit statuses of the command line.
+const (
+	ExitClean    = 0 // no finding of error severity (audit); fixed (fix)
+	ExitFindings = 1 // at least one error result
+	ExitUsage    = 2 // bad usage, bad config, or input that cannot be read
+)
+
+// StdinPath is the path of standard input, among files.
+const StdinPath = "-"
+
+// Place is where something is written: a file ("" unknown, StdinPath for
+// standard input) and a line (0 unknown).
+type Place struct {
+	File string
+	Line int
+}
+
+// Source is what was read, as the reports need it.
+type Source interface {
+	// Finding is where a result is written: the field of its own
+	// resource, or, for a resource not in the input, a related one.
+	Finding(res *fn.Result) Place
+	// Resource is the document of a resource, at its metadata.name, and
+	// its position among the documents read; ok is false when the input
+	// does not hold it (or holds it twice).
+	Resource(ref *fn.ResourceRef, file *fn.File) (place Place, order int, ok bool)
+	// Read says how much was read.
+	Read() Read
+}
+
+// Read is how much a run read.
+type Read struct {
+	Resources int
+	Files     int  // files that held resources, standard input aside
+	Stdin     bool // standard input held resources
+}
+
+// Report is every result of a run, placed and grouped.
+type Report struct {
+	mode     transformers.Mode
+	version  string
+	read     Read
+	findings []*finding
+	groups   []*group
+}
+
+// finding is one result with where it is written.
+type finding struct {
+	res    *fn.Result
+	rule   string // R1 … R8, or "invalid"
+	action string
+	Place
+	groups []*group
+}
+
+// group is a workload and the findings that put it at risk, or a resource
+// with findings that reach no workload of the input.
+type group struct {
+	title    string // "Deployment web/podinfo"
+	workload bool
+	place    Place // of its metadata.name
+	placed   bool  // its document is in the input
+	order    int   // of its document, or of its making when not placed
+	findings []*finding
+}
+
+// WorkloadsOf lists the workloads a result puts at risk.
+type WorkloadsOf func(res *fn.Result) []fn.ResourceRef
+
+// New places every result: its file, line and workloads. version is
+// lbguard's, for the machine formats.
+func New(mode transformers.Mode, version string, results fn.Results, workloadsOf WorkloadsOf, src Source) *Report {
+	rep := &Report{mode: mode, version: version, read: src.Read()}
+	groups := map[string]*group{}
+	groupFor := func(ref *fn.ResourceRef, file *fn.File, workload bool) *group {
+		title := resourceTitle(ref.Kind, ref.Namespace, ref.Name)
+		g, ok := groups[title]
+		if !ok {
+			g = &group{title: title, workload: workload}
+			if g.place, g.order, g.placed = src.Resource(ref, file); !g.placed {
+				g.order = len(groups)
+			}
+			groups[title] = g
+			rep.groups = append(rep.groups, g)
+		}
+		return g
+	}
+	for _, res := range results {
+		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction], Place: src.Finding(res)}
+		if f.rule == "" && f.action == transformers.ActionInvalid {
+			f.rule = "invalid"
+		}
+		for _, w := range workloadsOf(res) {
+			f.groups = append(f.groups, groupFor(&w, nil, true))
+		}
+		if len(f.groups) == 0 && res.ResourceRef != nil {
+			f.groups = append(f.groups, groupFor(res.ResourceRef, res.File, false))
+		}
+		for _, g := range f.groups {
+			g.findings = append(g.findings, f)
+		}
+		rep.findings = append(rep.findings, f)
+	}
+	// Workloads first, then the groups in the order of their documents,
+	// then those with no document in the order they came.
+	sort.SliceStable(rep.groups, func(i, j int) bool {
+		a, b := rep.groups[i], rep.groups[j]
+		switch {
+		case a.workload != b.workload:
+			return a.workload
+		case a.placed != b.placed:
+			return a.placed
+		}
+		return a.order < b.order
+	})
+	return rep
+}
+
+func resourceTitle(kind, namespace, name string) string {
+	return kind + " " + QualifiedName(namespace, name)
+}
+
+// QualifiedName is namespace/name, or name alone without a namespace.
+func QualifiedName(namespace, name string) string {
+	if namespace == "" {
+		return name
+	}
+	return namespace + "/" + name
+}
+
+// DisplayPath names a file in messages: standard input is "stdin".
+func DisplayPath(path string) string {
+	if path == StdinPath {
+		return "stdin"
+	}
+	return path
+}
+
+// shown reports whether a finding is printed in the text report: in audit,
+// errors and warnings; in fix, also what was changed.
+func (rep *Report) shown(f *finding) bool {
+	switch {
+	case f.res.Severity == fn.Error || f.res.Severity == fn.Warning:
+		return true
+	case rep.mode == transformers.ModeFix:
+		return f.action == transformers.ActionChanged
+	}
+	return false
+}
+
+type counts struct {
+	errors, warnings, changes, notes, workloads int
+}
+
+func (rep *Report) count() counts {
+	var c counts
+	for _, f := range rep.findings {
+		switch {
+		case f.res.Severity == fn.Error:
+			c.errors++
+		case f.res.Severity == fn.Warning:
+			c.warnings++
+		case f.action == transformers.ActionChanged:
+			c.changes++
+		default:
+			c.notes++
+		}
+	}
+	for _, g := range rep.groups {
+		if g.workload {
+			for _, f := range g.findings {
+				if rep.shown(f) {
+					c.workloads++
+					break
+				}
+			}
+		}
+	}
+	return c
+}
+
+// ExitStatus is ExitFindings when a finding is an error, else ExitClean.
+func (rep *Report) ExitStatus() int {
+	for _, f := range rep.findings {
+		if f.res.Severity == fn.Error {
+			return ExitFindings
+		}
+	}
+	return ExitClean
+}
+
+// readWhat says what was read: "2 files", "stdin", "1 file and stdin".
+func (rep *Report) readWhat() string {
+	files := rep.read.Files
+	switch {
+	case rep.read.Stdin && files == 0:
+		return "stdin"
+	case rep.read.Stdin:
+		return plural(files, "file", "files") + " and stdin"
+	}
+	return plural(files, "file", "files")
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// location is "file:line", "file" or "".
+func (p Place) location() string {
+	switch {
+	case p.File == "":
+		return ""
+	case p.Line > 0:
+		return DisplayPath(p.File) + ":" + strconv.Itoa(p.Line)
+	}
+	return DisplayPath(p.File)
+}

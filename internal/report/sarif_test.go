@@ -1,0 +1,203 @@
+package report
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// sarifSchema compiles testdata/sarif/sarif-schema-2.1.0.json (see its
+// SOURCE), offline: the schema is registered under its own id.
+func sarifSchema(t *testing.T) *jsonschema.Schema {
+	t.Helper()
+	f, err := os.Open("../testdata/sarif/sarif-schema-2.1.0.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := jsonschema.UnmarshalJSON(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := doc.(map[string]any)["id"].(string) // draft-04
+	if id != sarifSchemaURI {
+		t.Fatalf("the schema's $id is %q; lbguard's output names %q", id, sarifSchemaURI)
+	}
+	c := jsonschema.NewCompiler()
+	if err := c.AddResource(id, doc); err != nil {
+		t.Fatal(err)
+	}
+	schema, err := c.Compile(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return schema
+}
+
+func validateSARIF(t *testing.T, schema *jsonschema.Schema, what, out string) map[string]any {
+	t.Helper()
+	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("%s: the SARIF output is not JSON: %v\n%s", what, err, out)
+	}
+	if err := schema.Validate(doc); err != nil {
+		t.Fatalf("%s: the SARIF output does not conform to SARIF 2.1.0: %v\n%s", what, err, out)
+	}
+	return doc.(map[string]any)
+}
+
+// The schema rejects what it should: the validation is not vacuous.
+func TestSARIFSchemaRejectsInvalidLogs(t *testing.T) {
+	schema := sarifSchema(t)
+	for _, bad := range []string{
+		`{"version": "2.1.0"}`,
+		`{"version": "2.0.0", "runs": []}`,
+		`{"version": "2.1.0", "runs": [{"tool": {"driver": {}}}]}`,
+		`{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"level": "fatal", "message": {"text": "m"}}]}]}`,
+		`{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {"text": "m"}, "locations": [{"physicalLocation": {"region": {"startLine": 0}}}]}]}]}`,
+	} {
+		doc, err := jsonschema.UnmarshalJSON(strings.NewReader(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if schema.Validate(doc) == nil {
+			t.Errorf("the schema accepts %s", bad)
+		}
+	}
+}
+
+// Every corpus set's SARIF conforms to the schema, and places each result
+// on its file and line.
+func TestSARIFOutputConformsToSchema(t *testing.T) {
+	schema := sarifSchema(t)
+	for _, set := range cliCorpusSets(t) {
+		dir := copyCorpus(t, set)
+		rep, _ := auditJSON(t, dir, nil, set)
+		r := runLBGuard(t, dir, nil, "audit", "--format", "sarif", set)
+		r.want(t, "audit --format sarif "+set, rep.Summary.ExitStatus)
+		log := validateSARIF(t, schema, set, r.stdout)
+
+		var sarif sarifLog
+		if err := json.Unmarshal([]byte(r.stdout), &sarif); err != nil {
+			t.Fatal(err)
+		}
+		if log["$schema"] != sarifSchemaURI || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 {
+			t.Fatalf("%s: not one SARIF 2.1.0 run", set)
+		}
+		run := sarif.Runs[0]
+		if run.Tool.Driver.Name != "lbguard" || run.Tool.Driver.Version != "v0.0.0-test" {
+			t.Errorf("%s: driver %q %q", set, run.Tool.Driver.Name, run.Tool.Driver.Version)
+		}
+		want := rep.Summary.Errors + rep.Summary.Warnings
+		if len(run.Results) != want {
+			t.Errorf("%s: %d SARIF results, want %d (the errors and warnings)", set, len(run.Results), want)
+		}
+		for _, res := range run.Results {
+			if run.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+				t.Errorf("%s: ruleIndex %d is not rule %s", set, res.RuleIndex, res.RuleID)
+			}
+			if len(res.Locations) != 1 || res.Locations[0].PhysicalLocation == nil {
+				t.Errorf("%s: result without a file: %+v", set, res)
+				continue
+			}
+			loc := res.Locations[0].PhysicalLocation
+			if loc.Region == nil || loc.Region.StartLine < 1 {
+				t.Errorf("%s: result without a line: %+v", set, res)
+			}
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(loc.ArtifactLocation.URI))); err != nil {
+				t.Errorf("%s: result on %q, which is not a file: %v", set, loc.ArtifactLocation.URI, err)
+			}
+		}
+	}
+}
+
+// One result in full: the R5 error of the 2048 Deployment.
+func TestSARIFResult(t *testing.T) {
+	schema := sarifSchema(t)
+	r := runLBGuard(t, corpusDir, nil, "audit", "--format", "sarif", "aws-lbc/2048")
+	r.want(t, "audit --format sarif", 1)
+	validateSARIF(t, schema, "2048", r.stdout)
+	var log sarifLog
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	var got *sarifResult
+	for i, res := range log.Runs[0].Results {
+		if res.RuleID == "R5" {
+			got = &log.Runs[0].Results[i]
+		}
+	}
+	if got == nil {
+		t.Fatalf("no R5 result:\n%s", r.stdout)
+	}
+	out, _ := json.MarshalIndent(got, "", "  ")
+	want := `{
+  "ruleId": "R5",
+  "ruleIndex": 4,
+  "level": "error",
+  "message": {
+    "text": "[R5] would change: Deployment deployment-2048 container \"app-2048\": preStop sleep of 45 s added: the app keeps serving until the ELB has stopped routing to the pod and drained it"
+  },
+  "locations": [
+    {
+      "physicalLocation": {
+        "artifactLocation": {
+          "uri": "aws-lbc/2048/2048_full.yaml",
+          "uriBaseId": "%SRCROOT%"
+        },
+        "region": {
+          "startLine": 23
+        }
+      },
+      "logicalLocations": [
+        {
+          "name": "deployment-2048",
+          "fullyQualifiedName": "apps/v1/Deployment/game-2048/deployment-2048",
+          "kind": "resource"
+        }
+      ]
+    }
+  ],
+  "partialFingerprints": {
+    "lbguardFinding/v1": "` + got.PartialFingerprints["lbguardFinding/v1"] + `"
+  },
+  "properties": {
+    "action": "changed",
+    "current": null,
+    "field": "spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds",
+    "proposed": 45
+  }
+}`
+	if string(out) != want {
+		t.Errorf("R5 result:\n%s\nwant:\n%s", out, want)
+	}
+	if len(got.PartialFingerprints["lbguardFinding/v1"]) != 32 {
+		t.Errorf("fingerprint %q is not 32 hex digits", got.PartialFingerprints["lbguardFinding/v1"])
+	}
+}
+
+// Standard input has no file: results keep their logical location, and the
+// log stays valid.
+func TestSARIFFromStdin(t *testing.T) {
+	schema := sarifSchema(t)
+	data, err := os.ReadFile(filepath.Join(corpusDir, "aws-lbc/2048/2048_full.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := runLBGuard(t, t.TempDir(), data, "audit", "--format", "sarif", "-")
+	r.want(t, "audit --format sarif -", 1)
+	validateSARIF(t, schema, "stdin", r.stdout)
+	var log sarifLog
+	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	for _, res := range log.Runs[0].Results {
+		if len(res.Locations) != 1 || res.Locations[0].PhysicalLocation != nil || len(res.Locations[0].LogicalLocations) != 1 {
+			t.Errorf("a result from stdin: %+v, want one logical location and no file", res.Locations)
+		}
+	}
+}

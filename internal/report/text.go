@@ -1,0 +1,126 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers"
+)
+
+// The text report, for people: the groups in the order of their documents,
+// each with the findings shown in its mode.
+
+// SummaryLine is the one line that ends the text report.
+func (rep *Report) SummaryLine() string {
+	c := rep.count()
+	what := plural(c.errors, "error", "errors") + ", " + plural(c.warnings, "warning", "warnings")
+	if rep.mode == transformers.ModeFix {
+		what = plural(c.changes, "change", "changes") + ", " + what
+	}
+	return fmt.Sprintf("lbguard %s: %s in %s (%s, %s read); exit status %d",
+		rep.mode, what, plural(c.workloads, "workload", "workloads"),
+		plural(rep.read.Resources, "resource", "resources"), rep.readWhat(), rep.ExitStatus())
+}
+
+// WriteText writes the report for people.
+func (rep *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	for _, g := range rep.groups {
+		var shown []*finding
+		for _, f := range g.findings {
+			if rep.shown(f) {
+				shown = append(shown, f)
+			}
+		}
+		if len(shown) == 0 {
+			continue
+		}
+		b.WriteString(g.title)
+		if loc := g.place.location(); loc != "" {
+			b.WriteString("  (" + loc + ")")
+		}
+		if !g.workload {
+			b.WriteString("  — no workload behind it in the input")
+		}
+		b.WriteString("\n")
+		for _, f := range shown {
+			rep.writeFinding(&b, g, f)
+		}
+		b.WriteString("\n")
+	}
+	c := rep.count()
+	b.WriteString(rep.SummaryLine() + "\n")
+	if c.notes > 0 {
+		fmt.Fprintf(&b, "(%s not shown: values kept as the user set them, resources opted out; --format json lists them)\n",
+			plural(c.notes, "note", "notes"))
+	}
+	if rep.mode == transformers.ModeAudit && c.errors > 0 {
+		b.WriteString("Apply the fixes with `lbguard fix --in-place PATH...` (or `lbguard fix` as a KRM function); " +
+			"annotate a resource lbguard.dev/audit: warn to report its findings as warnings while you roll out.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
+	label := map[fn.Severity]string{fn.Error: "ERROR", fn.Warning: "WARNING"}[f.res.Severity]
+	if label == "" {
+		label = "CHANGED"
+	}
+	info := ruleOf(f.rule)
+	fmt.Fprintf(b, "  %s %s %s", label, info.ID, info.Title)
+	ref := f.res.ResourceRef
+	if ref != nil && (!g.workload || g.title != resourceTitle(ref.Kind, ref.Namespace, ref.Name)) {
+		fmt.Fprintf(b, " · %s", resourceTitle(ref.Kind, ref.Namespace, ref.Name))
+	}
+	b.WriteString("\n")
+	if f.res.Field != nil && f.res.Field.Path != "" {
+		fmt.Fprintf(b, "      field: %s", f.res.Field.Path)
+		if loc := f.location(); loc != "" {
+			fmt.Fprintf(b, "  (%s)", loc)
+		}
+		b.WriteString("\n")
+	} else if loc := f.location(); loc != "" {
+		fmt.Fprintf(b, "      at:    %s\n", loc)
+	}
+	label = "risk:"
+	if f.action == transformers.ActionChanged && f.res.Field != nil {
+		if rep.mode == transformers.ModeFix {
+			fmt.Fprintf(b, "      was:   %s\n      now:   %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
+			label = "done:"
+		} else {
+			fmt.Fprintf(b, "      now:   %s\n      wants: %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
+			label = "fix:"
+		}
+	} else if f.action == transformers.ActionInvalid {
+		label = "error:"
+	}
+	fmt.Fprintf(b, "      %-6s %s\n", label, transformers.ChangeDescription(f.res))
+	if f.res.Severity != fn.Info || rep.mode == transformers.ModeAudit {
+		fmt.Fprintf(b, "      why:   %s\n", info.Why)
+	}
+}
+
+// formatValue prints a field's value on one line; nil is a field not set.
+func formatValue(v any) string {
+	switch v := v.(type) {
+	case nil:
+		return "(not set)"
+	case string:
+		if v == "" || strings.ContainsAny(v, " \t\n") {
+			return strconv.Quote(v)
+		}
+		return v
+	case int, int64, int32, float64, bool:
+		return fmt.Sprint(v)
+	}
+	out, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(out)
+}
