@@ -11,6 +11,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/kptdev/krm-functions-sdk/go/fn/testhelpers"
+	"github.com/lbguard/lbguard/internal/testkit"
 )
 
 // TestAuditGolden runs every fix golden case (testdata/golden/<case>) in
@@ -20,7 +21,7 @@ import (
 // same case: the items come out as they went in, and the errors are exactly
 // fix's changes (same resource, field, current and proposed value, rule).
 func TestAuditGolden(t *testing.T) {
-	cases, err := os.ReadDir("../testdata/golden")
+	cases, err := os.ReadDir("../../testdata/golden")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,9 +31,9 @@ func TestAuditGolden(t *testing.T) {
 		}
 		name := c.Name()
 		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join("../testdata/golden", name)
+			dir := filepath.Join("../../testdata/golden", name)
 			in := goldenResourceList(t, dir, "audit")
-			roundTrip(t, in) // the list as the function receives it
+			testkit.RoundTrip(t, in) // the list as the function receives it
 			auditRL := goldenResourceList(t, dir, "audit")
 			fixRL := goldenResourceList(t, dir, "fix")
 			processList(t, auditRL)
@@ -41,7 +42,7 @@ func TestAuditGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("../testdata/audit", name, "_expected.yaml")
+			golden := filepath.Join("../../testdata/audit", name, "_expected.yaml")
 			if _, err := os.Stat(golden); err != nil && os.Getenv("WRITE_GOLDEN_OUTPUT") == "" {
 				t.Errorf("%s is missing: every fix golden case has an audit golden; WRITE_GOLDEN_OUTPUT=1 go test ./fn/ writes it (then read it)", golden)
 			} else {
@@ -50,7 +51,7 @@ func TestAuditGolden(t *testing.T) {
 
 			// Nothing changed.
 			if got, want := itemsYAML(t, auditRL.Items), itemsYAML(t, in.Items); got != want {
-				t.Errorf("audit changed the items:\n%s", lineDiff(want, got))
+				t.Errorf("audit changed the items:\n%s", testkit.LineDiff(want, got))
 			}
 			// The same violations.
 			var audited, fixed []string
@@ -162,7 +163,7 @@ func itemsYAML(t *testing.T, items fn.KubeObjects) string {
 func resultKey(r *fn.Result) string {
 	ref := ""
 	if r.ResourceRef != nil {
-		ref = resourceRefID(r.ResourceRef)
+		ref = r.ResourceRef.APIVersion + "/" + r.ResourceRef.Kind + "/" + r.ResourceRef.Namespace + "/" + r.ResourceRef.Name
 	}
 	var path string
 	var current, proposed any

@@ -6,12 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
+	"github.com/lbguard/lbguard/internal/krmio"
 )
 
 // The bad-input table of the README ("Limits and bad input"): each case runs
@@ -139,12 +138,12 @@ func TestBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.TrimSuffix(tt.file, ".yaml"), func(t *testing.T) {
-			in, err := os.ReadFile(filepath.Join("..", "testdata", "badinput", tt.file))
+			in, err := os.ReadFile(filepath.Join("..", "..", "testdata", "badinput", tt.file))
 			if err != nil {
 				t.Fatal(err)
 			}
 			var stdout, stderr bytes.Buffer
-			status := run(nil, bytes.NewReader(in), &stdout, &stderr)
+			status := Run(bytes.NewReader(in), &stdout, &stderr, Process)
 			if status != tt.status {
 				t.Errorf("exit status %d, want %d; stderr:\n%s", status, tt.status, stderr.String())
 			}
@@ -193,7 +192,7 @@ func checkStderr(t *testing.T, stderr string) {
 // checkUnchanged checks that every item of in comes out of out exactly as it went in.
 func checkUnchanged(t *testing.T, in []byte, out *fn.ResourceList) {
 	t.Helper()
-	before, err := ParseResourceList(in)
+	before, err := krmio.ParseResourceList(in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,7 +222,7 @@ func TestBadInputGenerated(t *testing.T) {
 		const size = 100_000_000
 		src := &countingReader{r: io.LimitReader(repeatItems(), size)}
 		var stdout, stderr bytes.Buffer
-		if status := run(nil, src, &stdout, &stderr); status != 1 {
+		if status := Run(src, &stdout, &stderr, Process); status != 1 {
 			t.Errorf("exit status %d, want 1", status)
 		}
 		if stdout.Len() != 0 {
@@ -232,15 +231,15 @@ func TestBadInputGenerated(t *testing.T) {
 		if got, want := stderr.String(), "lbguard: stdin is larger than 64 MiB, the most lbguard reads (README: Limits and bad input): split the list\n"; got != want {
 			t.Errorf("stderr = %q, want %q", got, want)
 		}
-		if src.n > MaxInputBytes+1 {
-			t.Errorf("read %d bytes of stdin, want at most the limit and one more (%d)", src.n, MaxInputBytes+1)
+		if src.n > krmio.MaxInputBytes+1 {
+			t.Errorf("read %d bytes of stdin, want at most the limit and one more (%d)", src.n, krmio.MaxInputBytes+1)
 		}
 	})
 	t.Run("deeper than go-yaml reads", func(t *testing.T) {
 		in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata:\n    name: deep\n  data:\n    deep: " +
 			strings.Repeat("[", 20_000) + strings.Repeat("]", 20_000) + "\n"
 		var stdout, stderr bytes.Buffer
-		if status := run(nil, strings.NewReader(in), &stdout, &stderr); status != 1 {
+		if status := Run(strings.NewReader(in), &stdout, &stderr, Process); status != 1 {
 			t.Errorf("exit status %d, want 1", status)
 		}
 		if stdout.Len() != 0 {
@@ -266,7 +265,7 @@ func TestBadInputGenerated(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			if status := run(nil, strings.NewReader(tt.in), &stdout, &stderr); status != 1 {
+			if status := Run(strings.NewReader(tt.in), &stdout, &stderr, Process); status != 1 {
 				t.Errorf("exit status %d, want 1", status)
 			}
 			if stdout.Len() != 0 {
@@ -282,12 +281,12 @@ func TestBadInputGenerated(t *testing.T) {
 // TestAnchorsExpanded: aliases that stay within bounds are expanded, as
 // kustomize does, and the resources behind them are fixed like any other.
 func TestAnchorsExpanded(t *testing.T) {
-	in, err := os.ReadFile(filepath.Join("..", "testdata", "badinput", "anchors.yaml"))
+	in, err := os.ReadFile(filepath.Join("..", "..", "testdata", "badinput", "anchors.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var stdout, stderr bytes.Buffer
-	if status := run(nil, bytes.NewReader(in), &stdout, &stderr); status != 0 {
+	if status := Run(bytes.NewReader(in), &stdout, &stderr, Process); status != 0 {
 		t.Fatalf("exit status %d, want 0; stderr:\n%s", status, stderr.String())
 	}
 	if strings.Contains(stdout.String(), "*labels") || strings.Contains(stdout.String(), "&labels") {
@@ -318,7 +317,7 @@ func TestAnchorsExpanded(t *testing.T) {
 // and nothing on stdout.
 func TestPanicReported(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if status := run(nil, panickingReader{}, &stdout, &stderr); status != 1 {
+	if status := Run(panickingReader{}, &stdout, &stderr, Process); status != 1 {
 		t.Errorf("exit status %d, want 1", status)
 	}
 	if stdout.Len() != 0 {
@@ -341,12 +340,12 @@ func TestReadInputLimit(t *testing.T) {
 		{"0123456789", ""},
 		{"0123456789a", "stdin is larger than 10 bytes, the most lbguard reads (README: Limits and bad input): split the list"},
 	} {
-		got, err := ReadInput(strings.NewReader(tt.in), 10)
+		got, err := krmio.ReadInput(strings.NewReader(tt.in), 10)
 		switch {
 		case tt.err == "" && (err != nil || string(got) != tt.in):
-			t.Errorf("ReadInput(%q) = %q, %v; want it whole", tt.in, got, err)
+			t.Errorf("krmio.ReadInput(%q) = %q, %v; want it whole", tt.in, got, err)
 		case tt.err != "" && (err == nil || err.Error() != tt.err):
-			t.Errorf("ReadInput(%q) error %v, want %q", tt.in, err, tt.err)
+			t.Errorf("krmio.ReadInput(%q) error %v, want %q", tt.in, err, tt.err)
 		}
 	}
 }
@@ -382,12 +381,4 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += n
 	return n, err
-}
-
-// A long value is cut in a message at a character, not inside one.
-func TestDescribeValueCut(t *testing.T) {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: strings.Repeat("é", 70)}
-	if got, want := describeValue(n), strconv.Quote(strings.Repeat("é", 60)+"…"); got != want {
-		t.Errorf("describeValue = %s, want %s", got, want)
-	}
 }

@@ -10,7 +10,6 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/gen"
-	"github.com/lbguard/lbguard/transformers"
 )
 
 // The in-process benchmarks: lbguard and the identity baseline, the same
@@ -18,16 +17,16 @@ import (
 // of internal/gen. `make bench` runs them, and bench/ prints the whole-process
 // table (time and peak memory against the baseline). For profiles:
 //
-//	go test ./fn -run '^$' -bench 'Function/lbguard/resources=10000$' -benchtime 5x -cpuprofile cpu.out -memprofile mem.out
-//	go tool pprof -top -nodecount 25 fn.test cpu.out
+//	go test ./internal/function -run '^$' -bench 'Function/lbguard/resources=10000$' -benchtime 5x -cpuprofile cpu.out -memprofile mem.out
+//	go tool pprof -top -nodecount 25 function.test cpu.out
 
 var benchSizes = []int{100, 1000, 10000, 50000}
 
 func BenchmarkFunction(b *testing.B) {
 	processors := []struct {
 		name string
-		p    func(*fn.ResourceList, transformers.Originals) (bool, error)
-	}{{"identity", identity}, {"lbguard", process}}
+		p    Processor
+	}{{"identity", Identity}, {"lbguard", Process}}
 	lists := map[int]*gen.List{} // generated once, when a benchmark first needs it
 	for _, n := range benchSizes {
 		for _, p := range processors {
@@ -36,11 +35,10 @@ func BenchmarkFunction(b *testing.B) {
 					lists[n] = gen.ResourceList(n, gen.DefaultSeed)
 				}
 				list := lists[n]
-				defer swapProcessor(p.p)()
 				b.ReportAllocs()
 				b.SetBytes(int64(len(list.YAML)))
 				for b.Loop() {
-					if status := runFunction(bytes.NewReader(list.YAML), io.Discard, io.Discard); status != 0 {
+					if status := Run(bytes.NewReader(list.YAML), io.Discard, io.Discard, p.p); status != 0 {
 						b.Fatalf("exit status %d", status)
 					}
 				}
@@ -48,13 +46,6 @@ func BenchmarkFunction(b *testing.B) {
 			})
 		}
 	}
-}
-
-// swapProcessor makes runFunction apply p, and returns what undoes it.
-func swapProcessor(p func(*fn.ResourceList, transformers.Originals) (bool, error)) func() {
-	saved := processor
-	processor = p
-	return func() { processor = saved }
 }
 
 // TestGeneratedList runs lbguard as kustomize does over a small generated
@@ -68,7 +59,7 @@ func TestGeneratedList(t *testing.T) {
 		t.Fatalf("generated %d resources, want 400", list.Resources)
 	}
 	var stdout, stderr bytes.Buffer
-	if status := runFunction(bytes.NewReader(list.YAML), &stdout, &stderr); status != 0 {
+	if status := Run(bytes.NewReader(list.YAML), &stdout, &stderr, Process); status != 0 {
 		t.Fatalf("exit status %d: %s", status, stderr.String())
 	}
 	out, err := fn.ParseResourceList(stdout.Bytes())

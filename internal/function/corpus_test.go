@@ -16,7 +16,7 @@ import (
 )
 
 // sharedCorpusRoot is the shared corpus of real-world manifests, next to the repository.
-const sharedCorpusRoot = "../../shared/corpus"
+const sharedCorpusRoot = "../../../shared/corpus"
 
 // sharedCorpusSet is one directory of the corpus: its YAML files but kustomization.yaml.
 type sharedCorpusSet struct {
@@ -92,7 +92,7 @@ func corpusResourceList(t *testing.T, files []string) []byte {
 func corpusRun(t *testing.T, in []byte) ([]byte, fn.KubeObjects, fn.Results) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(nil, bytes.NewReader(in), &stdout, &stderr)
+	code := Run(bytes.NewReader(in), &stdout, &stderr, Process)
 	if code != 0 && code != 1 {
 		t.Fatalf("exit status %d: %s", code, stderr.String())
 	}

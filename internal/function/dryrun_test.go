@@ -10,6 +10,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/kptdev/krm-functions-sdk/go/fn/testhelpers"
 	"github.com/lbguard/lbguard/internal/apiserver"
+	"github.com/lbguard/lbguard/internal/testkit"
 	"sigs.k8s.io/yaml"
 )
 
@@ -21,15 +22,15 @@ import (
 // an unknown or duplicated field. They skip, saying why, where etcd or
 // kube-apiserver cannot be had (LBGUARD_REQUIRE_APISERVER=1 fails instead).
 //
-// The test binary shares one server; TestMain (cli_test.go) stops it.
+// The test binary shares one server; TestMain stops it.
 
 // TestGoldenOutputsDryRun dry-runs every output item of every golden case.
 func TestGoldenOutputsDryRun(t *testing.T) {
 	s := apiserver.Shared(t)
 	var total dryRunTally
-	for _, name := range goldenCases(t) {
+	for _, name := range testkit.GoldenCases(t) {
 		t.Run(name, func(t *testing.T) {
-			rl := goldenInput(t, filepath.Join(goldenDir, name))
+			rl := testkit.GoldenInput(t, filepath.Join(testkit.GoldenDir(t), name))
 			total.add(dryRunOutput(t, s, rl))
 		})
 	}
@@ -203,7 +204,7 @@ func corpusSetInput(t *testing.T, set sharedCorpusSet) *fn.ResourceList {
 // API server's validation, and no unit test of lbguard, knows about.
 func TestDryRunCatchesBrokenOutput(t *testing.T) {
 	s := apiserver.Shared(t)
-	rl := goldenInput(t, filepath.Join(goldenDir, "r1-missing"))
+	rl := testkit.GoldenInput(t, filepath.Join(testkit.GoldenDir(t), "r1-missing"))
 	processList(t, rl)
 	item := func(kind string) map[string]any {
 		t.Helper()

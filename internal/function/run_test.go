@@ -26,7 +26,7 @@ func TestRunBadConfig(t *testing.T) {
 	in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems:" + runTestDeployment +
 		"functionConfig:\n  apiVersion: lbguard.dev/v1alpha1\n  kind: LBGuard\n  metadata:\n    name: lbguard\n  spec:\n    mode: repair\n"
 	var stdout, stderr bytes.Buffer
-	if code := run(nil, strings.NewReader(in), &stdout, &stderr); code != 1 {
+	if code := Run(strings.NewReader(in), &stdout, &stderr, Process); code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
 	rl, err := fn.ParseResourceList(stdout.Bytes())
@@ -66,7 +66,7 @@ func TestRunInputNotYAML(t *testing.T) {
 		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: not-a-resource-list\n",
 	} {
 		var stdout, stderr bytes.Buffer
-		if code := run(nil, strings.NewReader(in), &stdout, &stderr); code != 1 {
+		if code := Run(strings.NewReader(in), &stdout, &stderr, Process); code != 1 {
 			t.Errorf("%q: exit status %d, want 1", in, code)
 		}
 		if stdout.Len() != 0 {
@@ -81,7 +81,7 @@ func TestRunInputNotYAML(t *testing.T) {
 func TestRunEmptyResourceList(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	in := "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\n"
-	if code := run(nil, strings.NewReader(in), &stdout, &stderr); code != 0 {
+	if code := Run(strings.NewReader(in), &stdout, &stderr, Process); code != 0 {
 		t.Errorf("exit status %d, want 0; stderr %q", code, stderr.String())
 	}
 	if _, err := fn.ParseResourceList(stdout.Bytes()); err != nil {

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/internal/gen"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -139,46 +138,6 @@ func TestAppendResultShapes(t *testing.T) {
 		if want := emitted(t, tt.res); ok && string(got) != want {
 			t.Errorf("%s:\ntext:\n%s\nemitter:\n%s", tt.name, got, want)
 		}
-	}
-}
-
-// The text writer is the path lbguard's results take: all of them on a
-// generated monorepo list, and nearly all over the golden cases (the rest
-// hold a list, as the exec form of a preStop, or a string the emitter would
-// have to be asked about, as a shell command starting with "./").
-func TestResultsMostlyAsText(t *testing.T) {
-	var text, all int
-	for _, name := range goldenCases(t) {
-		rl := goldenInput(t, goldenDir+"/"+name)
-		processList(t, rl)
-		for _, res := range rl.Results {
-			all++
-			if _, ok := appendResult(nil, res); ok {
-				text++
-			} else {
-				t.Logf("%s: left to the emitter:\n%s", name, emitted(t, res))
-			}
-		}
-	}
-	if float64(text) < 0.95*float64(all) {
-		t.Errorf("%d of %d golden results written as text, want 95%% or more", text, all)
-	}
-
-	in := gen.ResourceList(2000, gen.DefaultSeed).YAML
-	rl, err := ParseResourceList(in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := process(rl, reread(in)); err != nil {
-		t.Fatal(err)
-	}
-	for _, res := range rl.Results {
-		if _, ok := appendResult(nil, res); !ok {
-			t.Errorf("generated list: left to the emitter:\n%s", emitted(t, res))
-		}
-	}
-	if len(rl.Results) < 1000 {
-		t.Errorf("only %d results on the generated list", len(rl.Results))
 	}
 }
 

@@ -3,57 +3,16 @@ package krmio
 import (
 	"bytes"
 	"math/rand/v2"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/gen"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
-
-// TestResourceListYAMLIsToYAML: the writer gives ToYAML's bytes on every
-// golden case, results included; and again with the path and index
-// annotations kpt adds, so that results carry their file.
-func TestResourceListYAMLIsToYAML(t *testing.T) {
-	for _, withFiles := range []bool{false, true} {
-		for _, name := range goldenCases(t) {
-			t.Run(name+"/files="+strconv.FormatBool(withFiles), func(t *testing.T) {
-				rl := goldenInput(t, filepath.Join(goldenDir, name))
-				if withFiles {
-					for i, obj := range rl.Items {
-						if _, _, err := obj.NestedStringMap("metadata", "annotations"); err != nil {
-							// null annotations: kustomize and kpt write a map
-							if err := obj.SetNestedStringMap(map[string]string{}, "metadata", "annotations"); err != nil {
-								t.Fatal(err)
-							}
-						}
-						if err := obj.SetAnnotation("internal.config.kubernetes.io/path", name+"/resources.yaml"); err != nil {
-							t.Fatal(err)
-						}
-						if err := obj.SetAnnotation("internal.config.kubernetes.io/index", strconv.Itoa(i%3)); err != nil {
-							t.Fatal(err)
-						}
-					}
-				}
-				processList(t, rl)
-				out, err := ResourceListYAML(rl)
-				if err != nil {
-					t.Fatal(err)
-				}
-				got := out.Bytes()
-				want, err := rl.ToYAML()
-				if err != nil {
-					t.Fatal(err)
-				}
-				if string(got) != string(want) {
-					t.Errorf("ResourceListYAML differs from ToYAML:\n%s", lineDiff(string(want), string(got)))
-				}
-			})
-		}
-	}
-}
 
 // The output comes out as written, however the writes fall on its chunks.
 func TestOutputChunks(t *testing.T) {
@@ -102,5 +61,13 @@ func TestSortItemsIsSort(t *testing.T) {
 		if rl.Items[i] != want[i] {
 			t.Fatalf("item %d: %s %s, want %s %s (the same object)", i, rl.Items[i].GetKind(), rl.Items[i].GetName(), want[i].GetKind(), want[i].GetName())
 		}
+	}
+}
+
+// A long value is cut in a message at a character, not inside one.
+func TestDescribeValueCut(t *testing.T) {
+	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: strings.Repeat("é", 70)}
+	if got, want := describeValue(n), strconv.Quote(strings.Repeat("é", 60)+"…"); got != want {
+		t.Errorf("describeValue = %s, want %s", got, want)
 	}
 }
