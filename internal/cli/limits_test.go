@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lbguard/lbguard/internal/krmio"
 )
 
 // TestCLIAnchorsAndLimits: the command line reads anchors and aliases within
@@ -67,7 +69,7 @@ spec:
 		t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 	}
 
-	big := make([]byte, maxInputBytes+1)
+	big := make([]byte, krmio.MaxInputBytes+1)
 	for i := range big {
 		big[i] = '\n'
 	}

@@ -10,19 +10,22 @@ import (
 // The JSON report (lbguard audit --format json): every result, the notes
 // included, in the order the rules made them. docs/ci.md documents it.
 
-type jsonReport struct {
-	Tool     jsonTool      `json:"tool"`
+// JSONReport is the JSON report's document.
+type JSONReport struct {
+	Tool     JSONTool      `json:"tool"`
 	Mode     string        `json:"mode"`
-	Summary  jsonSummary   `json:"summary"`
-	Findings []jsonFinding `json:"findings"`
+	Summary  JSONSummary   `json:"summary"`
+	Findings []JSONFinding `json:"findings"`
 }
 
-type jsonTool struct {
+// JSONTool names lbguard and its version.
+type JSONTool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
 }
 
-type jsonSummary struct {
+// JSONSummary counts the findings and what was read.
+type JSONSummary struct {
 	Errors     int `json:"errors"`
 	Warnings   int `json:"warnings"`
 	Changes    int `json:"changes"`
@@ -33,7 +36,8 @@ type jsonSummary struct {
 	ExitStatus int `json:"exitStatus"`
 }
 
-type jsonFinding struct {
+// JSONFinding is one result, placed and grouped.
+type JSONFinding struct {
 	Rule      string          `json:"rule"`
 	RuleName  string          `json:"ruleName"`
 	Severity  string          `json:"severity"`
@@ -43,11 +47,12 @@ type jsonFinding struct {
 	Resource  *fn.ResourceRef `json:"resource,omitempty"`
 	File      string          `json:"file,omitempty"`
 	Line      int             `json:"line,omitempty"`
-	Field     *jsonField      `json:"field,omitempty"`
+	Field     *JSONField      `json:"field,omitempty"`
 	Workloads []string        `json:"workloads"`
 }
 
-type jsonField struct {
+// JSONField is the field a finding is about, with its values.
+type JSONField struct {
 	Path     string `json:"path"`
 	Current  any    `json:"current"`
 	Proposed any    `json:"proposed"`
@@ -56,18 +61,18 @@ type jsonField struct {
 // WriteJSON writes the JSON report.
 func (rep *Report) WriteJSON(w io.Writer) error {
 	c := rep.count()
-	out := jsonReport{
-		Tool: jsonTool{"lbguard", rep.version},
+	out := JSONReport{
+		Tool: JSONTool{"lbguard", rep.version},
 		Mode: string(rep.mode),
-		Summary: jsonSummary{
+		Summary: JSONSummary{
 			Errors: c.errors, Warnings: c.warnings, Changes: c.changes, Notes: c.notes, Workloads: c.workloads,
 			Resources: rep.read.Resources, Files: rep.read.Files, ExitStatus: rep.ExitStatus(),
 		},
-		Findings: []jsonFinding{},
+		Findings: []JSONFinding{},
 	}
 	for _, f := range rep.findings {
 		info := ruleOf(f.rule)
-		jf := jsonFinding{
+		jf := JSONFinding{
 			Rule: f.rule, RuleName: info.Title, Severity: string(f.res.Severity), Action: f.action,
 			Message: f.res.Message, Resource: f.res.ResourceRef, File: f.File, Line: f.Line,
 			Workloads: []string{},
@@ -76,7 +81,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 			jf.Why = info.Why
 		}
 		if f.res.Field != nil {
-			jf.Field = &jsonField{f.res.Field.Path, f.res.Field.CurrentValue, f.res.Field.ProposedValue}
+			jf.Field = &JSONField{f.res.Field.Path, f.res.Field.CurrentValue, f.res.Field.ProposedValue}
 		}
 		for _, g := range f.groups {
 			if g.workload {

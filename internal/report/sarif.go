@@ -17,77 +17,91 @@ import (
 // result for each error and warning, located on the file and line of its
 // field. testdata/sarif holds the schema the tests validate against.
 
-const sarifSchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+// SARIFSchemaURI is the schema the SARIF log names.
+const SARIFSchemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 
-type sarifLog struct {
+// SARIFLog is the SARIF 2.1.0 log lbguard writes: one run.
+type SARIFLog struct {
 	Schema  string     `json:"$schema"`
 	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
+	Runs    []SARIFRun `json:"runs"`
 }
 
-type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
+// SARIFRun is lbguard with its rules, and its results.
+type SARIFRun struct {
+	Tool    SARIFTool     `json:"tool"`
+	Results []SARIFResult `json:"results"`
 }
 
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
+// SARIFTool is the tool of a run.
+type SARIFTool struct {
+	Driver SARIFDriver `json:"driver"`
 }
 
-type sarifDriver struct {
+// SARIFDriver is lbguard and its rules.
+type SARIFDriver struct {
 	Name           string      `json:"name"`
 	Version        string      `json:"version"`
 	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
+	Rules          []SARIFRule `json:"rules"`
 }
 
-type sarifText struct {
+// SARIFText is a SARIF message.
+type SARIFText struct {
 	Text string `json:"text"`
 }
 
-type sarifRule struct {
+// SARIFRule is one rule of the registry.
+type SARIFRule struct {
 	ID                   string             `json:"id"`
 	Name                 string             `json:"name"`
-	ShortDescription     sarifText          `json:"shortDescription"`
-	FullDescription      sarifText          `json:"fullDescription"`
-	Help                 sarifText          `json:"help"`
-	DefaultConfiguration sarifConfiguration `json:"defaultConfiguration"`
+	ShortDescription     SARIFText          `json:"shortDescription"`
+	FullDescription      SARIFText          `json:"fullDescription"`
+	Help                 SARIFText          `json:"help"`
+	DefaultConfiguration SARIFConfiguration `json:"defaultConfiguration"`
 }
 
-type sarifConfiguration struct {
+// SARIFConfiguration is a rule's default level.
+type SARIFConfiguration struct {
 	Level string `json:"level"`
 }
 
-type sarifResult struct {
+// SARIFResult is one finding of error or warning severity.
+type SARIFResult struct {
 	RuleID              string            `json:"ruleId"`
 	RuleIndex           int               `json:"ruleIndex"`
 	Level               string            `json:"level"`
-	Message             sarifText         `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
+	Message             SARIFText         `json:"message"`
+	Locations           []SARIFLocation   `json:"locations"`
 	PartialFingerprints map[string]string `json:"partialFingerprints"`
 	Properties          map[string]any    `json:"properties,omitempty"`
 }
 
-type sarifLocation struct {
-	PhysicalLocation *sarifPhysicalLocation `json:"physicalLocation,omitempty"`
-	LogicalLocations []sarifLogicalLocation `json:"logicalLocations,omitempty"`
+// SARIFLocation is where a finding is: its file and line, and its resource.
+type SARIFLocation struct {
+	PhysicalLocation *SARIFPhysicalLocation `json:"physicalLocation,omitempty"`
+	LogicalLocations []SARIFLogicalLocation `json:"logicalLocations,omitempty"`
 }
 
-type sarifPhysicalLocation struct {
-	ArtifactLocation sarifArtifactLocation `json:"artifactLocation"`
-	Region           *sarifRegion          `json:"region,omitempty"`
+// SARIFPhysicalLocation is a file and a line.
+type SARIFPhysicalLocation struct {
+	ArtifactLocation SARIFArtifactLocation `json:"artifactLocation"`
+	Region           *SARIFRegion          `json:"region,omitempty"`
 }
 
-type sarifArtifactLocation struct {
+// SARIFArtifactLocation is a file, relative to the root it names.
+type SARIFArtifactLocation struct {
 	URI       string `json:"uri"`
 	URIBaseID string `json:"uriBaseId,omitempty"`
 }
 
-type sarifRegion struct {
+// SARIFRegion is a line.
+type SARIFRegion struct {
 	StartLine int `json:"startLine"`
 }
 
-type sarifLogicalLocation struct {
+// SARIFLogicalLocation is a resource by name.
+type SARIFLogicalLocation struct {
 	Name               string `json:"name"`
 	FullyQualifiedName string `json:"fullyQualifiedName"`
 	Kind               string `json:"kind"`
@@ -95,7 +109,7 @@ type sarifLogicalLocation struct {
 
 // WriteSARIF writes the SARIF 2.1.0 log, for code-scanning tools.
 func (rep *Report) WriteSARIF(w io.Writer) error {
-	driver := sarifDriver{Name: "lbguard", Version: rep.version, InformationURI: "https://github.com/lbguard/lbguard"}
+	driver := SARIFDriver{Name: "lbguard", Version: rep.version, InformationURI: "https://github.com/lbguard/lbguard"}
 	index := map[string]int{}
 	for i, r := range ruleInfos {
 		index[r.ID] = i
@@ -103,15 +117,15 @@ func (rep *Report) WriteSARIF(w io.Writer) error {
 		if r.ID == "R8" {
 			level = "warning" // R8 is never fixed, only warned about
 		}
-		driver.Rules = append(driver.Rules, sarifRule{
+		driver.Rules = append(driver.Rules, SARIFRule{
 			ID: r.ID, Name: r.Name,
-			ShortDescription:     sarifText{r.Title},
-			FullDescription:      sarifText{r.Why},
-			Help:                 sarifText{r.Why + " Run `lbguard fix` to apply what lbguard can fix; see docs/ci.md."},
-			DefaultConfiguration: sarifConfiguration{level},
+			ShortDescription:     SARIFText{r.Title},
+			FullDescription:      SARIFText{r.Why},
+			Help:                 SARIFText{r.Why + " Run `lbguard fix` to apply what lbguard can fix; see docs/ci.md."},
+			DefaultConfiguration: SARIFConfiguration{level},
 		})
 	}
-	run := sarifRun{Tool: sarifTool{driver}, Results: []sarifResult{}}
+	run := SARIFRun{Tool: SARIFTool{driver}, Results: []SARIFResult{}}
 	for _, f := range rep.findings {
 		var level string
 		switch f.res.Severity {
@@ -126,31 +140,31 @@ func (rep *Report) WriteSARIF(w io.Writer) error {
 		if !ok {
 			i = index["invalid"]
 		}
-		res := sarifResult{
+		res := SARIFResult{
 			RuleID: ruleInfos[i].ID, RuleIndex: i, Level: level,
-			Message:             sarifText{f.res.Message},
+			Message:             SARIFText{f.res.Message},
 			PartialFingerprints: map[string]string{"lbguardFinding/v1": f.fingerprint()},
 			Properties:          map[string]any{"action": f.action},
 		}
-		loc := sarifLocation{}
+		loc := SARIFLocation{}
 		if uri := artifactURI(f.File); uri != "" {
-			loc.PhysicalLocation = &sarifPhysicalLocation{ArtifactLocation: sarifArtifactLocation{URI: uri}}
+			loc.PhysicalLocation = &SARIFPhysicalLocation{ArtifactLocation: SARIFArtifactLocation{URI: uri}}
 			if !filepath.IsAbs(f.File) {
 				loc.PhysicalLocation.ArtifactLocation.URIBaseID = "%SRCROOT%"
 			}
 			if f.Line > 0 {
-				loc.PhysicalLocation.Region = &sarifRegion{StartLine: f.Line}
+				loc.PhysicalLocation.Region = &SARIFRegion{StartLine: f.Line}
 			}
 		}
 		if ref := f.res.ResourceRef; ref != nil {
-			loc.LogicalLocations = []sarifLogicalLocation{{
+			loc.LogicalLocations = []SARIFLogicalLocation{{
 				Name:               ref.Name,
 				FullyQualifiedName: resourceRefID(ref),
 				Kind:               "resource",
 			}}
 		}
 		if loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
-			res.Locations = []sarifLocation{loc}
+			res.Locations = []SARIFLocation{loc}
 		}
 		if field := f.res.Field; field != nil {
 			res.Properties["field"] = field.Path
@@ -161,7 +175,7 @@ func (rep *Report) WriteSARIF(w io.Writer) error {
 		}
 		run.Results = append(run.Results, res)
 	}
-	log := sarifLog{Schema: sarifSchemaURI, Version: "2.1.0", Runs: []sarifRun{run}}
+	log := SARIFLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []SARIFRun{run}}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)

@@ -1,4 +1,4 @@
-package report
+package cli
 
 import (
 	"encoding/json"
@@ -7,52 +7,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lbguard/lbguard/internal/report"
+	"github.com/lbguard/lbguard/internal/testkit"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
-// sarifSchema compiles testdata/sarif/sarif-schema-2.1.0.json (see its
-// SOURCE), offline: the schema is registered under its own id.
-func sarifSchema(t *testing.T) *jsonschema.Schema {
-	t.Helper()
-	f, err := os.Open("../testdata/sarif/sarif-schema-2.1.0.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := jsonschema.UnmarshalJSON(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := doc.(map[string]any)["id"].(string) // draft-04
-	if id != sarifSchemaURI {
-		t.Fatalf("the schema's $id is %q; lbguard's output names %q", id, sarifSchemaURI)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource(id, doc); err != nil {
-		t.Fatal(err)
-	}
-	schema, err := c.Compile(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return schema
-}
-
-func validateSARIF(t *testing.T, schema *jsonschema.Schema, what, out string) map[string]any {
-	t.Helper()
-	doc, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
-	if err != nil {
-		t.Fatalf("%s: the SARIF output is not JSON: %v\n%s", what, err, out)
-	}
-	if err := schema.Validate(doc); err != nil {
-		t.Fatalf("%s: the SARIF output does not conform to SARIF 2.1.0: %v\n%s", what, err, out)
-	}
-	return doc.(map[string]any)
-}
-
 // The schema rejects what it should: the validation is not vacuous.
 func TestSARIFSchemaRejectsInvalidLogs(t *testing.T) {
-	schema := sarifSchema(t)
+	schema := testkit.SARIFSchema(t)
 	for _, bad := range []string{
 		`{"version": "2.1.0"}`,
 		`{"version": "2.0.0", "runs": []}`,
@@ -73,19 +35,19 @@ func TestSARIFSchemaRejectsInvalidLogs(t *testing.T) {
 // Every corpus set's SARIF conforms to the schema, and places each result
 // on its file and line.
 func TestSARIFOutputConformsToSchema(t *testing.T) {
-	schema := sarifSchema(t)
+	schema := testkit.SARIFSchema(t)
 	for _, set := range cliCorpusSets(t) {
 		dir := copyCorpus(t, set)
 		rep, _ := auditJSON(t, dir, nil, set)
 		r := runLBGuard(t, dir, nil, "audit", "--format", "sarif", set)
 		r.want(t, "audit --format sarif "+set, rep.Summary.ExitStatus)
-		log := validateSARIF(t, schema, set, r.stdout)
+		log := testkit.ValidateSARIF(t, schema, set, r.stdout)
 
-		var sarif sarifLog
+		var sarif report.SARIFLog
 		if err := json.Unmarshal([]byte(r.stdout), &sarif); err != nil {
 			t.Fatal(err)
 		}
-		if log["$schema"] != sarifSchemaURI || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 {
+		if log["$schema"] != report.SARIFSchemaURI || sarif.Version != "2.1.0" || len(sarif.Runs) != 1 {
 			t.Fatalf("%s: not one SARIF 2.1.0 run", set)
 		}
 		run := sarif.Runs[0]
@@ -117,15 +79,15 @@ func TestSARIFOutputConformsToSchema(t *testing.T) {
 
 // One result in full: the R5 error of the 2048 Deployment.
 func TestSARIFResult(t *testing.T) {
-	schema := sarifSchema(t)
+	schema := testkit.SARIFSchema(t)
 	r := runLBGuard(t, corpusDir, nil, "audit", "--format", "sarif", "aws-lbc/2048")
 	r.want(t, "audit --format sarif", 1)
-	validateSARIF(t, schema, "2048", r.stdout)
-	var log sarifLog
+	testkit.ValidateSARIF(t, schema, "2048", r.stdout)
+	var log report.SARIFLog
 	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
 		t.Fatal(err)
 	}
-	var got *sarifResult
+	var got *report.SARIFResult
 	for i, res := range log.Runs[0].Results {
 		if res.RuleID == "R5" {
 			got = &log.Runs[0].Results[i]
@@ -183,15 +145,15 @@ func TestSARIFResult(t *testing.T) {
 // Standard input has no file: results keep their logical location, and the
 // log stays valid.
 func TestSARIFFromStdin(t *testing.T) {
-	schema := sarifSchema(t)
+	schema := testkit.SARIFSchema(t)
 	data, err := os.ReadFile(filepath.Join(corpusDir, "aws-lbc/2048/2048_full.yaml"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	r := runLBGuard(t, t.TempDir(), data, "audit", "--format", "sarif", "-")
 	r.want(t, "audit --format sarif -", 1)
-	validateSARIF(t, schema, "stdin", r.stdout)
-	var log sarifLog
+	testkit.ValidateSARIF(t, schema, "stdin", r.stdout)
+	var log report.SARIFLog
 	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {
 		t.Fatal(err)
 	}

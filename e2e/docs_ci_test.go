@@ -1,4 +1,4 @@
-package cli
+package e2e
 
 import (
 	"encoding/json"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lbguard/lbguard/internal/report"
+	"github.com/lbguard/lbguard/internal/testkit"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -41,27 +43,24 @@ func docBlocks(t *testing.T, path string, names ...string) map[string]string {
 // toolsPath is a PATH with lbguard and kustomize first.
 func toolsPath(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Dir(lbguardBinary(t))
-	kustomize, err := filepath.Abs("../bin/kustomize")
-	if err == nil {
-		if _, err = os.Stat(kustomize); err != nil {
-			kustomize, err = exec.LookPath("kustomize")
-		}
+	return filepath.Dir(lbguard(t)) + string(os.PathListSeparator) + filepath.Dir(kustomizeCLI(t)) + string(os.PathListSeparator) + os.Getenv("PATH")
+}
+
+// shellRun is what a shell script printed, and its exit status.
+type shellRun struct {
+	stdout, stderr string
+	status         int
+}
+
+func (r shellRun) want(t *testing.T, what string, status int) {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("%s: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.status, status, r.stdout, r.stderr)
 	}
-	if err != nil {
-		// CI's `make test` installs bin/kustomize; a bare `go test` may not have it.
-		cmd := exec.Command("go", "install", "sigs.k8s.io/kustomize/kustomize/v5@v5.8.2")
-		cmd.Env = append(os.Environ(), "GOBIN="+bin, "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("installing kustomize: %v\n%s", err, out)
-		}
-		kustomize = filepath.Join(bin, "kustomize")
-	}
-	return bin + string(os.PathListSeparator) + filepath.Dir(kustomize) + string(os.PathListSeparator) + os.Getenv("PATH")
 }
 
 // bashRun runs script as GitHub Actions runs a step's `run` (bash -e).
-func bashRun(t *testing.T, dir, path, script string) cliRun {
+func bashRun(t *testing.T, dir, path, script string) shellRun {
 	t.Helper()
 	cmd := exec.Command("bash", "--noprofile", "--norc", "-e", "-c", script)
 	cmd.Dir = dir
@@ -77,7 +76,7 @@ func bashRun(t *testing.T, dir, path, script string) cliRun {
 		}
 		status = ee.ExitCode()
 	}
-	return cliRun{stdout.String(), stderr.String(), status}
+	return shellRun{stdout.String(), stderr.String(), status}
 }
 
 // workflowSteps returns the run scripts of the job's steps that call
@@ -118,7 +117,7 @@ func TestDocsCIExamples(t *testing.T) {
 	readme := docBlocks(t, "../README.md", "ci-shell")
 	steps := workflowSteps(t, blocks["workflow"])
 	path := toolsPath(t)
-	schema := sarifSchema(t)
+	schema := testkit.SARIFSchema(t)
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, os.DirFS("../testdata/cli/ci-example")); err != nil {
 		t.Fatal(err)
@@ -143,8 +142,8 @@ func TestDocsCIExamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		validateSARIF(t, schema, "the workflow's SARIF "+when, string(sarif))
-		var log sarifLog
+		testkit.ValidateSARIF(t, schema, "the workflow's SARIF "+when, string(sarif))
+		var log report.SARIFLog
 		if err := json.Unmarshal(sarif, &log); err != nil {
 			t.Fatal(err)
 		}
