@@ -2,6 +2,7 @@
 #
 #   make build    bin/lbguard, the KRM function
 #   make test     every test, the end-to-end ones included
+#   make lint     gofmt, go vet, go mod tidy -diff and staticcheck (pinned)
 #   make e2e      only the end-to-end tests (kustomize and kpt render examples/)
 #   make demo     what lbguard changes in examples/kustomize, as a diff
 #   make apiserver  bin/kube-apiserver and etcd, for the API-server dry-run tests
@@ -15,9 +16,11 @@
 GO        ?= go
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 KUSTOMIZE_VERSION := v5.8.2
+STATICCHECK_VERSION := v0.8.2
 
 LBGUARD   := bin/lbguard
 KUSTOMIZE := bin/kustomize
+STATICCHECK := bin/staticcheck
 DEMO_DIR  := bin/demo
 
 .PHONY: all build test e2e demo clean
@@ -33,6 +36,18 @@ $(KUSTOMIZE):
 
 test: build $(KUSTOMIZE) apiserver
 	$(GO) test ./...
+
+# Each check fails the target: files gofmt would change, vet's findings, a
+# go.mod or go.sum that go mod tidy would change, staticcheck's findings.
+.PHONY: lint
+lint: $(STATICCHECK)
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "gofmt -l:" >&2; echo "$$unformatted" >&2; exit 1; fi
+	$(GO) vet ./...
+	$(GO) mod tidy -diff
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	GOBIN=$(CURDIR)/bin CGO_ENABLED=0 $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 
 e2e: $(KUSTOMIZE)
 	$(GO) test ./e2e/...
@@ -65,7 +80,7 @@ demo: build $(KUSTOMIZE)
 	  [ $$status -eq 1 ]
 
 clean:
-	rm -rf $(LBGUARD) $(KUSTOMIZE) $(DEMO_DIR)
+	rm -rf $(LBGUARD) $(KUSTOMIZE) $(STATICCHECK) $(DEMO_DIR)
 
 # ---- container image (docs/container.md) ----
 # `make image`: the release image, the Dockerfile's default target, built from
@@ -98,15 +113,15 @@ FUZZTIME ?= 30s
 
 .PHONY: fuzz
 fuzz:
-	$(GO) test -run='^$$' -fuzz='^FuzzFunction$$' -fuzztime=$(FUZZTIME) ./fn
-	$(GO) test -run='^$$' -fuzz='^FuzzConfig$$' -fuzztime=$(FUZZTIME) ./fn
-	$(GO) test -run='^$$' -fuzz='^FuzzAppendResult$$' -fuzztime=$(FUZZTIME) ./fn
+	$(GO) test -run='^$$' -fuzz='^FuzzFunction$$' -fuzztime=$(FUZZTIME) ./internal/function
+	$(GO) test -run='^$$' -fuzz='^FuzzConfig$$' -fuzztime=$(FUZZTIME) ./transformers
+	$(GO) test -run='^$$' -fuzz='^FuzzAppendResult$$' -fuzztime=$(FUZZTIME) ./internal/krmio
 	$(GO) test -run='^$$' -fuzz='^FuzzRules$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzStringMap$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzShellScript$$' -fuzztime=$(FUZZTIME) ./transformers
 
 # ---- benchmarks (README: Performance) ----
-# `make bench`: the in-process benchmarks (fn/bench_test.go: time and
+# `make bench`: the in-process benchmarks (internal/function/bench_test.go: time and
 # allocations of lbguard and of the identity baseline, which is lbguard's own
 # read, parse, sort and write with no rules), then the table of bench/: both
 # as whole processes over generated lists (internal/gen) of BENCH_SIZES
@@ -120,5 +135,5 @@ BENCH_FLAGS ?= -split -sdk
 
 .PHONY: bench
 bench:
-	$(GO) test ./fn -run '^$$' -bench 'Function/' -benchtime 1x -benchmem -timeout 60m
+	$(GO) test ./internal/function -run '^$$' -bench 'Function/' -benchtime 1x -benchmem -timeout 60m
 	$(GO) run ./bench -sizes $(BENCH_SIZES) $(BENCH_FLAGS)

@@ -272,4 +272,3 @@ func TestConfigErrorMessage(t *testing.T) {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}
 }
-

@@ -292,11 +292,14 @@ func nonResource(n *yaml.Node) string {
 // carries a path of its own (a stream from kpt), which then stands.
 func (d *document) annotate() error {
 	annotations := d.obj.GetAnnotations()
+	//lint:ignore SA1019 older kpt streams still carry the legacy annotations
 	if annotations[kioutil.PathAnnotation] != "" || annotations[kioutil.LegacyPathAnnotation] != "" {
 		d.ownPath = true
 		// The SDK reads only the new annotations; copy the legacy ones over.
 		for legacy, current := range map[kioutil.AnnotationKey]kioutil.AnnotationKey{
-			kioutil.LegacyPathAnnotation:  kioutil.PathAnnotation,
+			//lint:ignore SA1019 the legacy annotations are what is read here
+			kioutil.LegacyPathAnnotation: kioutil.PathAnnotation,
+			//lint:ignore SA1019 the legacy annotations are what is read here
 			kioutil.LegacyIndexAnnotation: kioutil.IndexAnnotation,
 		} {
 			if v, ok := annotations[legacy]; ok && annotations[current] == "" {

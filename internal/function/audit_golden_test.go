@@ -44,7 +44,7 @@ func TestAuditGolden(t *testing.T) {
 			}
 			golden := filepath.Join("../../testdata/audit", name, "_expected.yaml")
 			if _, err := os.Stat(golden); err != nil && os.Getenv("WRITE_GOLDEN_OUTPUT") == "" {
-				t.Errorf("%s is missing: every fix golden case has an audit golden; WRITE_GOLDEN_OUTPUT=1 go test ./fn/ writes it (then read it)", golden)
+				t.Errorf("%s is missing: every fix golden case has an audit golden; WRITE_GOLDEN_OUTPUT=1 go test ./internal/function/ writes it (then read it)", golden)
 			} else {
 				testhelpers.CompareGoldenFile(t, golden, withDir(t, filepath.Dir(golden), out))
 			}

@@ -13,7 +13,7 @@ import (
 )
 
 // The in-process benchmarks: lbguard and the identity baseline, the same
-// runFunction (read, parse, process, sort, write) over the generated lists
+// Run (read, parse, process, sort, write) over the generated lists
 // of internal/gen. `make bench` runs them, and bench/ prints the whole-process
 // table (time and peak memory against the baseline). For profiles:
 //

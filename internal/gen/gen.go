@@ -7,7 +7,7 @@
 // line comments throughout, and the path and index annotations kustomize and
 // kpt add. The same size and seed always give the same bytes.
 //
-// The benchmarks (fn/bench_test.go, bench/) run lbguard over these lists.
+// The benchmarks (internal/function/bench_test.go, bench/) run lbguard over these lists.
 package gen
 
 import (

@@ -35,4 +35,3 @@ func ruleOf(id string) ruleInfo {
 	}
 	return ruleInfo{ID: id, Name: id, Title: id}
 }
-
