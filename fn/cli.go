@@ -167,11 +167,11 @@ func runCLI(command string, args []string, stdin io.Reader, stdout, stderr io.Wr
 		// here they edit copies, so that the documents keep their own
 		// objects, by which the report finds each finding's line.
 		copies := transformers.Copies(items)
-		results := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
-		return writeAudit(opts, newReport(in, items, results, cfg.Mode), stdout, stderr)
+		outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
+		return writeAudit(opts, newReport(in, outcome, cfg.Mode), stdout, stderr)
 	}
-	results := transformers.Run(&items, cfg, transformers.Snapshot(items))
-	rep := newReport(in, items, results, cfg.Mode)
+	outcome := transformers.Run(&items, cfg, transformers.Snapshot(items))
+	rep := newReport(in, outcome, cfg.Mode)
 	return writeFix(opts, in, items, rep, stdout, stderr)
 }
 
@@ -394,11 +394,7 @@ func namespaceOrDefault(ns string) string {
 }
 
 func isWorkloadKind(obj *fn.KubeObject) bool {
-	switch obj.GetKind() {
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout":
-		return true
-	}
-	return false
+	return transformers.IsWorkload(obj.GetAPIVersion(), obj.GetKind())
 }
 
 func qualifiedName(namespace, name string) string {

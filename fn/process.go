@@ -25,7 +25,7 @@ func process(rl *fn.ResourceList, originals transformers.Originals) (bool, error
 		}
 		return false, nil
 	}
-	results := transformers.Run(&rl.Items, cfg, originals)
+	results := transformers.Run(&rl.Items, cfg, originals).Results
 	rl.Results = append(rl.Results, results...)
 	return results.ExitCode() == 0, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers"
 )
 
 // The JSON report (lbguard audit --format json): every result, the notes
@@ -65,7 +66,7 @@ func (rep *report) writeJSON(w io.Writer) error {
 		Findings: []jsonFinding{},
 	}
 	for _, f := range rep.findings {
-		info := ruleOf(f.rule)
+		info := transformers.DescribeRule(f.rule)
 		jf := jsonFinding{
 			Rule: f.rule, RuleName: info.Title, Severity: string(f.res.Severity), Action: f.action,
 			Message: f.res.Message, Resource: f.res.ResourceRef, File: f.file, Line: f.line,

@@ -18,42 +18,6 @@ import (
 // each workload behind it). The text report is for people, JSON and SARIF
 // (sarif.go) are for machines.
 
-// ruleInfo is what the reports say about a rule: its name, and why breaking
-// it drops requests (DOMAIN.md's reasoning, one sentence).
-type ruleInfo struct {
-	ID, Name, Title, Why string
-}
-
-var ruleInfos = []ruleInfo{
-	{"R1", "IPTargetType", "ip target type",
-		"With instance targets the ELB sends to every node's NodePort and kube-proxy forwards, so health checks and draining see the node, not the pod, and a pod that is going away still gets new requests."},
-	{"R2", "DeregistrationDelay", "deregistration delay",
-		"A deregistration delay nobody set is the ELB's 300 s (and a Classic ELB without connection draining cuts in-flight requests the moment a pod leaves); only an explicit, short delay is one the pod's preStop delay can be held against."},
-	{"R3", "ReadinessGates", "readiness gates",
-		"Without readiness gates a new pod turns Ready before the ELB has registered it and seen it pass a health check, so a rollout can kill the old pods while the target group has no healthy target."},
-	{"R4", "ReadinessProbe", "readiness probe",
-		"Without a readiness probe a container is Ready the moment it starts, before the app can serve: the rollout moves on and the ELB sends it requests it cannot answer."},
-	{"R5", "PreStopDelay", "preStop delay",
-		"The kubelet sends SIGTERM at the same time as the ELB starts deregistering the pod; without a preStop delay the app exits while the ELB still routes new requests to it (ALB ~5-30 s, NLB ~2-3 minutes), and clients get 502/504."},
-	{"R6", "GracePeriod", "grace period",
-		"The kubelet kills the pod when its grace period ends, preStop included: a grace period shorter than the preStop delay plus the app's own shutdown cuts in-flight requests."},
-	{"R7", "DisruptionBudget", "PodDisruptionBudget",
-		"Without a PodDisruptionBudget a node drain may evict all of a workload's pods at once; a budget that allows no eviction blocks the drain instead."},
-	{"R8", "SignalHandling", "SIGTERM reaches the app",
-		"Under a shell wrapper the shell is PID 1 and swallows SIGTERM: the app never begins its graceful shutdown and is killed when the grace period ends."},
-	{"invalid", "UnreadableField", "unreadable field",
-		"lbguard cannot read this field, so it cannot check the resource, and the API server or the load balancer controller would refuse it too."},
-}
-
-func ruleOf(id string) ruleInfo {
-	for _, r := range ruleInfos {
-		if r.ID == id {
-			return r
-		}
-	}
-	return ruleInfo{ID: id, Name: id, Title: id}
-}
-
 // finding is one result with where it is written.
 type finding struct {
 	res    *fn.Result
@@ -83,9 +47,8 @@ type report struct {
 }
 
 // newReport places every result: its document, line and workloads.
-func newReport(in *inputs, items fn.KubeObjects, results fn.Results, mode transformers.Mode) *report {
+func newReport(in *inputs, outcome *transformers.Outcome, mode transformers.Mode) *report {
 	rep := &report{mode: mode, in: in}
-	inv := transformers.NewInventory(items, &transformers.Report{})
 	order := map[*document]int{}
 	n := 0
 	for _, src := range in.sources {
@@ -94,11 +57,11 @@ func newReport(in *inputs, items fn.KubeObjects, results fn.Results, mode transf
 			n++
 		}
 	}
-	docOf := map[*fn.KubeObject]*document{}
+	docOf := map[transformers.ResourceID]*document{}
 	for _, src := range in.sources {
 		for _, d := range src.docs {
 			if d.obj != nil {
-				docOf[d.obj] = d
+				docOf[idOf(d.obj)] = d
 			}
 		}
 	}
@@ -115,7 +78,7 @@ func newReport(in *inputs, items fn.KubeObjects, results fn.Results, mode transf
 		}
 		return g
 	}
-	for _, res := range results {
+	for _, res := range outcome.Results {
 		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction]}
 		if f.rule == "" && f.action == transformers.ActionInvalid {
 			f.rule = "invalid"
@@ -125,9 +88,7 @@ func newReport(in *inputs, items fn.KubeObjects, results fn.Results, mode transf
 			path = res.Field.Path
 		}
 		own := in.documentOf(res)
-		var obj *fn.KubeObject
 		if own != nil {
-			obj = own.obj
 			f.doc, f.line = own, own.fieldLine(path)
 		} else if related, field := relatedDocument(in, res.ResourceRef); related != nil {
 			f.doc, f.line = related, related.fieldLine(field)
@@ -137,8 +98,8 @@ func newReport(in *inputs, items fn.KubeObjects, results fn.Results, mode transf
 		} else if res.File != nil {
 			f.file = res.File.Path
 		}
-		for _, w := range workloadsOf(inv, obj, res.ResourceRef) {
-			f.groups = append(f.groups, groupFor(resourceTitle(w.GetKind(), w.GetNamespace(), w.GetName()), true, docOf[w]))
+		for _, w := range outcome.Workloads(res) {
+			f.groups = append(f.groups, groupFor(resourceTitle(w.Kind, w.Namespace, w.Name), true, docOf[w]))
 		}
 		if len(f.groups) == 0 && res.ResourceRef != nil {
 			ref := res.ResourceRef
@@ -193,43 +154,9 @@ func relatedDocument(in *inputs, ref *fn.ResourceRef) (*document, string) {
 	return nil, ""
 }
 
-// workloadsOf lists the workloads a result puts at risk: the workload
-// itself, the workloads behind a load balancer or Service, those of a
-// Namespace, or the workload a new object is named after.
-func workloadsOf(inv *transformers.Inventory, obj *fn.KubeObject, ref *fn.ResourceRef) []*fn.KubeObject {
-	var out []*fn.KubeObject
-	seen := map[*fn.KubeObject]bool{}
-	add := func(w *transformers.Workload) {
-		if !seen[w.Object] {
-			seen[w.Object] = true
-			out = append(out, w.Object)
-		}
-	}
-	for _, w := range inv.Workloads {
-		if obj != nil && w.Object == obj {
-			return []*fn.KubeObject{obj}
-		}
-	}
-	isNamespace := ref != nil && ref.Kind == "Namespace" && ref.APIVersion == "v1"
-	for _, w := range inv.Workloads {
-		switch {
-		case isNamespace:
-			if w.Namespace == ref.Name && len(w.Backends) > 0 {
-				add(w)
-			}
-		case obj != nil:
-			for _, b := range w.Backends {
-				if b.LB.Object == obj || b.Service == obj {
-					add(w)
-				}
-			}
-		case ref != nil:
-			if w.Namespace == namespaceOrDefault(ref.Namespace) && w.Object.GetName() == ref.Name {
-				add(w)
-			}
-		}
-	}
-	return out
+// idOf names obj as the rules' outcome names workloads.
+func idOf(obj *fn.KubeObject) transformers.ResourceID {
+	return transformers.ResourceID{APIVersion: obj.GetAPIVersion(), Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName()}
 }
 
 // shown reports whether a finding is printed in the text report: in audit,
@@ -386,7 +313,7 @@ func (rep *report) writeFinding(b *strings.Builder, g *group, f *finding) {
 	if label == "" {
 		label = "CHANGED"
 	}
-	info := ruleOf(f.rule)
+	info := transformers.DescribeRule(f.rule)
 	fmt.Fprintf(b, "  %s %s %s", label, info.ID, info.Title)
 	ref := f.res.ResourceRef
 	if ref != nil && (!g.workload || g.title != resourceTitle(ref.Kind, ref.Namespace, ref.Name)) {

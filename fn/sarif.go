@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers"
 )
 
 // SARIF 2.1.0 (lbguard audit --format sarif), for code-scanning tools such
@@ -96,14 +97,15 @@ type sarifLogicalLocation struct {
 func (rep *report) writeSARIF(w io.Writer) error {
 	driver := sarifDriver{Name: "lbguard", Version: version, InformationURI: "https://github.com/lbguard/lbguard"}
 	index := map[string]int{}
-	for i, r := range ruleInfos {
-		index[r.ID] = i
+	rules := transformers.RuleInfos()
+	for i, r := range rules {
+		index[string(r.ID)] = i
 		level := "error"
-		if r.ID == "R8" {
-			level = "warning" // R8 is never fixed, only warned about
+		if r.Severity == fn.Warning {
+			level = "warning"
 		}
 		driver.Rules = append(driver.Rules, sarifRule{
-			ID: r.ID, Name: r.Name,
+			ID: string(r.ID), Name: r.Name,
 			ShortDescription:     sarifText{r.Title},
 			FullDescription:      sarifText{r.Why},
 			Help:                 sarifText{r.Why + " Run `lbguard fix` to apply what lbguard can fix; see docs/ci.md."},
@@ -126,7 +128,7 @@ func (rep *report) writeSARIF(w io.Writer) error {
 			i = index["invalid"]
 		}
 		res := sarifResult{
-			RuleID: ruleInfos[i].ID, RuleIndex: i, Level: level,
+			RuleID: string(rules[i].ID), RuleIndex: i, Level: level,
 			Message:             sarifText{f.res.Message},
 			PartialFingerprints: map[string]string{"lbguardFinding/v1": f.fingerprint()},
 			Properties:          map[string]any{"action": f.action},

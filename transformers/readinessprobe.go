@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -12,8 +14,10 @@ import (
 // starts, so a rollout moves on before the app listens. The probe added
 // checks what the load balancer's health check checks, so that Kubernetes and
 // the ELB judge the pod alike.
-
-const ruleReadinessProbe RuleID = "R4"
+var ruleReadinessProbe = RuleInfo{
+	ID: "R4", Name: "ReadinessProbe", Title: "readiness probe", Severity: fn.Error,
+	Why: "Without a readiness probe a container is Ready the moment it starts, before the app can serve: the rollout moves on and the ELB sends it requests it cannot answer.",
+}
 
 // healthCheckPortTrafficPort is the health-check port that means "the port traffic goes to".
 const healthCheckPortTrafficPort = "traffic-port"
@@ -50,11 +54,11 @@ func ReadinessProbe(inv *Inventory, cfg Config, r *Report) {
 // probe is not a map. Only the probe is converted to a map, not the whole
 // container (a conversion goes through YAML and JSON text).
 func probe(w *Workload, c *Container, field string, r *Report) (p map[string]any, ok bool) {
-	switch n := find(c.node, field); {
-	case n == nil || isNull(n):
+	switch n := yamlnode.Find(c.node, field); {
+	case n == nil || yamlnode.IsNull(n):
 		return nil, true
 	case n.Kind == yaml.MappingNode:
-		return plainValue(n).(map[string]any), true
+		return yamlnode.PlainValue(n).(map[string]any), true
 	}
 	r.Invalid(w.Object, c.Path(field), "must be a probe (a map)")
 	return nil, false
@@ -86,7 +90,7 @@ func addReadinessProbe(w *Workload, c *Container, r *Report) map[string]any {
 	path := c.Path("readinessProbe")
 	check, ok := readinessCheckFor(w, c)
 	if !ok {
-		r.Risk(ruleReadinessProbe, w.Object, path, nil,
+		r.Risk(ruleReadinessProbe.ID, w.Object, path, nil,
 			"%s %s container %q: no readinessProbe, and no TCP port to check, so lbguard cannot add one: the pod turns Ready before the app listens; add a readinessProbe that fits the app",
 			w.kind, w.name, c.Name)
 		return nil
@@ -111,11 +115,11 @@ func addReadinessProbe(w *Workload, c *Container, r *Report) map[string]any {
 	}
 	handler := check.handler()
 	if check.Path == "" {
-		r.Changed(ruleReadinessProbe, w.Object, path, nil, handler,
+		r.Changed(ruleReadinessProbe.ID, w.Object, path, nil, handler,
 			"%s %s container %q: readinessProbe added: a tcpSocket check on port %v%s, so the pod turns Ready only once the container accepts connections",
 			w.kind, w.name, c.Name, check.Port, check.Source)
 	} else {
-		r.Changed(ruleReadinessProbe, w.Object, path, nil, handler,
+		r.Changed(ruleReadinessProbe.ID, w.Object, path, nil, handler,
 			"%s %s container %q: readinessProbe added: an httpGet on %s, port %v, %s, so that Kubernetes and the ELB judge the pod alike",
 			w.kind, w.name, c.Name, check.Path, check.Port, check.Source)
 	}
@@ -220,19 +224,19 @@ func servicePorts(svc *objectView) []servicePort {
 	if svc == nil {
 		return nil
 	}
-	list, _ := nodeOfKind(svc.root, yaml.SequenceNode, "spec", "ports")
-	if list == nil || !isListOfMaps(list) {
+	list, _ := yamlnode.OfKind(svc.root, yaml.SequenceNode, "spec", "ports")
+	if list == nil || !yamlnode.IsListOfMaps(list) {
 		return nil
 	}
 	ports := make([]servicePort, 0, len(list.Content))
 	for _, p := range list.Content {
 		sp := servicePort{}
-		sp.Name, _ = stringAt(p, "name")
-		sp.Port, _, _ = intAt(p, "port")
-		if n, found, err := intAt(p, "targetPort"); err == nil && found {
+		sp.Name, _ = yamlnode.StringAt(p, "name")
+		sp.Port, _, _ = yamlnode.IntAt(p, "port")
+		if n, found, err := yamlnode.IntAt(p, "targetPort"); err == nil && found {
 			sp.TargetPort = strconv.Itoa(n)
 		} else {
-			sp.TargetPort, _ = stringAt(p, "targetPort")
+			sp.TargetPort, _ = yamlnode.StringAt(p, "targetPort")
 		}
 		if sp.TargetPort == "" {
 			sp.TargetPort = strconv.Itoa(sp.Port)
@@ -284,8 +288,8 @@ func healthCheckHolder(b *Backend) *objectView {
 // checkLiveness warns about liveness probes that restart pods which are only
 // slow: the same check as readiness, or a single failure allowed.
 func checkLiveness(w *Workload, c *Container, liveness, readiness map[string]any, r *Report) {
-	if n, _, _ := intAt(c.node, "livenessProbe", "failureThreshold"); n == 1 {
-		r.Risk(ruleReadinessProbe, w.Object, c.Path("livenessProbe.failureThreshold"), 1,
+	if n, _, _ := yamlnode.IntAt(c.node, "livenessProbe", "failureThreshold"); n == 1 {
+		r.Risk(ruleReadinessProbe.ID, w.Object, c.Path("livenessProbe.failureThreshold"), 1,
 			"%s %s container %q: livenessProbe has failureThreshold 1: a single slow or failed check restarts the container and cuts its in-flight requests; allow 3 (the default) or more",
 			w.kind, w.name, c.Name)
 	}
@@ -294,7 +298,7 @@ func checkLiveness(w *Workload, c *Container, liveness, readiness map[string]any
 	}
 	handler := probeHandler(liveness)
 	if len(handler) > 0 && reflect.DeepEqual(portsByNumber(c, handler), portsByNumber(c, probeHandler(readiness))) {
-		r.Risk(ruleReadinessProbe, w.Object, c.Path("livenessProbe"), handler,
+		r.Risk(ruleReadinessProbe.ID, w.Object, c.Path("livenessProbe"), handler,
 			"%s %s container %q: livenessProbe runs the same check as the readinessProbe: when the app is only busy or a dependency is down, the kubelet restarts it instead of taking it out of the load balancer, and every replica can restart at once. Give the liveness probe a cheaper check (the process is alive) or a higher failureThreshold",
 			w.kind, w.name, c.Name)
 	}

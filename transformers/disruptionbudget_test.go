@@ -406,7 +406,7 @@ spec:
 			if tt.maxUnavailable != "" {
 				cfg.MaxUnavailable = tt.maxUnavailable
 			}
-			items, results := runRuleOn(t, tt.stream, cfg, ruleDisruptionBudget)
+			items, results := runRuleOn(t, tt.stream, cfg, ruleDisruptionBudget.ID)
 			wantBudgets := tt.wantBudgets
 			if wantBudgets == nil {
 				// No budget added: the input's budgets pass through as they are.
@@ -435,7 +435,7 @@ spec:
 func TestDisruptionBudgetAudit(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Mode = ModeAudit
-	items, results := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), cfg, ruleDisruptionBudget)
+	items, results := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), cfg, ruleDisruptionBudget.ID)
 	if got := budgetsIn(items); len(got) != 0 {
 		t.Errorf("audit added budgets: %v", got)
 	}
@@ -461,12 +461,12 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 		{servingWorkload("Deployment", "web", "  replicas: 3\n"), canary},
 		{canary, servingWorkload("Deployment", "web", "  replicas: 3\n")},
 	} {
-		items, _ := runRuleOn(t, behindNLB(order...), DefaultConfig(), ruleDisruptionBudget)
+		items, _ := runRuleOn(t, behindNLB(order...), DefaultConfig(), ruleDisruptionBudget.ID)
 		list := fn.KubeObjects(items)
 		var budgets []*budget
 		for _, obj := range list {
 			if obj.GetKind() == "PodDisruptionBudget" {
-				sel, err := readSelector(obj, rootOf(obj), "spec", "selector")
+				sel, err := readSelector(rootOf(obj), "spec", "selector")
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -512,7 +512,7 @@ func TestLabelSelectorMatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sel, err := readSelector(obj, rootOf(obj), "selector")
+		sel, err := readSelector(rootOf(obj), "selector")
 		if err != nil {
 			t.Fatalf("%s: %v", tt.selector, err)
 		}
@@ -534,24 +534,24 @@ func TestLabelSelectorMatches(t *testing.T) {
 		"{matchExpressions: [{key: a}]}": `matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist, not ""`,
 	} {
 		obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nselector: " + selector + "\n"))
-		if _, err := readSelector(obj, rootOf(obj), "selector"); err == nil || err.Error() != want {
+		if _, err := readSelector(rootOf(obj), "selector"); err == nil || err.Error() != want {
 			t.Errorf("selector %s: got %v, want %s", selector, err, want)
 		}
 	}
 	obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nspec: []\n"))
-	if _, err := readSelector(obj, rootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
+	if _, err := readSelector(rootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
 		t.Errorf("selector under a list: got %v", err)
 	}
 }
 
 // A second run finds the budget the first one added and keeps it.
 func TestDisruptionBudgetSecondRun(t *testing.T) {
-	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), DefaultConfig(), ruleDisruptionBudget)
+	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), DefaultConfig(), ruleDisruptionBudget.ID)
 	var stream []string
 	for _, obj := range first {
 		stream = append(stream, obj.String())
 	}
-	second, results := runRuleOn(t, strings.Join(stream, "---\n"), DefaultConfig(), ruleDisruptionBudget)
+	second, results := runRuleOn(t, strings.Join(stream, "---\n"), DefaultConfig(), ruleDisruptionBudget.ID)
 	if got := budgetsIn(second); len(got) != 1 || got["web"] != newWebBudget("1") {
 		t.Errorf("budgets after the second run: %v", got)
 	}

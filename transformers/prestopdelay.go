@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -12,17 +14,19 @@ import (
 // endpoint goes and deregistration starts; the ELB keeps routing to the pod
 // for a while (ALB ~5–30 s, NLB ~2–3 minutes). A preStop sleep keeps the app
 // serving until the ELB has stopped sending and finished draining.
-
-const rulePreStop RuleID = "R5"
+var rulePreStopDelay = RuleInfo{
+	ID: "R5", Name: "PreStopDelay", Title: "preStop delay", Severity: fn.Error,
+	Why: "The kubelet sends SIGTERM at the same time as the ELB starts deregistering the pod; without a preStop delay the app exits while the ELB still routes new requests to it (ALB ~5-30 s, NLB ~2-3 minutes), and clients get 502/504.",
+}
 
 // sleepActionSince is the Kubernetes version that serves preStop.sleep by
 // default (beta, on by default from 1.30; GA in 1.34).
 var sleepActionSince = KubernetesVersion{1, 30}
 
-// PreStop gives every serving container a preStop delay of S seconds, raises
+// PreStopDelay gives every serving container a preStop delay of S seconds, raises
 // a plain sleep that is too short, and warns about hooks whose delay it
 // cannot see.
-func PreStop(inv *Inventory, cfg Config, r *Report) {
+func PreStopDelay(inv *Inventory, cfg Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, source, err := w.PreStopSeconds(cfg)
 		if err != nil {
@@ -32,12 +36,12 @@ func PreStop(inv *Inventory, cfg Config, r *Report) {
 		containers := w.Containers()
 		floor := w.preStopFloor(cfg, s)
 		if d, known := w.DeregistrationDelay(cfg); known && s < d {
-			r.Risk(rulePreStop, w.Object, annotationPath(preStopSecondsAnnotation), s,
+			r.Risk(rulePreStopDelay.ID, w.Object, annotationPath(preStopSecondsAnnotation), s,
 				"%s %s: the preStop delay of %d s from %s is shorter than the deregistration delay of %d s: the app stops while the ELB still drains it",
 				w.kind, w.name, s, source, d)
 		}
 		if s > 600 {
-			r.Risk(rulePreStop, w.Object, "", s,
+			r.Risk(rulePreStopDelay.ID, w.Object, "", s,
 				"%s %s: a preStop delay of %d s (from %s) holds every pod that long on each rollout and drain; shorten the deregistration delay if requests allow",
 				w.kind, w.name, s, source)
 		}
@@ -80,20 +84,20 @@ type preStopHook struct {
 }
 
 func readPreStop(c *Container) (preStopHook, error) {
-	hook, err := nodeOfKind(c.node, yaml.MappingNode, "lifecycle", "preStop")
+	hook, err := yamlnode.OfKind(c.node, yaml.MappingNode, "lifecycle", "preStop")
 	if err != nil {
 		return preStopHook{}, fieldError{c.Path("lifecycle.preStop"), "must be a map"}
 	}
 	if hook == nil {
 		return preStopHook{kind: "none"}, nil
 	}
-	if n, found, err := intAt(hook, "sleep", "seconds"); found {
+	if n, found, err := yamlnode.IntAt(hook, "sleep", "seconds"); found {
 		if err != nil {
 			return preStopHook{}, fieldError{c.Path("lifecycle.preStop.sleep.seconds"), "must be an integer"}
 		}
 		return preStopHook{kind: "sleep", seconds: n}, nil
 	}
-	command, err := stringListAt(hook, "exec", "command")
+	command, err := yamlnode.StringListAt(hook, "exec", "command")
 	if err != nil {
 		return preStopHook{}, fieldError{c.Path("lifecycle.preStop.exec.command"), "must be a list of strings"}
 	}
@@ -108,13 +112,13 @@ func readPreStop(c *Container) (preStopHook, error) {
 func plainSleep(command []string) (index, seconds int, ok bool) {
 	switch {
 	case len(command) == 2 && isSleep(command[0]):
-		n, err := strconv.Atoi(strings.TrimSuffix(command[1], "s"))
-		return 1, n, err == nil
+		n, ok := parseSleepSeconds(command[1])
+		return 1, n, ok
 	case len(command) == 3 && isShell(command[0]) && command[1] == "-c":
 		fields := strings.Fields(command[2])
 		if len(fields) == 2 && isSleep(fields[0]) {
-			n, err := strconv.Atoi(strings.TrimSuffix(fields[1], "s"))
-			return 2, n, err == nil
+			n, ok := parseSleepSeconds(fields[1])
+			return 2, n, ok
 		}
 	}
 	return 0, 0, false
@@ -150,7 +154,7 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Repor
 		}
 		if hook.seconds >= floor {
 			if hook.seconds != s {
-				r.Kept(rulePreStop, w.Object, path, hook.seconds,
+				r.Kept(rulePreStopDelay.ID, w.Object, path, hook.seconds,
 					"%s: preStop sleep of %d s set by the user is kept (at least %d s is needed)", what, hook.seconds, floor)
 			}
 			return
@@ -160,7 +164,7 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Repor
 			err = c.SetNestedInt(s, "lifecycle", "preStop", "sleep", "seconds")
 		} else {
 			raised := strings.Replace(hook.command[hook.index], strconv.Itoa(hook.seconds), strconv.Itoa(s), 1)
-			if !setScalar(w.root, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
+			if !yamlnode.SetScalar(w.root, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
 				"lifecycle", "preStop", "exec", "command", strconv.Itoa(hook.index)) {
 				err = fmt.Errorf("cannot edit the command")
 			}
@@ -169,10 +173,10 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Repor
 			r.Invalid(w.Object, path, err.Error())
 			return
 		}
-		r.Changed(rulePreStop, w.Object, path, hook.seconds, s,
+		r.Changed(rulePreStopDelay.ID, w.Object, path, hook.seconds, s,
 			"%s: preStop sleep raised from %d s to %d s: a shorter sleep lets the app stop while the ELB still routes to it", what, hook.seconds, s)
 	case "custom":
-		r.Risk(rulePreStop, w.Object, c.Path("lifecycle.preStop"), nil,
+		r.Risk(rulePreStopDelay.ID, w.Object, c.Path("lifecycle.preStop"), nil,
 			"%s: its own preStop hook is kept, but lbguard cannot see how long it waits: check that it keeps the app serving for at least %d s after the pod starts terminating", what, floor)
 	}
 }
@@ -196,7 +200,7 @@ func addPreStop(w *Workload, c *Container, s int, cfg Config, what string, r *Re
 		r.Invalid(w.Object, path, err.Error())
 		return
 	}
-	r.Changed(rulePreStop, w.Object, path, nil, proposed,
+	r.Changed(rulePreStopDelay.ID, w.Object, path, nil, proposed,
 		"%s: preStop sleep of %d s added: the app keeps serving until the ELB has stopped routing to the pod and drained it", what, s)
 }
 

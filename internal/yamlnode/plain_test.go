@@ -1,13 +1,14 @@
-package transformers
+package yamlnode
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
-// plainValue reads a map as the SDK's As does through JSON: the same maps,
+// PlainValue reads a map as the SDK's As does through JSON: the same maps,
 // lists, strings, bools, nulls and float64 numbers.
 func TestPlainValueIsAs(t *testing.T) {
 	for _, probe := range []string{
@@ -18,7 +19,7 @@ func TestPlainValueIsAs(t *testing.T) {
 		"httpGet: {port: '8080', httpHeaders: [{name: X, value: 'true'}], host: ~}\nenabled: True\nother: false",
 		"httpGet: {port: -1, path: null}\nbig: 12345678901\nzero: 0\nfloat: 1e3",
 	} {
-		obj, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: Probe\nmetadata: {name: p}\nspec:\n  probe:\n" + indent(probe, 4)))
+		obj, err := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: Probe\nmetadata: {name: p}\nspec:\n  probe:\n" + "    " + strings.ReplaceAll(probe, "\n", "\n    ") + "\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -30,7 +31,7 @@ func TestPlainValueIsAs(t *testing.T) {
 		if err := sub.As(&want); err != nil {
 			t.Fatal(err)
 		}
-		if got := plainValue(find(rootOf(obj), "spec", "probe")); !reflect.DeepEqual(got, want) {
+		if got := PlainValue(Find(rootOf(obj), "spec", "probe")); !reflect.DeepEqual(got, want) {
 			t.Errorf("%s:\n got  %#v\n want %#v", probe, got, want)
 		}
 	}

@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 )
 
 // R8: SIGTERM reaches the app. The kubelet signals PID 1 of each container.
@@ -12,12 +15,14 @@ import (
 // ignores SIGTERM (the kernel drops signals PID 1 has no handler for) and
 // does not pass it on: the app never learns of the shutdown and is killed
 // when the grace period ends, in the middle of its requests.
+var ruleSignalHandling = RuleInfo{
+	ID: "R8", Name: "SignalHandling", Title: "SIGTERM reaches the app", Severity: fn.Warning,
+	Why: "Under a shell wrapper the shell is PID 1 and swallows SIGTERM: the app never begins its graceful shutdown and is killed when the grace period ends.",
+}
 
-const ruleSignals RuleID = "R8"
-
-// Signals warns about serving containers that start their app under a
+// SignalHandling warns about serving containers that start their app under a
 // `sh -c` script that does not exec it.
-func Signals(inv *Inventory, cfg Config, r *Report) {
+func SignalHandling(inv *Inventory, cfg Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		for _, c := range w.Containers() {
 			if c.Serving {
@@ -28,12 +33,12 @@ func Signals(inv *Inventory, cfg Config, r *Report) {
 }
 
 func checkShellWrapper(w *Workload, c *Container, r *Report) {
-	command, err := stringListAt(c.node, "command")
+	command, err := yamlnode.StringListAt(c.node, "command")
 	if err != nil {
 		r.Invalid(w.Object, c.Path("command"), "must be a list of strings")
 		return
 	}
-	args, err := stringListAt(c.node, "args")
+	args, err := yamlnode.StringListAt(c.node, "args")
 	if err != nil {
 		r.Invalid(w.Object, c.Path("args"), "must be a list of strings")
 		return
@@ -53,7 +58,7 @@ func checkShellWrapper(w *Workload, c *Container, r *Report) {
 	if last, piped := lastCommand(script); last != "" && !piped && !isCompoundEnd(last) && !strings.HasPrefix(last, "wait") {
 		advice = "start the app with exec: `exec " + last + "`"
 	}
-	r.Risk(ruleSignals, w.Object, c.Path(field), script,
+	r.Risk(ruleSignalHandling.ID, w.Object, c.Path(field), script,
 		"%s %s container %q: the app runs under `%s -c` without exec, so the shell stays PID 1, ignores SIGTERM and does not pass it on: the app never hears of the shutdown and is killed when the grace period ends, in the middle of its requests. In the script, %s",
 		w.kind, w.name, c.Name, shell, advice)
 }

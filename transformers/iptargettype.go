@@ -5,12 +5,14 @@ import "github.com/kptdev/krm-functions-sdk/go/fn"
 // R1: the ip target type. With instance targets the ELB sends to every node's
 // NodePort and kube-proxy forwards: health checks and draining see the node,
 // not the pod, and readiness gates cannot apply.
+var ruleIPTargetType = RuleInfo{
+	ID: "R1", Name: "IPTargetType", Title: "ip target type", Severity: fn.Error,
+	Why: "With instance targets the ELB sends to every node's NodePort and kube-proxy forwards, so health checks and draining see the node, not the pod, and a pod that is going away still gets new requests.",
+}
 
-const ruleTargetType RuleID = "R1"
-
-// TargetType sets target type ip on ALB Ingresses (or on the backend Service
+// IPTargetType sets target type ip on ALB Ingresses (or on the backend Service
 // that overrides them) and on LBC-owned Services, and warns where it cannot.
-func TargetType(inv *Inventory, cfg Config, r *Report) {
+func IPTargetType(inv *Inventory, cfg Config, r *Report) {
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {
 			continue
@@ -23,12 +25,12 @@ func TargetType(inv *Inventory, cfg Config, r *Report) {
 				setTargetTypeIP(lb.Object, svcNLBTargetType, r)
 			}
 		case ClassicELB:
-			r.Risk(ruleTargetType, lb.Object, annotationPath(svcLBType), nil,
+			r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(svcLBType), nil,
 				"Service %s has no %s: the in-tree controller serves it as a Classic ELB (instance targets, connection draining), unless the LBC adopted it when it was created (then an NLB that reads nlb-target-type and target-group-attributes). lbguard writes the settings of both owners; for ip targets create a new Service with %s: external (changing the type of a live Service leaks its load balancer)",
 				lb.name, svcLBType, svcLBType)
 			setTargetTypeIP(lb.Object, svcNLBTargetType, r)
 		case InTreeNLB:
-			r.Risk(ruleTargetType, lb.Object, annotationPath(svcLBType), "nlb",
+			r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(svcLBType), "nlb",
 				"Service %s is an NLB of the in-tree controller: it always targets instances and takes no deregistration delay; move it to the LBC (a new Service with %s: external and %s: ip; changing the type of a live Service leaks its load balancer)",
 				lb.name, svcLBType, svcNLBTargetType)
 		case TGBinding:
@@ -37,7 +39,7 @@ func TargetType(inv *Inventory, cfg Config, r *Report) {
 				if t == "" {
 					current = nil
 				}
-				r.Risk(ruleTargetType, lb.Object, "spec.targetType", current,
+				r.Risk(ruleIPTargetType.ID, lb.Object, "spec.targetType", current,
 					"TargetGroupBinding %s does not declare targetType ip, and the field is immutable: bind an ip target group in a new TargetGroupBinding so that the ELB sends to pods, not NodePorts",
 					lb.name)
 			}
@@ -79,7 +81,7 @@ func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
 		r.Invalid(obj, annotationPath(key), err.Error())
 		return
 	}
-	r.Changed(ruleTargetType, obj, annotationPath(key), currentValue, "ip",
+	r.Changed(ruleIPTargetType.ID, obj, annotationPath(key), currentValue, "ip",
 		"%s: target type set to ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod",
 		r.describe(obj), was)
 }

@@ -1,4 +1,4 @@
-package transformers
+package yamlnode
 
 import (
 	"reflect"
@@ -7,7 +7,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
-// stringMapAt reads maps of strings as the SDK's NestedStringMap does, and
+// StringMapAt reads maps of strings as the SDK's NestedStringMap does, and
 // fails where it fails.
 func TestStringMapAtIsNestedStringMap(t *testing.T) {
 	for _, spec := range []string{
@@ -21,7 +21,7 @@ func TestStringMapAtIsNestedStringMap(t *testing.T) {
 				t.Fatal(err)
 			}
 			want, _, wantErr := obj.NestedStringMap("spec", "l")
-			got, err := stringMapAt(rootOf(obj), "spec", "l")
+			got, err := StringMapAt(rootOf(obj), "spec", "l")
 			if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
 				t.Errorf("%s:\n got  %#v, %v\n want %#v, %v", doc, got, err, want, wantErr)
 			}
@@ -29,7 +29,7 @@ func TestStringMapAtIsNestedStringMap(t *testing.T) {
 	}
 }
 
-// intAt reads integers as the SDK's NestedInt does, and fails where it fails.
+// IntAt reads integers as the SDK's NestedInt does, and fails where it fails.
 func TestIntAtIsNestedInt(t *testing.T) {
 	for _, doc := range []string{
 		"spec: {n: 30}", "spec: {n: -1}", "spec: {n: 0}", "spec: {n: '30'}", "spec: {n: 0x1F}", "spec: {n: 1.5}",
@@ -41,14 +41,14 @@ func TestIntAtIsNestedInt(t *testing.T) {
 			t.Fatal(err)
 		}
 		want, wantFound, wantErr := obj.NestedInt("spec", "n")
-		got, found, err := intAt(rootOf(obj), "spec", "n")
+		got, found, err := IntAt(rootOf(obj), "spec", "n")
 		if got != want || found != wantFound || (err != nil) != (wantErr != nil) {
 			t.Errorf("%s:\n got  %d, %v, %v\n want %d, %v, %v", doc, got, found, err, want, wantFound, wantErr)
 		}
 	}
 }
 
-// stringListAt reads lists of strings as the SDK's NestedStringSlice does,
+// StringListAt reads lists of strings as the SDK's NestedStringSlice does,
 // and fails where it fails.
 func TestStringListAtIsNestedStringSlice(t *testing.T) {
 	for _, doc := range []string{
@@ -60,7 +60,7 @@ func TestStringListAtIsNestedStringSlice(t *testing.T) {
 			t.Fatal(err)
 		}
 		want, _, wantErr := obj.NestedStringSlice("spec", "l")
-		got, err := stringListAt(rootOf(obj), "spec", "l")
+		got, err := StringListAt(rootOf(obj), "spec", "l")
 		if (err != nil) != (wantErr != nil) || !reflect.DeepEqual(got, want) && len(got)+len(want) > 0 {
 			t.Errorf("%s:\n got  %#v, %v\n want %#v, %v", doc, got, err, want, wantErr)
 		}

@@ -60,7 +60,7 @@ func applyRules(t *testing.T, stream string, cfg Config) (fn.KubeObjects, fn.Res
 	if err != nil {
 		t.Fatalf("parse: %v", err)
 	}
-	results := Run((*fn.KubeObjects)(&items), cfg, Snapshot(items))
+	results := Run((*fn.KubeObjects)(&items), cfg, Snapshot(items)).Results
 	return items, results
 }
 
@@ -238,7 +238,7 @@ func TestPreStop(t *testing.T) {
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
 			}
-			equalLists(t, "R5 results", ruleOrInvalidResults(results, rulePreStop), tc.wantR5)
+			equalLists(t, "R5 results", ruleOrInvalidResults(results, rulePreStopDelay.ID), tc.wantR5)
 		})
 	}
 }

@@ -9,11 +9,13 @@ import (
 // R3: readiness gates. With them a new pod counts as Ready only once its ELB
 // target is healthy, so a rollout cannot outrun target registration. The LBC
 // webhook adds the gates when a pod is created, in labelled namespaces only.
+var ruleReadinessGates = RuleInfo{
+	ID: "R3", Name: "ReadinessGates", Title: "readiness gates", Severity: fn.Error,
+	Why: "Without readiness gates a new pod turns Ready before the ELB has registered it and seen it pass a health check, so a rollout can kill the old pods while the target group has no healthy target.",
+}
 
-const ruleReadinessGate RuleID = "R3"
-
-// ReadinessGate labels each Namespace that holds ip-target backends.
-func ReadinessGate(inv *Inventory, cfg Config, r *Report) {
+// ReadinessGates labels each Namespace that holds ip-target backends.
+func ReadinessGates(inv *Inventory, cfg Config, r *Report) {
 	needed := map[string]*fn.KubeObject{} // namespace → a load balancer that needs it, for the report
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {
@@ -33,7 +35,7 @@ func ReadinessGate(inv *Inventory, cfg Config, r *Report) {
 	for _, name := range names {
 		ns, inList := inv.Namespaces[name]
 		if !inList {
-			r.RiskAt(ruleReadinessGate, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: name}, labelPath(readinessGateLabel),
+			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: name}, labelPath(readinessGateLabel),
 				"Namespace %s holds ip targets of %s %s but is not in the list, so lbguard cannot label it: label it %s=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)",
 				name, needed[name].GetKind(), needed[name].GetName(), readinessGateLabel)
 			continue
@@ -45,14 +47,14 @@ func ReadinessGate(inv *Inventory, cfg Config, r *Report) {
 		switch current, ok := label(r.root(ns), readinessGateLabel); {
 		case ok && current == "enabled":
 		case ok:
-			r.Risk(ruleReadinessGate, ns, labelPath(readinessGateLabel), current,
+			r.Risk(ruleReadinessGates.ID, ns, labelPath(readinessGateLabel), current,
 				"Namespace %s: %s is %q, set by the user and left so: its pods get no readiness gates, and a rollout can outrun target registration", name, readinessGateLabel, current)
 		default:
 			if err := setLabelOf(ns, r.root(ns), readinessGateLabel, "enabled"); err != nil {
 				r.Invalid(ns, labelPath(readinessGateLabel), err.Error())
 				continue
 			}
-			r.Changed(ruleReadinessGate, ns, labelPath(readinessGateLabel), nil, "enabled",
+			r.Changed(ruleReadinessGates.ID, ns, labelPath(readinessGateLabel), nil, "enabled",
 				"Namespace %s labelled for LBC readiness gates: a new pod turns Ready only once its target is healthy. Pods that exist before the label is applied get no gate until they are recreated", name)
 		}
 	}

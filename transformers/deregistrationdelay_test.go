@@ -9,9 +9,10 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
-// R2 settles each backend's delay for the rules after it: no later rule may
-// change it. Over every golden case, the settled delay is what reading the
-// annotations gives once all the rules have run.
+// The delays phase settles each backend's delay before the rules run: R2
+// writes what it settled, and no rule changes it after. Over every golden
+// case, the settled delay is what reading the annotations gives once all
+// the rules have run.
 func TestSettledDelaysHold(t *testing.T) {
 	dirs, err := filepath.Glob("../testdata/golden/*")
 	if err != nil || len(dirs) < 40 {
@@ -39,8 +40,9 @@ func TestSettledDelaysHold(t *testing.T) {
 		known, _ := checkItems(items, r)
 		inv := NewInventory(known, r)
 		cfg := DefaultConfig()
+		settleDelays(inv, cfg)
 		for _, rule := range Rules {
-			rule(inv, cfg, r)
+			rule.Apply(inv, cfg, r)
 		}
 		for _, lb := range inv.LoadBalancers {
 			for _, b := range lb.Backends {
@@ -49,7 +51,7 @@ func TestSettledDelaysHold(t *testing.T) {
 					continue
 				}
 				backends++
-				if s, k := b.readDeregistrationDelay(cfg); s != b.delay.seconds || k != b.delay.known {
+				if s, k := b.readDeregistrationDelay(cfg, nil); s != b.delay.seconds || k != b.delay.known {
 					t.Errorf("%s: %s %s backend %s: settled %d/%v, now %d/%v", dir, lb.Kind, lb.name, b.ServiceName, b.delay.seconds, b.delay.known, s, k)
 				}
 			}

@@ -146,7 +146,7 @@ func TestSignals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, got := runRuleOn(t, withContainers(tt.containers), DefaultConfig(), ruleSignals)
+			_, got := runRuleOn(t, withContainers(tt.containers), DefaultConfig(), ruleSignalHandling.ID)
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Errorf("results:\n got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
@@ -161,7 +161,7 @@ func TestSignalsScope(t *testing.T) {
 		"opted out":        strings.Replace(withContainers(wrapped), "  name: web\n  namespace: shop\nspec:\n  replicas", "  name: web\n  namespace: shop\n  annotations:\n    lbguard.dev/skip: \"true\"\nspec:\n  replicas", 1),
 		"no load balancer": strings.Replace(withContainers(wrapped), "type: LoadBalancer", "type: ClusterIP", 1),
 	} {
-		if _, got := runRuleOn(t, stream, DefaultConfig(), ruleSignals); len(got) != 0 {
+		if _, got := runRuleOn(t, stream, DefaultConfig(), ruleSignalHandling.ID); len(got) != 0 {
 			t.Errorf("%s: got %q, want no result", name, got)
 		}
 	}

@@ -2,20 +2,20 @@ package transformers
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 )
 
 // R7: a PodDisruptionBudget that protects without blocking. Without one, a
 // drain may evict every replica at once and leave the load balancer with no
 // healthy target; with one that allows no eviction, drains and node upgrades
 // hang. Existing budgets are the user's: lbguard reads them, never edits them.
-
-const ruleDisruptionBudget RuleID = "R7"
+var ruleDisruptionBudget = RuleInfo{
+	ID: "R7", Name: "DisruptionBudget", Title: "PodDisruptionBudget", Severity: fn.Error,
+	Why: "Without a PodDisruptionBudget a node drain may evict all of a workload's pods at once; a budget that allows no eviction blocks the drain instead.",
+}
 
 // DisruptionBudget adds a policy/v1 PodDisruptionBudget for each workload in
 // scope that runs 2+ replicas and that no budget covers, and warns about the
@@ -49,7 +49,7 @@ func DisruptionBudget(inv *Inventory, cfg Config, r *Report) {
 			reportOverlap(w, existing, overlapsReported, r)
 		case len(existing) == 1 && good:
 			b := existing[0]
-			r.Kept(ruleDisruptionBudget, b.object, "spec", b.summary(),
+			r.Kept(ruleDisruptionBudget.ID, b.object, "spec", b.summary(),
 				"PodDisruptionBudget %s already covers %s %s: kept as it is", b.view.name, w.kind, w.name)
 		}
 		if replicas.max == 0 {
@@ -91,15 +91,15 @@ func readBudgets(objects []*fn.KubeObject, r *Report) budgetList {
 		v := r.view(obj)
 		b := &budget{object: obj, view: v, namespace: v.namespaceOrDefault()}
 		var err error
-		if b.selector, err = readSelector(obj, v.root, "spec", "selector"); err != nil {
+		if b.selector, err = readSelector(v.root, "spec", "selector"); err != nil {
 			r.Invalid(obj, "spec.selector", err.Error())
 			continue
 		}
-		if b.maxUnavailable, err = readIntOrPercent(obj, "spec", "maxUnavailable"); err != nil {
+		if b.maxUnavailable, err = intOrPercentAt(v.root, "spec", "maxUnavailable"); err != nil {
 			r.Invalid(obj, "spec.maxUnavailable", err.Error())
 			continue
 		}
-		if b.minAvailable, err = readIntOrPercent(obj, "spec", "minAvailable"); err != nil {
+		if b.minAvailable, err = intOrPercentAt(v.root, "spec", "minAvailable"); err != nil {
 			r.Invalid(obj, "spec.minAvailable", err.Error())
 			continue
 		}
@@ -172,25 +172,25 @@ func (b *budget) review(w *Workload, replicas replicaCount, cfg Config, r *Repor
 		if b.selector != nil && b.selector.empty() {
 			note = fmt.Sprintf(", and mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace %s in policy/v1", b.namespace)
 		}
-		r.Risk(ruleDisruptionBudget, b.object, "apiVersion", "policy/v1beta1",
+		r.Risk(ruleDisruptionBudget.ID, b.object, "apiVersion", "policy/v1beta1",
 			"PodDisruptionBudget %s is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and %s is left without a budget. lbguard leaves it as it is: change its apiVersion to policy/v1%s",
 			name, workload, note)
 	}
 	if field, current, blocking := b.blocks(replicas.min); blocking {
 		b.good = false
-		r.Risk(ruleDisruptionBudget, b.object, field, current,
+		r.Risk(ruleDisruptionBudget.ID, b.object, field, current,
 			"PodDisruptionBudget %s allows no eviction of the pods of %s (%s with %s): drains and node upgrades hang on them. lbguard leaves it as it is: use maxUnavailable: 1 (or a percentage) instead",
 			name, workload, b.summary(), replicas.describeMin())
 	}
-	policy, _ := stringAt(b.view.root, "spec", "unhealthyPodEvictionPolicy")
-	set := find(b.view.root, "spec", "unhealthyPodEvictionPolicy") != nil
+	policy, _ := yamlnode.StringAt(b.view.root, "spec", "unhealthyPodEvictionPolicy")
+	set := yamlnode.Find(b.view.root, "spec", "unhealthyPodEvictionPolicy") != nil
 	if !v1beta1 && cfg.KubernetesVersion.AtLeast(1, 27) && policy != "AlwaysAllow" {
 		b.good = false
 		var current any
 		if set {
 			current = policy
 		}
-		r.Risk(ruleDisruptionBudget, b.object, "spec.unhealthyPodEvictionPolicy", current,
+		r.Risk(ruleDisruptionBudget.ID, b.object, "spec.unhealthyPodEvictionPolicy", current,
 			"PodDisruptionBudget %s does not set unhealthyPodEvictionPolicy: AlwaysAllow: while its budget is spent, a pod of %s that runs but is not ready cannot be evicted either, so a drain can hang on a crash-looping pod. lbguard leaves it as it is",
 			name, workload)
 	}
@@ -238,7 +238,7 @@ func reportOverlap(w *Workload, existing []*budget, reported map[string]bool, r 
 	if len(names) == 2 {
 		all = "both"
 	}
-	r.Risk(ruleDisruptionBudget, existing[1].object, "spec.selector", nil,
+	r.Risk(ruleDisruptionBudget.ID, existing[1].object, "spec.selector", nil,
 		"PodDisruptionBudgets %s %s cover the pods of %s %s: the eviction API refuses to evict a pod that more than one budget covers, so drains hang on these pods. Keep one; lbguard edits none",
 		joinNames(names), all, w.kind, w.name)
 }
@@ -256,13 +256,13 @@ func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 	kind, name := w.kind, w.name
 	switch {
 	case replicas.autoscaler != nil:
-		r.Risk(ruleDisruptionBudget, replicas.autoscaler, "spec.maxReplicas", replicas.max,
+		r.Risk(ruleDisruptionBudget.ID, replicas.autoscaler, "spec.maxReplicas", replicas.max,
 			"HorizontalPodAutoscaler %s keeps %s %s at a single replica (maxReplicas: %d): %s", replicas.autoscaler.GetName(), kind, name, replicas.max, consequence)
 	case !replicas.written:
-		r.Risk(ruleDisruptionBudget, w.Object, "spec.replicas", nil,
+		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.replicas", nil,
 			"%s %s runs a single replica (spec.replicas is not set, and defaults to 1): %s", kind, name, consequence)
 	default:
-		r.Risk(ruleDisruptionBudget, w.Object, "spec.replicas", replicas.max,
+		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.replicas", replicas.max,
 			"%s %s runs a single replica: %s", kind, name, consequence)
 	}
 }
@@ -272,18 +272,18 @@ func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 // one already covers.
 func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetIndex, cfg Config, r *Report) {
 	kind, name := w.kind, w.name
-	selector, err := readSelector(w.Object, w.root, "spec", "selector")
+	selector, err := readSelector(w.root, "spec", "selector")
 	if err != nil {
 		r.Invalid(w.Object, "spec.selector", err.Error())
 		return
 	}
 	if selector == nil || selector.empty() {
-		r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
+		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 			"%s %s has no spec.selector to copy: lbguard adds no PodDisruptionBudget, since an empty selector would cover every pod of namespace %s", kind, name, w.Namespace)
 		return
 	}
 	if budgets.nameTaken(w.Namespace, name) {
-		r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
+		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 			"%s %s has no PodDisruptionBudget, and another PodDisruptionBudget already has the name %s: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: %s and unhealthyPodEvictionPolicy: AlwaysAllow",
 			kind, name, name, cfg.MaxUnavailable)
 		return
@@ -293,7 +293,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 			continue
 		}
 		if covering := budgets.covering(other); len(covering) > 0 {
-			r.Risk(ruleDisruptionBudget, w.Object, "spec.selector", nil,
+			r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 				"%s %s has no PodDisruptionBudget, but its selector also selects the pods of %s %s, which PodDisruptionBudget %s covers: a second budget over those pods would make their eviction fail, so lbguard adds none. Narrow the selector, or cover both workloads with one budget",
 				kind, name, other.kind, other.name, covering[0].view.name)
 			return
@@ -304,282 +304,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 	inv.NewObjects = append(inv.NewObjects, pdb)
 	r.madeFor(pdb, w.Object)
 	budgets.add(&budget{object: pdb, view: r.view(pdb), namespace: w.Namespace, selector: selector, generated: true})
-	r.Changed(ruleDisruptionBudget, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
+	r.Changed(ruleDisruptionBudget.ID, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
 		"PodDisruptionBudget %s added for %s %s (%s): a drain or node upgrade evicts at most %s of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)",
 		name, kind, name, replicas.describe(), cfg.MaxUnavailable)
-}
-
-// newBudgetObject writes the policy/v1 budget, node by node: in the usual
-// order, with no empty status, and without the SDK's setters, which decode
-// and re-wrap the object at each field. The workload's selector, which
-// addBudget has read (a map), is copied as written, comments included.
-func newBudgetObject(w *Workload, maxUnavailable string) *fn.KubeObject {
-	metadata := mapNode(field{"name", stringNode(w.name)})
-	if ns := w.namespace; ns != "" {
-		metadata.Content = append(metadata.Content, stringNode("namespace"), stringNode(ns))
-	}
-	metadata.Content = append(metadata.Content, stringNode("labels"), mapNode(field{generatedByLabel, stringNode(generatedByValue)}))
-	budget := stringNode(maxUnavailable)
-	if _, err := strconv.Atoi(maxUnavailable); err == nil {
-		budget.Tag = yaml.NodeTagInt
-	}
-	spec := mapNode(field{"maxUnavailable", budget})
-	spec.Content = append(spec.Content, stringNode("selector"), yaml.CopyYNode(find(w.root, "spec", "selector")),
-		stringNode("unhealthyPodEvictionPolicy"), stringNode("AlwaysAllow"))
-	root := mapNode(field{"apiVersion", stringNode("policy/v1")}, field{"kind", stringNode("PodDisruptionBudget")},
-		field{"metadata", metadata}, field{"spec", spec})
-	return fn.MoveToKubeObject(yaml.NewRNode(root))
-}
-
-func stringNode(value string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: yaml.NodeTagString, Value: value}
-}
-
-type field struct {
-	key   string
-	value *yaml.Node
-}
-
-func mapNode(fields ...field) *yaml.Node {
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: yaml.NodeTagMap}
-	for _, f := range fields {
-		m.Content = append(m.Content, stringNode(f.key), f.value)
-	}
-	return m
-}
-
-// replicaCount is how many pods a workload runs: a fixed number, or the
-// range its HorizontalPodAutoscaler may scale it in.
-type replicaCount struct {
-	min, max   int
-	written    bool           // spec.replicas is set
-	autoscaler *fn.KubeObject // the HPA that decides, if any
-}
-
-func (c replicaCount) describe() string {
-	if c.autoscaler != nil {
-		return fmt.Sprintf("%d to %d replicas, scaled by HorizontalPodAutoscaler %s", c.min, c.max, c.autoscaler.GetName())
-	}
-	if c.max == 1 {
-		return "1 replica"
-	}
-	return fmt.Sprintf("%d replicas", c.max)
-}
-
-func (c replicaCount) describeMin() string {
-	if c.autoscaler != nil {
-		return fmt.Sprintf("%d replicas, the minimum of HorizontalPodAutoscaler %s", c.min, c.autoscaler.GetName())
-	}
-	return replicaCount{min: c.min, max: c.min}.describe()
-}
-
-// readReplicas reads spec.replicas (1 when absent, the API default). An HPA
-// that targets the workload overrides it, since its controller rewrites
-// spec.replicas: the workload then counts as 2+ when the HPA may scale it to
-// 2 or more. At minReplicas 1 the budget's maxUnavailable still lets a drain
-// evict the one pod (it never blocks), and once the HPA scales out the budget
-// keeps the load balancer from losing every target at once.
-func readReplicas(w *Workload, autoscalers map[string]*autoscaler, r *Report) (replicaCount, bool) {
-	n, found, err := intAt(w.root, "spec", "replicas")
-	if err != nil {
-		r.Invalid(w.Object, "spec.replicas", "must be an integer")
-		return replicaCount{}, false
-	}
-	if hpa := autoscalers[autoscalerKey(w.Namespace, w.kind, w.name)]; hpa != nil {
-		return replicaCount{min: hpa.min, max: hpa.max, written: found, autoscaler: hpa.object}, true
-	}
-	if !found {
-		n = 1
-	}
-	return replicaCount{min: n, max: n, written: found}, true
-}
-
-// autoscaler is a HorizontalPodAutoscaler (any autoscaling version: the
-// fields lbguard reads are the same in each).
-type autoscaler struct {
-	object   *fn.KubeObject
-	min, max int
-}
-
-func autoscalerKey(namespace, kind, name string) string {
-	return namespace + "/" + kind + "/" + name
-}
-
-// readAutoscalers indexes the HPAs of the list by the workload they scale.
-func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler {
-	index := map[string]*autoscaler{}
-	for _, obj := range objects {
-		v := r.view(obj)
-		if v.gk != (groupKind{"autoscaling", "HorizontalPodAutoscaler"}) {
-			continue
-		}
-		kind, _ := stringAt(v.root, "spec", "scaleTargetRef", "kind")
-		name, _ := stringAt(v.root, "spec", "scaleTargetRef", "name")
-		if kind == "" || name == "" {
-			r.Invalid(obj, "spec.scaleTargetRef", "must name the kind and name of the workload it scales")
-			continue
-		}
-		minReplicas, found, err := intAt(v.root, "spec", "minReplicas")
-		if err != nil {
-			r.Invalid(obj, "spec.minReplicas", "must be an integer")
-			continue
-		}
-		if !found {
-			minReplicas = 1
-		}
-		maxReplicas, _, err := intAt(v.root, "spec", "maxReplicas")
-		if err != nil || maxReplicas < 1 {
-			r.Invalid(obj, "spec.maxReplicas", "must be an integer of at least 1")
-			continue
-		}
-		key := autoscalerKey(v.namespaceOrDefault(), kind, name)
-		if index[key] == nil {
-			index[key] = &autoscaler{object: obj, min: minReplicas, max: maxReplicas}
-		}
-	}
-	return index
-}
-
-// labelSelector is a PodDisruptionBudget's or a workload's spec.selector:
-// every matchLabels pair and every matchExpressions requirement must hold.
-type labelSelector struct {
-	matchLabels  map[string]string
-	requirements []selectorRequirement
-}
-
-type selectorRequirement struct {
-	key, operator string
-	values        []string
-}
-
-// readSelector reads the selector of obj at fields; nil when there is none
-// (a missing selector selects no pod, an empty one every pod of the
-// namespace). root is obj's root node: the SDK reads only matchExpressions,
-// which few selectors have.
-func readSelector(obj *fn.KubeObject, root *yaml.Node, fields ...string) (*labelSelector, error) {
-	selector, err := nodeOfKind(root, yaml.MappingNode, fields...)
-	if err != nil {
-		return nil, fmt.Errorf("must be a label selector")
-	}
-	if selector == nil {
-		return nil, nil
-	}
-	s := &labelSelector{}
-	if s.matchLabels, err = stringMapAt(selector, "matchLabels"); err != nil {
-		return nil, fmt.Errorf("matchLabels must be a map of strings")
-	}
-	if child(selector, "matchExpressions") == nil {
-		return s, nil
-	}
-	node, _, err := obj.NestedSubObject(fields...)
-	if err != nil {
-		return nil, fmt.Errorf("must be a label selector")
-	}
-	expressions, _, err := node.NestedSlice("matchExpressions")
-	if err != nil {
-		return nil, fmt.Errorf("matchExpressions must be a list")
-	}
-	for i, e := range expressions {
-		key, _, _ := e.NestedString("key")
-		operator, _, _ := e.NestedString("operator")
-		values, _, err := e.NestedStringSlice("values")
-		switch {
-		case err != nil:
-			return nil, fmt.Errorf("matchExpressions[%d].values must be a list of strings", i)
-		case key == "":
-			return nil, fmt.Errorf("matchExpressions[%d].key must be set", i)
-		case operator != "In" && operator != "NotIn" && operator != "Exists" && operator != "DoesNotExist":
-			return nil, fmt.Errorf("matchExpressions[%d].operator must be In, NotIn, Exists or DoesNotExist, not %q", i, operator)
-		}
-		s.requirements = append(s.requirements, selectorRequirement{key: key, operator: operator, values: values})
-	}
-	return s, nil
-}
-
-func (s *labelSelector) empty() bool {
-	return len(s.matchLabels) == 0 && len(s.requirements) == 0
-}
-
-// matches tells whether the selector selects pods with these labels; a nil
-// selector selects none.
-func (s *labelSelector) matches(podLabels map[string]string) bool {
-	if s == nil {
-		return false
-	}
-	if !matches(podLabels, s.matchLabels) {
-		return false
-	}
-	for _, req := range s.requirements {
-		value, has := podLabels[req.key]
-		switch req.operator {
-		case "In":
-			if !has || !slices.Contains(req.values, value) {
-				return false
-			}
-		case "NotIn":
-			if has && slices.Contains(req.values, value) {
-				return false
-			}
-		case "Exists":
-			if !has {
-				return false
-			}
-		case "DoesNotExist":
-			if has {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-// intOrPercent is a budget's maxUnavailable or minAvailable: a number of
-// pods, or a percentage of the workload's replicas.
-type intOrPercent struct {
-	number  int
-	percent bool
-}
-
-// readIntOrPercent reads the value at fields; nil when it is not set.
-func readIntOrPercent(obj *fn.KubeObject, fields ...string) (*intOrPercent, error) {
-	if n, found, err := obj.NestedInt(fields...); err == nil {
-		if !found {
-			return nil, nil
-		}
-		if n < 0 {
-			return nil, fmt.Errorf("must not be negative")
-		}
-		return &intOrPercent{number: n}, nil
-	}
-	text, _, err := obj.NestedString(fields...)
-	digits, isPercent := strings.CutSuffix(text, "%")
-	n, atoiErr := strconv.Atoi(digits)
-	if err != nil || !isPercent || atoiErr != nil || n < 0 {
-		return nil, fmt.Errorf("must be a whole number of pods or a percentage")
-	}
-	return &intOrPercent{number: n, percent: true}, nil
-}
-
-// of scales the value to a number of pods; percentages round up, as the
-// disruption controller rounds them.
-func (v *intOrPercent) of(replicas int) int {
-	if v.percent {
-		return (v.number*replicas + 99) / 100
-	}
-	return v.number
-}
-
-// value is the value as a result shows it: a number, or a "25%" string.
-func (v *intOrPercent) value() any {
-	if v.percent {
-		return v.String()
-	}
-	return v.number
-}
-
-func (v *intOrPercent) String() string {
-	if v.percent {
-		return strconv.Itoa(v.number) + "%"
-	}
-	return strconv.Itoa(v.number)
 }
