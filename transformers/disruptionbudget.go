@@ -257,7 +257,7 @@ func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 	switch {
 	case replicas.autoscaler != nil:
 		r.Risk(ruleDisruptionBudget.ID, replicas.autoscaler, "spec.maxReplicas", replicas.max,
-			"HorizontalPodAutoscaler %s keeps %s %s at a single replica (maxReplicas: %d): %s", replicas.autoscaler.GetName(), kind, name, replicas.max, consequence)
+			"HorizontalPodAutoscaler %s keeps %s %s at a single replica (maxReplicas: %d): %s", replicas.scaledBy, kind, name, replicas.max, consequence)
 	case !replicas.written:
 		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.replicas", nil,
 			"%s %s runs a single replica (spec.replicas is not set, and defaults to 1): %s", kind, name, consequence)

@@ -184,7 +184,7 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Repor
 func addPreStop(w *Workload, c *Container, s int, cfg Config, what string, r *Report) {
 	var err error
 	var proposed any
-	path := c.Path("lifecycle.preStop")
+	var path string
 	if cfg.KubernetesVersion.AtLeast(sleepActionSince.Major, sleepActionSince.Minor) {
 		err = c.SetNestedInt(s, "lifecycle", "preStop", "sleep", "seconds")
 		path = c.Path("lifecycle.preStop.sleep.seconds")

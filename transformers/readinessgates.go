@@ -36,8 +36,8 @@ func ReadinessGates(inv *Inventory, cfg Config, r *Report) {
 		ns, inList := inv.Namespaces[name]
 		if !inList {
 			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: name}, labelPath(readinessGateLabel),
-				"Namespace %s holds ip targets of %s %s but is not in the list, so lbguard cannot label it: label it %s=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)",
-				name, needed[name].GetKind(), needed[name].GetName(), readinessGateLabel)
+				"Namespace %s holds ip targets of %s but is not in the list, so lbguard cannot label it: label it %s=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)",
+				name, r.describe(needed[name]), readinessGateLabel)
 			continue
 		}
 		if isSkipped(r.root(ns)) {

@@ -13,11 +13,12 @@ type replicaCount struct {
 	min, max   int
 	written    bool           // spec.replicas is set
 	autoscaler *fn.KubeObject // the HPA that decides, if any
+	scaledBy   string         // its name
 }
 
 func (c replicaCount) describe() string {
 	if c.autoscaler != nil {
-		return fmt.Sprintf("%d to %d replicas, scaled by HorizontalPodAutoscaler %s", c.min, c.max, c.autoscaler.GetName())
+		return fmt.Sprintf("%d to %d replicas, scaled by HorizontalPodAutoscaler %s", c.min, c.max, c.scaledBy)
 	}
 	if c.max == 1 {
 		return "1 replica"
@@ -27,7 +28,7 @@ func (c replicaCount) describe() string {
 
 func (c replicaCount) describeMin() string {
 	if c.autoscaler != nil {
-		return fmt.Sprintf("%d replicas, the minimum of HorizontalPodAutoscaler %s", c.min, c.autoscaler.GetName())
+		return fmt.Sprintf("%d replicas, the minimum of HorizontalPodAutoscaler %s", c.min, c.scaledBy)
 	}
 	return replicaCount{min: c.min, max: c.min}.describe()
 }
@@ -45,7 +46,7 @@ func readReplicas(w *Workload, autoscalers map[string]*autoscaler, r *Report) (r
 		return replicaCount{}, false
 	}
 	if hpa := autoscalers[autoscalerKey(w.Namespace, w.kind, w.name)]; hpa != nil {
-		return replicaCount{min: hpa.min, max: hpa.max, written: found, autoscaler: hpa.object}, true
+		return replicaCount{min: hpa.min, max: hpa.max, written: found, autoscaler: hpa.object, scaledBy: r.view(hpa.object).name}, true
 	}
 	if !found {
 		n = 1

@@ -43,15 +43,16 @@ func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
 }
 
 func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
-	name, _, err := tgb.NestedString("spec", "serviceRef", "name")
-	if err != nil || name == "" {
+	root := inv.root(tgb)
+	name, _ := yamlnode.StringAt(root, "spec", "serviceRef", "name")
+	if name == "" {
 		r.Invalid(tgb, "spec.serviceRef.name", "must name a Service")
 		return
 	}
-	port, _, _ := tgb.NestedString("spec", "serviceRef", "port")
+	port, _ := yamlnode.StringAt(root, "spec", "serviceRef", "port")
 	if port == "" {
-		if n, _, _ := tgb.NestedInt64("spec", "serviceRef", "port"); n != 0 {
-			port = strconv.Itoa(int(n))
+		if n, _, _ := yamlnode.IntAt(root, "spec", "serviceRef", "port"); n != 0 {
+			port = strconv.Itoa(n)
 		}
 	}
 	lb := inv.newLoadBalancer(TGBinding, tgb)
