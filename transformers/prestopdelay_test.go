@@ -108,7 +108,7 @@ func equalLists(t *testing.T, what string, got, want []string) {
 	}
 }
 
-func TestPreStop(t *testing.T) {
+func TestPreStopDelay(t *testing.T) {
 	const app = `containers:
 - name: app
   image: app

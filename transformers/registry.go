@@ -1,3 +1,6 @@
+// Package transformers holds lbguard's rules R1–R8 (docs/rules.md) and what
+// they share: the inventory of a ResourceList, the delays phase, the parser
+// of annotations and fields, and the report of every edit and risk.
 package transformers
 
 import "github.com/kptdev/krm-functions-sdk/go/fn"

@@ -33,7 +33,7 @@ func shellWrapperWarning(field, script, shell, advice string) string {
 		" without exec, so the shell stays PID 1, ignores SIGTERM and does not pass it on: the app never hears of the shutdown and is killed when the grace period ends, in the middle of its requests. In the script, " + advice
 }
 
-func TestSignals(t *testing.T) {
+func TestSignalHandling(t *testing.T) {
 	app := func(lines string) string {
 		return "      - name: app\n        image: web:1\n        ports:\n        - containerPort: 8080\n" + lines
 	}
@@ -155,7 +155,7 @@ func TestSignals(t *testing.T) {
 }
 
 // Opted-out workloads and workloads no load balancer fronts are not read.
-func TestSignalsScope(t *testing.T) {
+func TestSignalHandlingScope(t *testing.T) {
 	wrapped := "      - name: app\n        image: web:1\n        command: [sh, -c, node server.js]\n        ports:\n        - containerPort: 8080\n"
 	for name, stream := range map[string]string{
 		"opted out":        strings.Replace(withContainers(wrapped), "  name: web\n  namespace: shop\nspec:\n  replicas", "  name: web\n  namespace: shop\n  annotations:\n    lbguard.dev/skip: \"true\"\nspec:\n  replicas", 1),
