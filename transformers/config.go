@@ -45,7 +45,7 @@ type Config struct {
 	TargetGroupBindingDelays map[string]int
 }
 
-// DefaultConfig is the configuration of DOMAIN.md's defaults.
+// DefaultConfig is the configuration of the defaults of docs/rules.md.
 func DefaultConfig() Config {
 	return Config{
 		Mode:                       ModeFix,

@@ -64,7 +64,7 @@ func FuzzRules(f *testing.F) {
 		before := fuzzTexts(items)
 		audited := fuzzCopy(items)
 		cfg := DefaultConfig()
-		results := Run(&items, cfg, Snapshot(items))
+		results := Run(&items, cfg, Snapshot(items)).Results
 		rl := &fn.ResourceList{Items: fuzzCopy(items), FunctionConfig: fn.NewEmptyKubeObject(), Results: results}
 		if _, err := rl.ToYAML(); err != nil {
 			t.Fatalf("the results do not print: %v", err)
@@ -89,7 +89,7 @@ func FuzzRules(f *testing.F) {
 			}
 		}
 
-		second := Run(&items, cfg, Snapshot(items))
+		second := Run(&items, cfg, Snapshot(items)).Results
 		for _, r := range second {
 			if r.Tags[TagAction] == ActionChanged {
 				t.Fatalf("the second run changes more: %s", r.Message)
@@ -102,7 +102,7 @@ func FuzzRules(f *testing.F) {
 		}
 
 		cfg.Mode = ModeAudit
-		auditResults := Run(&audited, cfg, Snapshot(audited))
+		auditResults := Run(&audited, cfg, Snapshot(audited)).Results
 		if got := fuzzTexts(audited); !reflect.DeepEqual(got, before) {
 			t.Fatalf("audit changes the items")
 		}

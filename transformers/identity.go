@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -67,8 +68,8 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 		if value != "" {
 			return false
 		}
-		n := find(v.root, path...)
-		return n != nil && !isString(n)
+		n := yamlnode.Find(v.root, path...)
+		return n != nil && !yamlnode.IsString(n)
 	}
 	switch {
 	case notString(v.apiVersion, "apiVersion"):
@@ -80,7 +81,7 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 	case v.kind == "":
 		return invalid("kind", "is missing")
 	}
-	if n := find(v.root, "metadata"); n != nil && n.Kind != yaml.MappingNode {
+	if n := yamlnode.Find(v.root, "metadata"); n != nil && n.Kind != yaml.MappingNode {
 		return invalid("metadata", "must be a map")
 	}
 	if notString(v.name, "metadata", "name") {
@@ -92,7 +93,7 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 	// The SDK reads unreadable labels or annotations as none: a Service
 	// would lose its load-balancer type, a workload its lbguard.dev/skip.
 	for _, field := range []string{"labels", "annotations"} {
-		if path, problem := checkStringMap(find(v.root, "metadata", field), "metadata."+field); problem != "" {
+		if path, problem := checkStringMap(yamlnode.Find(v.root, "metadata", field), "metadata."+field); problem != "" {
 			r.Invalid(obj, path, problem)
 			return resourceID{}, false
 		}
@@ -110,7 +111,7 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 // and the SDK reads it as none.
 func checkStringMap(n *yaml.Node, path string) (at, problem string) {
 	switch {
-	case n == nil || isNull(n):
+	case n == nil || yamlnode.IsNull(n):
 		return "", ""
 	case n.Kind != yaml.MappingNode:
 		return path, "must be a map of strings"
@@ -120,7 +121,7 @@ func checkStringMap(n *yaml.Node, path string) (at, problem string) {
 		switch {
 		case key.Kind != yaml.ScalarNode || value.Kind != yaml.ScalarNode:
 			return path, "must be a map of strings"
-		case !isString(value):
+		case !yamlnode.IsString(value):
 			return path + "[" + key.Value + "]", "must be a string: quote it"
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 )
 
 // ingressClassKind says who serves an Ingress.
@@ -28,7 +29,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
 		}
 		return inv.classController(inv.ingressClasses[class])
 	}
-	if name, _ := stringAt(inv.root(ing), "spec", "ingressClassName"); name != "" {
+	if name, _ := yamlnode.StringAt(inv.root(ing), "spec", "ingressClassName"); name != "" {
 		if class, ok := inv.ingressClasses[name]; ok {
 			return inv.classController(class)
 		}
@@ -64,7 +65,7 @@ func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
 	if class == nil {
 		return notLBC
 	}
-	switch controller, _ := stringAt(inv.root(class), "spec", "controller"); controller {
+	switch controller, _ := yamlnode.StringAt(inv.root(class), "spec", "controller"); controller {
 	case lbcIngressController:
 		return byLBC
 	case autoModeIngressController:

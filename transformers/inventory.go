@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -49,6 +50,8 @@ type LoadBalancer struct {
 	Backends []*Backend
 	Skipped  bool // opted out with lbguard.dev/skip
 
+	delaySettings []delaySetting // the holders of its delay R2 settles, in order
+
 	*objectView // Object's root node, to read its annotations, and its names
 }
 
@@ -63,7 +66,7 @@ type Backend struct {
 
 	skipped     bool          // its load balancer or Service is opted out (no rule writes the opt-out)
 	serviceView *objectView   // Service's root node, to read its annotations, and its names
-	delay       *settledDelay // set once R2 has settled it
+	delay       *settledDelay // set by the delays phase, before the rules
 }
 
 // Workload is a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout.
@@ -147,7 +150,7 @@ func (gk groupKind) isWorkload() bool {
 
 func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 	v := inv.view(obj)
-	labels, err := stringMapAt(v.root, "spec", "template", "metadata", "labels")
+	labels, err := yamlnode.StringMapAt(v.root, "spec", "template", "metadata", "labels")
 	if err != nil {
 		r.Invalid(obj, "spec.template.metadata.labels", "must be a map of strings")
 		return
@@ -214,7 +217,7 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 	if b.Service != nil {
 		b.serviceView = inv.view(b.Service)
 		b.skipped = b.skipped || isSkipped(b.serviceView.root)
-		selector, err := stringMapAt(b.serviceView.root, "spec", "selector")
+		selector, err := yamlnode.StringMapAt(b.serviceView.root, "spec", "selector")
 		if err != nil {
 			r.Invalid(b.Service, "spec.selector", "must be a map of strings")
 		}

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -43,7 +44,7 @@ func (c *objectViews) view(obj *fn.KubeObject) *objectView {
 		c.of = map[*fn.KubeObject]*objectView{}
 	}
 	root := rootOf(obj)
-	str := func(path ...string) string { s, _ := stringAt(root, path...); return s }
+	str := func(path ...string) string { s, _ := yamlnode.StringAt(root, path...); return s }
 	v := &objectView{root: root, apiVersion: str("apiVersion"), kind: str("kind"),
 		name: str("metadata", "name"), namespace: str("metadata", "namespace")}
 	v.gk = sdkGroupKind(v.apiVersion, v.kind)
@@ -62,4 +63,13 @@ func sdkGroupKind(apiVersion, kind string) groupKind {
 		return groupKind{group, kind}
 	}
 	return groupKind{}
+}
+
+// rootOf is obj's YAML root node. The SDK's setters edit below the root,
+// which stays the same node.
+func rootOf(obj *fn.KubeObject) *yaml.Node {
+	rn := obj.MoveToResourceNode()
+	root := rn.YNode()
+	*obj = *fn.MoveToKubeObject(rn)
+	return root
 }

@@ -38,7 +38,7 @@ func TestOriginalsReadOnlyToUndo(t *testing.T) {
 			calls := 0
 			cfg := DefaultConfig()
 			cfg.Mode = tt.mode
-			results := Run(&items, cfg, countedOriginals(t, &calls, tt.docs...))
+			results := Run(&items, cfg, countedOriginals(t, &calls, tt.docs...)).Results
 			if calls != tt.wantCalls {
 				t.Errorf("originals read %d times, want %d", calls, tt.wantCalls)
 			}
@@ -87,7 +87,7 @@ func TestOriginalsUnavailable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			items := identParse(t, identService, unreadable)
-			results := Run(&items, DefaultConfig(), tt.originals)
+			results := Run(&items, DefaultConfig(), tt.originals).Results
 			var errs []string
 			for _, r := range results {
 				if r.Severity == fn.Error {

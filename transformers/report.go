@@ -8,9 +8,6 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// RuleID names a rule of DOMAIN.md (R1 … R8) in result tags.
-type RuleID string
-
 // Result tags: the rule, and what lbguard did.
 const (
 	TagRule   = "lbguard.dev/rule"

@@ -8,24 +8,6 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
-// Rule is one rule of DOMAIN.md: it edits the inventory's objects in place
-// and reports every edit and every risk it leaves.
-type Rule func(inv *Inventory, cfg Config, r *Report)
-
-// Rules run in this order: the load balancers first, since the workload rules
-// hold their preStop against the delay the load-balancer rules settle (R2
-// reads each backend's delay once, for the rules after it).
-var Rules = []Rule{
-	TargetType,
-	DeregistrationDelay,
-	ReadinessGate,
-	ReadinessProbe,
-	PreStop,
-	GracePeriod,
-	DisruptionBudget,
-	Signals,
-}
-
 // Originals gives the items again as they came in, in the same order. The
 // rules edit items in place and call it only when they must undo edits: an
 // object a rule finds unreadable goes back as it came, and in audit mode the
@@ -50,27 +32,34 @@ func Copies(items fn.KubeObjects) fn.KubeObjects {
 
 // Run applies every rule to items. In audit mode items end as they came in,
 // and every edit fix would make is an error.
-func Run(items *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
-	if cfg.Mode == ModeAudit {
-		return audit(items, cfg, originals)
-	}
-	return fix(items, cfg, originals)
+func Run(items *fn.KubeObjects, cfg Config, originals Originals) *Outcome {
+	return run(items, cfg, originals, Rules)
 }
 
-func fix(items *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
+// run applies rules, a subset of Rules in their order, to items.
+func run(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
+	if cfg.Mode == ModeAudit {
+		return audit(items, cfg, originals, rules)
+	}
+	return fix(items, cfg, originals, rules)
+}
+
+func fix(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
 	r := &Report{}
 	known, duplicated := checkItems(*items, r)
 	if duplicated {
-		return r.Results
+		// No rule runs; the inventory only groups the errors by workload.
+		return newOutcome(NewInventory(known, &Report{}), r)
 	}
 	inv := NewInventory(known, r)
 	reportSkips(inv, r)
-	for _, rule := range Rules {
-		rule(inv, cfg, r)
+	settleDelays(inv, cfg)
+	for _, rule := range rules {
+		rule.Apply(inv, cfg, r)
 	}
 	r.keepInvalidUnchanged(*items, originals)
 	upsert(items, r.validNew(inv.NewObjects), r)
-	return r.Results
+	return newOutcome(inv, r)
 }
 
 // upsert adds objs to items as fn.KubeObjects.Upsert does, replacing the
@@ -113,7 +102,7 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
 // A resource annotated lbguard.dev/audit: warn has its violations reported as
 // warnings, for a gradual roll-out; an object fix would add (a
 // PodDisruptionBudget) counts as part of the item of its name.
-func audit(list *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
+func audit(list *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
 	const auditAnnotation = "lbguard.dev/audit"
 	items := *list
 	type id struct{ apiVersion, kind, namespace, name, path string }
@@ -141,7 +130,8 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 			bad.Invalid(obj, annotationPath(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
 		}
 	}
-	results := fix(list, cfg, originals)
+	outcome := fix(list, cfg, originals, rules)
+	results := outcome.Results
 	if len(*list) != len(items) || slices.ContainsFunc(results, madeChange) {
 		// Undo it all: drop what fix added, and put every object back.
 		*list = items[:len(items):len(items)]
@@ -161,7 +151,8 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals) fn.Results {
 			res.Severity = fn.Error
 		}
 	}
-	return append(results, bad.Results...)
+	outcome.Results = append(results, bad.Results...)
+	return outcome
 }
 
 // reportSkips says once for each opted-out object that it is left alone.

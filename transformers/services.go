@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -12,10 +13,10 @@ import (
 // root; ok is false for any other Service, and for LoadBalancer Services of
 // another class.
 func serviceKind(root *yaml.Node) (LBKind, bool) {
-	if t, _ := stringAt(root, "spec", "type"); t != "LoadBalancer" {
+	if t, _ := yamlnode.StringAt(root, "spec", "type"); t != "LoadBalancer" {
 		return "", false
 	}
-	class, _ := stringAt(root, "spec", "loadBalancerClass")
+	class, _ := yamlnode.StringAt(root, "spec", "loadBalancerClass")
 	switch {
 	case class == lbcLoadBalancerClass:
 		return LBCNLB, true
@@ -42,15 +43,16 @@ func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
 }
 
 func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
-	name, _, err := tgb.NestedString("spec", "serviceRef", "name")
-	if err != nil || name == "" {
+	root := inv.root(tgb)
+	name, _ := yamlnode.StringAt(root, "spec", "serviceRef", "name")
+	if name == "" {
 		r.Invalid(tgb, "spec.serviceRef.name", "must name a Service")
 		return
 	}
-	port, _, _ := tgb.NestedString("spec", "serviceRef", "port")
+	port, _ := yamlnode.StringAt(root, "spec", "serviceRef", "port")
 	if port == "" {
-		if n, _, _ := tgb.NestedInt64("spec", "serviceRef", "port"); n != 0 {
-			port = strconv.Itoa(int(n))
+		if n, _, _ := yamlnode.IntAt(root, "spec", "serviceRef", "port"); n != 0 {
+			port = strconv.Itoa(n)
 		}
 	}
 	lb := inv.newLoadBalancer(TGBinding, tgb)
@@ -112,7 +114,7 @@ func (b *Backend) attributesKey() string {
 func (b *Backend) TargetType() string {
 	switch b.LB.Kind {
 	case TGBinding:
-		t, _ := stringAt(b.LB.root, "spec", "targetType")
+		t, _ := yamlnode.StringAt(b.LB.root, "spec", "targetType")
 		return t
 	case InTreeNLB:
 		return "instance"
@@ -125,72 +127,6 @@ func (b *Backend) TargetType() string {
 		return t
 	}
 	return "instance"
-}
-
-// platformDeregistrationDelay is the ELB's own default, used where nothing sets one.
-const platformDeregistrationDelay = 300
-
-// DeregistrationDelay is the effective delay D in seconds; known is false
-// when it cannot be seen from here (a TargetGroupBinding the config does not
-// describe) or does not bound a pod's shutdown: an in-tree NLB targets nodes,
-// so a terminating pod deregisters nothing, and its delay (the platform's
-// 300 s) cannot be set; DOMAIN.md gives its workloads the NLB preStop floor.
-// A delay nobody set is the platform's 300 s.
-func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
-	if b.delay != nil {
-		return b.delay.seconds, b.delay.known
-	}
-	return b.readDeregistrationDelay(cfg)
-}
-
-// settledDelay is a backend's delay once R2 has run: no later rule writes
-// the annotations it is read from, and the workload rules ask for it for
-// every workload behind the backend, several times each.
-type settledDelay struct {
-	seconds int
-	known   bool
-}
-
-// settleDeregistrationDelays reads each backend's delay once, for the rules
-// after R2.
-func settleDeregistrationDelays(inv *Inventory, cfg Config) {
-	for _, lb := range inv.LoadBalancers {
-		for _, b := range lb.Backends {
-			seconds, known := b.readDeregistrationDelay(cfg)
-			b.delay = &settledDelay{seconds, known}
-		}
-	}
-}
-
-func (b *Backend) readDeregistrationDelay(cfg Config) (seconds int, known bool) {
-	switch b.LB.Kind {
-	case TGBinding:
-		// Keyed by namespace/name, or by name alone (README).
-		if d, ok := cfg.TargetGroupBindingDelays[b.LB.namespaceOrDefault()+"/"+b.LB.name]; ok {
-			return d, true
-		}
-		d, ok := cfg.TargetGroupBindingDelays[b.LB.name]
-		return d, ok
-	case InTreeNLB:
-		return platformDeregistrationDelay, false
-	}
-	seconds = platformDeregistrationDelay
-	if attrs, _, ok := b.Annotation(b.attributesKey()); ok {
-		if m, err := ParseStringMap(attrs); err == nil {
-			if v, ok := m.Get(deregistrationDelayAttribute); ok {
-				if d, err := strconv.Atoi(v); err == nil {
-					seconds = d
-				}
-			}
-		}
-	}
-	if b.LB.Kind == ClassicELB && annotationValue(b.LB.root, svcConnectionDraining) == "true" {
-		// Either owner may serve it: the workload must outlast the longer.
-		if d, err := strconv.Atoi(annotationValue(b.LB.root, svcConnectionDrainTimeout)); err == nil && d > seconds {
-			seconds = d
-		}
-	}
-	return seconds, true
 }
 
 // HealthCheck is the health check a load balancer names explicitly.

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -66,10 +67,9 @@ const albPropagationSeconds = 15
 // largest need of its load balancers: D + 15 s behind an ALB, at least the
 // NLB floor (and D) behind anything an NLB may serve. source says which.
 func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err error) {
-	if v, ok := annotation(w.root, preStopSecondsAnnotation); ok {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > 3600 {
-			return 0, "", fieldError{annotationPath(preStopSecondsAnnotation), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(v)}
+	if n, found, err := secondsAnnotation(w.root, preStopSecondsAnnotation); found {
+		if err != nil {
+			return 0, "", err
 		}
 		return n, "the annotation " + preStopSecondsAnnotation, nil
 	}
@@ -99,15 +99,11 @@ func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err e
 // ShutdownSeconds is A for the workload: the annotation
 // lbguard.dev/shutdown-seconds, else the config's shutdownSeconds.
 func (w *Workload) ShutdownSeconds(cfg Config) (int, error) {
-	v, ok := annotation(w.root, shutdownSecondsAnnotation)
-	if !ok {
+	n, found, err := secondsAnnotation(w.root, shutdownSecondsAnnotation)
+	if !found {
 		return cfg.ShutdownSeconds, nil
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 || n > 3600 {
-		return 0, fieldError{annotationPath(shutdownSecondsAnnotation), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(v)}
-	}
-	return n, nil
+	return n, err
 }
 
 // fieldError is a value lbguard cannot use, with its field path.
@@ -149,22 +145,22 @@ func readContainers(obj *fn.KubeObject, root *yaml.Node) ([]*Container, error) {
 	}
 	var nodes []*yaml.Node
 	if len(list) > 0 { // the SDK has checked that it is a list of maps
-		nodes = find(root, "spec", "template", "spec", "containers").Content
+		nodes = yamlnode.Find(root, "spec", "template", "spec", "containers").Content
 	}
 	containers := make([]*Container, len(list))
 	anyPorts := false
 	for i, c := range list {
 		node := nodes[i]
-		name, _ := stringAt(node, "name")
+		name, _ := yamlnode.StringAt(node, "name")
 		containers[i] = &Container{SubObject: c, Index: i, Name: name, node: node}
-		ports, err := nodeOfKind(node, yaml.SequenceNode, "ports")
-		if err != nil || ports != nil && !isListOfMaps(ports) {
+		ports, err := yamlnode.OfKind(node, yaml.SequenceNode, "ports")
+		if err != nil || ports != nil && !yamlnode.IsListOfMaps(ports) {
 			return nil, fieldError{containers[i].Path("ports"), "must be a list of ports"}
 		}
-		for _, p := range listItems(ports) {
-			name, _ := stringAt(p, "name")
-			n, _, _ := intAt(p, "containerPort")
-			protocol, _ := stringAt(p, "protocol")
+		for _, p := range yamlnode.Items(ports) {
+			name, _ := yamlnode.StringAt(p, "name")
+			n, _, _ := yamlnode.IntAt(p, "containerPort")
+			protocol, _ := yamlnode.StringAt(p, "protocol")
 			containers[i].ports = append(containers[i].ports, ContainerPort{Name: name, Number: n, Protocol: protocol})
 		}
 		if len(containers[i].ports) > 0 {

@@ -168,11 +168,11 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 		// here they edit copies, so that the documents keep their own
 		// objects, by which the report finds each finding's line.
 		copies := transformers.Copies(items)
-		results := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
-		return writeAudit(opts, in.report(cfg.Mode, version, items, results), stdout, stderr)
+		outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
+		return writeAudit(opts, in.report(cfg.Mode, version, outcome), stdout, stderr)
 	}
-	results := transformers.Run(&items, cfg, transformers.Snapshot(items))
-	rep := in.report(cfg.Mode, version, items, results)
+	outcome := transformers.Run(&items, cfg, transformers.Snapshot(items))
+	rep := in.report(cfg.Mode, version, outcome)
 	return writeFix(opts, in, items, rep, stdout, stderr)
 }
 
@@ -395,9 +395,5 @@ func namespaceOrDefault(ns string) string {
 }
 
 func isWorkloadKind(obj *fn.KubeObject) bool {
-	switch obj.GetKind() {
-	case "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Rollout":
-		return true
-	}
-	return false
+	return transformers.IsWorkload(obj.GetAPIVersion(), obj.GetKind())
 }

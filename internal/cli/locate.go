@@ -10,8 +10,8 @@ import (
 // written, and where each resource is.
 
 // report places the results of a run over the documents read.
-func (in *inputs) report(mode transformers.Mode, version string, items fn.KubeObjects, results fn.Results) *report.Report {
-	return report.New(mode, version, results, workloadsOf(in, items), in)
+func (in *inputs) report(mode transformers.Mode, version string, outcome *transformers.Outcome) *report.Report {
+	return report.New(mode, version, outcome, in)
 }
 
 // Finding is where res is written: the field of its own document, or a
@@ -90,55 +90,4 @@ func (in *inputs) relatedDocument(ref *fn.ResourceRef) (*document, string) {
 		return first, "metadata.namespace"
 	}
 	return nil, ""
-}
-
-// workloadsOf lists the workloads a result puts at risk: the workload
-// itself, the workloads behind a load balancer or Service, those of a
-// Namespace, or the workload a new object is named after.
-func workloadsOf(in *inputs, items fn.KubeObjects) report.WorkloadsOf {
-	inv := transformers.NewInventory(items, &transformers.Report{})
-	return func(res *fn.Result) []fn.ResourceRef {
-		var obj *fn.KubeObject
-		if own := in.documentOf(res); own != nil {
-			obj = own.obj
-		}
-		ref := res.ResourceRef
-		var out []fn.ResourceRef
-		seen := map[*fn.KubeObject]bool{}
-		add := func(w *transformers.Workload) {
-			if !seen[w.Object] {
-				seen[w.Object] = true
-				out = append(out, refOf(w.Object))
-			}
-		}
-		for _, w := range inv.Workloads {
-			if obj != nil && w.Object == obj {
-				return []fn.ResourceRef{refOf(obj)}
-			}
-		}
-		isNamespace := ref != nil && ref.Kind == "Namespace" && ref.APIVersion == "v1"
-		for _, w := range inv.Workloads {
-			switch {
-			case isNamespace:
-				if w.Namespace == ref.Name && len(w.Backends) > 0 {
-					add(w)
-				}
-			case obj != nil:
-				for _, b := range w.Backends {
-					if b.LB.Object == obj || b.Service == obj {
-						add(w)
-					}
-				}
-			case ref != nil:
-				if w.Namespace == namespaceOrDefault(ref.Namespace) && w.Object.GetName() == ref.Name {
-					add(w)
-				}
-			}
-		}
-		return out
-	}
-}
-
-func refOf(obj *fn.KubeObject) fn.ResourceRef {
-	return fn.ResourceRef{APIVersion: obj.GetAPIVersion(), Kind: obj.GetKind(), Namespace: obj.GetNamespace(), Name: obj.GetName()}
 }

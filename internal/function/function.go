@@ -72,7 +72,7 @@ func Process(rl *fn.ResourceList, originals transformers.Originals) (bool, error
 		}
 		return false, nil
 	}
-	results := transformers.Run(&rl.Items, cfg, originals)
+	results := transformers.Run(&rl.Items, cfg, originals).Results
 	rl.Results = append(rl.Results, results...)
 	return results.ExitCode() == 0, nil
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers"
 )
 
 // The JSON report (lbguard audit --format json): every result, the notes
@@ -71,7 +72,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 		Findings: []JSONFinding{},
 	}
 	for _, f := range rep.findings {
-		info := ruleOf(f.rule)
+		info := transformers.DescribeRule(f.rule)
 		jf := JSONFinding{
 			Rule: f.rule, RuleName: info.Title, Severity: string(f.res.Severity), Action: f.action,
 			Message: f.res.Message, Resource: f.res.ResourceRef, File: f.File, Line: f.Line,

@@ -77,12 +77,9 @@ type group struct {
 	findings []*finding
 }
 
-// WorkloadsOf lists the workloads a result puts at risk.
-type WorkloadsOf func(res *fn.Result) []fn.ResourceRef
-
-// New places every result: its file, line and workloads. version is
-// lbguard's, for the machine formats.
-func New(mode transformers.Mode, version string, results fn.Results, workloadsOf WorkloadsOf, src Source) *Report {
+// New places every result of a run: its file, line and the workloads it
+// puts at risk. version is lbguard's, for the machine formats.
+func New(mode transformers.Mode, version string, outcome *transformers.Outcome, src Source) *Report {
 	rep := &Report{mode: mode, version: version, read: src.Read()}
 	groups := map[string]*group{}
 	groupFor := func(ref *fn.ResourceRef, file *fn.File, workload bool) *group {
@@ -98,13 +95,14 @@ func New(mode transformers.Mode, version string, results fn.Results, workloadsOf
 		}
 		return g
 	}
-	for _, res := range results {
+	for _, res := range outcome.Results {
 		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction], Place: src.Finding(res)}
 		if f.rule == "" && f.action == transformers.ActionInvalid {
 			f.rule = "invalid"
 		}
-		for _, w := range workloadsOf(res) {
-			f.groups = append(f.groups, groupFor(&w, nil, true))
+		for _, w := range outcome.Workloads(res) {
+			ref := fn.ResourceRef{APIVersion: w.APIVersion, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
+			f.groups = append(f.groups, groupFor(&ref, nil, true))
 		}
 		if len(f.groups) == 0 && res.ResourceRef != nil {
 			f.groups = append(f.groups, groupFor(res.ResourceRef, res.File, false))

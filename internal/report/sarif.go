@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers"
 )
 
 // SARIF 2.1.0 (lbguard audit --format sarif), for code-scanning tools such
@@ -111,14 +112,15 @@ type SARIFLogicalLocation struct {
 func (rep *Report) WriteSARIF(w io.Writer) error {
 	driver := SARIFDriver{Name: "lbguard", Version: rep.version, InformationURI: "https://github.com/lbguard/lbguard"}
 	index := map[string]int{}
-	for i, r := range ruleInfos {
-		index[r.ID] = i
+	rules := transformers.RuleInfos()
+	for i, r := range rules {
+		index[string(r.ID)] = i
 		level := "error"
-		if r.ID == "R8" {
-			level = "warning" // R8 is never fixed, only warned about
+		if r.Severity == fn.Warning {
+			level = "warning"
 		}
 		driver.Rules = append(driver.Rules, SARIFRule{
-			ID: r.ID, Name: r.Name,
+			ID: string(r.ID), Name: r.Name,
 			ShortDescription:     SARIFText{r.Title},
 			FullDescription:      SARIFText{r.Why},
 			Help:                 SARIFText{r.Why + " Run `lbguard fix` to apply what lbguard can fix; see docs/ci.md."},
@@ -141,7 +143,7 @@ func (rep *Report) WriteSARIF(w io.Writer) error {
 			i = index["invalid"]
 		}
 		res := SARIFResult{
-			RuleID: ruleInfos[i].ID, RuleIndex: i, Level: level,
+			RuleID: string(rules[i].ID), RuleIndex: i, Level: level,
 			Message:             SARIFText{f.res.Message},
 			PartialFingerprints: map[string]string{"lbguardFinding/v1": f.fingerprint()},
 			Properties:          map[string]any{"action": f.action},

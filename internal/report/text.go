@@ -71,7 +71,7 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 	if label == "" {
 		label = "CHANGED"
 	}
-	info := ruleOf(f.rule)
+	info := transformers.DescribeRule(f.rule)
 	fmt.Fprintf(b, "  %s %s %s", label, info.ID, info.Title)
 	ref := f.res.ResourceRef
 	if ref != nil && (!g.workload || g.title != resourceTitle(ref.Kind, ref.Namespace, ref.Name)) {

@@ -1,0 +1,174 @@
+package transformers
+
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// The delays phase. Before any rule runs, lbguard settles the deregistration
+// delay D of each backend: the delay its target group has once R2 has
+// written the missing ones. R2 writes what this phase decides, and the
+// workload rules (R4–R6) hold the preStop delay and the grace period against
+// it, so each rule reads the same D whether it runs alone or after R2.
+
+// platformDeregistrationDelay is the ELB's own default, used where nothing sets one.
+const platformDeregistrationDelay = 300
+
+// delaySetting is one holder of target-group attributes whose delay R2
+// settles: it keeps a delay the holder sets, and adds delay where it sets none.
+type delaySetting struct {
+	holder *fn.KubeObject
+	key    string // the annotation of the attributes
+	delay  int
+}
+
+// settledDelay is a backend's delay as the delays phase settled it.
+type settledDelay struct {
+	seconds int
+	known   bool
+}
+
+// delayPlan is what R2 will write: the delay it adds to each holder's
+// attributes that set none, and Classic ELB connection draining.
+type delayPlan struct {
+	added        map[delayHolder]int
+	defaultDelay int // the config's D, for Classic ELB draining timeouts
+}
+
+type delayHolder struct {
+	object *fn.KubeObject
+	key    string
+}
+
+// settleDelays decides, load balancer by load balancer, the holders R2
+// settles and the delay it adds to each, then settles every backend's delay.
+// A holder shared by two load balancers is settled by the first.
+func settleDelays(inv *Inventory, cfg Config) {
+	plan := &delayPlan{added: map[delayHolder]int{}, defaultDelay: cfg.DeregistrationDelaySeconds}
+	seen := map[delayHolder]bool{}
+	settle := func(lb *LoadBalancer, holder *fn.KubeObject, key string, delay int) {
+		h := delayHolder{holder, key}
+		if seen[h] {
+			return
+		}
+		seen[h] = true
+		lb.delaySettings = append(lb.delaySettings, delaySetting{holder, key, delay})
+		if _, _, set, err := parseDelayAttribute(annotationValue(inv.root(holder), key)); err == nil && !set {
+			plan.added[h] = delay
+		}
+	}
+	for _, lb := range inv.LoadBalancers {
+		if lb.Skipped {
+			continue
+		}
+		switch lb.Kind {
+		case ALBIngress:
+			settleALB(lb, cfg, settle)
+		case LBCNLB, ClassicELB:
+			settle(lb, lb.Object, svcTargetGroupAttributes, cfg.DeregistrationDelaySeconds)
+		}
+	}
+	for _, lb := range inv.LoadBalancers {
+		for _, b := range lb.Backends {
+			seconds, known := b.readDeregistrationDelay(cfg, plan)
+			b.delay = &settledDelay{seconds, known}
+		}
+	}
+}
+
+// settleALB settles the delay where each backend's effective
+// target-group-attributes live: on a backend Service that carries its own
+// (the LBC takes it whole, not merged with the Ingress's), else on the
+// Ingress. A delay the Ingress states is the user's: a Service that
+// overrides the attributes keeps it.
+func settleALB(lb *LoadBalancer, cfg Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
+	delay := cfg.DeregistrationDelaySeconds
+	if d, ok := delayAttribute(lb.root, albTargetGroupAttributes); ok {
+		delay = d
+	}
+	ingressValueUsed := false
+	for _, b := range lb.Backends {
+		if b.Skipped() {
+			continue
+		}
+		if _, holder, ok := b.Annotation(albTargetGroupAttributes); ok && holder == b.Service {
+			settle(lb, b.Service, albTargetGroupAttributes, delay)
+		} else {
+			ingressValueUsed = true
+		}
+	}
+	if ingressValueUsed {
+		settle(lb, lb.Object, albTargetGroupAttributes, delay)
+	}
+}
+
+// DeregistrationDelay is the effective delay D in seconds; known is false
+// when it cannot be seen from here (a TargetGroupBinding the config does not
+// describe) or does not bound a pod's shutdown: an in-tree NLB targets nodes,
+// so a terminating pod deregisters nothing, and its delay (the platform's
+// 300 s) cannot be set; docs/rules.md gives its workloads the NLB preStop
+// floor. A delay nobody set is the platform's 300 s. Before the delays are
+// settled (an inventory built alone), it is the delay as written.
+func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
+	if b.delay != nil {
+		return b.delay.seconds, b.delay.known
+	}
+	return b.readDeregistrationDelay(cfg, nil)
+}
+
+// readDeregistrationDelay reads the delay as written, and as plan will
+// write it unless plan is nil.
+func (b *Backend) readDeregistrationDelay(cfg Config, plan *delayPlan) (seconds int, known bool) {
+	switch b.LB.Kind {
+	case TGBinding:
+		// Keyed by namespace/name, or by name alone (README).
+		if d, ok := cfg.TargetGroupBindingDelays[b.LB.namespaceOrDefault()+"/"+b.LB.name]; ok {
+			return d, true
+		}
+		d, ok := cfg.TargetGroupBindingDelays[b.LB.name]
+		return d, ok
+	case InTreeNLB:
+		return platformDeregistrationDelay, false
+	}
+	seconds = platformDeregistrationDelay
+	attributes, holder, _ := b.Annotation(b.attributesKey())
+	if _, d, set, err := parseDelayAttribute(attributes); err == nil && set {
+		seconds = d
+	} else if d, ok := plan.addedTo(holder, b.attributesKey()); ok {
+		seconds = d
+	}
+	if b.LB.Kind == ClassicELB {
+		// Either owner may serve it: the workload must outlast the longer.
+		if timeout, ok := b.LB.drainingTimeout(plan); ok && timeout > seconds {
+			seconds = timeout
+		}
+	}
+	return seconds, true
+}
+
+// addedTo is the delay R2 adds to holder's attributes under key, if any.
+func (plan *delayPlan) addedTo(holder *fn.KubeObject, key string) (int, bool) {
+	if plan == nil {
+		return 0, false
+	}
+	d, ok := plan.added[delayHolder{holder, key}]
+	return d, ok
+}
+
+// drainingTimeout is the Classic ELB connection-draining timeout of lb when
+// draining is on, as written, or as R2 will write it unless plan is nil: R2
+// turns draining on where the user did not turn it off, with the config's D
+// where no timeout is set.
+func (lb *LoadBalancer) drainingTimeout(plan *delayPlan) (int, bool) {
+	settling := plan != nil && !lb.Skipped
+	enabled, set := annotation(lb.root, svcConnectionDraining)
+	if enabled != "true" && !(settling && !set) {
+		return 0, false
+	}
+	if text, ok := annotation(lb.root, svcConnectionDrainTimeout); ok {
+		return parseSeconds(text)
+	}
+	if settling {
+		return plan.defaultDelay, true
+	}
+	return 0, false
+}

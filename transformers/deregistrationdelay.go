@@ -1,0 +1,104 @@
+package transformers
+
+import (
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// R2: a short, explicit deregistration delay. The ELB's default of 300 s
+// holds every rollout and drain five minutes per pod; an explicit delay is one
+// the workload's preStop can be held against.
+var ruleDeregistrationDelay = RuleInfo{
+	ID: "R2", Name: "DeregistrationDelay", Title: "deregistration delay", Severity: fn.Error,
+	Why: "A deregistration delay nobody set is the ELB's 300 s (and a Classic ELB without connection draining cuts in-flight requests the moment a pod leaves); only an explicit, short delay is one the pod's preStop delay can be held against.",
+}
+
+// DeregistrationDelay writes deregistration_delay.timeout_seconds where the
+// delays phase settled one to add, Classic ELB connection draining, and warns
+// where no delay can be set.
+func DeregistrationDelay(inv *Inventory, cfg Config, r *Report) {
+	for _, lb := range inv.LoadBalancers {
+		if lb.Skipped {
+			continue
+		}
+		switch lb.Kind {
+		case ClassicELB:
+			classicConnectionDraining(lb.Object, cfg.DeregistrationDelaySeconds, r)
+		case InTreeNLB:
+			r.Risk(ruleDeregistrationDelay.ID, lb.Object, annotationPath(svcTargetGroupAttributes), nil,
+				"Service %s: the in-tree NLB takes no deregistration delay, so its target groups keep the ELB default of %d s; its workloads get the NLB preStop floor. Move it to the LBC to set one",
+				lb.name, platformDeregistrationDelay)
+		case TGBinding:
+			if _, known := lb.Backends[0].DeregistrationDelay(cfg); !known {
+				r.Risk(ruleDeregistrationDelay.ID, lb.Object, "spec.targetGroupARN", nil,
+					"TargetGroupBinding %s: its target group is managed outside Kubernetes, so its deregistration delay cannot be seen here: check it where the target group is defined (at most %d s keeps the NLB preStop floor enough), or state it in the config's targetGroupBindingDelays",
+					lb.name, cfg.NLBPreStopSeconds)
+			}
+		}
+		for _, s := range lb.delaySettings {
+			ensureDelayAttribute(s.holder, s.key, s.delay, r)
+		}
+	}
+}
+
+// ensureDelayAttribute merges the delay into obj's target-group-attributes,
+// keeping every other attribute and its order, and keeps a delay already set.
+func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) {
+	current, exists := annotation(r.root(obj), key)
+	attrs, d, set, err := parseDelayAttribute(current)
+	switch {
+	case err != nil:
+		r.Invalid(obj, annotationPath(key), err.Error())
+		return
+	case set:
+		r.Kept(ruleDeregistrationDelay.ID, obj, annotationPath(key), current,
+			"%s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
+			r.describe(obj), d)
+		return
+	}
+	attrs.Set(deregistrationDelayAttribute, strconv.Itoa(delay))
+	proposed := attrs.String()
+	if err := setAnnotationOf(obj, r.root(obj), key, proposed); err != nil {
+		r.Invalid(obj, annotationPath(key), err.Error())
+		return
+	}
+	var currentValue any
+	if exists {
+		currentValue = current
+	}
+	r.Changed(ruleDeregistrationDelay.ID, obj, annotationPath(key), currentValue, proposed,
+		"%s: deregistration delay set to %d s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
+		r.describe(obj), delay, platformDeregistrationDelay)
+}
+
+// classicConnectionDraining turns on Classic ELB connection draining, which is
+// off unless enabled: without it in-flight requests are cut at once.
+func classicConnectionDraining(svc *fn.KubeObject, delay int, r *Report) {
+	v := r.view(svc)
+	switch enabled, ok := annotation(v.root, svcConnectionDraining); {
+	case !ok:
+		setAnnotation(svc, svcConnectionDraining, "true", nil, r,
+			"Service %s: Classic ELB connection draining enabled: without it the ELB cuts in-flight requests the moment a pod leaves", v.name)
+	case enabled != "true":
+		r.Risk(ruleDeregistrationDelay.ID, svc, annotationPath(svcConnectionDraining), enabled,
+			"Service %s: Classic ELB connection draining is turned off by the user and left so: in-flight requests are cut the moment a pod leaves", v.name)
+		return
+	}
+	if timeout, ok := annotation(v.root, svcConnectionDrainTimeout); ok {
+		r.Kept(ruleDeregistrationDelay.ID, svc, annotationPath(svcConnectionDrainTimeout), timeout,
+			"Service %s: Classic ELB connection draining timeout of %s s set by the user is kept", v.name, timeout)
+		return
+	}
+	setAnnotation(svc, svcConnectionDrainTimeout, strconv.Itoa(delay), nil, r,
+		"Service %s: Classic ELB connection draining timeout set to %d s", v.name, delay)
+}
+
+// setAnnotation writes one annotation and reports the change under R2.
+func setAnnotation(obj *fn.KubeObject, key, value string, current any, r *Report, format string, args ...any) {
+	if err := setAnnotationOf(obj, r.root(obj), key, value); err != nil {
+		r.Invalid(obj, annotationPath(key), err.Error())
+		return
+	}
+	r.Changed(ruleDeregistrationDelay.ID, obj, annotationPath(key), current, value, format, args...)
+}

@@ -1,0 +1,87 @@
+package transformers
+
+import "github.com/kptdev/krm-functions-sdk/go/fn"
+
+// R1: the ip target type. With instance targets the ELB sends to every node's
+// NodePort and kube-proxy forwards: health checks and draining see the node,
+// not the pod, and readiness gates cannot apply.
+var ruleIPTargetType = RuleInfo{
+	ID: "R1", Name: "IPTargetType", Title: "ip target type", Severity: fn.Error,
+	Why: "With instance targets the ELB sends to every node's NodePort and kube-proxy forwards, so health checks and draining see the node, not the pod, and a pod that is going away still gets new requests.",
+}
+
+// IPTargetType sets target type ip on ALB Ingresses (or on the backend Service
+// that overrides them) and on LBC-owned Services, and warns where it cannot.
+func IPTargetType(inv *Inventory, cfg Config, r *Report) {
+	for _, lb := range inv.LoadBalancers {
+		if lb.Skipped {
+			continue
+		}
+		switch lb.Kind {
+		case ALBIngress:
+			albTargetTypeIP(lb, r)
+		case LBCNLB:
+			if annotationValue(lb.root, svcLBType) != "nlb-ip" {
+				setTargetTypeIP(lb.Object, svcNLBTargetType, r)
+			}
+		case ClassicELB:
+			r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(svcLBType), nil,
+				"Service %s has no %s: the in-tree controller serves it as a Classic ELB (instance targets, connection draining), unless the LBC adopted it when it was created (then an NLB that reads nlb-target-type and target-group-attributes). lbguard writes the settings of both owners; for ip targets create a new Service with %s: external (changing the type of a live Service leaks its load balancer)",
+				lb.name, svcLBType, svcLBType)
+			setTargetTypeIP(lb.Object, svcNLBTargetType, r)
+		case InTreeNLB:
+			r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(svcLBType), "nlb",
+				"Service %s is an NLB of the in-tree controller: it always targets instances and takes no deregistration delay; move it to the LBC (a new Service with %s: external and %s: ip; changing the type of a live Service leaks its load balancer)",
+				lb.name, svcLBType, svcNLBTargetType)
+		case TGBinding:
+			if t := lb.Backends[0].TargetType(); t != "ip" {
+				current := any(t)
+				if t == "" {
+					current = nil
+				}
+				r.Risk(ruleIPTargetType.ID, lb.Object, "spec.targetType", current,
+					"TargetGroupBinding %s does not declare targetType ip, and the field is immutable: bind an ip target group in a new TargetGroupBinding so that the ELB sends to pods, not NodePorts",
+					lb.name)
+			}
+		}
+	}
+}
+
+// albTargetTypeIP writes target-type ip where each backend's effective value
+// lives: on a backend Service that carries its own, else on the Ingress.
+func albTargetTypeIP(lb *LoadBalancer, r *Report) {
+	ingressValueUsed := false
+	for _, b := range lb.Backends {
+		if b.Skipped() {
+			continue
+		}
+		if _, holder, ok := b.Annotation(albTargetType); ok && holder == b.Service {
+			setTargetTypeIP(b.Service, albTargetType, r)
+		} else {
+			ingressValueUsed = true
+		}
+	}
+	if ingressValueUsed {
+		setTargetTypeIP(lb.Object, albTargetType, r)
+	}
+}
+
+func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
+	current, ok := annotation(r.root(obj), key)
+	if ok && current == "ip" {
+		return
+	}
+	was := "instance, the default"
+	var currentValue any
+	if ok {
+		was = current
+		currentValue = current
+	}
+	if err := setAnnotationOf(obj, r.root(obj), key, "ip"); err != nil {
+		r.Invalid(obj, annotationPath(key), err.Error())
+		return
+	}
+	r.Changed(ruleIPTargetType.ID, obj, annotationPath(key), currentValue, "ip",
+		"%s: target type set to ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod",
+		r.describe(obj), was)
+}

@@ -1,0 +1,223 @@
+package transformers
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// R5: a preStop delay. The kubelet sends SIGTERM at the same moment the
+// endpoint goes and deregistration starts; the ELB keeps routing to the pod
+// for a while (ALB ~5–30 s, NLB ~2–3 minutes). A preStop sleep keeps the app
+// serving until the ELB has stopped sending and finished draining.
+var rulePreStopDelay = RuleInfo{
+	ID: "R5", Name: "PreStopDelay", Title: "preStop delay", Severity: fn.Error,
+	Why: "The kubelet sends SIGTERM at the same time as the ELB starts deregistering the pod; without a preStop delay the app exits while the ELB still routes new requests to it (ALB ~5-30 s, NLB ~2-3 minutes), and clients get 502/504.",
+}
+
+// sleepActionSince is the Kubernetes version that serves preStop.sleep by
+// default (beta, on by default from 1.30; GA in 1.34).
+var sleepActionSince = KubernetesVersion{1, 30}
+
+// PreStopDelay gives every serving container a preStop delay of S seconds, raises
+// a plain sleep that is too short, and warns about hooks whose delay it
+// cannot see.
+func PreStopDelay(inv *Inventory, cfg Config, r *Report) {
+	for _, w := range inv.WorkloadsInScope(cfg) {
+		s, source, err := w.PreStopSeconds(cfg)
+		if err != nil {
+			r.InvalidField(w.Object, err)
+			continue
+		}
+		containers := w.Containers()
+		floor := w.preStopFloor(cfg, s)
+		if d, known := w.DeregistrationDelay(cfg); known && s < d {
+			r.Risk(rulePreStopDelay.ID, w.Object, annotationPath(preStopSecondsAnnotation), s,
+				"%s %s: the preStop delay of %d s from %s is shorter than the deregistration delay of %d s: the app stops while the ELB still drains it",
+				w.kind, w.name, s, source, d)
+		}
+		if s > 600 {
+			r.Risk(rulePreStopDelay.ID, w.Object, "", s,
+				"%s %s: a preStop delay of %d s (from %s) holds every pod that long on each rollout and drain; shorten the deregistration delay if requests allow",
+				w.kind, w.name, s, source)
+		}
+		for _, c := range containers {
+			if c.Serving || cfg.SidecarPreStop {
+				ensurePreStop(w, c, s, floor, cfg, r)
+			}
+		}
+	}
+}
+
+// preStopFloor is the shortest delay that is safe: an existing sleep at
+// least this long is the user's choice and stays. It is D (and the NLB floor
+// where an NLB may serve), or S itself when the user chose S.
+func (w *Workload) preStopFloor(cfg Config, s int) int {
+	if _, ok := annotation(w.root, preStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
+		return s
+	}
+	floor := 0
+	for _, b := range w.Fronts() {
+		if b.LB.Kind != ALBIngress {
+			floor = max(floor, cfg.NLBPreStopSeconds)
+		}
+		if d, known := b.DeregistrationDelay(cfg); known {
+			floor = max(floor, d)
+		}
+	}
+	if len(w.Fronts()) == 0 {
+		floor = cfg.DeregistrationDelaySeconds
+	}
+	return min(floor, s)
+}
+
+// preStopHook is what a container's preStop does, as far as lbguard can see.
+type preStopHook struct {
+	kind    string // "none", "sleep" (the sleep action), "exec-sleep" (an exec that only sleeps), "custom"
+	seconds int    // the delay of "sleep" and "exec-sleep"
+	command []string
+	index   int // which element of command holds the delay
+}
+
+func readPreStop(c *Container) (preStopHook, error) {
+	hook, err := yamlnode.OfKind(c.node, yaml.MappingNode, "lifecycle", "preStop")
+	if err != nil {
+		return preStopHook{}, fieldError{c.Path("lifecycle.preStop"), "must be a map"}
+	}
+	if hook == nil {
+		return preStopHook{kind: "none"}, nil
+	}
+	if n, found, err := yamlnode.IntAt(hook, "sleep", "seconds"); found {
+		if err != nil {
+			return preStopHook{}, fieldError{c.Path("lifecycle.preStop.sleep.seconds"), "must be an integer"}
+		}
+		return preStopHook{kind: "sleep", seconds: n}, nil
+	}
+	command, err := yamlnode.StringListAt(hook, "exec", "command")
+	if err != nil {
+		return preStopHook{}, fieldError{c.Path("lifecycle.preStop.exec.command"), "must be a list of strings"}
+	}
+	if i, n, ok := plainSleep(command); ok {
+		return preStopHook{kind: "exec-sleep", seconds: n, command: command, index: i}, nil
+	}
+	return preStopHook{kind: "custom"}, nil
+}
+
+// plainSleep recognises an exec that does nothing but sleep: ["sleep", "N"]
+// or a shell running "sleep N". It returns the element that holds N.
+func plainSleep(command []string) (index, seconds int, ok bool) {
+	switch {
+	case len(command) == 2 && isSleep(command[0]):
+		n, ok := parseSleepSeconds(command[1])
+		return 1, n, ok
+	case len(command) == 3 && isShell(command[0]) && command[1] == "-c":
+		fields := strings.Fields(command[2])
+		if len(fields) == 2 && isSleep(fields[0]) {
+			n, ok := parseSleepSeconds(fields[1])
+			return 2, n, ok
+		}
+	}
+	return 0, 0, false
+}
+
+func isSleep(s string) bool { return s == "sleep" || s == "/bin/sleep" || s == "/usr/bin/sleep" }
+
+func isShell(s string) bool {
+	switch s {
+	case "sh", "/bin/sh", "bash", "/bin/bash", "/usr/bin/bash", "ash", "/bin/ash", "dash", "/bin/dash":
+		return true
+	}
+	return false
+}
+
+func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Report) {
+	hook, err := readPreStop(c)
+	if err != nil {
+		r.InvalidField(w.Object, err)
+		return
+	}
+	what := describeContainer(w, c)
+	switch hook.kind {
+	case "none":
+		if s == 0 {
+			return
+		}
+		addPreStop(w, c, s, cfg, what, r)
+	case "sleep", "exec-sleep":
+		path := c.Path("lifecycle.preStop.sleep.seconds")
+		if hook.kind == "exec-sleep" {
+			path = c.Path("lifecycle.preStop.exec.command")
+		}
+		if hook.seconds >= floor {
+			if hook.seconds != s {
+				r.Kept(rulePreStopDelay.ID, w.Object, path, hook.seconds,
+					"%s: preStop sleep of %d s set by the user is kept (at least %d s is needed)", what, hook.seconds, floor)
+			}
+			return
+		}
+		var err error
+		if hook.kind == "sleep" {
+			err = c.SetNestedInt(s, "lifecycle", "preStop", "sleep", "seconds")
+		} else {
+			raised := strings.Replace(hook.command[hook.index], strconv.Itoa(hook.seconds), strconv.Itoa(s), 1)
+			if !yamlnode.SetScalar(w.root, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
+				"lifecycle", "preStop", "exec", "command", strconv.Itoa(hook.index)) {
+				err = fmt.Errorf("cannot edit the command")
+			}
+		}
+		if err != nil {
+			r.Invalid(w.Object, path, err.Error())
+			return
+		}
+		r.Changed(rulePreStopDelay.ID, w.Object, path, hook.seconds, s,
+			"%s: preStop sleep raised from %d s to %d s: a shorter sleep lets the app stop while the ELB still routes to it", what, hook.seconds, s)
+	case "custom":
+		r.Risk(rulePreStopDelay.ID, w.Object, c.Path("lifecycle.preStop"), nil,
+			"%s: its own preStop hook is kept, but lbguard cannot see how long it waits: check that it keeps the app serving for at least %d s after the pod starts terminating", what, floor)
+	}
+}
+
+func addPreStop(w *Workload, c *Container, s int, cfg Config, what string, r *Report) {
+	var err error
+	var proposed any
+	var path string
+	if cfg.KubernetesVersion.AtLeast(sleepActionSince.Major, sleepActionSince.Minor) {
+		err = c.SetNestedInt(s, "lifecycle", "preStop", "sleep", "seconds")
+		path = c.Path("lifecycle.preStop.sleep.seconds")
+		proposed = s
+	} else {
+		command := []string{"/bin/sh", "-c", "sleep " + strconv.Itoa(s)}
+		err = c.SetNestedStringSlice(command, "lifecycle", "preStop", "exec", "command")
+		path = c.Path("lifecycle.preStop.exec.command")
+		proposed = command
+		what += " (exec form for clusters before 1.30: the image needs /bin/sh)"
+	}
+	if err != nil {
+		r.Invalid(w.Object, path, err.Error())
+		return
+	}
+	r.Changed(rulePreStopDelay.ID, w.Object, path, nil, proposed,
+		"%s: preStop sleep of %d s added: the app keeps serving until the ELB has stopped routing to the pod and drained it", what, s)
+}
+
+// describeContainer names a container in messages.
+func describeContainer(w *Workload, c *Container) string {
+	return w.kind + " " + w.name + " container " + strconv.Quote(c.Name)
+}
+
+// longestPreStopSleep is the longest preStop delay lbguard can see in the
+// pod; the grace period must hold it (the API server refuses a sleep action
+// longer than the grace period).
+func longestPreStopSleep(containers []*Container) int {
+	longest := 0
+	for _, c := range containers {
+		if hook, err := readPreStop(c); err == nil {
+			longest = max(longest, hook.seconds)
+		}
+	}
+	return longest
+}

@@ -1,0 +1,61 @@
+package transformers
+
+import (
+	"sort"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
+
+// R3: readiness gates. With them a new pod counts as Ready only once its ELB
+// target is healthy, so a rollout cannot outrun target registration. The LBC
+// webhook adds the gates when a pod is created, in labelled namespaces only.
+var ruleReadinessGates = RuleInfo{
+	ID: "R3", Name: "ReadinessGates", Title: "readiness gates", Severity: fn.Error,
+	Why: "Without readiness gates a new pod turns Ready before the ELB has registered it and seen it pass a health check, so a rollout can kill the old pods while the target group has no healthy target.",
+}
+
+// ReadinessGates labels each Namespace that holds ip-target backends.
+func ReadinessGates(inv *Inventory, cfg Config, r *Report) {
+	needed := map[string]*fn.KubeObject{} // namespace → a load balancer that needs it, for the report
+	for _, lb := range inv.LoadBalancers {
+		if lb.Skipped {
+			continue
+		}
+		for _, b := range lb.Backends {
+			if !b.Skipped() && b.TargetType() == "ip" && needed[b.Namespace] == nil {
+				needed[b.Namespace] = lb.Object
+			}
+		}
+	}
+	names := make([]string, 0, len(needed))
+	for ns := range needed {
+		names = append(names, ns)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		ns, inList := inv.Namespaces[name]
+		if !inList {
+			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: name}, labelPath(readinessGateLabel),
+				"Namespace %s holds ip targets of %s but is not in the list, so lbguard cannot label it: label it %s=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)",
+				name, r.describe(needed[name]), readinessGateLabel)
+			continue
+		}
+		if isSkipped(r.root(ns)) {
+			r.Skipped(ns) // the label it needs is left out: say so, as for every opt-out
+			continue
+		}
+		switch current, ok := label(r.root(ns), readinessGateLabel); {
+		case ok && current == "enabled":
+		case ok:
+			r.Risk(ruleReadinessGates.ID, ns, labelPath(readinessGateLabel), current,
+				"Namespace %s: %s is %q, set by the user and left so: its pods get no readiness gates, and a rollout can outrun target registration", name, readinessGateLabel, current)
+		default:
+			if err := setLabelOf(ns, r.root(ns), readinessGateLabel, "enabled"); err != nil {
+				r.Invalid(ns, labelPath(readinessGateLabel), err.Error())
+				continue
+			}
+			r.Changed(ruleReadinessGates.ID, ns, labelPath(readinessGateLabel), nil, "enabled",
+				"Namespace %s labelled for LBC readiness gates: a new pod turns Ready only once its target is healthy. Pods that exist before the label is applied get no gate until they are recreated", name)
+		}
+	}
+}
