@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -190,7 +191,7 @@ func mapFields(n *yaml.Node) []mapField {
 		name := key.Value
 		switch {
 		case key.Kind != yaml.ScalarNode: // "? [a]: b"
-			name = "(" + describeNode(key) + " as a key)"
+			name = "(" + yamlnode.Describe(key) + " as a key)"
 		case name == "":
 			name = `""`
 		}
@@ -221,7 +222,7 @@ func fieldText(n *yaml.Node, shape string, allStrings bool) (string, error) {
 		return strings.Join(parts, ","), nil
 	}
 	if n.Kind != yaml.ScalarNode {
-		return "", fmt.Errorf("must be a single value, not %s", describeNode(n))
+		return "", fmt.Errorf("must be a single value, not %s", yamlnode.Describe(n))
 	}
 	want := map[string]string{"int": "!!int", "bool": "!!bool"}[shape]
 	switch {

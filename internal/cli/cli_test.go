@@ -13,6 +13,7 @@ import (
 
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/internal/testkit"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -372,7 +373,7 @@ func nodeAt(n *yaml.Node, steps []pathStep) *yaml.Node {
 		case s.index >= 0 && n.Kind == yaml.SequenceNode && s.index < len(n.Content):
 			n = n.Content[s.index]
 		case s.index < 0 && s.match == "":
-			n = childOf(n, s.key)
+			n = yamlnode.Child(n, s.key)
 		default:
 			return nil
 		}
@@ -412,7 +413,7 @@ func changedLeaves(path string, a, b *yaml.Node) []string {
 			if strings.ContainsAny(k, "./") {
 				sub = path + "[" + k + "]"
 			}
-			out = append(out, changedLeaves(strings.TrimPrefix(sub, "."), childOf(a, k), childOf(b, k))...)
+			out = append(out, changedLeaves(strings.TrimPrefix(sub, "."), yamlnode.Child(a, k), yamlnode.Child(b, k))...)
 		}
 	case yaml.SequenceNode:
 		for i := 0; i < max(len(a.Content), len(b.Content)); i++ {

@@ -15,6 +15,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/krmio"
 	"github.com/lbguard/lbguard/internal/report"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -466,7 +467,7 @@ func nodeLine(n *yaml.Node, steps []pathStep) int {
 			k, v, _ := strings.Cut(s.match, "=")
 			var next *yaml.Node
 			for _, item := range n.Content {
-				if f := childOf(item, k); f != nil && f.Value == v {
+				if f := yamlnode.Child(item, k); f != nil && f.Value == v {
 					next = item
 					break
 				}
@@ -501,18 +502,6 @@ func nodeLine(n *yaml.Node, steps []pathStep) int {
 	return line
 }
 
-func childOf(n *yaml.Node, key string) *yaml.Node {
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
 // cleanNode returns a copy of obj's node without the annotations lbguard
 // added for reading (and without an annotations map it alone created).
 func (d *document) cleanNode(obj *fn.KubeObject) *yaml.Node {
@@ -521,8 +510,8 @@ func (d *document) cleanNode(obj *fn.KubeObject) *yaml.Node {
 	if len(d.added) == 0 {
 		return n
 	}
-	meta := childOf(n, "metadata")
-	annotations := childOf(meta, "annotations")
+	meta := yamlnode.Child(n, "metadata")
+	annotations := yamlnode.Child(meta, "annotations")
 	if annotations == nil {
 		return n
 	}
@@ -537,7 +526,7 @@ func (d *document) cleanNode(obj *fn.KubeObject) *yaml.Node {
 		}
 	}
 	annotations.Content = kept
-	if len(kept) == 0 && childOf(childOf(d.node, "metadata"), "annotations") == nil {
+	if len(kept) == 0 && yamlnode.Child(yamlnode.Child(d.node, "metadata"), "annotations") == nil {
 		for i := 0; i+1 < len(meta.Content); i += 2 {
 			if meta.Content[i].Value == "annotations" {
 				meta.Content = append(meta.Content[:i:i], meta.Content[i+2:]...)

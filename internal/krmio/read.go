@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -65,12 +66,12 @@ func ParseResourceList(in []byte) (*fn.ResourceList, error) {
 		return nil, err
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("stdin is %s, not a ResourceList", describeNode(root))
+		return nil, fmt.Errorf("stdin is %s, not a ResourceList", yamlnode.Describe(root))
 	}
-	if kind := fieldNode(root, "kind"); kind == nil || kind.Kind != yaml.ScalarNode || kind.Value != "ResourceList" {
+	if kind := yamlnode.Child(root, "kind"); kind == nil || kind.Kind != yaml.ScalarNode || kind.Value != "ResourceList" {
 		what := "has no kind"
 		if kind != nil {
-			what = "is of kind " + describeValue(kind)
+			what = "is of kind " + yamlnode.Quote(kind)
 		}
 		return nil, fmt.Errorf("stdin %s; expected a ResourceList (apiVersion: config.kubernetes.io/v1)", what)
 	}
@@ -93,26 +94,26 @@ func resourceListFromNode(root *yaml.Node) (*fn.ResourceList, error) {
 	}
 
 	rl := &fn.ResourceList{FunctionConfig: fn.NewEmptyKubeObject()}
-	if fc := fieldNode(root, "functionConfig"); fc != nil && !isNullNode(fc) {
+	if fc := yamlnode.Child(root, "functionConfig"); fc != nil && !yamlnode.IsNull(fc) {
 		if fc.Kind != yaml.MappingNode {
-			return nil, fmt.Errorf("functionConfig is %s; expected a map (a LBGuard or a ConfigMap)", describeNode(fc))
+			return nil, fmt.Errorf("functionConfig is %s; expected a map (a LBGuard or a ConfigMap)", yamlnode.Describe(fc))
 		}
 		rl.FunctionConfig = fn.MoveToKubeObject(yaml.NewRNode(fc))
 	}
-	if items := fieldNode(root, "items"); items != nil && !isNullNode(items) {
+	if items := yamlnode.Child(root, "items"); items != nil && !yamlnode.IsNull(items) {
 		if items.Kind != yaml.SequenceNode {
-			return nil, fmt.Errorf("items is %s; expected a list of resources", describeNode(items))
+			return nil, fmt.Errorf("items is %s; expected a list of resources", yamlnode.Describe(items))
 		}
 		for i, item := range items.Content {
 			if item.Kind != yaml.MappingNode {
-				return nil, fmt.Errorf("items[%d] is %s, not a resource: every item must be a map with apiVersion, kind and metadata", i, describeNode(item))
+				return nil, fmt.Errorf("items[%d] is %s, not a resource: every item must be a map with apiVersion, kind and metadata", i, yamlnode.Describe(item))
 			}
 			rl.Items = append(rl.Items, fn.MoveToKubeObject(yaml.NewRNode(item)))
 		}
 	}
-	if results := fieldNode(root, "results"); results != nil && !isNullNode(results) {
+	if results := yamlnode.Child(root, "results"); results != nil && !yamlnode.IsNull(results) {
 		if results.Kind == yaml.MappingNode { // the old shape: results.items
-			results = fieldNode(results, "items")
+			results = yamlnode.Child(results, "items")
 		}
 		if results != nil && results.Kind == yaml.SequenceNode {
 			if err := results.Decode(&rl.Results); err != nil {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -24,7 +25,7 @@ func CheckShape(root *yaml.Node) (aliases bool, err error) {
 	}
 	const sizeCap = 1 << 40
 	expanded := map[*yaml.Node][2]int{} // size and height of each anchored node
-	items := fieldNode(root, "items")
+	items := yamlnode.Child(root, "items")
 	var biggest, deepest *yaml.Node // the items that expand the most and the deepest
 	biggestSize, deepestHeight := 0, 0
 	written, aliasNodes := 0, 0
@@ -92,7 +93,7 @@ func locateNode(root, n *yaml.Node) string {
 	if n == nil {
 		return "stdin "
 	}
-	items := fieldNode(root, "items")
+	items := yamlnode.Child(root, "items")
 	if items == nil || items.Kind != yaml.SequenceNode {
 		return "stdin "
 	}
@@ -101,7 +102,7 @@ func locateNode(root, n *yaml.Node) string {
 			return describeItem(i, item) + " "
 		}
 	}
-	if fc := fieldNode(root, "functionConfig"); fc != nil && holdsNode(fc, n) {
+	if fc := yamlnode.Child(root, "functionConfig"); fc != nil && holdsNode(fc, n) {
 		return "functionConfig "
 	}
 	return "stdin "
@@ -128,11 +129,11 @@ func describeItem(i int, item *yaml.Node) string {
 	if item.Kind != yaml.MappingNode {
 		return s
 	}
-	kind := scalarText(fieldNode(item, "kind"))
+	kind := yamlnode.ScalarText(yamlnode.Child(item, "kind"))
 	var namespace, name string
-	if meta := fieldNode(item, "metadata"); meta != nil && meta.Kind == yaml.MappingNode {
-		namespace = scalarText(fieldNode(meta, "namespace"))
-		name = scalarText(fieldNode(meta, "name"))
+	if meta := yamlnode.Child(item, "metadata"); meta != nil && meta.Kind == yaml.MappingNode {
+		namespace = yamlnode.ScalarText(yamlnode.Child(meta, "namespace"))
+		name = yamlnode.ScalarText(yamlnode.Child(meta, "name"))
 	}
 	if namespace != "" {
 		name = namespace + "/" + name

@@ -5,13 +5,10 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/gen"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // The output comes out as written, however the writes fall on its chunks.
@@ -61,13 +58,5 @@ func TestSortItemsIsSort(t *testing.T) {
 		if rl.Items[i] != want[i] {
 			t.Fatalf("item %d: %s %s, want %s %s (the same object)", i, rl.Items[i].GetKind(), rl.Items[i].GetName(), want[i].GetKind(), want[i].GetName())
 		}
-	}
-}
-
-// A long value is cut in a message at a character, not inside one.
-func TestDescribeValueCut(t *testing.T) {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: strings.Repeat("é", 70)}
-	if got, want := describeValue(n), strconv.Quote(strings.Repeat("é", 60)+"…"); got != want {
-		t.Errorf("describeValue = %s, want %s", got, want)
 	}
 }
