@@ -1,8 +1,8 @@
-// Command lbguard dispatches: with no command it runs the KRM function
-// (internal/function), with audit or fix the command line (internal/cli).
-// lbguard is a KRM function for kustomize and kpt that makes
+// Command lbguard is a KRM function for kustomize and kpt that makes
 // workloads behind AWS load balancers survive rollouts, scale-downs and node
-// drains without dropped requests.
+// drains without dropped requests. This package only dispatches: with no
+// command to the KRM function (internal/function), with audit or fix to the
+// command line (internal/cli).
 package main
 
 import (

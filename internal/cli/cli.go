@@ -1,3 +1,6 @@
+// Package cli is `lbguard audit` and `lbguard fix`: flags, files and
+// directories read as documents, the line of each finding, and the in-place
+// patcher that rewrites only the fields that change.
 package cli
 
 import (
@@ -15,9 +18,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
-// The command line: `lbguard audit PATH...` and `lbguard fix PATH...` run
-// the same rules as the KRM function on files, directories or standard
-// input, without kpt or kustomize.
+// The command line runs the same rules as the KRM function on files,
+// directories or standard input, without kpt or kustomize.
 
 const (
 	exitClean = report.ExitClean

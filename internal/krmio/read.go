@@ -1,3 +1,6 @@
+// Package krmio reads and writes the KRM function's ResourceList: the
+// reader with its limits (size, nesting, aliases), the writer that keeps
+// comments and order, and the text emitter of results.
 package krmio
 
 import (
