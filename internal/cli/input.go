@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -66,107 +64,6 @@ func (e *inputError) Error() string { return e.msg }
 
 func inputErrorf(format string, args ...any) error {
 	return &inputError{fmt.Sprintf(format, args...)}
-}
-
-// kustomizationNames are the file names kustomize reads as a Kustomization:
-// configuration, not resources.
-var kustomizationNames = map[string]bool{
-	"kustomization.yaml": true,
-	"kustomization.yml":  true,
-	"Kustomization":      true,
-}
-
-// readInputs reads every PATH of the command line, in order. A directory is
-// read recursively (its .yaml and .yml files, in lexical order, hidden
-// directories and kustomization files left out); "-" is standard input. A
-// file named twice is read once.
-func readInputs(paths []string, stdin io.Reader, configPath string) ([]*source, error) {
-	var sources []*source
-	seen := map[string]bool{}
-	var total int64 // bytes read, held to the function's own limit
-	if configPath != "" {
-		if abs, err := filepath.Abs(configPath); err == nil {
-			seen[abs] = true // the config is no resource
-		}
-	}
-	add := func(path string) error {
-		abs, err := filepath.Abs(path)
-		if err == nil {
-			if seen[abs] {
-				return nil
-			}
-			seen[abs] = true
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return inputErrorf("cannot read %s: %v", path, unwrapPathError(err))
-		}
-		if total += int64(len(data)); total > krmio.MaxInputBytes {
-			return inputErrorf("the input is larger than %s in all, the most lbguard reads (README: Limits and bad input): audit fewer files at a time", krmio.FormatBytes(krmio.MaxInputBytes))
-		}
-		src, err := parseSource(path, data)
-		if err != nil {
-			return err
-		}
-		sources = append(sources, src)
-		return nil
-	}
-	stdinRead := false
-	for _, p := range paths {
-		if p == stdinPath {
-			if stdinRead {
-				return nil, inputErrorf("standard input (-) is named twice")
-			}
-			stdinRead = true
-			data, err := krmio.ReadInput(stdin, krmio.MaxInputBytes-total)
-			if err != nil {
-				return nil, inputErrorf("%v", err)
-			}
-			total += int64(len(data))
-			src, err := parseSource(stdinPath, data)
-			if err != nil {
-				return nil, err
-			}
-			sources = append(sources, src)
-			continue
-		}
-		info, err := os.Stat(p)
-		if err != nil {
-			return nil, inputErrorf("cannot read %s: %v", p, unwrapPathError(err))
-		}
-		if !info.IsDir() {
-			if kustomizationNames[filepath.Base(p)] {
-				continue
-			}
-			if err := add(p); err != nil {
-				return nil, err
-			}
-			continue
-		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return inputErrorf("cannot read %s: %v", path, unwrapPathError(err))
-			}
-			name := d.Name()
-			if d.IsDir() {
-				if path != p && strings.HasPrefix(name, ".") {
-					return filepath.SkipDir // .git, .github and the like
-				}
-				return nil
-			}
-			if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-				return nil
-			}
-			if kustomizationNames[name] || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
-				return nil
-			}
-			return add(path)
-		})
-		if err != nil {
-			return nil, err
-		}
-	}
-	return sources, nil
 }
 
 func unwrapPathError(err error) error {

@@ -110,77 +110,90 @@ type SARIFLogicalLocation struct {
 
 // WriteSARIF writes the SARIF 2.1.0 log, for code-scanning tools.
 func (rep *Report) WriteSARIF(w io.Writer) error {
+	rules := transformers.RuleInfos()
 	driver := SARIFDriver{Name: "lbguard", Version: rep.version, InformationURI: "https://github.com/lbguard/lbguard"}
 	index := map[string]int{}
-	rules := transformers.RuleInfos()
 	for i, r := range rules {
 		index[string(r.ID)] = i
-		level := "error"
-		if r.Severity == fn.Warning {
-			level = "warning"
-		}
-		driver.Rules = append(driver.Rules, SARIFRule{
-			ID: string(r.ID), Name: r.Name,
-			ShortDescription:     SARIFText{r.Title},
-			FullDescription:      SARIFText{r.Why},
-			Help:                 SARIFText{r.Why + " Run `lbguard fix` to apply what lbguard can fix; see docs/ci.md."},
-			DefaultConfiguration: SARIFConfiguration{level},
-		})
+		driver.Rules = append(driver.Rules, sarifRule(r))
 	}
 	run := SARIFRun{Tool: SARIFTool{driver}, Results: []SARIFResult{}}
 	for _, f := range rep.findings {
-		var level string
-		switch f.res.Severity {
-		case fn.Error:
-			level = "error"
-		case fn.Warning:
-			level = "warning"
-		default:
-			continue
+		if f.res.Severity != fn.Error && f.res.Severity != fn.Warning {
+			continue // notes and changes made are not findings to scan
 		}
 		i, ok := index[f.rule]
 		if !ok {
 			i = index["invalid"]
 		}
-		res := SARIFResult{
-			RuleID: string(rules[i].ID), RuleIndex: i, Level: level,
-			Message:             SARIFText{f.res.Message},
-			PartialFingerprints: map[string]string{"lbguardFinding/v1": f.fingerprint()},
-			Properties:          map[string]any{"action": f.action},
-		}
-		loc := SARIFLocation{}
-		if uri := artifactURI(f.File); uri != "" {
-			loc.PhysicalLocation = &SARIFPhysicalLocation{ArtifactLocation: SARIFArtifactLocation{URI: uri}}
-			if !filepath.IsAbs(f.File) {
-				loc.PhysicalLocation.ArtifactLocation.URIBaseID = "%SRCROOT%"
-			}
-			if f.Line > 0 {
-				loc.PhysicalLocation.Region = &SARIFRegion{StartLine: f.Line}
-			}
-		}
-		if ref := f.res.ResourceRef; ref != nil {
-			loc.LogicalLocations = []SARIFLogicalLocation{{
-				Name:               ref.Name,
-				FullyQualifiedName: resourceRefID(ref),
-				Kind:               "resource",
-			}}
-		}
-		if loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
-			res.Locations = []SARIFLocation{loc}
-		}
-		if field := f.res.Field; field != nil {
-			res.Properties["field"] = field.Path
-			if f.action == "changed" {
-				res.Properties["current"] = field.CurrentValue
-				res.Properties["proposed"] = field.ProposedValue
-			}
-		}
-		run.Results = append(run.Results, res)
+		run.Results = append(run.Results, f.sarifResult(string(rules[i].ID), i))
 	}
 	log := SARIFLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []SARIFRun{run}}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
+}
+
+// sarifLevel is SARIF's name of a severity.
+func sarifLevel(severity fn.Severity) string {
+	if severity == fn.Warning {
+		return "warning"
+	}
+	return "error"
+}
+
+// sarifRule describes a rule of the registry.
+func sarifRule(r transformers.RuleInfo) SARIFRule {
+	return SARIFRule{
+		ID: string(r.ID), Name: r.Name,
+		ShortDescription:     SARIFText{r.Title},
+		FullDescription:      SARIFText{r.Why},
+		Help:                 SARIFText{r.Why + " Run `lbguard fix` to apply what lbguard can fix; see docs/ci.md."},
+		DefaultConfiguration: SARIFConfiguration{sarifLevel(r.Severity)},
+	}
+}
+
+// sarifResult is f under the rule of the given id and index.
+func (f *finding) sarifResult(ruleID string, ruleIndex int) SARIFResult {
+	res := SARIFResult{
+		RuleID: ruleID, RuleIndex: ruleIndex, Level: sarifLevel(f.res.Severity),
+		Message:             SARIFText{f.res.Message},
+		PartialFingerprints: map[string]string{"lbguardFinding/v1": f.fingerprint()},
+		Properties:          map[string]any{"action": f.action},
+	}
+	if loc := f.sarifLocation(); loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
+		res.Locations = []SARIFLocation{loc}
+	}
+	if field := f.res.Field; field != nil {
+		res.Properties["field"] = field.Path
+		if f.action == transformers.ActionChanged {
+			res.Properties["current"] = field.CurrentValue
+			res.Properties["proposed"] = field.ProposedValue
+		}
+	}
+	return res
+}
+
+// sarifLocation is f's file and line, and its resource.
+func (f *finding) sarifLocation() SARIFLocation {
+	loc := SARIFLocation{}
+	if uri := artifactURI(f.File); uri != "" {
+		loc.PhysicalLocation = &SARIFPhysicalLocation{ArtifactLocation: SARIFArtifactLocation{URI: uri}}
+		if !filepath.IsAbs(f.File) {
+			loc.PhysicalLocation.ArtifactLocation.URIBaseID = "%SRCROOT%"
+		}
+		if f.Line > 0 {
+			loc.PhysicalLocation.Region = &SARIFRegion{StartLine: f.Line}
+		}
+	}
+	if ref := f.res.ResourceRef; ref != nil {
+		loc.LogicalLocations = []SARIFLogicalLocation{{
+			Name:               ref.Name,
+			FullyQualifiedName: resourceRefID(ref),
+			Kind:               "resource",
+		}}
+	}
+	return loc
 }
 
 // artifactURI is a file's URI: relative paths stay relative (to the
