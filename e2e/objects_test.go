@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lbguard/lbguard/internal/testkit"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -222,25 +223,11 @@ func readPackage(t *testing.T, dir string) (map[string]string, objects) {
 	return files, parseObjects(t, all)
 }
 
-// sameText fails the test when got differs from want, naming the first line
+// sameText fails the test when got differs from want, showing each line
 // that differs.
 func sameText(t *testing.T, what, want, got string) {
 	t.Helper()
-	if want == got {
-		return
-	}
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < max(len(wl), len(gl)); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			t.Errorf("%s: first difference at line %d:\nwant: %q\ngot:  %q\n--- want ---\n%s\n--- got ---\n%s", what, i+1, w, g, want, got)
-			return
-		}
+	if want != got {
+		t.Errorf("%s differs:\n%s", what, testkit.LineDiff(want, got))
 	}
 }

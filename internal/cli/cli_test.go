@@ -61,16 +61,7 @@ const corpusDir = "../../testdata/cli/corpus"
 // cliCorpusSets are the corpus's top-level directories.
 func cliCorpusSets(t *testing.T) []string {
 	t.Helper()
-	entries, err := os.ReadDir(corpusDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var sets []string
-	for _, e := range entries {
-		if e.IsDir() {
-			sets = append(sets, e.Name())
-		}
-	}
+	sets := testkit.Subdirs(t, corpusDir)
 	if len(sets) < 10 {
 		t.Fatalf("the corpus has %d sets, want 10", len(sets))
 	}

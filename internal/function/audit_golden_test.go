@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -21,17 +20,9 @@ import (
 // same case: the items come out as they went in, and the errors are exactly
 // fix's changes (same resource, field, current and proposed value, rule).
 func TestAuditGolden(t *testing.T) {
-	cases, err := os.ReadDir("../../testdata/golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range cases {
-		if !c.IsDir() {
-			continue
-		}
-		name := c.Name()
+	for _, name := range testkit.GoldenCases(t) {
 		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join("../../testdata/golden", name)
+			dir := filepath.Join(testkit.GoldenDir(t), name)
 			in := goldenResourceList(t, dir, "audit")
 			testkit.RoundTrip(t, in) // the list as the function receives it
 			auditRL := goldenResourceList(t, dir, "audit")
@@ -89,28 +80,11 @@ func withDir(t *testing.T, dir string, out []byte) []byte {
 	return out
 }
 
-// goldenResourceList reads a case as testhelpers.RunGoldenTests does, with
-// its config's mode set to mode ("" leaves the config alone).
+// goldenResourceList reads a case, with its config's mode set to mode (""
+// leaves the config alone).
 func goldenResourceList(t *testing.T, dir, mode string) *fn.ResourceList {
 	t.Helper()
-	files, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rl := &fn.ResourceList{FunctionConfig: fn.NewEmptyKubeObject()}
-	for _, f := range files {
-		if strings.HasPrefix(f.Name(), "_") || !testhelpers.IsValidYAMLOrKptfile(f.Name()) {
-			continue
-		}
-		rl.Items = append(rl.Items, parseFile(t, filepath.Join(dir, f.Name()))...)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "_fnconfig.yaml")); err == nil {
-		config := parseFile(t, filepath.Join(dir, "_fnconfig.yaml"))
-		if len(config) != 1 {
-			t.Fatalf("%s/_fnconfig.yaml holds %d objects", dir, len(config))
-		}
-		rl.FunctionConfig = config[0]
-	}
+	rl := testkit.GoldenInput(t, dir)
 	if mode == "" {
 		return rl
 	}
@@ -126,19 +100,6 @@ func goldenResourceList(t *testing.T, dir, mode string) *fn.ResourceList {
 		must(t, cfg.SetNestedString(mode, "spec", "mode"))
 	}
 	return rl
-}
-
-func parseFile(t *testing.T, path string) fn.KubeObjects {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	objs, err := fn.ParseKubeObjects(data)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return objs
 }
 
 func must(t *testing.T, errs ...error) {
