@@ -480,7 +480,7 @@ func TestCLIInPlace(t *testing.T) {
 	}
 	after := readTree(t, dir)
 	for _, name := range []string{"aws-lbc/2048/2048_full.yaml", "containers-blog/tgb-black/black-app.yaml", "microservices-demo/kubernetes-manifests.yaml"} {
-		compareGolden(t, filepath.Join("../../testdata/cli/expected", name), after[name])
+		testkit.CompareGolden(t, filepath.Join("../../testdata/cli/expected", name), after[name])
 	}
 }
 
@@ -511,32 +511,6 @@ func checkOnlyAdditionsAndFixedLines(t *testing.T, name, old, now string) {
 	}
 	if replaced > 3 {
 		t.Errorf("%s: %d original lines replaced; fixes add lines and replace few values\n%s", name, replaced, now)
-	}
-}
-
-// compareGolden compares got with the file at path, or writes it when
-// WRITE_GOLDEN_OUTPUT is set (then read the diff).
-func compareGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if os.Getenv("WRITE_GOLDEN_OUTPUT") != "" {
-		if old, err := os.ReadFile(path); err == nil && string(old) == got {
-			return
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Errorf("wrote %s", path)
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (WRITE_GOLDEN_OUTPUT=1 writes it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the output:\n%s", path, testkit.LineDiff(string(want), got))
 	}
 }
 
