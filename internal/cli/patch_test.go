@@ -75,21 +75,26 @@ func TestPatchDocument(t *testing.T) {
 		in:    "script: |\n  sleep 5\n",
 		fixed: "script: \"sleep 45\\n\"",
 	}} {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := patchDocument(c.in, mustRoot(t, c.in), mustRoot(t, c.fixed))
-			if c.want == "" {
-				if !errors.Is(err, errCannotPatch) {
-					t.Errorf("patched to %q, want errCannotPatch", got)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("%v", err)
-			}
-			if got != c.want {
-				t.Errorf("got:\n%s\nwant:\n%s", got, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { checkPatch(t, c.in, c.fixed, c.want) })
+	}
+}
+
+// checkPatch patches in to read as fixed, and checks the text is want (""
+// when the change cannot be patched).
+func checkPatch(t *testing.T, in, fixed, want string) {
+	t.Helper()
+	got, err := patchDocument(in, mustRoot(t, in), mustRoot(t, fixed))
+	if want == "" {
+		if !errors.Is(err, errCannotPatch) {
+			t.Errorf("patched to %q, want errCannotPatch", got)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
 
