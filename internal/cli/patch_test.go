@@ -152,6 +152,10 @@ spec:
 		"spec.ports[5].port":          10,
 		"spec.type":                   9,
 		"":                            3,
+		"metadata.annotations[a.b/c":  7, // no closing bracket: a key no map has
+		"spec.ports[name=grpc].port":  10,
+		"spec.ports[0].name[0]":       11,
+		"metadata[name=web]":          5,
 	} {
 		if got := d.fieldLine(path); got != want {
 			t.Errorf("%q: line %d, want %d", path, got, want)
