@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/lbguard/lbguard/internal/krmio"
-	"github.com/lbguard/lbguard/internal/testkit"
 )
 
 // notResources are documents lbguard reads but does not check: kustomize's
@@ -147,35 +146,5 @@ func TestInputThatCannotBeRead(t *testing.T) {
 		if !strings.HasPrefix(r.stderr, c.stderr) || strings.Count(r.stderr, "\n") != 1 || r.stdout != "" {
 			t.Errorf("%s:\nstdout %q\nstderr %q\nwant the one line %q", what, r.stdout, r.stderr, c.stderr)
 		}
-	}
-}
-
-// A stream from kpt whose resources carry the internal path annotations
-// keeps them as they came: lbguard adds none of its own to remove again.
-func TestStdinWithInternalPathAnnotations(t *testing.T) {
-	stream := `apiVersion: networking.k8s.io/v1
-kind: Ingress
-metadata:
-  name: web
-  annotations:
-    internal.config.kubernetes.io/path: shop/ingress.yaml
-    internal.config.kubernetes.io/index: "0"
-    alb.ingress.kubernetes.io/target-type: ip
-spec:
-  ingressClassName: alb
-  defaultBackend:
-    service:
-      name: web
-      port:
-        number: 80
-`
-	r := runLBGuard(t, t.TempDir(), []byte(stream), "fix", "-")
-	r.want(t, "fix - of a stream with internal path annotations", 0)
-	want := strings.Replace(stream, "target-type: ip\n", "target-type: ip\n    alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds=30\n", 1)
-	if r.stdout != want {
-		t.Errorf("fix -:\n%s", testkit.LineDiff(want, r.stdout))
-	}
-	if !strings.Contains(r.stderr, "      field: metadata.annotations[alb.ingress.kubernetes.io/target-group-attributes]  (shop/ingress.yaml)\n") {
-		t.Errorf("the finding is not placed in the file the stream names:\n%s", r.stderr)
 	}
 }
