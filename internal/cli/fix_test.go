@@ -155,3 +155,25 @@ func TestOutputThatCannotBeWritten(t *testing.T) {
 		}
 	}
 }
+
+// A file fix --in-place cannot write back is exit status 2, named with the
+// reason, and stays as it was.
+func TestFixInPlaceOfAFileThatCannotBeWritten(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("root writes read-only files")
+	}
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"app.yaml": frontEnd})
+	file := filepath.Join(dir, "app.yaml")
+	if err := os.Chmod(file, 0o444); err != nil {
+		t.Fatal(err)
+	}
+	r := runLBGuard(t, dir, nil, "fix", "--in-place", "app.yaml")
+	r.want(t, "fix --in-place of a read-only file", exitUsage)
+	if want := "lbguard fix: cannot write app.yaml: permission denied\n"; !strings.HasSuffix(r.stderr, want) {
+		t.Errorf("stderr does not end with %q:\n%s", want, r.stderr)
+	}
+	if got, _ := os.ReadFile(file); string(got) != frontEnd {
+		t.Errorf("app.yaml changed:\n%s", got)
+	}
+}

@@ -148,3 +148,15 @@ func TestInputThatCannotBeRead(t *testing.T) {
 		}
 	}
 }
+
+// Errors about a path lose the path, which the messages name themselves;
+// others are kept as they are.
+func TestUnwrapPathError(t *testing.T) {
+	_, err := os.ReadFile("no-such-file.yaml")
+	if got := unwrapPathError(err); got != syscall.ENOENT {
+		t.Errorf("unwrapped %v, want ENOENT", got)
+	}
+	if got := unwrapPathError(errClosedPipe); got != errClosedPipe {
+		t.Errorf("unwrapped %v, want it as it is", got)
+	}
+}
