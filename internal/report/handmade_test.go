@@ -22,8 +22,6 @@ func (s placedByMessage) Resource(*fn.ResourceRef, *fn.File) (report.Place, int,
 
 func (s placedByMessage) Read() report.Read { return report.Read{Resources: 1, Files: 1} }
 
-func noWorkloads(*fn.Result) []fn.ResourceRef { return nil }
-
 // Results that are not in the input's documents: a finding without a field
 // is placed by its file and line alone, a value JSON cannot write is printed
 // as Go prints it, and a resource no workload stands behind says so.
@@ -42,7 +40,7 @@ func TestTextReportOfResultsWithoutDocuments(t *testing.T) {
 		Tags:        map[string]string{transformers.TagRule: "R6", transformers.TagAction: transformers.ActionChanged},
 	}}
 	src := placedByMessage{results[0].Message: {File: "settings.yaml", Line: 3}}
-	rep := report.New(transformers.ModeAudit, "v1.2.3", results, noWorkloads, src)
+	rep := report.New(transformers.ModeAudit, "v1.2.3", &transformers.Outcome{Results: results}, src)
 	var b strings.Builder
 	if err := rep.WriteText(&b); err != nil {
 		t.Fatal(err)
