@@ -110,8 +110,7 @@ func TestDirectoryContents(t *testing.T) {
 func TestInputThatCannotBeRead(t *testing.T) {
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
-		"sep.yaml":         "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n--- b\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n",
-		"annotations.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  annotations: none\n",
+		"sep.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n--- b\napiVersion: v1\nkind: Service\nmetadata:\n  name: b\n",
 	})
 	if err := os.MkdirAll(filepath.Join(dir, "links"), 0o755); err != nil {
 		t.Fatal(err)
@@ -136,15 +135,38 @@ func TestInputThatCannotBeRead(t *testing.T) {
 		{[]string{"links"}, "", "lbguard audit: cannot read links/x.yaml: no such file or directory"},
 		{[]string{"-", "-"}, "kind: Service\n", "lbguard audit: standard input (-) is named twice"},
 		{[]string{"-", "big.yaml"}, strings.Repeat("#", 20) + "\n", "lbguard audit: the input is larger than 64 MiB in all, the most lbguard reads (README: Limits and bad input): audit fewer files at a time"},
-		// The SDK's own words follow; the function reports such annotations
-		// as a field it cannot read (exit status 1) instead.
-		{[]string{"annotations.yaml"}, "", "lbguard audit: annotations.yaml:1: cannot set metadata annotations 'internal.config.kubernetes.io/path': "},
 	} {
 		r := runLBGuard(t, dir, []byte(c.stdin), append([]string{"audit"}, c.args...)...)
 		what := "audit " + strings.Join(c.args, " ")
 		r.want(t, what, exitUsage)
 		if !strings.HasPrefix(r.stderr, c.stderr) || strings.Count(r.stderr, "\n") != 1 || r.stdout != "" {
 			t.Errorf("%s:\nstdout %q\nstderr %q\nwant the one line %q", what, r.stdout, r.stderr, c.stderr)
+		}
+	}
+}
+
+// Metadata or annotations that are not maps are a field lbguard cannot
+// read, as for the function: an error finding on its line (exit status 1),
+// and in fix nothing written.
+func TestAnnotationsThatAreNotAMap(t *testing.T) {
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"annotations.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  annotations: none\n",
+		"metadata.yaml":    "apiVersion: v1\nkind: Service\nmetadata: [b]\n",
+	})
+	for file, want := range map[string]string{
+		"annotations.yaml": "  ERROR invalid unreadable field · Service a\n      field: metadata.annotations  (annotations.yaml:5)\n      error: Service a: metadata.annotations must be a map of strings\n",
+		"metadata.yaml":    "  ERROR invalid unreadable field · Service \n      field: metadata  (metadata.yaml:3)\n      error: items[0]: metadata must be a map: lbguard cannot tell what resource it is, and leaves it as it is\n",
+	} {
+		r := runLBGuard(t, dir, nil, "audit", file)
+		r.want(t, "audit "+file, 1)
+		if !strings.Contains(r.stdout, want) || r.stderr != "" {
+			t.Errorf("audit %s:\nstdout %s\nstderr %q\nwant it to show\n%s", file, r.stdout, r.stderr, want)
+		}
+		fixed := runLBGuard(t, dir, nil, "fix", "--in-place", file)
+		fixed.want(t, "fix --in-place "+file, 1)
+		if !strings.Contains(fixed.stderr, "lbguard fix: nothing written") {
+			t.Errorf("fix --in-place %s wrote despite the error:\n%s", file, fixed.stderr)
 		}
 	}
 }
