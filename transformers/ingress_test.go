@@ -377,6 +377,16 @@ func TestIngressBackends(t *testing.T) {
 			results:  []string{"error spec.defaultBackend.service.port: Ingress web: spec.defaultBackend.service.port must be a map", "error spec.rules: Ingress web: spec.rules must be a list"},
 		},
 		{
+			name:     "service a string in the default backend, rules not a list",
+			spec:     "  defaultBackend: {service: web, serviceName: old, servicePort: 81}\n  rules: 3\n",
+			refs:     []string{"old:81"},
+			backends: []string{"old ports=[81]"},
+			results: []string{
+				"error spec.defaultBackend.service: Ingress web: spec.defaultBackend.service must be a map",
+				"error spec.rules: Ingress web: spec.rules must be a list",
+			},
+		},
+		{
 			name:     "rules a map",
 			spec:     "  defaultBackend: {service: {name: web, port: {number: 80}}}\n  rules: {http: {paths: []}}\n",
 			refs:     []string{"web:80"},
