@@ -194,6 +194,9 @@ func rollingFenceposts(n int, st Strategy) (surge, unavail int) {
 	return surge, unavail
 }
 
+// ceilDiv is ⌈a/b⌉ for a ≥ 0, b > 0.
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
 // scaled is the count for n replicas, a percentage rounded up or down.
 func (v IntOrPercent) scaled(n int, roundUp bool) int {
 	x := min(max(v.Value, 0), 1_000_000)

@@ -202,8 +202,7 @@ func (m *model) w5() Window {
 // lastDeletion is when the rollout deletes its last old pod:
 // ⌈(N − u)/(s + u)⌉ steps of T_r + M (docs/timing.md §5.4 W6).
 func (m *model) lastDeletion() float64 {
-	perStep := m.surge + m.unavail
-	steps := (m.n - m.unavail + perStep - 1) / perStep
+	steps := ceilDiv(m.n-m.unavail, m.surge+m.unavail)
 	return float64(steps) * (m.ready + m.minReady)
 }
 
