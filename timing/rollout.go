@@ -70,7 +70,9 @@ type Rollout struct {
 	// FullOutage is the time in which every request fails: W6 as simulated.
 	FullOutage float64
 	// StartupGap is the longest time from a replaced target ceasing to serve
-	// to its replacement turning healthy: W5 as simulated.
+	// to its replacement turning healthy: W5 as simulated, over the old pods
+	// deleted as a new pod turns Available (the u deleted at the start wait
+	// for none).
 	StartupGap float64
 }
 

@@ -214,6 +214,9 @@ func (m *model) w6() Window {
 		Sources: m.startupSources(),
 	}
 	if reason := m.noStartupRace(); reason != "" {
+		if m.gate && m.unavail >= m.n {
+			reason = "the gate holds no step when maxUnavailable deletes every old pod at once: the simulated rollout counts that outage"
+		}
 		return shut(w, reason)
 	}
 	last := m.lastDeletion()
