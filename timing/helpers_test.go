@@ -55,24 +55,30 @@ func assertSeconds(t *testing.T, what string, got, want float64) {
 	}
 }
 
-func windowByID(t *testing.T, windows []Window, id string) Window {
+// byKey is the item whose key is want.
+func byKey[T any](t *testing.T, items []T, key func(T) string, want string) T {
 	t.Helper()
-	for _, w := range windows {
-		if w.ID == id {
-			return w
+	for _, item := range items {
+		if key(item) == want {
+			return item
 		}
 	}
-	t.Fatalf("no window %s", id)
-	return Window{}
+	t.Fatalf("no %s", want)
+	var none T
+	return none
+}
+
+func windowByID(t *testing.T, windows []Window, id string) Window {
+	t.Helper()
+	return byKey(t, windows, func(w Window) string { return w.ID }, id)
 }
 
 func checkByID(t *testing.T, checks []Check, id string) Check {
 	t.Helper()
-	for _, c := range checks {
-		if c.ID == id {
-			return c
-		}
-	}
-	t.Fatalf("no check %s", id)
-	return Check{}
+	return byKey(t, checks, func(c Check) string { return c.ID }, id)
+}
+
+func latencyBySymbol(t *testing.T, rows []Latency, symbol string) Latency {
+	t.Helper()
+	return byKey(t, rows, func(l Latency) string { return l.Symbol }, symbol)
 }

@@ -44,7 +44,8 @@ type Input struct {
 	Platform     Platform
 	// Calibration replaces latencies of the table by symbol ("P", "Reg",
 	// "e", "q", "k", "Q", "lag_nlb"), e.g. with p95 values measured in the
-	// user's cluster (docs/timing.md §6.4).
+	// user's cluster (docs/timing.md §6.4). The windows take e and q at their
+	// typical value in both columns.
 	Calibration map[string]Pair
 }
 

@@ -5,17 +5,6 @@ import (
 	"testing"
 )
 
-func latencyBySymbol(t *testing.T, rows []Latency, symbol string) Latency {
-	t.Helper()
-	for _, l := range rows {
-		if l.Symbol == symbol {
-			return l
-		}
-	}
-	t.Fatalf("no latency %s", symbol)
-	return Latency{}
-}
-
 // The rows of docs/timing.md §1.4 and §5.2.
 func TestLatencyTable(t *testing.T) {
 	cases := []struct {

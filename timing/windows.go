@@ -108,9 +108,18 @@ func (m *model) w1() Window {
 	if m.target != TargetIP {
 		return shut(w, "instance targets: see W7, W7b")
 	}
+	return m.closedListener(w, "L")
+}
+
+// closedListener measures new requests routed to a closed listener,
+// max(0, L − t_close), with L as the target type makes it (W1, W7, W7b).
+func (m *model) closedListener(w Window, lastRequest string) Window {
+	if m.s > m.g {
+		w.Fix = graceField // the preStop is cut at G: G must grow first
+	}
 	return m.measure(w, func(c *column) float64 { return c.l - m.tClose },
 		func(c *column) string {
-			return fmt.Sprintf("min(S, G) + c < L: %s + %s < %s", num(math.Min(m.s, m.g)), num(m.c), num(c.l))
+			return fmt.Sprintf("min(S, G) + c < %s: %s + %s < %s", lastRequest, num(math.Min(m.s, m.g)), num(m.c), num(c.l))
 		})
 }
 
@@ -247,10 +256,7 @@ func (m *model) w7() Window {
 	if m.target != TargetInstance || m.local {
 		return shut(w, "only instance targets with externalTrafficPolicy: Cluster")
 	}
-	return m.measure(w, func(c *column) float64 { return c.l - m.tClose },
-		func(c *column) string {
-			return fmt.Sprintf("min(S, G) + c < e + k: %s + %s < %s", num(math.Min(m.s, m.g)), num(m.c), num(c.l))
-		})
+	return m.closedListener(w, "e + k")
 }
 
 func (m *model) w7b() Window {
@@ -263,10 +269,7 @@ func (m *model) w7b() Window {
 	if !m.local {
 		return shut(w, "only instance targets with externalTrafficPolicy: Local")
 	}
-	return m.measure(w, func(c *column) float64 { return c.l - m.tClose },
-		func(c *column) string {
-			return fmt.Sprintf("min(S, G) + c < e + k + Uc·I + lag: %s + %s < %s", num(math.Min(m.s, m.g)), num(m.c), num(c.l))
-		})
+	return m.closedListener(w, "e + k + Uc·I + lag")
 }
 
 // excludesNodes: these platforms taint or label a node before removing it,

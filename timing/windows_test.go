@@ -54,6 +54,11 @@ func TestW1(t *testing.T) {
 		// no change behind an ALB (§5.4).
 		{"fail health first", func(in *Input) { in.Workload.FailHealthFirst = true }, Pair{12, 30}},
 	})
+	in := alb()
+	in.Workload.PreStop, in.Workload.Grace = 20, seconds(10)
+	if f := W1(in).Fix; f != graceField {
+		t.Errorf("a preStop cut at G is fixed by G first, not %q", f)
+	}
 	runWindow(t, W1, nlb, []windowCase{
 		{"NLB no preStop", nil, Pair{122, 182}},
 		{"NLB S = L typical", func(in *Input) { in.Workload.PreStop, in.Workload.Grace = 122, seconds(200) }, Pair{0, 60}},
