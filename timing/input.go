@@ -120,7 +120,8 @@ type Strategy struct {
 }
 
 // Probe is a readiness probe's timing. Zero fields take the core/v1 defaults:
-// period 10, timeout 1, failureThreshold 3, successThreshold 1.
+// period 10, timeout 1, failureThreshold 3, successThreshold 1. The model
+// takes each probe to answer within its timeout.
 type Probe struct {
 	InitialDelay     float64
 	Period           float64

@@ -166,6 +166,16 @@ func (m *model) resolveLatencies(cal map[string]Pair) {
 		Latency{Name: "pod deletion → last new request it receives", Symbol: "L", Typical: ty.l, Worst: wo.l,
 			Sources: []string{"derived"}},
 	)
+	if m.probe != nil {
+		// A failing pod leaves the endpoints only after f·p (docs/timing.md §2).
+		failures := m.probe.FailureThreshold
+		if failures < 1 {
+			failures = 3
+		}
+		notice := float64(min(failures, 1000)) * positiveOr(m.probe.Period, 10)
+		rows = append(rows, Latency{Name: "a failing readiness probe noticed, f·p", Symbol: "f·p",
+			Typical: notice, Worst: notice, Sources: []string{"k8s:probe"}})
+	}
 	m.latencies = rows
 }
 

@@ -32,6 +32,8 @@ func TestLatencyTable(t *testing.T) {
 		{ALB, "h·I", Pair{7.5, 15}, "LBC:ingress-healthcheck"},
 		{NLB, "h·I", Pair{5, 10}, "LBC:service-healthcheck"},
 		{ALB, "T_r", Pair{10, 10}, "k8s:probe"},
+		// failureThreshold 3 × period 10 (docs/timing.md §2: 30 s by default).
+		{ALB, "f·p", Pair{30, 30}, "k8s:probe"},
 	}
 	for _, c := range cases {
 		l := latencyBySymbol(t, Latencies(workedExample(c.kind, 3)), c.symbol)
@@ -40,6 +42,9 @@ func TestLatencyTable(t *testing.T) {
 			t.Errorf("%s %s cites %v, not %s", c.kind, c.symbol, l.Sources, c.source)
 		}
 	}
+	in := workedExample(ALB, 3)
+	in.Workload.Probe = &Probe{Period: 2, FailureThreshold: 5}
+	assertPair(t, "f·p of 5 × 2", latencyBySymbol(t, Latencies(in), "f·p").pair(), Pair{10, 10})
 	for _, l := range Latencies(workedExample(ALB, 3)) {
 		if l.Symbol == "lag_nlb" {
 			t.Error("an ALB has no lag_nlb")

@@ -24,8 +24,9 @@ func (c Case) String() string {
 // from them (docs/timing.md §5.3).
 type column struct {
 	e, q, delta, p, reg, hcWait, gatePoll, k, lag float64
-	h                                             float64 // H: containers Ready → target healthy (ip) or reachable through kube-proxy (instance)
-	l                                             float64 // L: pod deletion → the last new request the pod receives
+
+	h float64 // H: containers Ready → target healthy (ip) or reachable through kube-proxy (instance)
+	l float64 // L: pod deletion → the last new request the pod receives
 }
 
 // model is an Input resolved: defaults filled in, latencies picked for the
@@ -95,9 +96,12 @@ func resolve(in Input) model {
 	case m.target == "" && lb.AutoMode:
 		m.target = TargetIP
 		m.note("target type not set: ip, the EKS Auto Mode default")
-	case m.target != TargetIP && m.target != TargetInstance:
+	case m.target == "":
 		m.target = TargetInstance
 		m.note("target type not set: instance, the LBC default")
+	case m.target != TargetIP && m.target != TargetInstance:
+		m.note("target type %q unknown: instance, the LBC default", string(m.target))
+		m.target = TargetInstance
 	}
 	m.local = m.target == TargetInstance && lb.ExternalTrafficPolicyLocal
 	m.gate = lb.ReadinessGate && m.target == TargetIP && !lb.AutoMode
