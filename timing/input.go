@@ -1,10 +1,3 @@
-// Package timing computes how long requests fail while a workload behind an
-// AWS load balancer rolls out, drains or scales down: the model of
-// docs/timing.md, as pure functions of plain inputs.
-//
-// Every latency and window is a pair, typical and worst (docs/timing.md §5.1).
-// The worst column takes the ELB's worst values with the typical Kubernetes
-// and LBC part δ, as the L row of docs/timing.md §1.4 does.
 package timing
 
 // Kind is the kind of AWS load balancer in front of the targets.

@@ -1,8 +1,9 @@
 package timing
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 	"strconv"
 )
 
@@ -135,8 +136,26 @@ func (m *model) simulate(c Case) Rollout {
 	s.r.FirstHealthy = s.created[0] + m.ready + s.col.h
 	s.r.LastDeletion = s.deleted[len(s.deleted)-1]
 	s.route()
-	sort.SliceStable(s.r.Events, func(i, j int) bool { return s.r.Events[i].At < s.r.Events[j].At })
+	s.r.Events = inTimeOrder(s.r.Events)
 	return s.r
+}
+
+// inTimeOrder sorts events by time, those at one time in the order they
+// were added (a pod's deletion before its SIGTERM); sorting indices keeps
+// it O(n log n) without moving the events around.
+func inTimeOrder(events []Event) []Event {
+	order := make([]int, len(events))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(events[a].At, events[b].At), cmp.Compare(a, b))
+	})
+	sorted := make([]Event, len(events))
+	for i, j := range order {
+		sorted[i] = events[j]
+	}
+	return sorted
 }
 
 func (s *rolloutSim) add(at float64, pod string, what Happening) {
@@ -200,7 +219,8 @@ func (s *rolloutSim) createNew(t float64) {
 
 // route sweeps the changes into spans and integrates the failing share.
 func (s *rolloutSim) route() {
-	sort.SliceStable(s.changes, func(i, j int) bool { return s.changes[i].at < s.changes[j].at })
+	// Changes at one time are summed before a span is cut: their order does not matter.
+	slices.SortFunc(s.changes, func(a, b routeChange) int { return cmp.Compare(a.at, b.at) })
 	routed, failing, from := s.m.n, 0, 0.0
 	for _, c := range s.changes {
 		if c.at > from {
