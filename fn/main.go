@@ -2,7 +2,7 @@
 // workloads behind AWS load balancers survive rollouts, scale-downs and node
 // drains without dropped requests. This package only dispatches: with no
 // command to the KRM function (internal/function), with audit or fix to the
-// command line (internal/cli).
+// command line (internal/cli), with explain to internal/explain.
 package main
 
 import (
@@ -11,6 +11,7 @@ import (
 	"os"
 
 	"github.com/lbguard/lbguard/internal/cli"
+	"github.com/lbguard/lbguard/internal/explain"
 	"github.com/lbguard/lbguard/internal/function"
 )
 
@@ -23,14 +24,17 @@ Usage:
   lbguard                  run as a KRM function: a ResourceList on stdin, the result on stdout
   lbguard audit PATH...    report what would drop requests, changing nothing; exit 1 on errors
   lbguard fix PATH...      apply the fixes: the fixed YAML on stdout, or --in-place into the files
+  lbguard explain PATH...  how many seconds of requests fail in a rollout or drain, now and after fix
   lbguard version          print the version
   lbguard --help           print this help
 
 PATH is a file, a directory (its .yaml and .yml files, recursively) or - for
-standard input. "lbguard audit --help" and "lbguard fix --help" tell more.
+standard input. "lbguard audit --help", "lbguard fix --help" and "lbguard
+explain --help" tell more.
 
 Exit status of audit and fix: 0 clean, 1 findings of error severity, 2 bad
-usage or unreadable input.
+usage or unreadable input. explain exits 0 whatever it finds (2 on bad usage
+or input): audit is the gate.
 
 The config is a LBGuard (lbguard.dev/v1alpha1) or a ConfigMap; see the README.
 `
@@ -52,6 +56,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		case "audit", "fix":
 			return cli.Run(args[0], args[1:], version, stdin, stdout, stderr)
+		case "explain":
+			return explain.Command(args[1:], stdin, stdout, stderr)
 		}
 		fmt.Fprintf(stderr, "lbguard: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -14,6 +14,8 @@ func TestRunCommands(t *testing.T) {
 	}{
 		{[]string{"version"}, 0, "lbguard " + version + "\n", ""},
 		{[]string{"--help"}, 0, "lbguard: keeps workloads behind AWS load balancers", ""},
+		{[]string{"explain", "--help"}, 0, "Usage: lbguard explain", ""},
+		{[]string{"explain"}, 2, "", "lbguard explain: no PATH given"},
 		{[]string{"frobnicate"}, 2, "", "lbguard: unknown command \"frobnicate\"\n"},
 	}
 	for _, tt := range tests {

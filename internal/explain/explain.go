@@ -1,0 +1,46 @@
+// Package explain is `lbguard explain`: for each workload behind each AWS
+// load balancer, how many seconds of requests fail during a rollout, a
+// drain or a scale-down, with the manifests as they are and after lbguard's
+// fixes (the model of docs/timing.md, package timing), as a table, JSON, an
+// SVG timeline and an HTML report.
+package explain
+
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/timing"
+	"github.com/lbguard/lbguard/transformers"
+)
+
+// Finding is one workload behind one load balancer, now and after the fix.
+type Finding struct {
+	Now, After   Subject
+	NowX, AfterX timing.Explanation
+	// Remaining names each window still open after the fix, and why no
+	// rule closes it.
+	Remaining []Residual
+}
+
+// Run explains every workload behind every load balancer of items. The
+// after column runs the rules in fix mode on a copy of items.
+func Run(items fn.KubeObjects, cfg transformers.Config, opts Options) []Finding {
+	now := Subjects(items, cfg, opts)
+	fixed := transformers.Copies(items)
+	cfg.Mode = transformers.ModeFix
+	transformers.Run(&fixed, cfg, transformers.Snapshot(fixed))
+	after := map[string]Subject{}
+	for _, s := range Subjects(fixed, cfg, opts) {
+		after[s.key()] = s
+	}
+	findings := make([]Finding, 0, len(now))
+	for _, s := range now {
+		a, ok := after[s.key()]
+		if !ok {
+			a = s // the fix left the pair out of reach: nothing changed
+		}
+		f := Finding{Now: s, After: a, NowX: timing.Explain(s.Input), AfterX: timing.Explain(a.Input)}
+		f.Remaining = residuals(f)
+		findings = append(findings, f)
+	}
+	return findings
+}
+

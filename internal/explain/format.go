@@ -1,0 +1,87 @@
+package explain
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/lbguard/lbguard/timing"
+	"github.com/lbguard/lbguard/transformers"
+)
+
+// seconds prints a duration to the hundredth, without trailing zeros.
+func seconds(x float64) string {
+	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
+}
+
+// requests prints a count of requests, whole.
+func requests(x float64) string {
+	return strconv.FormatFloat(math.Round(x), 'f', -1, 64)
+}
+
+// windowNames are the table's short names of the windows (docs/timing.md §5.4).
+var windowNames = map[string]string{
+	"W1":  "new requests refused",
+	"W2":  "in-flight requests cut",
+	"W3":  "draining ends before long requests",
+	"W4":  "keep-alive race",
+	"W5":  "start-up gap per replaced pod",
+	"W6":  "rollout ends before a new target is healthy",
+	"W7":  "instance targets: kube-proxy to a closed pod",
+	"W7b": "instance targets (Local): node still routed",
+	"W8":  "node removal behind instance targets",
+	"W9":  "platform cut (Spot, CA, Karpenter)",
+}
+
+// title is the heading of a finding: the workload, its load balancer and
+// what the model took from the manifests.
+func (f Finding) title() string {
+	s := f.Now
+	lb := s.Input.LoadBalancer
+	target := string(lb.TargetType)
+	if target == "" {
+		target = "instance"
+	}
+	var b strings.Builder
+	b.WriteString(idString(s.Workload))
+	b.WriteString(" behind ")
+	b.WriteString(lbName(s))
+	b.WriteString(": " + target + " targets, " + strconv.Itoa(replicas(s.Input)) + " replicas")
+	return b.String()
+}
+
+// lbName is "ALB Ingress shop/web → Service web".
+func lbName(s Subject) string {
+	name := string(s.LBKind) + " " + idString(s.LB)
+	if s.LB.Kind != "Service" {
+		name += " → Service " + s.Service
+	}
+	if s.LBKind == transformers.ClassicELB || s.LBKind == transformers.InTreeNLB {
+		name = string(s.LBKind) + " Service " + qualified(s.LB.Namespace, s.LB.Name)
+	}
+	return name
+}
+
+func replicas(in timing.Input) int { return max(1, in.Workload.Replicas) }
+
+// slug names a finding's files: kind-namespace-name-lbkind-lbname.
+func (f Finding) slug() string {
+	parts := []string{f.Now.Workload.Kind, namespaceOf(f.Now.Workload), f.Now.Workload.Name, f.Now.LB.Kind, f.Now.LB.Name}
+	if f.Now.LB.Kind != "Service" {
+		parts = append(parts, f.Now.Service)
+	}
+	var b strings.Builder
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteByte('-')
+		}
+		for _, r := range strings.ToLower(p) {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' {
+				b.WriteRune(r)
+			} else {
+				b.WriteByte('_')
+			}
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,77 @@
+package transformers
+
+// What `lbguard explain` reads of an inventory, read-only: the fields the
+// rules hold against each other, which the timing model turns into seconds
+// of failed requests. No rule calls these.
+
+// ReadinessGateLabel is the Namespace label of LBC readiness-gate injection.
+const ReadinessGateLabel = readinessGateLabel
+
+// ID is the workload's ResourceID.
+func (w *Workload) ID() ResourceID { return w.id() }
+
+// OptedOut tells whether the workload carries lbguard.dev/skip.
+func (w *Workload) OptedOut() bool { return w.skipped }
+
+// ID is the load balancer object's ResourceID.
+func (lb *LoadBalancer) ID() ResourceID {
+	return ResourceID{APIVersion: lb.apiVersion, Kind: lb.kind, Namespace: lb.namespace, Name: lb.name}
+}
+
+// Replicas is how many pods the workload runs: spec.replicas (1 when
+// absent), or the minimum of the HorizontalPodAutoscaler that scales it.
+func (inv *Inventory) Replicas(w *Workload) int {
+	r := &Report{}
+	n, ok := readReplicas(w, readAutoscalers(inv.Others, r), r)
+	if !ok {
+		return 1
+	}
+	return n.min
+}
+
+// BudgetMaxUnavailable is how many of the workload's replicas the first
+// PodDisruptionBudget that covers it lets a drain evict at once
+// (replicas − minAvailable for a minAvailable budget); found is false when
+// none covers it.
+func (inv *Inventory) BudgetMaxUnavailable(w *Workload, replicas int) (maxUnavailable int, found bool) {
+	r := &Report{}
+	for _, b := range newBudgetIndex(inv, readBudgets(inv.PDBs, r)).covering(w) {
+		switch {
+		case b.maxUnavailable != nil:
+			return b.maxUnavailable.of(replicas), true
+		case b.minAvailable != nil:
+			return max(0, replicas-b.minAvailable.of(replicas)), true
+		}
+	}
+	return 0, false
+}
+
+// PreStopSleep is the delay of the container's preStop: 0 without one.
+// plain is false for a hook lbguard cannot read as a delay (a custom
+// command), whose length it does not know.
+func (c *Container) PreStopSleep() (seconds int, plain bool) {
+	hook, err := readPreStop(c)
+	if err != nil || hook.kind == "custom" {
+		return 0, false
+	}
+	return hook.seconds, true
+}
+
+// TargetGroupAttributes are the backend's effective target-group
+// attributes; nil when it has none or they cannot be read.
+func (b *Backend) TargetGroupAttributes() *StringMap {
+	key := b.attributesKey()
+	if key == "" {
+		return nil
+	}
+	v, _, ok := b.Annotation(key)
+	if !ok {
+		return nil
+	}
+	m, err := ParseStringMap(v)
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
