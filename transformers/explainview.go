@@ -74,4 +74,3 @@ func (b *Backend) TargetGroupAttributes() *StringMap {
 	}
 	return m
 }
-

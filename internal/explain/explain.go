@@ -43,4 +43,3 @@ func Run(items fn.KubeObjects, cfg transformers.Config, opts Options) []Finding 
 	}
 	return findings
 }
-
