@@ -156,7 +156,7 @@ func noGate(f Finding) (Class, string) {
 		return ClassAutoMode, "EKS Auto Mode has no readiness gates (aws/containers-roadmap#2511): set minReadySeconds to cover registration and the first health check"
 	case !a.NamespaceListed:
 		return ClassNamespaceNotListed, fmt.Sprintf("Namespace %s is not among the manifests, so R3 cannot label it: label it %s=enabled", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel)
-	case a.GateLabel != "enabled":
+	case a.GateLabel != "enabled" && f.Now.Facts.GateLabel == a.GateLabel && a.GateLabel != "":
 		return ClassUserValue, fmt.Sprintf("Namespace %s sets %s=%q, kept", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel, a.GateLabel)
 	case lb.TargetType != timing.TargetIP && f.After.LBKind == transformers.TGBinding:
 		return ClassOutsideKubernetes, "the TargetGroupBinding's targetType is not ip and cannot change: gates hold only ip targets"
