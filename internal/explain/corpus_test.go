@@ -14,7 +14,7 @@ import (
 // stays open is named, and its class says who can close it.
 func TestAfterFixLeavesOnlyNamedWindows(t *testing.T) {
 	platforms := map[string]Options{
-		"no platform": {},
+		"no platform":    {},
 		"every platform": {Platform: timing.Platform{ClusterAutoscaler: true, Karpenter: true, ManagedNodeGroup: true, Spot: true}},
 		"eks auto mode":  {AutoMode: true},
 	}
