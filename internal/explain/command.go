@@ -231,8 +231,12 @@ func writeDir(dir string, findings []Finding, opts Options, stderr io.Writer) in
 		return report.ExitUsage
 	}
 	files := make([]string, len(findings))
+	taken := map[string]int{}
 	for i, f := range findings {
 		files[i] = f.slug() + ".svg"
+		if taken[files[i]]++; taken[files[i]] > 1 {
+			files[i] = f.slug() + "-" + strconv.Itoa(taken[files[i]]) + ".svg"
+		}
 		if err := writeFile(filepath.Join(dir, files[i]), func(w io.Writer) error { return WriteSVG(w, f) }); err != nil {
 			fmt.Fprintf(stderr, "lbguard explain: %v\n", err)
 			return report.ExitUsage

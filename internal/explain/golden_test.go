@@ -38,6 +38,10 @@ func explainOutput(t *testing.T, name string, extra ...string) string {
 // timelineCases also pin their SVG timeline.
 var timelineCases = map[string]bool{"e1-alb-defaults": true, "e3-nlb-defaults": true, "e4-nlb-seed-values": true}
 
+// readmeCases are the timelines the README shows, from docs/; their PNGs
+// are rendered by TestBrowserRendersReport's chromium (README: Development).
+var readmeCases = map[string]bool{"e1-alb-defaults": true, "e3-nlb-defaults": true}
+
 func TestExplainGolden(t *testing.T) {
 	for _, name := range explainCases(t) {
 		t.Run(name, func(t *testing.T) {
@@ -46,6 +50,9 @@ func TestExplainGolden(t *testing.T) {
 			testkit.CompareGolden(t, filepath.Join(dir, "explain.json"), explainOutput(t, name, "--format", "json"))
 			if timelineCases[name] {
 				testkit.CompareGolden(t, filepath.Join(dir, "timeline.svg"), explainOutput(t, name, "--format", "svg"))
+			}
+			if readmeCases[name] {
+				testkit.CompareGolden(t, testkit.Path(t, "docs", "explain-"+name+".svg"), explainOutput(t, name, "--format", "svg"))
 			}
 		})
 	}

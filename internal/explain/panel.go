@@ -131,8 +131,7 @@ func (p *panel) draw(d *svgDoc, top float64, end float64) float64 {
 	y += laneHeight
 	p.band(d, y)
 	y += bandHeight + 8
-	y = p.oldPods(d, y, end)
-	y = p.newPods(d, y, end)
+	p.newPods(d, p.oldPods(d, y, end), end)
 	p.markers(d, lanesTop, lanesBottom, end)
 	p.axis(d, lanesBottom, end)
 	return lanesBottom + axisHeight + panelGap
