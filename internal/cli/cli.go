@@ -96,24 +96,14 @@ func parseCLI(command string, args []string) (cliOptions, error) {
 	} else {
 		fs.BoolVar(&opts.inPlace, "in-place", false, "")
 	}
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return opts, errHelp
-			}
-			return opts, err
+	paths, err := ParseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return opts, errHelp
 		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			opts.paths = append(opts.paths, rest...) // after --: paths only
-			break
-		}
-		opts.paths = append(opts.paths, rest[0])
-		args = rest[1:]
+		return opts, err
 	}
+	opts.paths = paths
 	switch {
 	case opts.format != "text" && opts.format != "json" && opts.format != "sarif":
 		return opts, fmt.Errorf("--format must be text, json or sarif, not %q", opts.format)

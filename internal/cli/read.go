@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"flag"
 	"io"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -8,7 +9,8 @@ import (
 )
 
 // For commands that only read the manifests (lbguard explain): the same
-// files, directories and standard input as audit and fix, and the same config.
+// flags among paths, files, directories and standard input as audit and
+// fix, and the same config.
 
 // ReadObjects reads the resources of paths ("-" is standard input), skipping
 // the config file and what is not a resource, as audit does.
@@ -24,4 +26,25 @@ func ReadObjects(paths []string, stdin io.Reader, configPath string) (fn.KubeObj
 // naming the key, and ok is false.
 func ReadConfig(path string, stderr io.Writer) (cfg transformers.Config, ok bool) {
 	return readCLIConfig(path, stderr)
+}
+
+// ParseInterspersed parses flags anywhere among the paths, as audit, fix
+// and explain take them; "--" ends the flags. It returns the paths.
+func ParseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var paths []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
+			return append(paths, rest...), nil // after --: paths only
+		}
+		paths = append(paths, rest[0])
+		args = rest[1:]
+	}
+	return paths, nil
 }

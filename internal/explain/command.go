@@ -86,24 +86,14 @@ func parse(args []string) (command, error) {
 		return nil
 	})
 	fs.Func("latency", "", c.opts.setLatency)
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return c, errHelp
-			}
-			return c, err
+	paths, err := cli.ParseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return c, errHelp
 		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			break
-		}
-		if len(args) > len(rest) && args[len(args)-len(rest)-1] == "--" {
-			c.paths = append(c.paths, rest...)
-			break
-		}
-		c.paths = append(c.paths, rest[0])
-		args = rest[1:]
+		return c, err
 	}
+	c.paths = paths
 	switch {
 	case c.format != "text" && c.format != "json" && c.format != "svg" && c.format != "html":
 		return c, fmt.Errorf("--format must be text, json, svg or html, not %q", c.format)

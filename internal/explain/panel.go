@@ -212,8 +212,7 @@ func (p *panel) band(d *svgDoc, y float64) {
 func (p *panel) oldPods(d *svgDoc, y, end float64) float64 {
 	for i, pod := range p.old {
 		if i == shownPods {
-			d.text(labelWidth, y+laneHeight/2+4, "end", "11", "normal", fmt.Sprintf("… %d more old pods", len(p.old)-shownPods))
-			return y + laneHeight
+			return p.more(d, y, len(p.old), "old")
 		}
 		ev := p.pods[pod]
 		deleted, sigterm := ev[timing.Deleted], ev[timing.SIGTERM]
@@ -253,6 +252,13 @@ func (p *panel) oldPods(d *svgDoc, y, end float64) float64 {
 	return y
 }
 
+// more labels the lane that stands for the pods past shownPods, which
+// repeat the pattern of those shown.
+func (p *panel) more(d *svgDoc, y float64, pods int, which string) float64 {
+	d.text(labelWidth, y+laneHeight/2+4, "end", "11", "normal", fmt.Sprintf("… %d more %s pods", pods-shownPods, which))
+	return y + laneHeight
+}
+
 // kill is K: G, or G + 2 when the preStop runs into G.
 func (p *panel) kill() float64 {
 	if p.preStop() >= p.grace() {
@@ -265,8 +271,7 @@ func (p *panel) newPods(d *svgDoc, y, end float64) float64 {
 	gate := p.s.Input.LoadBalancer.ReadinessGate && p.ip && !p.s.Input.LoadBalancer.AutoMode
 	for i, pod := range p.new {
 		if i == shownPods {
-			d.text(labelWidth, y+laneHeight/2+4, "end", "11", "normal", fmt.Sprintf("… %d more new pods", len(p.new)-shownPods))
-			return y + laneHeight
+			return p.more(d, y, len(p.new), "new")
 		}
 		ev := p.pods[pod]
 		created, ready := ev[timing.Created], ev[timing.ContainersReady]
