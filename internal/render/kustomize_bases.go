@@ -9,7 +9,7 @@ import (
 )
 
 // consumedKustomizations are the kustomization directories among inputs
-// that another of them builds on (resources, bases, components): a base
+// that another of them builds on (resources, components): a base
 // is checked as part of its overlays, not once more on its own, where it
 // would be reported without the overlays' changes.
 func consumedKustomizations(inputs []input) map[string]bool {
@@ -25,7 +25,7 @@ func consumedKustomizations(inputs []input) map[string]bool {
 		if k == nil {
 			continue
 		}
-		for _, ref := range append(append(k.Resources, k.Bases...), k.Components...) {
+		for _, ref := range append(k.Resources, k.Components...) {
 			if p, ok := dirs[absPath(filepath.Join(abs, ref))]; ok && p != dirs[abs] {
 				consumed[p] = true
 			}
@@ -52,6 +52,7 @@ func readKustomization(dir string) *types.Kustomization {
 	if err := yaml.Unmarshal(data, &k); err != nil {
 		return nil
 	}
+	k.FixKustomization() // the deprecated bases: join resources
 	return &k
 }
 
