@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
@@ -20,10 +21,8 @@ func buildKustomization(dir string) (*Set, error) {
 	}
 	fsys := originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs}
 	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, abs)
-	if types.IsErrOnlyBuiltinPluginsAllowed(err) {
-		// Running a repository's exec and container functions is not an
-		// audit's to do; lbguard may well be one of them.
-		return leftAlone(dir, fmt.Sprintf("kustomization runs plugins (KRM functions), which lbguard does not run: check `kustomize build --enable-alpha-plugins --enable-exec %s | lbguard audit -` instead", dir)), nil
+	if reason := needsPrograms(dir, err); reason != "" {
+		return leftAlone(dir, reason), nil
 	}
 	if err != nil {
 		return nil, kustomizationError(dir, err)
@@ -43,4 +42,20 @@ func buildKustomization(dir string) (*Set, error) {
 
 func kustomizationError(dir string, err error) error {
 	return fmt.Errorf("kustomization %s: %w", dir, err)
+}
+
+// needsPrograms says why a build that failed for want of programs is left
+// alone: running a repository's exec and container functions, or the helm
+// binary, is not an audit's to do (lbguard may well be one of the
+// functions). "" for any other failure.
+func needsPrograms(dir string, err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case types.IsErrOnlyBuiltinPluginsAllowed(err):
+		return fmt.Sprintf("kustomization runs plugins (KRM functions), which lbguard does not run: check `kustomize build --enable-alpha-plugins --enable-exec %s | lbguard audit -` instead", dir)
+	case strings.Contains(err.Error(), "must specify --enable-helm"): // kustomize's HelmChartInflationGenerator
+		return fmt.Sprintf("kustomization inflates Helm charts (helmCharts) with the helm program, which lbguard does not run: check `kustomize build --enable-helm %s | lbguard audit -` instead", dir)
+	}
+	return ""
 }

@@ -81,3 +81,9 @@ func TestWithOriginAnnotations(t *testing.T) {
 		})
 	}
 }
+
+func TestHelmChartsOverlayLeftAlone(t *testing.T) {
+	onlyLeftAlone(t, "testdata/kustomize/helmcharts", Options{},
+		"kustomization inflates Helm charts (helmCharts) with the helm program, which lbguard does not run: "+
+			"check `kustomize build --enable-helm testdata/kustomize/helmcharts | lbguard audit -` instead")
+}
