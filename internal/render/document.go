@@ -52,8 +52,9 @@ func Parse(name string, data []byte) (*Set, error) {
 }
 
 // readStream reads every document of a YAML stream. at is the origin the
-// stream's documents share, at.Document the index of its first; fileLines says whether the stream's lines are
-// lines of at.File (not so for a rendered template).
+// stream's documents share, at.Document the index of its first; fileLines
+// says whether the stream's lines are lines of at.File (not so for a
+// rendered template).
 func readStream(data []byte, at Origin, fileLines bool) (*Set, error) {
 	set := &Set{}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
@@ -84,24 +85,29 @@ func readStream(data []byte, at Origin, fileLines bool) (*Set, error) {
 		if dup := DuplicateKey(root); dup != nil {
 			return nil, &DocumentError{Origin: o, Resource: resourceName(root), Err: dup}
 		}
-		items := listItems(root)
-		if items == nil {
-			set.Documents = append(set.Documents, &Document{Object: yaml.NewRNode(root), Origin: o})
+		set.addResource(root, o, fileLines)
+	}
+}
+
+// addResource adds a resource, or the items of a List one by one.
+func (s *Set) addResource(root *yaml.Node, o Origin, fileLines bool) {
+	items := listItems(root)
+	if items == nil {
+		s.Documents = append(s.Documents, &Document{Object: yaml.NewRNode(root), Origin: o})
+		return
+	}
+	for i, item := range items.Content {
+		at := o
+		at.InList, at.ListIndex = true, i
+		if fileLines {
+			at.Line = item.Line
+		}
+		typeListItem(root, item)
+		if !isResource(item) {
+			s.NonResources = append(s.NonResources, at)
 			continue
 		}
-		for j, item := range items.Content {
-			itemAt := o
-			itemAt.InList, itemAt.ListIndex = true, j
-			if fileLines {
-				itemAt.Line = item.Line
-			}
-			typeListItem(root, item)
-			if !isResource(item) {
-				set.NonResources = append(set.NonResources, itemAt)
-				continue
-			}
-			set.Documents = append(set.Documents, &Document{Object: yaml.NewRNode(item), Origin: itemAt})
-		}
+		s.Documents = append(s.Documents, &Document{Object: yaml.NewRNode(item), Origin: at})
 	}
 }
 

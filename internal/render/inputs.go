@@ -35,7 +35,9 @@ type input struct {
 // would report each resource twice, once without the overlay's changes.
 // Kustomizations nested below are still found: they may be overlays.
 // Hidden directories (.git, .github) are passed over, as kustomize and kpt
-// do; a file named on the command line is read whatever its name.
+// do. A file named on the command line (pre-commit names the changed ones)
+// is read whatever its name, unless it belongs to a chart: a template is
+// no YAML until the chart renders it, so the chart is rendered instead.
 func findInputs(paths []string) ([]input, error) {
 	f := finder{seen: map[string]bool{}}
 	for _, p := range paths {
@@ -70,10 +72,10 @@ func (f *finder) path(p string) error {
 		return fmt.Errorf("cannot read %s: %w", p, err)
 	}
 	if !info.IsDir() {
-		switch name := filepath.Base(p); {
-		case name == chartFile:
-			f.add(chartDir, filepath.Dir(p))
-		case isKustomizationFile(name):
+		switch chart := chartAbove(p); {
+		case chart != "":
+			f.add(chartDir, chart)
+		case isKustomizationFile(filepath.Base(p)):
 			f.add(kustomizationDir, filepath.Dir(p))
 		default:
 			f.add(plainFile, p)
@@ -107,6 +109,26 @@ func (f *finder) path(p string) error {
 }
 
 const chartFile = "Chart.yaml"
+
+// chartAbove is the chart directory that file belongs to: the nearest
+// directory holding it or above it with a Chart.yaml, "" when there is
+// none.
+func chartAbove(file string) string {
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		return ""
+	}
+	dir := filepath.Dir(file)
+	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
+		if exists(filepath.Join(d, chartFile)) {
+			return dir
+		}
+		if d == filepath.Dir(d) {
+			return ""
+		}
+		dir = filepath.Join(dir, "..")
+	}
+}
 
 func isYAMLName(name string) bool {
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")

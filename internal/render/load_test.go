@@ -44,14 +44,16 @@ func TestMixedRepositoryHelmSkipped(t *testing.T) {
 }
 
 // A file named on the command line is read whatever directory it is in
-// (pre-commit passes the changed files one by one).
+// (pre-commit passes the changed files one by one); a chart's file stands
+// for its chart.
 func TestNamedFiles(t *testing.T) {
 	set := load(t, []string{
 		"testdata/repo/.github/workflows/ci.yaml",
 		"testdata/repo/manifests/ingress.yaml",
 		"testdata/repo/manifests/../manifests/ingress.yaml", // the same file again
 		"testdata/repo/deploy/overlays/prod/kustomization.yaml",
-		"testdata/repo/charts/worker/Chart.yaml",
+		"testdata/repo/charts/worker/templates/service.yaml",
+		"testdata/repo/charts/worker/values.yaml",
 	}, Options{})
 	equalLines(t, "documents", located(set.Documents), []string{
 		"networking.k8s.io/v1 Ingress shop @ testdata/repo/manifests/ingress.yaml:1",

@@ -15,8 +15,10 @@ type Origin struct {
 	// Line is the line the document (or List item) starts on in File, from
 	// 1; 0 when no line of File holds it (a rendered template).
 	Line int
-	// Document is the index of the YAML document in File, or in the
-	// template's rendered output, from 0.
+	// Document is the index of the YAML document in File (empty documents
+	// count), from 0. For a chart it counts the template's rendered
+	// documents in Helm's install order; for an overlay it is known only
+	// with Line.
 	Document int
 	// Chart is the chart directory, for a rendered chart.
 	Chart string
