@@ -982,7 +982,7 @@ spec:
 				tt.cfg(&cfg)
 			}
 			r := &Report{}
-			inv := NewInventory(parseItems(t, tt.items), r)
+			inv := NewInventory(parseItems(t, tt.items), DefaultConfig(), r)
 			if got := describeBackends(inv, cfg); !reflect.DeepEqual(got, tt.backends) && !(len(got) == 0 && len(tt.backends) == 0) {
 				t.Errorf("backends:\n got  %s\n want %s", strings.Join(got, "\n      "), strings.Join(tt.backends, "\n      "))
 			}
@@ -1033,7 +1033,7 @@ spec:
   rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
 `
 			for i := 0; i < 50; i++ {
-				inv := NewInventory(parseItems(t, list), &Report{})
+				inv := NewInventory(parseItems(t, list), DefaultConfig(), &Report{})
 				if got := len(inv.LoadBalancers); got != tt.want {
 					t.Fatalf("run %d: %d load balancers, want %d", i, got, tt.want)
 				}
@@ -1082,7 +1082,7 @@ apiVersion: example.com/v1
 kind: Namespace
 metadata: {name: not-a-namespace}
 `)
-	inv := NewInventory(items, &Report{})
+	inv := NewInventory(items, DefaultConfig(), &Report{})
 	if len(inv.Namespaces) != 1 || inv.Namespaces["shop"] == nil {
 		t.Errorf("Namespaces = %v, want only shop", keysOf(inv.Namespaces))
 	}

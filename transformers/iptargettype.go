@@ -45,6 +45,7 @@ func IPTargetType(inv *Inventory, cfg Config, r *Report) {
 			}
 		}
 	}
+	gatewayTargetTypeIP(inv, r)
 }
 
 // albTargetTypeIP writes target-type ip where each backend's effective value

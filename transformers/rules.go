@@ -49,9 +49,9 @@ func fix(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *
 	known, duplicated := checkItems(*items, r)
 	if duplicated {
 		// No rule runs; the inventory only groups the errors by workload.
-		return newOutcome(NewInventory(known, &Report{}), r)
+		return newOutcome(NewInventory(known, cfg, &Report{}), r)
 	}
-	inv := NewInventory(known, r)
+	inv := NewInventory(known, cfg, r)
 	reportSkips(inv, r)
 	settleDelays(inv, cfg)
 	for _, rule := range rules {

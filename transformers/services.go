@@ -80,8 +80,8 @@ func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, o
 			return v, b.Service, true
 		}
 	}
-	if b.LB.Kind == TGBinding {
-		return "", nil, false
+	if b.LB.Kind == TGBinding || b.LB.Kind.isGateway() {
+		return "", nil, false // no annotation sets their target groups
 	}
 	v, ok := annotation(b.LB.root, key)
 	return v, b.LB.Object, ok
@@ -116,6 +116,11 @@ func (b *Backend) TargetType() string {
 	case TGBinding:
 		t, _ := yamlnode.StringAt(b.LB.root, "spec", "targetType")
 		return t
+	case GatewayALB, GatewayNLB:
+		if t := b.settings.targetType; t != "" {
+			return t
+		}
+		return "instance"
 	case InTreeNLB:
 		return "instance"
 	case LBCNLB:
@@ -140,6 +145,8 @@ type HealthCheck struct {
 func (b *Backend) HealthCheck() HealthCheck {
 	var hc HealthCheck
 	switch b.LB.Kind {
+	case GatewayALB, GatewayNLB:
+		return b.gatewayHealthCheck()
 	case ALBIngress:
 		hc.Path, _, _ = b.Annotation(albHealthCheckPath)
 		hc.Port, _, _ = b.Annotation(albHealthCheckPort)
