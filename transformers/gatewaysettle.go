@@ -18,7 +18,8 @@ type gatewaySettings struct {
 	targetType string // "" is the LBC's default, instance
 	delay      int    // 0 with delaySet false: the ELB's 300 s
 	delaySet   bool
-	props      tgProps // the effective props as written: the health check
+	delayFrom  *fn.KubeObject // the TargetGroupConfiguration that sets it
+	props      tgProps        // the effective props as written: the health check
 
 	healthCheckView *objectView // the TargetGroupConfiguration of props.healthCheck
 }
@@ -35,12 +36,12 @@ func (inv *Inventory) writtenSettings(b *Backend) gatewaySettings {
 	var s gatewaySettings
 	for i, own := range candidates {
 		p := inv.effective(b, own)
-		d, _, set := p.delay()
+		d, from, set := p.delay()
 		if !set {
 			d = platformDeregistrationDelay
 		}
 		if i == 0 {
-			s = gatewaySettings{targetType: p.targetType, delay: d, delaySet: set, props: p}
+			s = gatewaySettings{targetType: p.targetType, delay: d, delaySet: set, delayFrom: from, props: p}
 			continue
 		}
 		if p.targetType != "ip" {

@@ -65,7 +65,7 @@ func workloadsAtRisk(inv *Inventory, r *Report, res *fn.Result) []ResourceID {
 			}
 		case obj != nil:
 			for _, b := range w.Backends {
-				if b.LB.Object == obj || b.Service == obj {
+				if b.LB.Object == obj || b.Service == obj || b.target.holds(obj) || b.settings.delayFrom == obj {
 					add(w)
 				}
 			}

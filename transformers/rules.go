@@ -170,6 +170,11 @@ func reportSkips(inv *Inventory, r *Report) {
 			skip(b.Service, b.Service != nil && isSkipped(b.serviceView.root))
 		}
 	}
+	for _, t := range inv.gatewayTargets {
+		if own := t.ownTGC(); own != nil {
+			skip(own, isSkipped(r.root(own)))
+		}
+	}
 	for _, w := range inv.Workloads {
 		skip(w.Object, w.skipped)
 	}
