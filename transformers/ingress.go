@@ -8,6 +8,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // ingressClassKind says who serves an Ingress.
@@ -88,104 +89,147 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	namespace := lb.namespaceOrDefault()
 	for _, ref := range ingressBackends(ing, r) {
-		if ref.port != "use-annotation" {
-			inv.addBackend(lb, namespace, ref.service, []string{ref.port}, r)
+		if ref.port == "use-annotation" {
+			inv.addActionBackends(lb, namespace, ref.service, r)
 			continue
 		}
-		action, ok := annotation(inv.root(ing), albActionPrefix+ref.service)
-		if !ok {
-			// Argo Rollouts writes the action at run time; the named Service
-			// selects the same pods.
-			inv.addBackend(lb, namespace, ref.service, nil, r)
-			continue
-		}
-		targets, err := forwardTargets(action)
-		if err != nil {
-			r.Risk("", ing, annotationPath(albActionPrefix+ref.service), action,
-				"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.name, ref.service, err)
-			continue
-		}
-		for _, t := range targets {
-			inv.addBackend(lb, namespace, t.service, []string{t.port}, r)
-		}
+		inv.addBackend(lb, namespace, ref.service, []string{ref.port}, r)
+	}
+}
+
+// addActionBackends adds the Services that the action named by a
+// use-annotation backend forwards to.
+func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action string, r *Report) {
+	key := albActionPrefix + action
+	value, ok := annotation(lb.root, key)
+	if !ok {
+		// Argo Rollouts writes the action at run time; the named Service
+		// selects the same pods.
+		inv.addBackend(lb, namespace, action, nil, r)
+		return
+	}
+	targets, err := forwardTargets(value)
+	if err != nil {
+		r.Risk("", lb.Object, annotationPath(key), value,
+			"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.name, action, err)
+		return
+	}
+	for _, t := range targets {
+		inv.addBackend(lb, namespace, t.service, []string{t.port}, r)
 	}
 }
 
 type backendRef struct{ service, port string }
 
-// ingressBackends lists spec.defaultBackend and every path backend, in the
-// networking.k8s.io/v1 shape and the old extensions/v1beta1 one.
+// backendReader reads the backends of one Ingress from its nodes and
+// reports the fields it cannot read.
+type backendReader struct {
+	ing     *fn.KubeObject
+	r       *Report
+	refs    []backendRef
+	invalid bool // a field that must be a map is not
+}
+
+// ingressBackends lists spec.defaultBackend, spec.backend and every path
+// backend, in that order, in the networking.k8s.io/v1 shape and the old
+// extensions/v1beta1 one.
 func ingressBackends(ing *fn.KubeObject, r *Report) []backendRef {
-	var refs []backendRef
-	invalid := false
-	// mapAt reads a field that must be a map. (SubObject.GetMap wraps any
-	// value, and the SDK ends the process when it reads a list of odd
-	// length as a map: "unexpected number of children for map".)
-	mapAt := func(o *fn.SubObject, key, path string) *fn.SubObject {
-		sub, found, err := o.NestedSubObject(key)
-		if err != nil {
-			r.Invalid(ing, path, "must be a map")
-			invalid = true
-		}
-		if err != nil || !found {
-			return nil
-		}
-		return &sub
-	}
-	add := func(b *fn.SubObject, path string) {
-		if b == nil {
-			return
-		}
-		if svc := mapAt(b, "service", path+".service"); svc != nil {
-			port := mapAt(svc, "port", path+".service.port")
-			ref := backendRef{service: svc.GetString("name")}
-			if port != nil {
-				ref.port = port.GetString("name")
-				if ref.port == "" && port.GetInt("number") != 0 {
-					ref.port = strconv.FormatInt(port.GetInt("number"), 10)
-				}
-			}
-			if ref.service != "" {
-				refs = append(refs, ref)
-			}
-			return
-		}
-		if name := b.GetString("serviceName"); name != "" {
-			port, _, _ := b.NestedString("servicePort")
-			if port == "" {
-				if n, _, _ := b.NestedInt64("servicePort"); n != 0 {
-					port = strconv.FormatInt(n, 10)
-				}
-			}
-			refs = append(refs, backendRef{service: name, port: port})
-		}
-	}
-	spec := mapAt(&ing.SubObject, "spec", "spec")
+	b := &backendReader{ing: ing, r: r}
+	spec := b.mapAt(r.view(ing).root, "spec", "spec")
 	if spec == nil {
 		return nil
 	}
-	add(mapAt(spec, "defaultBackend", "spec.defaultBackend"), "spec.defaultBackend")
-	add(mapAt(spec, "backend", "spec.backend"), "spec.backend")
-	rules, _, err := spec.NestedSlice("rules")
-	if err != nil {
-		r.Invalid(ing, "spec.rules", "must be a list")
-		return refs
+	b.add(b.mapAt(spec, "defaultBackend", "spec.defaultBackend"), "spec.defaultBackend")
+	b.add(b.mapAt(spec, "backend", "spec.backend"), "spec.backend")
+	if !b.addRules(spec) {
+		return b.refs // rules that are not a list leave the backends read before them
 	}
-	for i, rule := range rules {
-		paths, _, err := rule.NestedSlice("http", "paths")
-		if err != nil {
-			r.Invalid(ing, "spec.rules[].http.paths", "must be a list")
-			continue
-		}
-		for j, p := range paths {
-			path := "spec.rules[" + strconv.Itoa(i) + "].http.paths[" + strconv.Itoa(j) + "].backend"
-			add(mapAt(p, "backend", path), path)
-		}
-	}
-	if invalid {
+	if b.invalid {
 		return nil
 	}
-	return refs
+	return b.refs
+}
+
+// mapAt is the map at key in the map n, nil when there is none; a value of
+// another kind (null too) is reported at path.
+func (b *backendReader) mapAt(n *yaml.Node, key, path string) *yaml.Node {
+	m, err := yamlnode.OfKind(n, yaml.MappingNode, key)
+	if err != nil {
+		b.r.Invalid(b.ing, path, "must be a map")
+		b.invalid = true
+	}
+	return m
+}
+
+// addRules reads the backends of spec.rules[].http.paths[]. It is false
+// when spec.rules is not a list of rules.
+func (b *backendReader) addRules(spec *yaml.Node) bool {
+	rules, ok := listOfMapsAt(spec, "rules")
+	if !ok {
+		b.r.Invalid(b.ing, "spec.rules", "must be a list")
+		return false
+	}
+	for i, rule := range yamlnode.Items(rules) {
+		paths, ok := listOfMapsAt(rule, "http", "paths")
+		if !ok {
+			b.r.Invalid(b.ing, "spec.rules[].http.paths", "must be a list")
+			continue
+		}
+		for j, p := range yamlnode.Items(paths) {
+			path := "spec.rules[" + strconv.Itoa(i) + "].http.paths[" + strconv.Itoa(j) + "].backend"
+			b.add(b.mapAt(p, "backend", path), path)
+		}
+	}
+	return true
+}
+
+// listOfMapsAt is the list of maps at path under n, nil when there is none;
+// ok is false when something else is there.
+func listOfMapsAt(n *yaml.Node, path ...string) (list *yaml.Node, ok bool) {
+	list, err := yamlnode.OfKind(n, yaml.SequenceNode, path...)
+	if err != nil || list != nil && !yamlnode.IsListOfMaps(list) {
+		return nil, false
+	}
+	return list, true
+}
+
+// add reads one backend map, found at path; nil is none.
+func (b *backendReader) add(backend *yaml.Node, path string) {
+	if backend == nil {
+		return
+	}
+	// service wins over serviceName only when it is a map.
+	if svc := b.mapAt(backend, "service", path+".service"); svc != nil {
+		b.addService(svc, path+".service")
+		return
+	}
+	if name, _ := yamlnode.StringAt(backend, "serviceName"); name != "" {
+		b.refs = append(b.refs, backendRef{service: name, port: portAt(backend, "servicePort", "servicePort")})
+	}
+}
+
+// addService reads the networking.k8s.io/v1 shape,
+// service: {name, port: {name|number}}, found at path.
+func (b *backendReader) addService(svc *yaml.Node, path string) {
+	ref := backendRef{}
+	if port := b.mapAt(svc, "port", path+".port"); port != nil {
+		ref.port = portAt(port, "name", "number")
+	}
+	if ref.service, _ = yamlnode.StringAt(svc, "name"); ref.service != "" {
+		b.refs = append(b.refs, ref)
+	}
+}
+
+// portAt is a port as the map n names it: the string at nameKey, else the
+// number at numberKey; "" for neither, and for 0, which names no port.
+func portAt(n *yaml.Node, nameKey, numberKey string) string {
+	if name, _ := yamlnode.StringAt(n, nameKey); name != "" {
+		return name
+	}
+	if number, _, _ := yamlnode.IntAt(n, numberKey); number != 0 {
+		return strconv.Itoa(number)
+	}
+	return ""
 }
 
 // forwardTargets reads the Services an alb.ingress.kubernetes.io/actions.*

@@ -472,7 +472,7 @@ func TestCLIInPlace(t *testing.T) {
 	}
 	after := readTree(t, dir)
 	for _, name := range []string{"aws-lbc/2048/2048_full.yaml", "containers-blog/tgb-black/black-app.yaml", "microservices-demo/kubernetes-manifests.yaml"} {
-		compareGolden(t, filepath.Join("../../testdata/cli/expected", name), after[name])
+		testkit.CompareGolden(t, filepath.Join("../../testdata/cli/expected", name), after[name])
 	}
 }
 
@@ -503,32 +503,6 @@ func checkOnlyAdditionsAndFixedLines(t *testing.T, name, old, now string) {
 	}
 	if replaced > 3 {
 		t.Errorf("%s: %d original lines replaced; fixes add lines and replace few values\n%s", name, replaced, now)
-	}
-}
-
-// compareGolden compares got with the file at path, or writes it when
-// WRITE_GOLDEN_OUTPUT is set (then read the diff).
-func compareGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if os.Getenv("WRITE_GOLDEN_OUTPUT") != "" {
-		if old, err := os.ReadFile(path); err == nil && string(old) == got {
-			return
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Errorf("wrote %s", path)
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (WRITE_GOLDEN_OUTPUT=1 writes it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs from the output:\n%s", path, testkit.LineDiff(string(want), got))
 	}
 }
 
@@ -727,17 +701,20 @@ func TestCLIAuditText(t *testing.T) {
 	}
 }
 
-// A stream whose resources name their files (kpt fn source) keeps those
-// names in the findings, without lines, and fix leaves the annotations.
+// A stream whose resources name their files (kpt fn source, by the legacy
+// or the current annotations) keeps those names in the findings, without
+// lines, and fix leaves the annotations as they came.
 func TestCLIStdinWithPathAnnotations(t *testing.T) {
-	stream := `apiVersion: networking.k8s.io/v1
+	for _, prefix := range []string{"config.kubernetes.io", "internal.config.kubernetes.io"} {
+		t.Run(prefix, func(t *testing.T) {
+			stream := strings.ReplaceAll(`apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: web
   namespace: shop
   annotations:
-    config.kubernetes.io/path: shop/ingress.yaml
-    config.kubernetes.io/index: "0"
+    PREFIX/path: shop/ingress.yaml
+    PREFIX/index: "0"
     alb.ingress.kubernetes.io/target-type: ip
 spec:
   ingressClassName: alb
@@ -746,27 +723,29 @@ spec:
       name: web
       port:
         number: 80
-`
-	dir := t.TempDir()
-	rep, r := auditJSON(t, dir, []byte(stream), "-")
-	r.want(t, "audit of a kpt stream", 1)
-	found := false
-	for _, f := range rep.Findings {
-		if f.Rule == "R2" && f.Severity == "error" {
-			found = true
-			if f.File != "shop/ingress.yaml" || f.Line != 0 {
-				t.Errorf("R2 placed at %s:%d, want shop/ingress.yaml without a line", f.File, f.Line)
+`, "PREFIX", prefix)
+			dir := t.TempDir()
+			rep, r := auditJSON(t, dir, []byte(stream), "-")
+			r.want(t, "audit of a kpt stream", 1)
+			found := false
+			for _, f := range rep.Findings {
+				if f.Rule == "R2" && f.Severity == "error" {
+					found = true
+					if f.File != "shop/ingress.yaml" || f.Line != 0 {
+						t.Errorf("R2 placed at %s:%d, want shop/ingress.yaml without a line", f.File, f.Line)
+					}
+				}
 			}
-		}
-	}
-	if !found {
-		t.Fatalf("no R2 error: %+v", rep.Findings)
-	}
-	fixed := runLBGuard(t, dir, []byte(stream), "fix", "-")
-	fixed.want(t, "fix of a kpt stream", 0)
-	want := strings.Replace(stream, "    alb.ingress.kubernetes.io/target-type: ip\n",
-		"    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds=30\n", 1)
-	if fixed.stdout != want {
-		t.Errorf("fix - of a kpt stream:\n%s", testkit.LineDiff(want, fixed.stdout))
+			if !found {
+				t.Fatalf("no R2 error: %+v", rep.Findings)
+			}
+			fixed := runLBGuard(t, dir, []byte(stream), "fix", "-")
+			fixed.want(t, "fix of a kpt stream", 0)
+			want := strings.Replace(stream, "    alb.ingress.kubernetes.io/target-type: ip\n",
+				"    alb.ingress.kubernetes.io/target-type: ip\n    alb.ingress.kubernetes.io/target-group-attributes: deregistration_delay.timeout_seconds=30\n", 1)
+			if fixed.stdout != want {
+				t.Errorf("fix - of a kpt stream:\n%s", testkit.LineDiff(want, fixed.stdout))
+			}
+		})
 	}
 }

@@ -167,8 +167,7 @@ func nonResource(n *yaml.Node) string {
 	if n.Kind != yaml.MappingNode {
 		return "not a map"
 	}
-	rn := yaml.NewRNode(n)
-	apiVersion, kind := rn.GetApiVersion(), rn.GetKind()
+	apiVersion, kind := yamlnode.ScalarText(yamlnode.Child(n, "apiVersion")), yamlnode.ScalarText(yamlnode.Child(n, "kind"))
 	group, _, _ := strings.Cut(apiVersion, "/")
 	switch {
 	case apiVersion == "" || kind == "":
@@ -180,7 +179,7 @@ func nonResource(n *yaml.Node) string {
 	case group == transformers.ConfigGroup:
 		return "lbguard configuration"
 	}
-	if v, _ := rn.GetAnnotations()["config.kubernetes.io/local-config"]; v == "true" {
+	if v, _ := yamlnode.StringAt(n, "metadata", "annotations", "config.kubernetes.io/local-config"); v == "true" {
 		return "local configuration (config.kubernetes.io/local-config)"
 	}
 	return ""
@@ -189,6 +188,9 @@ func nonResource(n *yaml.Node) string {
 // annotate puts the path and index annotations on the object, unless it
 // carries a path of its own (a stream from kpt), which then stands.
 func (d *document) annotate() error {
+	if !annotatable(d.node) {
+		return nil // the rules report the field, as the function does
+	}
 	annotations := d.obj.GetAnnotations()
 	//lint:ignore SA1019 older kpt streams still carry the legacy annotations
 	if annotations[kioutil.PathAnnotation] != "" || annotations[kioutil.LegacyPathAnnotation] != "" {
@@ -212,6 +214,25 @@ func (d *document) annotate() error {
 		return err
 	}
 	return d.setAnnotation(kioutil.IndexAnnotation, strconv.Itoa(d.index))
+}
+
+// annotatable is false when metadata or its annotations are there but are
+// not maps: nothing can be added to them.
+func annotatable(n *yaml.Node) bool {
+	for _, field := range []*yaml.Node{yamlnode.Child(n, "metadata"), yamlnode.Find(n, "metadata", "annotations")} {
+		if field != nil && field.Kind != yaml.MappingNode && !yamlnode.IsNull(field) {
+			return false
+		}
+	}
+	return true
+}
+
+// file is the path of the file d was read from, as results name it.
+func (d *document) file() string {
+	if d.ownPath {
+		return d.obj.PathAnnotation()
+	}
+	return d.src.path
 }
 
 func (d *document) setAnnotation(key, value string) error {

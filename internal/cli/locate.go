@@ -33,7 +33,7 @@ func (in *inputs) Finding(res *fn.Result) report.Place {
 		}
 		return report.Place{}
 	}
-	return report.Place{File: d.obj.PathAnnotation(), Line: line}
+	return report.Place{File: d.file(), Line: line}
 }
 
 // Resource is the document of ref (in file, when known), at its name.
@@ -43,7 +43,7 @@ func (in *inputs) Resource(ref *fn.ResourceRef, file *fn.File) (report.Place, in
 	if d == nil {
 		return report.Place{}, 0, false
 	}
-	return report.Place{File: d.obj.PathAnnotation(), Line: d.fieldLine("metadata.name")}, in.order[d], true
+	return report.Place{File: d.file(), Line: d.fieldLine("metadata.name")}, in.order[d], true
 }
 
 // Read counts the resources and the files that held them.

@@ -426,6 +426,12 @@ func reprint(text string, fixed *yaml.Node) (string, error) {
 	s := string(out)
 	if strings.HasPrefix(strings.TrimLeft(text, " \t"), "---") {
 		first, _, _ := strings.Cut(text, "\n")
+		// yaml.v3 reads a comment on the separator line as the first
+		// key's, which the document printed anew begins with: it goes back
+		// on its line, not twice.
+		if _, comment, ok := strings.Cut(first, "#"); ok {
+			s = strings.TrimPrefix(s, "#"+comment+"\n")
+		}
 		s = first + "\n" + s
 	}
 	return s, nil

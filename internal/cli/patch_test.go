@@ -75,21 +75,26 @@ func TestPatchDocument(t *testing.T) {
 		in:    "script: |\n  sleep 5\n",
 		fixed: "script: \"sleep 45\\n\"",
 	}} {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := patchDocument(c.in, mustRoot(t, c.in), mustRoot(t, c.fixed))
-			if c.want == "" {
-				if !errors.Is(err, errCannotPatch) {
-					t.Errorf("patched to %q, want errCannotPatch", got)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("%v", err)
-			}
-			if got != c.want {
-				t.Errorf("got:\n%s\nwant:\n%s", got, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { checkPatch(t, c.in, c.fixed, c.want) })
+	}
+}
+
+// checkPatch patches in to read as fixed, and checks the text is want (""
+// when the change cannot be patched).
+func checkPatch(t *testing.T, in, fixed, want string) {
+	t.Helper()
+	got, err := patchDocument(in, mustRoot(t, in), mustRoot(t, fixed))
+	if want == "" {
+		if !errors.Is(err, errCannotPatch) {
+			t.Errorf("patched to %q, want errCannotPatch", got)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if got != want {
+		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
 
@@ -147,6 +152,10 @@ spec:
 		"spec.ports[5].port":          10,
 		"spec.type":                   9,
 		"":                            3,
+		"metadata.annotations[a.b/c":  7, // no closing bracket: a key no map has
+		"spec.ports[name=grpc].port":  10,
+		"spec.ports[0].name[0]":       11,
+		"metadata[name=web]":          5,
 	} {
 		if got := d.fieldLine(path); got != want {
 			t.Errorf("%q: line %d, want %d", path, got, want)
