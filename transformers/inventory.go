@@ -40,11 +40,13 @@ type Inventory struct {
 
 	services       map[objectKey]*fn.KubeObject
 	ingressClasses map[string]*fn.KubeObject
-	gatewayAPI     *gatewayObjects
-	gatewayTargets []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
-	podIndex       map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
-	workloadsIn    map[string][]*Workload            // namespace → its workloads, in list order
-	views          *objectViews                      // the report's: each object's root node and names
+	// IngressClassParams by "Kind.group/name": cluster-scoped, two groups
+	ingressClassParams map[string]*fn.KubeObject
+	gatewayAPI         *gatewayObjects
+	gatewayTargets     []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
+	podIndex           map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
+	workloadsIn        map[string][]*Workload            // namespace → its workloads, in list order
+	views              *objectViews                      // the report's: each object's root node and names
 }
 
 // view is obj's root node and names, read once per run.
@@ -61,6 +63,9 @@ type LoadBalancer struct {
 	Object   *fn.KubeObject
 	Backends []*Backend
 	Skipped  bool // opted out with lbguard.dev/skip (a route: or its Gateway)
+	AutoMode bool // EKS Auto Mode's ALB, NLB or TargetGroupBinding: ip by default, no readiness gates
+
+	instanceParams *fn.KubeObject // an Ingress's: the IngressClassParams of its class that pin instance
 
 	gateway *gateway // the Gateway of a route
 
@@ -105,13 +110,14 @@ type objectKey struct{ namespace, name string }
 // the Gateways and classes defined outside the list.
 func NewInventory(items fn.KubeObjects, cfg Config, r *Report) *Inventory {
 	inv := &Inventory{
-		Namespaces:     map[string]*fn.KubeObject{},
-		services:       map[objectKey]*fn.KubeObject{},
-		ingressClasses: map[string]*fn.KubeObject{},
-		podIndex:       map[string]map[string][]*Workload{},
-		workloadsIn:    map[string][]*Workload{},
-		gatewayAPI:     newGatewayObjects(),
-		views:          &r.views,
+		Namespaces:         map[string]*fn.KubeObject{},
+		services:           map[objectKey]*fn.KubeObject{},
+		ingressClasses:     map[string]*fn.KubeObject{},
+		ingressClassParams: map[string]*fn.KubeObject{},
+		podIndex:           map[string]map[string][]*Workload{},
+		workloadsIn:        map[string][]*Workload{},
+		gatewayAPI:         newGatewayObjects(),
+		views:              &r.views,
 	}
 	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
@@ -126,8 +132,10 @@ func NewInventory(items fn.KubeObjects, cfg Config, r *Report) *Inventory {
 			inv.ingressClasses[v.name] = obj
 		case gk.isIngress():
 			ingresses = append(ingresses, obj)
-		case gk == groupKind{"elbv2.k8s.aws", "TargetGroupBinding"}:
+		case gk.isTargetGroupBinding():
 			bindings = append(bindings, obj)
+		case gk.isIngressClassParams():
+			inv.ingressClassParams[gk.String()+"/"+v.name] = obj
 		case gk == groupKind{"policy", "PodDisruptionBudget"}:
 			inv.PDBs = append(inv.PDBs, obj)
 		case gk.isWorkload():

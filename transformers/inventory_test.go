@@ -295,7 +295,7 @@ spec:
 			workloads: []string{"Deployment shop/web <- nothing"},
 		},
 		{
-			name: "EKS Auto Mode's class is not handled, with a warning",
+			name: "EKS Auto Mode's class is an ALB with ip targets by default, by name or as the default class",
 			items: webDeployment + "---" + webService + `---
 apiVersion: networking.k8s.io/v1
 kind: IngressClass
@@ -317,11 +317,11 @@ metadata: {name: default-class, namespace: shop}
 spec:
   rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
 `,
-			workloads: []string{"Deployment shop/web <- nothing"},
-			results: []string{
-				"warning Ingress web: Ingress web is served by EKS Auto Mode's ALB (controller eks.amazonaws.com/alb), which lbguard does not handle yet: check its target type, deregistration delay and readiness gates by hand",
-				"warning Ingress default-class: Ingress default-class is served by EKS Auto Mode's ALB (controller eks.amazonaws.com/alb), which lbguard does not handle yet…",
+			backends: []string{
+				"ALB Ingress shop/web -> shop/web ports=[80] workloads=[Deployment shop/web] target=ip delay=300 hc=|",
+				"ALB Ingress shop/default-class -> shop/web ports=[80] workloads=[Deployment shop/web] target=ip delay=300 hc=|",
 			},
+			workloads: []string{"Deployment shop/web <- ALB Ingress shop/web via web; ALB Ingress shop/default-class via web"},
 		},
 		{
 			name: "spec.defaultBackend and every path backend, each Service once with all its ports",

@@ -18,7 +18,7 @@ func serviceKind(root *yaml.Node) (LBKind, bool) {
 	}
 	class, _ := yamlnode.StringAt(root, "spec", "loadBalancerClass")
 	switch {
-	case class == lbcLoadBalancerClass:
+	case class == lbcLoadBalancerClass, class == autoModeLoadBalancerClass:
 		return LBCNLB, true
 	case class != "":
 		return "", false // another implementation's class: neither AWS controller acts
@@ -38,6 +38,8 @@ func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
 		return
 	}
 	lb := inv.newLoadBalancer(kind, svc)
+	class, _ := yamlnode.StringAt(lb.root, "spec", "loadBalancerClass")
+	lb.AutoMode = class == autoModeLoadBalancerClass
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	inv.addBackend(lb, lb.namespaceOrDefault(), lb.name, nil, r)
 }
@@ -56,6 +58,7 @@ func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
 		}
 	}
 	lb := inv.newLoadBalancer(TGBinding, tgb)
+	lb.AutoMode = lb.gk.group == autoModeGroup
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	var ports []string
 	if port != "" {
@@ -128,8 +131,14 @@ func (b *Backend) TargetType() string {
 			return "ip"
 		}
 	}
+	if b.LB.instanceParams != nil {
+		return "instance" // the class's params override the annotation
+	}
 	if t, _, ok := b.Annotation(b.targetTypeKey()); ok {
 		return t
+	}
+	if b.LB.AutoMode {
+		return "ip"
 	}
 	return "instance"
 }
