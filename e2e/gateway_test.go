@@ -57,13 +57,5 @@ func TestKptRendersGatewayExample(t *testing.T) {
 	root := workspace(t, "gateway")
 	pkg := filepath.Join(root, "examples", "gateway")
 	_, in := readPackage(t, pkg)
-
-	kptRender(t, kpt, root, pkg)
-	files, out := readPackage(t, pkg)
-	checkStorefront(t, out)
-	requireAll(t, in, out)
-
-	kptRender(t, kpt, root, pkg)
-	again, _ := readPackage(t, pkg)
-	samePackage(t, "second kpt fn render", files, again)
+	kptRenderTwice(t, kpt, root, pkg, in, checkStorefront)
 }

@@ -229,10 +229,7 @@ func TestRouteBackends(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := DefaultConfig()
-			if tt.cfg != nil {
-				tt.cfg(&cfg)
-			}
+			cfg := configDefaultsWith(tt.cfg)
 			r := &Report{}
 			inv := NewInventory(parseItems(t, gatewayList(gatewayBase+tt.objects)), cfg, r)
 			var got []string

@@ -977,12 +977,9 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := DefaultConfig()
-			if tt.cfg != nil {
-				tt.cfg(&cfg)
-			}
+			cfg := configDefaultsWith(tt.cfg)
 			r := &Report{}
-			inv := NewInventory(parseItems(t, tt.items), DefaultConfig(), r)
+			inv := NewInventory(parseItems(t, tt.items), cfg, r)
 			if got := describeBackends(inv, cfg); !reflect.DeepEqual(got, tt.backends) && !(len(got) == 0 && len(tt.backends) == 0) {
 				t.Errorf("backends:\n got  %s\n want %s", strings.Join(got, "\n      "), strings.Join(tt.backends, "\n      "))
 			}
