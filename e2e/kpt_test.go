@@ -84,20 +84,29 @@ func TestKptFnRender(t *testing.T) {
 	root, pkg := kptPackage(t)
 	_, in := readPackage(t, pkg)
 
-	kptRender(t, kpt, root, pkg)
-	files, out := readPackage(t, pkg)
-	checkOrders(t, out)
-	requireAll(t, in, out)
-
-	kptRender(t, kpt, root, pkg)
-	again, _ := readPackage(t, pkg)
-	samePackage(t, "second kpt fn render", files, again)
+	files := kptRenderTwice(t, kpt, root, pkg, in, checkOrders)
 
 	// The pipeline and a single eval with the same config agree.
 	evalRoot, evalPkg := kptPackage(t)
 	kptEval(t, kpt, evalRoot, evalPkg)
 	evaluated, _ := readPackage(t, evalPkg)
 	samePackage(t, "kpt fn eval vs kpt fn render", files, evaluated)
+}
+
+// kptRenderTwice renders pkg, checks its objects with check and against
+// in (nothing lost), renders it again and requires the same files; it
+// returns the files of the first render.
+func kptRenderTwice(t *testing.T, kpt, root, pkg string, in objects, check func(*testing.T, objects)) map[string]string {
+	t.Helper()
+	kptRender(t, kpt, root, pkg)
+	files, out := readPackage(t, pkg)
+	check(t, out)
+	requireAll(t, in, out)
+
+	kptRender(t, kpt, root, pkg)
+	again, _ := readPackage(t, pkg)
+	samePackage(t, "second kpt fn render", files, again)
+	return files
 }
 
 // samePackage fails the test unless the two packages have the same files

@@ -43,7 +43,22 @@ type Config struct {
 	// TargetGroupBindingDelays states the deregistration delay of target groups
 	// managed outside Kubernetes, by "namespace/name" of the TargetGroupBinding.
 	TargetGroupBindingDelays map[string]int
+	// Gateways and GatewayClasses say which load balancer a Gateway or a
+	// class defined outside the list makes: "alb", "nlb", or "ignore" (not
+	// an AWS load balancer), by "namespace/name" (or name) of the Gateway,
+	// by name of the class.
+	Gateways       map[string]GatewayType
+	GatewayClasses map[string]GatewayType
 }
+
+// GatewayType is the load balancer the config says a Gateway or a class makes.
+type GatewayType string
+
+const (
+	GatewayTypeALB    GatewayType = "alb"
+	GatewayTypeNLB    GatewayType = "nlb"
+	GatewayTypeIgnore GatewayType = "ignore" // not an AWS load balancer: its routes are left alone
+)
 
 // DefaultConfig is the configuration of the defaults of docs/rules.md.
 func DefaultConfig() Config {
@@ -56,5 +71,7 @@ func DefaultConfig() Config {
 		Scope:                      ScopeLoadBalanced,
 		MaxUnavailable:             "1",
 		TargetGroupBindingDelays:   map[string]int{},
+		Gateways:                   map[string]GatewayType{},
+		GatewayClasses:             map[string]GatewayType{},
 	}
 }

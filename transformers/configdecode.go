@@ -28,6 +28,16 @@ type configKey struct {
 	set   func(c *Config, text string) error
 }
 
+// mapShape is what a map key maps, for messages, and the YAML type of its
+// values in the LBGuard form.
+type mapShape struct{ of, valueTag string }
+
+var mapShapes = map[string]mapShape{
+	"targetGroupBindingDelays": {"TargetGroupBinding names to seconds", yaml.NodeTagInt},
+	"gateways":                 {"Gateway names to alb, nlb or ignore", yaml.NodeTagString},
+	"gatewayClasses":           {"GatewayClass names to alb, nlb or ignore", yaml.NodeTagString},
+}
+
 var configKeys = []configKey{
 	{"mode", "string", func(c *Config, s string) error {
 		switch m := Mode(s); m {
@@ -84,6 +94,29 @@ var configKeys = []configKey{
 		}
 		return nil
 	}},
+	{"gateways", "map", gatewayTypesKey("Gateway names (namespace/name)", func(c *Config) map[string]GatewayType { return c.Gateways })},
+	{"gatewayClasses", "map", gatewayTypesKey("GatewayClass names", func(c *Config) map[string]GatewayType { return c.GatewayClasses })},
+}
+
+// gatewayTypesKey reads a map of Gateway or class names to the load
+// balancer each makes.
+func gatewayTypesKey(names string, into func(*Config) map[string]GatewayType) func(*Config, string) error {
+	return func(c *Config, s string) error {
+		m, err := ParseStringMap(s)
+		if err != nil {
+			return fmt.Errorf("must map %s to alb, nlb or ignore (public=alb,infra/internal=nlb): %v", names, err)
+		}
+		for _, name := range m.Keys() {
+			v, _ := m.Get(name)
+			switch t := GatewayType(v); t {
+			case GatewayTypeALB, GatewayTypeNLB, GatewayTypeIgnore:
+				into(c)[name] = t
+			default:
+				return fmt.Errorf("%s: must be alb, nlb or ignore, not %q", name, v)
+			}
+		}
+		return nil
+	}
 }
 
 func intKey(min, max int, set func(*Config, int)) func(*Config, string) error {
@@ -167,7 +200,7 @@ func decodeFields(cfg *Config, obj *fn.KubeObject, section string, allStrings bo
 			errs = append(errs, ConfigError{path, "unknown key; known keys: " + knownKeys()})
 			continue
 		}
-		text, err := fieldText(field.value, key.shape, allStrings)
+		text, err := fieldText(field.value, key, allStrings)
 		if err == nil {
 			err = key.set(cfg, text)
 		}
@@ -200,8 +233,29 @@ func mapFields(n *yaml.Node) []mapField {
 	return fields
 }
 
+// mapText is a map of the LBGuard form as the ConfigMap form writes it
+// (k1=v1,k2=v2), after checking the type of each value.
+func mapText(n *yaml.Node, key configKey) (string, error) {
+	shape := mapShapes[key.name]
+	if n.Kind != yaml.MappingNode {
+		return "", fmt.Errorf("must be a map of %s", shape.of)
+	}
+	var parts []string
+	for _, f := range mapFields(n) {
+		if f.value.Kind != yaml.ScalarNode || f.value.Tag != shape.valueTag {
+			if shape.valueTag == yaml.NodeTagInt {
+				return "", fmt.Errorf("%s: must be a whole number of seconds", f.key)
+			}
+			return "", fmt.Errorf("%s: must be a string, not %s", f.key, yamlnode.Describe(f.value))
+		}
+		parts = append(parts, f.key+"="+f.value.Value)
+	}
+	return strings.Join(parts, ","), nil
+}
+
 // fieldText returns a value's text after checking its YAML type.
-func fieldText(n *yaml.Node, shape string, allStrings bool) (string, error) {
+func fieldText(n *yaml.Node, key configKey, allStrings bool) (string, error) {
+	shape := key.shape
 	if allStrings {
 		if n.Kind != yaml.ScalarNode {
 			return "", fmt.Errorf("must be a string")
@@ -209,17 +263,7 @@ func fieldText(n *yaml.Node, shape string, allStrings bool) (string, error) {
 		return n.Value, nil
 	}
 	if shape == "map" {
-		if n.Kind != yaml.MappingNode {
-			return "", fmt.Errorf("must be a map of TargetGroupBinding names to seconds")
-		}
-		var parts []string
-		for _, f := range mapFields(n) {
-			if f.value.Kind != yaml.ScalarNode || f.value.Tag != "!!int" {
-				return "", fmt.Errorf("%s: must be a whole number of seconds", f.key)
-			}
-			parts = append(parts, f.key+"="+f.value.Value)
-		}
-		return strings.Join(parts, ","), nil
+		return mapText(n, key)
 	}
 	if n.Kind != yaml.ScalarNode {
 		return "", fmt.Errorf("must be a single value, not %s", yamlnode.Describe(n))

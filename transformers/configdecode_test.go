@@ -8,7 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
 
-const allConfigKeys = "deregistrationDelaySeconds, kubernetesVersion, maxUnavailable, mode, nlbPreStopSeconds, preStopSeconds, scope, shutdownSeconds, sidecarPreStop, targetGroupBindingDelays"
+const allConfigKeys = "deregistrationDelaySeconds, gatewayClasses, gateways, kubernetesVersion, maxUnavailable, mode, nlbPreStopSeconds, preStopSeconds, scope, shutdownSeconds, sidecarPreStop, targetGroupBindingDelays"
 
 // lbguard and configMap wrap the lines of a spec or data section.
 func lbguardConfig(spec string) string {
@@ -168,6 +168,26 @@ targetGroupBindingDelays: black-tgb=60, shop/white-tgb=15`), want: configDefault
 		}},
 		{name: "ConfigMap value as a map", config: configMapConfig("mode: {value: fix}"), errs: []ConfigError{
 			{"data.mode", "must be a string"},
+		}},
+		{name: "LBGuard gateways and gatewayClasses", config: lbguardConfig("gateways:\n  infra/public: alb\n  edge: nlb\ngatewayClasses:\n  shared-alb: alb\n  istio: ignore"), want: configDefaultsWith(func(c *Config) {
+			c.Gateways = map[string]GatewayType{"infra/public": GatewayTypeALB, "edge": GatewayTypeNLB}
+			c.GatewayClasses = map[string]GatewayType{"shared-alb": GatewayTypeALB, "istio": GatewayTypeIgnore}
+		})},
+		{name: "ConfigMap gateways and gatewayClasses", config: configMapConfig("gateways: infra/public=alb\ngatewayClasses: shared-nlb=nlb"), want: configDefaultsWith(func(c *Config) {
+			c.Gateways = map[string]GatewayType{"infra/public": GatewayTypeALB}
+			c.GatewayClasses = map[string]GatewayType{"shared-nlb": GatewayTypeNLB}
+		})},
+		{name: "LBGuard gateways with an unknown type", config: lbguardConfig("gateways:\n  infra/public: elb"), errs: []ConfigError{
+			{"spec.gateways", `infra/public: must be alb, nlb or ignore, not "elb"`},
+		}},
+		{name: "LBGuard gateways as a string", config: lbguardConfig(`gateways: "infra/public=alb"`), errs: []ConfigError{
+			{"spec.gateways", "must be a map of Gateway names to alb, nlb or ignore"},
+		}},
+		{name: "LBGuard gatewayClasses with a list value", config: lbguardConfig("gatewayClasses:\n  shared-alb: [alb]"), errs: []ConfigError{
+			{"spec.gatewayClasses", "shared-alb: must be a string, not a list"},
+		}},
+		{name: "ConfigMap gatewayClasses not a map", config: configMapConfig(`gatewayClasses: shared-alb`), errs: []ConfigError{
+			{"data.gatewayClasses", `must map GatewayClass names to alb, nlb or ignore (public=alb,infra/internal=nlb): entry "shared-alb" is not of the form key=value`},
 		}},
 		{name: "LBGuard targetGroupBindingDelays as a string", config: lbguardConfig(`targetGroupBindingDelays: "black-tgb=60"`), errs: []ConfigError{
 			{"spec.targetGroupBindingDelays", "must be a map of TargetGroupBinding names to seconds"},

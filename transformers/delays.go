@@ -73,6 +73,7 @@ func settleDelays(inv *Inventory, cfg Config) {
 			b.delay = &settledDelay{seconds, known}
 		}
 	}
+	settleGatewayTargets(inv, cfg)
 }
 
 // settleALB settles the delay where each backend's effective
@@ -128,6 +129,8 @@ func (b *Backend) readDeregistrationDelay(cfg Config, plan *delayPlan) (seconds 
 		return d, ok
 	case InTreeNLB:
 		return platformDeregistrationDelay, false
+	case GatewayALB, GatewayNLB:
+		return b.settings.delay, true
 	}
 	seconds = platformDeregistrationDelay
 	attributes, holder, _ := b.Annotation(b.attributesKey())

@@ -38,8 +38,8 @@ func TestSettledDelaysHold(t *testing.T) {
 		}
 		r := &Report{}
 		known, _ := checkItems(items, r)
-		inv := NewInventory(known, r)
 		cfg := DefaultConfig()
+		inv := NewInventory(known, cfg, r)
 		settleDelays(inv, cfg)
 		for _, rule := range Rules {
 			rule.Apply(inv, cfg, r)

@@ -40,6 +40,7 @@ func DeregistrationDelay(inv *Inventory, cfg Config, r *Report) {
 			ensureDelayAttribute(s.holder, s.key, s.delay, r)
 		}
 	}
+	gatewayDelays(inv, r)
 }
 
 // ensureDelayAttribute merges the delay into obj's target-group-attributes,

@@ -17,27 +17,29 @@ type ingressClassKind int
 const (
 	notLBC ingressClassKind = iota
 	byLBC
-	byAutoMode // EKS Auto Mode's built-in ALB: not handled yet
+	byAutoMode // EKS Auto Mode's built-in ALB
 )
 
-// ingressController decides whether the LBC serves ing. The legacy class
-// annotation wins over spec.ingressClassName; with neither, the list's default
-// IngressClass decides.
-func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
-	if class, ok := annotation(inv.root(ing), legacyIngressClass); ok {
-		if class == lbcDefaultIngressClass {
-			return byLBC
+// ingressController decides whether the LBC (or Auto Mode) serves ing, and
+// the IngressClass it takes when the list holds it. The legacy class
+// annotation wins over spec.ingressClassName; with neither, the list's
+// default IngressClass decides.
+func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *fn.KubeObject) {
+	if name, ok := annotation(inv.root(ing), legacyIngressClass); ok {
+		class := inv.ingressClasses[name]
+		if name == lbcDefaultIngressClass {
+			return byLBC, class
 		}
-		return inv.classController(inv.ingressClasses[class])
+		return inv.classController(class), class
 	}
 	if name, _ := yamlnode.StringAt(inv.root(ing), "spec", "ingressClassName"); name != "" {
 		if class, ok := inv.ingressClasses[name]; ok {
-			return inv.classController(class)
+			return inv.classController(class), class
 		}
 		if name == lbcDefaultIngressClass {
-			return byLBC // the chart's class, installed with the controller
+			return byLBC, nil // the chart's class, installed with the controller
 		}
-		return notLBC
+		return notLBC, nil
 	}
 	// Several default classes: the API server's pick cannot be known here, so
 	// they must agree. Walk them in name order: the answer must not depend on
@@ -48,6 +50,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
 	}
 	sort.Strings(names)
 	kind, found := notLBC, false
+	var chosen *fn.KubeObject
 	for _, name := range names {
 		class := inv.ingressClasses[name]
 		if annotationValue(inv.root(class), defaultIngressClass) != "true" {
@@ -55,11 +58,14 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) ingressClassKind {
 		}
 		k := inv.classController(class)
 		if found && k != kind {
-			return notLBC
+			return notLBC, nil
+		}
+		if !found {
+			chosen = class
 		}
 		kind, found = k, true
 	}
-	return kind
+	return kind, chosen
 }
 
 func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
@@ -76,16 +82,13 @@ func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
 }
 
 func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
-	switch inv.ingressController(ing) {
-	case byAutoMode:
-		r.Risk("", ing, "spec.ingressClassName", nil,
-			"Ingress %s is served by EKS Auto Mode's ALB (controller %s), which lbguard does not handle yet: check its target type, deregistration delay and readiness gates by hand",
-			inv.view(ing).name, autoModeIngressController)
-		return
-	case notLBC:
+	controller, class := inv.ingressController(ing)
+	if controller == notLBC {
 		return
 	}
 	lb := inv.newLoadBalancer(ALBIngress, ing)
+	lb.AutoMode = controller == byAutoMode
+	lb.instanceParams = inv.instanceParams(class)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	namespace := lb.namespaceOrDefault()
 	for _, ref := range ingressBackends(ing, r) {

@@ -542,7 +542,7 @@ func TestIngressBackends(t *testing.T) {
 
 			items = identParse(t, doc)
 			r = &Report{}
-			inv := NewInventory(items, r)
+			inv := NewInventory(items, DefaultConfig(), r)
 			var backends []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {

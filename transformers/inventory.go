@@ -17,7 +17,16 @@ const (
 	ClassicELB LBKind = "Classic ELB" // LoadBalancer Service with no type: in-tree Classic ELB, or LBC-adopted NLB
 	InTreeNLB  LBKind = "in-tree NLB" // LoadBalancer Service of type "nlb", owned by the in-tree controller
 	TGBinding  LBKind = "TargetGroupBinding"
+	GatewayALB LBKind = "Gateway ALB" // an HTTPRoute or GRPCRoute of a Gateway the LBC makes an ALB
+	GatewayNLB LBKind = "Gateway NLB" // a TCPRoute, UDPRoute or TLSRoute of a Gateway the LBC makes an NLB
 )
+
+// isALB is true of the kinds an ALB serves: S = D + 15 s, not the NLB floor.
+func (k LBKind) isALB() bool { return k == ALBIngress || k == GatewayALB }
+
+// isGateway is true of a Gateway API route: its target groups are set by
+// TargetGroupConfigurations, never by annotations.
+func (k LBKind) isGateway() bool { return k == GatewayALB || k == GatewayNLB }
 
 // Inventory is the ResourceList read once: its load balancers, the Services
 // behind them, and the workloads those Services select.
@@ -31,9 +40,13 @@ type Inventory struct {
 
 	services       map[objectKey]*fn.KubeObject
 	ingressClasses map[string]*fn.KubeObject
-	podIndex       map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
-	workloadsIn    map[string][]*Workload            // namespace → its workloads, in list order
-	views          *objectViews                      // the report's: each object's root node and names
+	// IngressClassParams by "Kind.group/name": cluster-scoped, two groups
+	ingressClassParams map[string]*fn.KubeObject
+	gatewayAPI         *gatewayObjects
+	gatewayTargets     []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
+	podIndex           map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
+	workloadsIn        map[string][]*Workload            // namespace → its workloads, in list order
+	views              *objectViews                      // the report's: each object's root node and names
 }
 
 // view is obj's root node and names, read once per run.
@@ -43,12 +56,18 @@ func (inv *Inventory) view(obj *fn.KubeObject) *objectView { return inv.views.vi
 func (inv *Inventory) root(obj *fn.KubeObject) *yaml.Node { return inv.views.view(obj).root }
 
 // LoadBalancer is one object that makes AWS send traffic to pods: an ALB
-// Ingress, a LoadBalancer Service, or a TargetGroupBinding.
+// Ingress, a LoadBalancer Service, a TargetGroupBinding, or a route as one
+// AWS Gateway serves it.
 type LoadBalancer struct {
 	Kind     LBKind
 	Object   *fn.KubeObject
 	Backends []*Backend
-	Skipped  bool // opted out with lbguard.dev/skip
+	Skipped  bool // opted out with lbguard.dev/skip (a route: or its Gateway)
+	AutoMode bool // EKS Auto Mode's ALB, NLB or TargetGroupBinding: ip by default, no readiness gates
+
+	instanceParams *fn.KubeObject // an Ingress's: the IngressClassParams of its class that pin instance
+
+	gateway *gateway // the Gateway of a route
 
 	delaySettings []delaySetting // the holders of its delay R2 settles, in order
 
@@ -64,9 +83,11 @@ type Backend struct {
 	Ports       []string       // the Service ports the load balancer uses (numbers or names); none: all
 	Workloads   []*Workload
 
-	skipped     bool          // its load balancer or Service is opted out (no rule writes the opt-out)
-	serviceView *objectView   // Service's root node, to read its annotations, and its names
-	delay       *settledDelay // set by the delays phase, before the rules
+	skipped     bool            // its load balancer or Service is opted out (no rule writes the opt-out)
+	serviceView *objectView     // Service's root node, to read its annotations, and its names
+	delay       *settledDelay   // set by the delays phase, before the rules
+	target      *gatewayTarget  // a route's: its Service behind AWS Gateways
+	settings    gatewaySettings // a route's: its target group's settings
 }
 
 // Workload is a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout.
@@ -85,15 +106,18 @@ type Workload struct {
 type objectKey struct{ namespace, name string }
 
 // NewInventory indexes items. Objects it cannot read are reported as errors
-// and left out of the inventory (they pass through unchanged).
-func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
+// and left out of the inventory (they pass through unchanged). cfg names
+// the Gateways and classes defined outside the list.
+func NewInventory(items fn.KubeObjects, cfg Config, r *Report) *Inventory {
 	inv := &Inventory{
-		Namespaces:     map[string]*fn.KubeObject{},
-		services:       map[objectKey]*fn.KubeObject{},
-		ingressClasses: map[string]*fn.KubeObject{},
-		podIndex:       map[string]map[string][]*Workload{},
-		workloadsIn:    map[string][]*Workload{},
-		views:          &r.views,
+		Namespaces:         map[string]*fn.KubeObject{},
+		services:           map[objectKey]*fn.KubeObject{},
+		ingressClasses:     map[string]*fn.KubeObject{},
+		ingressClassParams: map[string]*fn.KubeObject{},
+		podIndex:           map[string]map[string][]*Workload{},
+		workloadsIn:        map[string][]*Workload{},
+		gatewayAPI:         newGatewayObjects(),
+		views:              &r.views,
 	}
 	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
@@ -108,12 +132,15 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 			inv.ingressClasses[v.name] = obj
 		case gk.isIngress():
 			ingresses = append(ingresses, obj)
-		case gk == groupKind{"elbv2.k8s.aws", "TargetGroupBinding"}:
+		case gk.isTargetGroupBinding():
 			bindings = append(bindings, obj)
+		case gk.isIngressClassParams():
+			inv.ingressClassParams[gk.String()+"/"+v.name] = obj
 		case gk == groupKind{"policy", "PodDisruptionBudget"}:
 			inv.PDBs = append(inv.PDBs, obj)
 		case gk.isWorkload():
 			inv.addWorkload(obj, r)
+		case inv.gatewayAPI.add(obj, v):
 		default:
 			inv.Others = append(inv.Others, obj)
 		}
@@ -127,6 +154,10 @@ func NewInventory(items fn.KubeObjects, r *Report) *Inventory {
 	for _, tgb := range bindings {
 		inv.addTargetGroupBinding(tgb, r)
 	}
+	for _, route := range inv.gatewayAPI.routes {
+		inv.addRoute(route, cfg, r)
+	}
+	inv.resolveTargetGroups(r)
 	return inv
 }
 
@@ -206,7 +237,7 @@ func matches(labels, selector map[string]string) bool {
 // addBackend links lb to the Service namespace/name and the workloads it selects.
 func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports []string, r *Report) {
 	for _, b := range lb.Backends {
-		if b.ServiceName == name {
+		if b.ServiceName == name && b.Namespace == namespace {
 			b.Ports = appendUnique(b.Ports, ports...)
 			return
 		}

@@ -295,7 +295,7 @@ spec:
 			workloads: []string{"Deployment shop/web <- nothing"},
 		},
 		{
-			name: "EKS Auto Mode's class is not handled, with a warning",
+			name: "EKS Auto Mode's class is an ALB with ip targets by default, by name or as the default class",
 			items: webDeployment + "---" + webService + `---
 apiVersion: networking.k8s.io/v1
 kind: IngressClass
@@ -317,11 +317,11 @@ metadata: {name: default-class, namespace: shop}
 spec:
   rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
 `,
-			workloads: []string{"Deployment shop/web <- nothing"},
-			results: []string{
-				"warning Ingress web: Ingress web is served by EKS Auto Mode's ALB (controller eks.amazonaws.com/alb), which lbguard does not handle yet: check its target type, deregistration delay and readiness gates by hand",
-				"warning Ingress default-class: Ingress default-class is served by EKS Auto Mode's ALB (controller eks.amazonaws.com/alb), which lbguard does not handle yet…",
+			backends: []string{
+				"ALB Ingress shop/web -> shop/web ports=[80] workloads=[Deployment shop/web] target=ip delay=300 hc=|",
+				"ALB Ingress shop/default-class -> shop/web ports=[80] workloads=[Deployment shop/web] target=ip delay=300 hc=|",
 			},
+			workloads: []string{"Deployment shop/web <- ALB Ingress shop/web via web; ALB Ingress shop/default-class via web"},
 		},
 		{
 			name: "spec.defaultBackend and every path backend, each Service once with all its ports",
@@ -977,12 +977,9 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := DefaultConfig()
-			if tt.cfg != nil {
-				tt.cfg(&cfg)
-			}
+			cfg := configDefaultsWith(tt.cfg)
 			r := &Report{}
-			inv := NewInventory(parseItems(t, tt.items), r)
+			inv := NewInventory(parseItems(t, tt.items), cfg, r)
 			if got := describeBackends(inv, cfg); !reflect.DeepEqual(got, tt.backends) && !(len(got) == 0 && len(tt.backends) == 0) {
 				t.Errorf("backends:\n got  %s\n want %s", strings.Join(got, "\n      "), strings.Join(tt.backends, "\n      "))
 			}
@@ -1033,7 +1030,7 @@ spec:
   rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
 `
 			for i := 0; i < 50; i++ {
-				inv := NewInventory(parseItems(t, list), &Report{})
+				inv := NewInventory(parseItems(t, list), DefaultConfig(), &Report{})
 				if got := len(inv.LoadBalancers); got != tt.want {
 					t.Fatalf("run %d: %d load balancers, want %d", i, got, tt.want)
 				}
@@ -1082,7 +1079,7 @@ apiVersion: example.com/v1
 kind: Namespace
 metadata: {name: not-a-namespace}
 `)
-	inv := NewInventory(items, &Report{})
+	inv := NewInventory(items, DefaultConfig(), &Report{})
 	if len(inv.Namespaces) != 1 || inv.Namespaces["shop"] == nil {
 		t.Errorf("Namespaces = %v, want only shop", keysOf(inv.Namespaces))
 	}

@@ -19,32 +19,39 @@ func IPTargetType(inv *Inventory, cfg Config, r *Report) {
 		}
 		switch lb.Kind {
 		case ALBIngress:
+			if lb.instanceParams != nil {
+				instanceParamsRisk(lb, r)
+				continue
+			}
 			albTargetTypeIP(lb, r)
 		case LBCNLB:
 			if annotationValue(lb.root, svcLBType) != "nlb-ip" {
-				setTargetTypeIP(lb.Object, svcNLBTargetType, r)
+				setTargetTypeIP(lb.Object, svcNLBTargetType, lb.AutoMode, r)
 			}
 		case ClassicELB:
 			r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(svcLBType), nil,
 				"Service %s has no %s: the in-tree controller serves it as a Classic ELB (instance targets, connection draining), unless the LBC adopted it when it was created (then an NLB that reads nlb-target-type and target-group-attributes). lbguard writes the settings of both owners; for ip targets create a new Service with %s: external (changing the type of a live Service leaks its load balancer)",
 				lb.name, svcLBType, svcLBType)
-			setTargetTypeIP(lb.Object, svcNLBTargetType, r)
+			setTargetTypeIP(lb.Object, svcNLBTargetType, false, r)
 		case InTreeNLB:
 			r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(svcLBType), "nlb",
 				"Service %s is an NLB of the in-tree controller: it always targets instances and takes no deregistration delay; move it to the LBC (a new Service with %s: external and %s: ip; changing the type of a live Service leaks its load balancer)",
 				lb.name, svcLBType, svcNLBTargetType)
 		case TGBinding:
-			if t := lb.Backends[0].TargetType(); t != "ip" {
-				current := any(t)
-				if t == "" {
-					current = nil
-				}
-				r.Risk(ruleIPTargetType.ID, lb.Object, "spec.targetType", current,
+			switch t := lb.Backends[0].TargetType(); t {
+			case "ip":
+			case "":
+				r.Risk(ruleIPTargetType.ID, lb.Object, "spec.targetType", nil,
+					"TargetGroupBinding %s declares no targetType: the LBC reads it from the target group. If that group is instance, the ELB sends to NodePorts and the type cannot be changed in place: bind an ip target group in a new TargetGroupBinding. Its namespace is labelled for readiness gates all the same (the label does nothing for instance targets)",
+					lb.name)
+			default:
+				r.Risk(ruleIPTargetType.ID, lb.Object, "spec.targetType", t,
 					"TargetGroupBinding %s does not declare targetType ip, and the field is immutable: bind an ip target group in a new TargetGroupBinding so that the ELB sends to pods, not NodePorts",
 					lb.name)
 			}
 		}
 	}
+	gatewayTargetTypeIP(inv, r)
 }
 
 // albTargetTypeIP writes target-type ip where each backend's effective value
@@ -56,19 +63,32 @@ func albTargetTypeIP(lb *LoadBalancer, r *Report) {
 			continue
 		}
 		if _, holder, ok := b.Annotation(albTargetType); ok && holder == b.Service {
-			setTargetTypeIP(b.Service, albTargetType, r)
+			setTargetTypeIP(b.Service, albTargetType, lb.AutoMode, r)
 		} else {
 			ingressValueUsed = true
 		}
 	}
 	if ingressValueUsed {
-		setTargetTypeIP(lb.Object, albTargetType, r)
+		setTargetTypeIP(lb.Object, albTargetType, lb.AutoMode, r)
 	}
 }
 
-func setTargetTypeIP(obj *fn.KubeObject, key string, r *Report) {
+// instanceParamsRisk warns that the Ingress's class pins instance targets
+// in its IngressClassParams, which no annotation overrides. The class and
+// its params serve other teams' Ingresses: lbguard edits neither.
+func instanceParamsRisk(lb *LoadBalancer, r *Report) {
+	params := r.view(lb.instanceParams)
+	r.Risk(ruleIPTargetType.ID, lb.Object, "spec.ingressClassName", nil,
+		"Ingress %s: its IngressClass takes IngressClassParams %s (%s), which sets targetType instance; that overrides the Ingress's %s annotation (LBC v2.13 and later), so the ELB sends to NodePorts. lbguard edits neither the class nor its params, which serve every Ingress of the class: set targetType ip there, or use a class without it",
+		lb.name, params.name, params.apiVersion, albTargetType)
+}
+
+// setTargetTypeIP writes target type ip into obj's annotation key. Where
+// the default is ip already (EKS Auto Mode), only an annotation that pins
+// another type is changed.
+func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report) {
 	current, ok := annotation(r.root(obj), key)
-	if ok && current == "ip" {
+	if ok && current == "ip" || !ok && ipByDefault {
 		return
 	}
 	was := "instance, the default"

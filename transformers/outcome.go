@@ -1,6 +1,10 @@
 package transformers
 
-import "github.com/kptdev/krm-functions-sdk/go/fn"
+import (
+	"slices"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+)
 
 // Outcome is what a run gives the reports: its results, and for each the
 // workloads it puts at risk, so that no report builds an inventory again.
@@ -8,7 +12,13 @@ type Outcome struct {
 	Results fn.Results
 
 	workloads map[*fn.Result][]ResourceID
+	gateways  map[ResourceID][]string // a workload's routes and their AWS Gateways
 }
+
+// Gateways lists the routes of AWS Gateways in front of workload w, as
+// "HTTPRoute shop/web on Gateway infra/public (ALB)", in list order: the
+// reports group Gateway-fronted workloads under them.
+func (o *Outcome) Gateways(w ResourceID) []string { return o.gateways[w] }
 
 // ResourceID names an object as its manifest does (Namespace as written,
 // "" when none): by value, since the reports may hold other copies of the
@@ -28,13 +38,34 @@ func IsWorkload(apiVersion, kind string) bool { return sdkGroupKind(apiVersion, 
 // those of a Namespace that load balancers front; the workload a new object
 // was made for.
 func newOutcome(inv *Inventory, r *Report) *Outcome {
-	o := &Outcome{Results: r.Results, workloads: map[*fn.Result][]ResourceID{}}
+	o := &Outcome{Results: r.Results, workloads: map[*fn.Result][]ResourceID{}, gateways: map[ResourceID][]string{}}
 	for _, res := range r.Results {
 		if ids := workloadsAtRisk(inv, r, res); len(ids) > 0 {
 			o.workloads[res] = ids
 		}
 	}
+	for _, w := range inv.Workloads {
+		for _, b := range w.Backends {
+			if front := b.gatewayFront(); front != "" && !slices.Contains(o.gateways[w.id()], front) {
+				o.gateways[w.id()] = append(o.gateways[w.id()], front)
+			}
+		}
+	}
 	return o
+}
+
+// gatewayFront names a route backend's route and Gateway; "" for other
+// load balancers.
+func (b *Backend) gatewayFront() string {
+	gw := b.LB.gateway
+	if gw == nil {
+		return ""
+	}
+	lb := "ALB"
+	if b.LB.Kind == GatewayNLB {
+		lb = "NLB"
+	}
+	return b.LB.kind + " " + b.LB.namespaceOrDefault() + "/" + b.LB.name + " on Gateway " + gw.key.namespace + "/" + gw.key.name + " (" + lb + ")"
 }
 
 func workloadsAtRisk(inv *Inventory, r *Report, res *fn.Result) []ResourceID {
@@ -65,7 +96,7 @@ func workloadsAtRisk(inv *Inventory, r *Report, res *fn.Result) []ResourceID {
 			}
 		case obj != nil:
 			for _, b := range w.Backends {
-				if b.LB.Object == obj || b.Service == obj {
+				if b.LB.Object == obj || b.Service == obj || b.target.holds(obj) || b.settings.delayFrom == obj {
 					add(w)
 				}
 			}

@@ -62,7 +62,7 @@ func (w *Workload) preStopFloor(cfg Config, s int) int {
 	}
 	floor := 0
 	for _, b := range w.Fronts() {
-		if b.LB.Kind != ALBIngress {
+		if !b.LB.Kind.isALB() {
 			floor = max(floor, cfg.NLBPreStopSeconds)
 		}
 		if d, known := b.DeregistrationDelay(cfg); known {

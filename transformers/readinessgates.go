@@ -21,12 +21,16 @@ func ReadinessGates(inv *Inventory, cfg Config, r *Report) {
 		if lb.Skipped {
 			continue
 		}
+		if lb.AutoMode {
+			continue // no webhook reads the label: autoModeNamespaces warns
+		}
 		for _, b := range lb.Backends {
-			if !b.Skipped() && b.TargetType() == "ip" && needed[b.Namespace] == nil {
+			if !b.Skipped() && mayTargetIPs(b) && needed[b.Namespace] == nil {
 				needed[b.Namespace] = lb.Object
 			}
 		}
 	}
+	autoModeNamespaces(inv, r)
 	names := make([]string, 0, len(needed))
 	for ns := range needed {
 		names = append(names, ns)
@@ -58,4 +62,12 @@ func ReadinessGates(inv *Inventory, cfg Config, r *Report) {
 				"Namespace %s labelled for LBC readiness gates: a new pod turns Ready only once its target is healthy. Pods that exist before the label is applied get no gate until they are recreated", name)
 		}
 	}
+}
+
+// mayTargetIPs is true of a backend with ip targets, or of a
+// TargetGroupBinding that leaves the type to its target group: the label
+// does nothing for instance targets, and is needed for ip ones.
+func mayTargetIPs(b *Backend) bool {
+	t := b.TargetType()
+	return t == "ip" || t == "" && b.LB.Kind == TGBinding
 }

@@ -265,7 +265,7 @@ func (b *Backend) usesPort(sp servicePort) bool {
 // group checks a gRPC method with gRPC status codes: no httpGet can pass that.
 func httpHealthCheck(b *Backend, hc HealthCheck) (scheme string, ok bool) {
 	switch {
-	case b.LB.Kind != ALBIngress && b.LB.Kind != LBCNLB && b.LB.Kind != ClassicELB, hc.Protocol == "GRPC":
+	case b.LB.Kind == TGBinding || b.LB.Kind == InTreeNLB, hc.Protocol == "GRPC":
 		return "", false
 	case hc.Protocol == "HTTPS":
 		return "HTTPS", true
@@ -273,8 +273,12 @@ func httpHealthCheck(b *Backend, hc HealthCheck) (scheme string, ok bool) {
 	return "", true
 }
 
-// healthCheckHolder is the object whose annotation names the health-check path.
+// healthCheckHolder is the object whose annotation (or, for a route, whose
+// healthCheckConfig) names the health-check path.
 func healthCheckHolder(b *Backend) *objectView {
+	if b.LB.Kind.isGateway() {
+		return b.settings.healthCheckView
+	}
 	key := svcHealthCheckPath
 	if b.LB.Kind == ALBIngress {
 		key = albHealthCheckPath

@@ -49,9 +49,9 @@ func fix(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *
 	known, duplicated := checkItems(*items, r)
 	if duplicated {
 		// No rule runs; the inventory only groups the errors by workload.
-		return newOutcome(NewInventory(known, &Report{}), r)
+		return newOutcome(NewInventory(known, cfg, &Report{}), r)
 	}
-	inv := NewInventory(known, r)
+	inv := NewInventory(known, cfg, r)
 	reportSkips(inv, r)
 	settleDelays(inv, cfg)
 	for _, rule := range rules {
@@ -168,6 +168,11 @@ func reportSkips(inv *Inventory, r *Report) {
 		skip(lb.Object, lb.Skipped)
 		for _, b := range lb.Backends {
 			skip(b.Service, b.Service != nil && isSkipped(b.serviceView.root))
+		}
+	}
+	for _, t := range inv.gatewayTargets {
+		if own := t.ownTGC(); own != nil {
+			skip(own, isSkipped(r.root(own)))
 		}
 	}
 	for _, w := range inv.Workloads {

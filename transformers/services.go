@@ -18,7 +18,7 @@ func serviceKind(root *yaml.Node) (LBKind, bool) {
 	}
 	class, _ := yamlnode.StringAt(root, "spec", "loadBalancerClass")
 	switch {
-	case class == lbcLoadBalancerClass:
+	case class == lbcLoadBalancerClass, class == autoModeLoadBalancerClass:
 		return LBCNLB, true
 	case class != "":
 		return "", false // another implementation's class: neither AWS controller acts
@@ -38,6 +38,8 @@ func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
 		return
 	}
 	lb := inv.newLoadBalancer(kind, svc)
+	class, _ := yamlnode.StringAt(lb.root, "spec", "loadBalancerClass")
+	lb.AutoMode = class == autoModeLoadBalancerClass
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	inv.addBackend(lb, lb.namespaceOrDefault(), lb.name, nil, r)
 }
@@ -56,6 +58,7 @@ func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
 		}
 	}
 	lb := inv.newLoadBalancer(TGBinding, tgb)
+	lb.AutoMode = lb.gk.group == autoModeGroup
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	var ports []string
 	if port != "" {
@@ -80,8 +83,8 @@ func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, o
 			return v, b.Service, true
 		}
 	}
-	if b.LB.Kind == TGBinding {
-		return "", nil, false
+	if b.LB.Kind == TGBinding || b.LB.Kind.isGateway() {
+		return "", nil, false // no annotation sets their target groups
 	}
 	v, ok := annotation(b.LB.root, key)
 	return v, b.LB.Object, ok
@@ -116,6 +119,11 @@ func (b *Backend) TargetType() string {
 	case TGBinding:
 		t, _ := yamlnode.StringAt(b.LB.root, "spec", "targetType")
 		return t
+	case GatewayALB, GatewayNLB:
+		if t := b.settings.targetType; t != "" {
+			return t
+		}
+		return "instance"
 	case InTreeNLB:
 		return "instance"
 	case LBCNLB:
@@ -123,8 +131,14 @@ func (b *Backend) TargetType() string {
 			return "ip"
 		}
 	}
+	if b.LB.instanceParams != nil {
+		return "instance" // the class's params override the annotation
+	}
 	if t, _, ok := b.Annotation(b.targetTypeKey()); ok {
 		return t
+	}
+	if b.LB.AutoMode {
+		return "ip"
 	}
 	return "instance"
 }
@@ -140,6 +154,8 @@ type HealthCheck struct {
 func (b *Backend) HealthCheck() HealthCheck {
 	var hc HealthCheck
 	switch b.LB.Kind {
+	case GatewayALB, GatewayNLB:
+		return b.gatewayHealthCheck()
 	case ALBIngress:
 		hc.Path, _, _ = b.Annotation(albHealthCheckPath)
 		hc.Port, _, _ = b.Annotation(albHealthCheckPort)

@@ -82,11 +82,11 @@ func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err e
 	}
 	for _, b := range fronts {
 		need := cfg.NLBPreStopSeconds
-		if b.LB.Kind == ALBIngress {
+		if b.LB.Kind.isALB() {
 			need = 0
 		}
 		if d, known := b.DeregistrationDelay(cfg); known {
-			if b.LB.Kind == ALBIngress {
+			if b.LB.Kind.isALB() {
 				d += albPropagationSeconds
 			}
 			need = max(need, d)

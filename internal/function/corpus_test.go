@@ -208,7 +208,7 @@ func TestCorpusProperties(t *testing.T) {
 			// balancers, their backend Services, the workloads they front,
 			// and Namespaces.
 			mayChange := map[string]bool{}
-			inv := transformers.NewInventory(input, &transformers.Report{})
+			inv := transformers.NewInventory(input, transformers.DefaultConfig(), &transformers.Report{})
 			for _, lb := range inv.LoadBalancers {
 				mayChange[corpusItemID(lb.Object)] = true
 				for _, b := range lb.Backends {
@@ -296,8 +296,8 @@ func corpusHasGroupKind(obj *fn.KubeObject, group, kind string) bool {
 // the list that holds ip targets without the readiness-gate label.
 func corpusViolations(items fn.KubeObjects) []string {
 	var out []string
-	inv := transformers.NewInventory(items, &transformers.Report{})
 	cfg := transformers.DefaultConfig()
+	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
 	ipNamespaces := map[string]string{}
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {

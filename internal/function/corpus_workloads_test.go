@@ -21,7 +21,7 @@ import (
 func corpusWorkloadViolations(items fn.KubeObjects) []string {
 	var out []string
 	cfg := transformers.DefaultConfig()
-	inv := transformers.NewInventory(items, &transformers.Report{})
+	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		where := w.Object.GetKind() + " " + w.Namespace + "/" + w.Object.GetName()
 		d, known := w.DeregistrationDelay(cfg)

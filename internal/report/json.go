@@ -50,6 +50,7 @@ type JSONFinding struct {
 	Line      int             `json:"line,omitempty"`
 	Field     *JSONField      `json:"field,omitempty"`
 	Workloads []string        `json:"workloads"`
+	Gateways  []string        `json:"gateways,omitempty"` // the routes and AWS Gateways in front of the workloads
 }
 
 // JSONField is the field a finding is about, with its values.
@@ -89,6 +90,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 				jf.Workloads = append(jf.Workloads, g.title)
 			}
 		}
+		jf.Gateways = f.gateways()
 		out.Findings = append(out.Findings, jf)
 	}
 	enc := json.NewEncoder(w)

@@ -4,6 +4,7 @@
 package report
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 
@@ -75,6 +76,7 @@ type group struct {
 	placed   bool  // its document is in the input
 	order    int   // of its document, or of its making when not placed
 	findings []*finding
+	gateways []string // a workload's routes and AWS Gateways in front of it
 }
 
 // New places every result of a run: its file, line and the workloads it
@@ -102,7 +104,9 @@ func New(mode transformers.Mode, version string, outcome *transformers.Outcome, 
 		}
 		for _, w := range outcome.Workloads(res) {
 			ref := fn.ResourceRef{APIVersion: w.APIVersion, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
-			f.groups = append(f.groups, groupFor(&ref, nil, true))
+			g := groupFor(&ref, nil, true)
+			g.gateways = outcome.Gateways(w)
+			f.groups = append(f.groups, g)
 		}
 		if len(f.groups) == 0 && res.ResourceRef != nil {
 			f.groups = append(f.groups, groupFor(res.ResourceRef, res.File, false))
@@ -228,4 +232,18 @@ func (p Place) location() string {
 		return DisplayPath(p.File) + ":" + strconv.Itoa(p.Line)
 	}
 	return DisplayPath(p.File)
+}
+
+// gateways lists the routes and Gateways in front of the finding's
+// workloads, each once.
+func (f *finding) gateways() []string {
+	var out []string
+	for _, g := range f.groups {
+		for _, gw := range g.gateways {
+			if !slices.Contains(out, gw) {
+				out = append(out, gw)
+			}
+		}
+	}
+	return out
 }

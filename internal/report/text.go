@@ -47,6 +47,9 @@ func (rep *Report) WriteText(w io.Writer) error {
 			b.WriteString("  — no workload behind it in the input")
 		}
 		b.WriteString("\n")
+		for _, gw := range g.gateways {
+			b.WriteString("  behind " + gw + "\n")
+		}
 		for _, f := range shown {
 			rep.writeFinding(&b, g, f)
 		}

@@ -1,0 +1,64 @@
+package render
+
+import (
+	"os"
+	"path/filepath"
+
+	"sigs.k8s.io/kustomize/api/types"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// consumedKustomizations are the kustomization directories among inputs
+// that another of them builds on (resources, components): a base
+// is checked as part of its overlays, not once more on its own, where it
+// would be reported without the overlays' changes.
+func consumedKustomizations(inputs []input) map[string]bool {
+	dirs := map[string]string{} // absolute → as listed
+	for _, in := range inputs {
+		if in.kind == kustomizationDir {
+			dirs[absPath(in.path)] = in.path
+		}
+	}
+	consumed := map[string]bool{}
+	for abs := range dirs {
+		k := readKustomization(abs)
+		if k == nil {
+			continue
+		}
+		for _, ref := range append(k.Resources, k.Components...) {
+			if p, ok := dirs[absPath(filepath.Join(abs, ref))]; ok && p != dirs[abs] {
+				consumed[p] = true
+			}
+		}
+	}
+	return consumed
+}
+
+// isComponent says whether dir holds a kustomize Component, which builds
+// only as part of a kustomization that names it.
+func isComponent(dir string) bool {
+	k := readKustomization(dir)
+	return k != nil && k.Kind == types.ComponentKind
+}
+
+// readKustomization reads dir's kustomization file, nil when it cannot:
+// the build then says what is wrong with it.
+func readKustomization(dir string) *types.Kustomization {
+	data, err := os.ReadFile(kustomizationIn(dir))
+	if err != nil {
+		return nil
+	}
+	var k types.Kustomization
+	if err := yaml.Unmarshal(data, &k); err != nil {
+		return nil
+	}
+	k.FixKustomization() // the deprecated bases: join resources
+	return &k
+}
+
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}

@@ -1,0 +1,78 @@
+package transformers
+
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
+)
+
+// EKS Auto Mode's load balancers (GATEWAY.md 2): its ALB (IngressClass
+// controller eks.amazonaws.com/alb) and NLB (loadBalancerClass
+// eks.amazonaws.com/nlb) read the LBC's annotations, but target pod IPs by
+// default and have no pod readiness gates.
+
+const (
+	autoModeGroup             = "eks.amazonaws.com"
+	autoModeLoadBalancerClass = "eks.amazonaws.com/nlb"
+)
+
+// isIngressClassParams is true of the LBC's and Auto Mode's IngressClassParams.
+func (gk groupKind) isIngressClassParams() bool {
+	return gk == groupKind{"elbv2.k8s.aws", "IngressClassParams"} || gk == groupKind{autoModeGroup, "IngressClassParams"}
+}
+
+// isTargetGroupBinding is true of the LBC's and Auto Mode's TargetGroupBindings.
+func (gk groupKind) isTargetGroupBinding() bool {
+	return gk == groupKind{"elbv2.k8s.aws", "TargetGroupBinding"} || gk == groupKind{autoModeGroup, "TargetGroupBinding"}
+}
+
+// instanceParams is the IngressClassParams that class takes when it pins
+// targetType instance: since LBC v2.13 that overrides every Ingress's
+// target-type annotation (Auto Mode is assumed to do the same). nil when
+// the class takes none, or one not in the list, or one that pins nothing.
+func (inv *Inventory) instanceParams(class *fn.KubeObject) *fn.KubeObject {
+	if class == nil {
+		return nil
+	}
+	ref := yamlnode.Find(inv.root(class), "spec", "parameters")
+	group, _ := yamlnode.StringAt(ref, "apiGroup")
+	kind, _ := yamlnode.StringAt(ref, "kind")
+	name, _ := yamlnode.StringAt(ref, "name")
+	params := inv.ingressClassParams[groupKind{group, kind}.String()+"/"+name]
+	if params == nil || kind != "IngressClassParams" {
+		return nil
+	}
+	if t, _ := yamlnode.StringAt(inv.root(params), "spec", "targetType"); t != "instance" {
+		return nil
+	}
+	return params
+}
+
+func (gk groupKind) String() string { return gk.kind + "." + gk.group }
+
+// autoModeNamespaces warns once for each namespace with Auto Mode targets:
+// Auto Mode has no pod readiness gates, so no label can hold a rollout.
+func autoModeNamespaces(inv *Inventory, r *Report) {
+	seen := map[string]bool{}
+	for _, lb := range inv.LoadBalancers {
+		if !lb.AutoMode || lb.Skipped {
+			continue
+		}
+		for _, b := range lb.Backends {
+			if b.Skipped() || seen[b.Namespace] {
+				continue
+			}
+			seen[b.Namespace] = true
+			format := "Namespace %s holds targets of EKS Auto Mode's %s (%s %s), which has no pod readiness gates (aws/containers-roadmap#2511): lbguard adds no label, and nothing holds a rollout until the new targets pass the ELB health check. The readinessProbe that mirrors the health check, minReadySeconds and a small maxUnavailable are what slow the rollout down"
+			what := "ALB"
+			if lb.Kind != ALBIngress {
+				what = "NLB"
+			}
+			if ns := inv.Namespaces[b.Namespace]; ns != nil {
+				r.Risk(ruleReadinessGates.ID, ns, labelPath(readinessGateLabel), nil, format, b.Namespace, what, lb.kind, lb.name)
+				continue
+			}
+			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: b.Namespace}, labelPath(readinessGateLabel),
+				format, b.Namespace, what, lb.kind, lb.name)
+		}
+	}
+}

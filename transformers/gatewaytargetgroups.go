@@ -1,0 +1,214 @@
+package transformers
+
+import (
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
+)
+
+// R1 and R2 behind AWS Gateways: the LBC reads target type and delay only
+// from TargetGroupConfigurations, so lbguard writes what the effective
+// settings lack into the Service's own one (it wins over every default),
+// and creates that one where there is none. healthCheckConfig is never
+// written: any field of it would replace the whole block it inherits.
+
+// gatewayTargetTypeIP makes every Gateway backend's target type ip: it
+// changes the Service's own route entries that pin instance, then sets
+// defaultConfiguration.targetType where a backend is still not ip.
+func gatewayTargetTypeIP(inv *Inventory, r *Report) {
+	for _, t := range inv.gatewayTargets {
+		if !t.plan.targetType {
+			continue
+		}
+		if own := t.ownTGC(); own != nil {
+			ipRouteEntries(inv, t, own, r)
+		}
+		was := t.notIP(inv)
+		if was == "" {
+			continue
+		}
+		tgc, what := inv.ensureOwnTGC(t, ruleIPTargetType.ID, "targetType ip", r)
+		if tgc == nil {
+			continue
+		}
+		defaults := yamlnode.EnsureMap(inv.root(tgc), "spec", "defaultConfiguration")
+		if defaults == nil {
+			r.Invalid(tgc, "spec.defaultConfiguration", "must be a map")
+			continue
+		}
+		current, _ := yamlnode.StringAt(defaults, "targetType")
+		yamlnode.SetField(defaults, "targetType", yamlnode.String("ip"))
+		r.Changed(ruleIPTargetType.ID, tgc, "spec.defaultConfiguration.targetType", nilIfEmpty(current), "ip",
+			"%s: targetType ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod. The LBC makes new target groups for it",
+			what, was)
+	}
+}
+
+// ipRouteEntries changes the own TargetGroupConfiguration's route entries
+// that pin instance: they win over its defaultConfiguration.
+func ipRouteEntries(inv *Inventory, t *gatewayTarget, own *fn.KubeObject, r *Report) {
+	for i, entry := range yamlnode.Items(yamlnode.Find(inv.root(own), "spec", "routeConfigurations")) {
+		props := yamlnode.Find(entry, "targetGroupProps")
+		if current, _ := yamlnode.StringAt(props, "targetType"); current != "instance" {
+			continue
+		}
+		yamlnode.SetField(props, "targetType", yamlnode.String("ip"))
+		r.Changed(ruleIPTargetType.ID, own, "spec.routeConfigurations["+strconv.Itoa(i)+"].targetGroupProps.targetType", "instance", "ip",
+			"TargetGroupConfiguration %s: the route entry %s pinned targetType instance for Service %s: set to ip, as every route to the Service must send to pod IPs",
+			inv.view(own).name, describeRouteEntry(entry), t.key.name)
+	}
+}
+
+// notIP says where a backend lbguard may act on gets a type other than
+// ip, as written: "" when every one is ip.
+func (t *gatewayTarget) notIP(inv *Inventory) string {
+	for _, b := range t.backends {
+		p := inv.effective(b, t.ownTGC())
+		switch {
+		case b.Skipped() || p.targetType == "ip":
+		case p.targetType == "":
+			return "instance, the LBC default"
+		default:
+			return p.targetType + " from TargetGroupConfiguration " + inv.view(p.targetTypeFrom).name
+		}
+	}
+	return ""
+}
+
+// gatewayDelays adds the delay the delays phase settled to each Service's
+// own TargetGroupConfiguration, and records the delays users set.
+func gatewayDelays(inv *Inventory, r *Report) {
+	kept := map[*fn.KubeObject]bool{}
+	for _, t := range inv.gatewayTargets {
+		if t.conflicting() || t.skipped(inv) {
+			continue
+		}
+		for _, b := range t.backends {
+			if d, from, set := inv.effective(b, t.ownTGC()).delay(); set && !kept[from] && !b.Skipped() {
+				kept[from] = true
+				r.Kept(ruleDeregistrationDelay.ID, from, "spec", d,
+					"TargetGroupConfiguration %s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
+					inv.view(from).name, d)
+			}
+		}
+		if t.plan.delay == 0 || !inv.validOwnDelay(t, r) {
+			continue
+		}
+		value := strconv.Itoa(t.plan.delay)
+		tgc, what := inv.ensureOwnTGC(t, ruleDeregistrationDelay.ID, deregistrationDelayAttribute+"="+value, r)
+		if tgc == nil {
+			continue
+		}
+		defaults := yamlnode.EnsureMap(inv.root(tgc), "spec", "defaultConfiguration")
+		attrs := yamlnode.Find(defaults, "targetGroupAttributes")
+		switch {
+		case defaults == nil:
+			r.Invalid(tgc, "spec.defaultConfiguration", "must be a map")
+			continue
+		case attrs == nil || yamlnode.IsNull(attrs):
+			attrs = &yaml.Node{Kind: yaml.SequenceNode, Tag: yaml.NodeTagSeq}
+			yamlnode.SetField(defaults, "targetGroupAttributes", attrs)
+		case attrs.Kind != yaml.SequenceNode:
+			r.Invalid(tgc, "spec.defaultConfiguration.targetGroupAttributes", "must be a list of {key, value}")
+			continue
+		}
+		attrs.Content = append(attrs.Content, yamlnode.Map(
+			yamlnode.Field{Key: "key", Value: yamlnode.String(deregistrationDelayAttribute)},
+			yamlnode.Field{Key: "value", Value: yamlnode.String(value)}))
+		r.Changed(ruleDeregistrationDelay.ID, tgc, "spec.defaultConfiguration.targetGroupAttributes", nil,
+			deregistrationDelayAttribute+"="+value,
+			"%s: deregistration delay set to %s s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
+			what, value, platformDeregistrationDelay)
+	}
+}
+
+// validOwnDelay checks the delay attributes of the Service's own
+// TargetGroupConfiguration: one outside 0–3600 is refused by the ELB.
+func (inv *Inventory) validOwnDelay(t *gatewayTarget, r *Report) bool {
+	own := t.ownTGC()
+	if own == nil {
+		return true
+	}
+	root := inv.root(own)
+	lists := map[string]*yaml.Node{"spec.defaultConfiguration": yamlnode.Find(root, "spec", "defaultConfiguration")}
+	for i, entry := range yamlnode.Items(yamlnode.Find(root, "spec", "routeConfigurations")) {
+		lists["spec.routeConfigurations["+strconv.Itoa(i)+"].targetGroupProps"] = yamlnode.Find(entry, "targetGroupProps")
+	}
+	for path, props := range lists {
+		for j, a := range yamlnode.Items(yamlnode.Find(props, "targetGroupAttributes")) {
+			key, _ := yamlnode.StringAt(a, "key")
+			value, _ := yamlnode.StringAt(a, "value")
+			if _, ok := parseSeconds(value); key == deregistrationDelayAttribute && !ok {
+				r.Invalid(own, path+".targetGroupAttributes["+strconv.Itoa(j)+"].value",
+					"must be a whole number of seconds from 0 to 3600, not "+strconv.Quote(value))
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ensureOwnTGC is the Service's own TargetGroupConfiguration, made when it
+// has none; what names it in the result of the first field written. nil
+// when none can be made: the Service is not in the list, or its name is
+// taken by another TargetGroupConfiguration.
+func (inv *Inventory) ensureOwnTGC(t *gatewayTarget, rule RuleID, lacking string, r *Report) (tgc *fn.KubeObject, what string) {
+	if own := t.ownTGC(); own != nil {
+		what = "TargetGroupConfiguration " + inv.view(own).name + " of Service " + t.key.name
+		if own == t.created && !t.createdReported {
+			t.createdReported = true
+			what = "TargetGroupConfiguration " + t.key.name + " added for Service " + t.key.name
+		}
+		return own, what
+	}
+	route := t.backends[0].LB
+	if t.service == nil {
+		r.Risk(rule, route.Object, "", nil,
+			"%s %s sends to Service %s/%s, which is not in the list: lbguard cannot add its TargetGroupConfiguration. Add one in namespace %s with targetReference {name: %s} and %s",
+			route.kind, route.name, t.key.namespace, t.key.name, t.key.namespace, t.key.name, lacking)
+		return nil, ""
+	}
+	for _, other := range inv.gatewayAPI.targetGroups[t.key.namespace] {
+		if inv.view(other).name == t.key.name {
+			r.Risk(rule, other, "spec.targetReference", nil,
+				"Service %s has no TargetGroupConfiguration, and TargetGroupConfiguration %s names another target: lbguard adds none. Add one under another name with targetReference {name: %s} and %s",
+				t.key.name, t.key.name, t.key.name, lacking)
+			return nil, ""
+		}
+	}
+	t.created = newTargetGroupObject(inv.gatewayAPI.createdAPIVersion(), inv.view(t.service))
+	inv.NewObjects = append(inv.NewObjects, t.created)
+	r.madeFor(t.created, t.service)
+	return inv.ensureOwnTGC(t, rule, lacking, r)
+}
+
+// describeRouteEntry names a routeConfigurations entry by its routeIdentifier.
+func describeRouteEntry(entry *yaml.Node) string {
+	id := yamlnode.Find(entry, "routeIdentifier")
+	kind, _ := yamlnode.StringAt(id, "kind")
+	namespace, _ := yamlnode.StringAt(id, "namespace")
+	name, _ := yamlnode.StringAt(id, "name")
+	out := orDefault(kind, "any kind")
+	if namespace != "" {
+		out += " " + namespace + "/"
+	} else {
+		out += " "
+	}
+	return out + orDefault(name, "*")
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func orDefault(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
