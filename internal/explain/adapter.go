@@ -14,7 +14,8 @@ import (
 type Options struct {
 	Traffic  timing.Traffic
 	Platform timing.Platform
-	// AutoMode: the cluster is EKS Auto Mode, which has no readiness gates.
+	// AutoMode: every load balancer is EKS Auto Mode's, which has no
+	// readiness gates (those of an Auto Mode class are known from the manifests).
 	AutoMode bool
 	// AppStart is T_app, pod creation until the app serves; 0 means 10.
 	AppStart    float64
@@ -65,7 +66,7 @@ func qualified(namespace, name string) string {
 
 // Subjects reads every workload behind every load balancer of items.
 func Subjects(items fn.KubeObjects, cfg transformers.Config, opts Options) []Subject {
-	inv := transformers.NewInventory(items, &transformers.Report{})
+	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
 	var out []Subject
 	for _, w := range inv.Workloads {
 		for _, b := range w.Backends {
@@ -101,7 +102,9 @@ var kinds = map[transformers.LBKind]struct {
 	transformers.InTreeNLB:  {timing.NLB, timing.FrontService},
 	// A target group made outside Kubernetes may be either; the NLB's
 	// latencies are the longer, as the rules' NLB preStop floor assumes.
-	transformers.TGBinding: {timing.NLB, timing.FrontTargetGroupBinding},
+	transformers.TGBinding:  {timing.NLB, timing.FrontTargetGroupBinding},
+	transformers.GatewayALB: {timing.ALB, timing.FrontGatewayRoute},
+	transformers.GatewayNLB: {timing.NLB, timing.FrontGatewayRoute},
 }
 
 // The LBC's health-check annotations, on an Ingress (or its Service) and on
@@ -128,7 +131,7 @@ func loadBalancer(inv *transformers.Inventory, b *transformers.Backend, cfg tran
 	lb := timing.LoadBalancer{
 		Kind: k.kind, Front: k.front,
 		TargetType: timing.TargetType(b.TargetType()),
-		AutoMode:   opts.AutoMode,
+		AutoMode:   opts.AutoMode || b.LB.AutoMode,
 	}
 	if b.LB.Kind == transformers.InTreeNLB {
 		lb.TargetType = timing.TargetInstance
