@@ -22,7 +22,7 @@ func (lb *LoadBalancer) ID() ResourceID {
 // absent), or the minimum of the HorizontalPodAutoscaler that scales it.
 func (inv *Inventory) Replicas(w *Workload) int {
 	r := &Report{}
-	n, ok := readReplicas(w, readAutoscalers(inv.Others, r), r)
+	n, ok := readReplicas(w, inv.timingIndexes().autoscalers, r)
 	if !ok {
 		return 1
 	}
@@ -34,8 +34,7 @@ func (inv *Inventory) Replicas(w *Workload) int {
 // (replicas − minAvailable for a minAvailable budget); found is false when
 // none covers it.
 func (inv *Inventory) BudgetMaxUnavailable(w *Workload, replicas int) (maxUnavailable int, found bool) {
-	r := &Report{}
-	for _, b := range newBudgetIndex(inv, readBudgets(inv.PDBs, r)).covering(w) {
+	for _, b := range inv.timingIndexes().budgets.covering(w) {
 		switch {
 		case b.maxUnavailable != nil:
 			return b.maxUnavailable.of(replicas), true
@@ -73,4 +72,20 @@ func (b *Backend) TargetGroupAttributes() *StringMap {
 		return nil
 	}
 	return m
+}
+
+// timingIndex is what the timing model reads of other objects than the
+// workload, indexed once per inventory: a workload at a time would read
+// every autoscaler and budget of the list again.
+type timingIndex struct {
+	autoscalers map[string]*autoscaler
+	budgets     *budgetIndex
+}
+
+func (inv *Inventory) timingIndexes() *timingIndex {
+	if inv.timingIndex == nil {
+		r := &Report{} // the rules report what cannot be read
+		inv.timingIndex = &timingIndex{readAutoscalers(inv.Others, r), newBudgetIndex(inv, readBudgets(inv.PDBs, r))}
+	}
+	return inv.timingIndex
 }

@@ -47,6 +47,7 @@ type Inventory struct {
 	podIndex           map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
 	workloadsIn        map[string][]*Workload            // namespace → its workloads, in list order
 	views              *objectViews                      // the report's: each object's root node and names
+	timingIndex        *timingIndex                      // autoscalers and budgets, read once for the timing model
 }
 
 // view is obj's root node and names, read once per run.

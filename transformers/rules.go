@@ -53,10 +53,12 @@ func fix(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *
 	}
 	inv := NewInventory(known, cfg, r)
 	reportSkips(inv, r)
+	closes := windowsToClose(inv, cfg) // the manifests as written, before any edit
 	settleDelays(inv, cfg)
 	for _, rule := range rules {
 		rule.Apply(inv, cfg, r)
 	}
+	closes.annotate(r)
 	r.keepInvalidUnchanged(*items, originals)
 	upsert(items, r.validNew(inv.NewObjects), r)
 	return newOutcome(inv, r)

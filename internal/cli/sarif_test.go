@@ -102,7 +102,7 @@ func TestSARIFResult(t *testing.T) {
   "ruleIndex": 4,
   "level": "error",
   "message": {
-    "text": "[R5] would change: Deployment deployment-2048 container \"app-2048\": preStop sleep of 45 s added: the app keeps serving until the ELB has stopped routing to the pod and drained it"
+    "text": "[R5] would change: Deployment deployment-2048 container \"app-2048\": preStop sleep of 45 s added: the app keeps serving until the ELB has stopped routing to the pod and drained it (closes W1: 12 s typical, 30 s worst of refused requests per old pod)"
   },
   "locations": [
     {
@@ -131,7 +131,10 @@ func TestSARIFResult(t *testing.T) {
     "action": "changed",
     "current": null,
     "field": "spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds",
-    "proposed": 45
+    "proposed": 45,
+    "window": "W1",
+    "windowTypicalSeconds": 12,
+    "windowWorstSeconds": 30
   }
 }`
 	if string(out) != want {

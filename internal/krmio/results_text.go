@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 )
@@ -297,12 +298,18 @@ func quoting(s string) style {
 // readsAsNumberBoolOrNull is true of the strings that, written plain, would
 // certainly read back as an integer, a bool or null: digits alone (an
 // integer, or a float when too long), and the words YAML 1.2 reads as bools
-// or null. yaml.v3 double-quotes them wherever they are.
+// or null, and decimals (digits, a dot, digits: the seconds of a window's
+// tags), which read back as floats. yaml.v3 double-quotes them wherever they are.
 func readsAsNumberBoolOrNull(s string) bool {
 	switch s {
 	case "true", "True", "TRUE", "false", "False", "FALSE", "null", "Null", "NULL", "~":
 		return true
 	}
+	whole, fraction, decimal := strings.Cut(s, ".")
+	return digitsOnly(whole) && (!decimal || digitsOnly(fraction))
+}
+
+func digitsOnly(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {
 			return false

@@ -51,6 +51,7 @@ type JSONFinding struct {
 	Field     *JSONField      `json:"field,omitempty"`
 	Workloads []string        `json:"workloads"`
 	Gateways  []string        `json:"gateways,omitempty"` // the routes and AWS Gateways in front of the workloads
+	Window    *JSONWindow     `json:"window,omitempty"`   // the failure window the change closes
 }
 
 // JSONField is the field a finding is about, with its values.
@@ -91,6 +92,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 			}
 		}
 		jf.Gateways = f.gateways()
+		jf.Window = f.window()
 		out.Findings = append(out.Findings, jf)
 	}
 	enc := json.NewEncoder(w)

@@ -164,6 +164,11 @@ func (f *finding) sarifResult(ruleID string, ruleIndex int) SARIFResult {
 	if gateways := f.gateways(); len(gateways) > 0 {
 		res.Properties["gateways"] = gateways
 	}
+	if w := f.window(); w != nil {
+		res.Properties["window"] = w.ID
+		res.Properties["windowTypicalSeconds"] = w.TypicalSeconds
+		res.Properties["windowWorstSeconds"] = w.WorstSeconds
+	}
 	if loc := f.sarifLocation(); loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
 		res.Locations = []SARIFLocation{loc}
 	}

@@ -1,0 +1,125 @@
+package transformers
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/timing"
+)
+
+// What a change closes, in seconds of failed requests (docs/timing.md §5.4):
+// a result of R5, R6 or R3 that changes the manifests carries the window
+// that the manifests as written leave open and the change closes, in its
+// message and as tags, so that audit, fix and the KRM function speak the
+// numbers `lbguard explain` prints. A window already shut is not named.
+
+// The tags of a result that closes a window.
+const (
+	TagWindow        = "lbguard.dev/window"                 // W1, W2, W5, W6, W7, W7b
+	TagWindowTypical = "lbguard.dev/window-typical-seconds" // docs/timing.md §5.1: typical latencies
+	TagWindowWorst   = "lbguard.dev/window-worst-seconds"   // worst latencies
+)
+
+// windowWhat says what fails while a window is open, and how often it opens.
+var windowWhat = map[string]string{
+	"W1":  "of refused requests per old pod",
+	"W7":  "of refused requests per old pod",
+	"W7b": "of refused requests per old pod",
+	"W2":  "of cut in-flight requests per old pod",
+	"W5":  "of start-up gap per replaced pod",
+	"W6":  "of full outage per rollout",
+}
+
+// closedWindows is, before the rules run, the window each rule's change
+// would close: by workload for R5 and R6, by namespace for R3.
+type closedWindows struct {
+	byWorkload  map[*fn.KubeObject]map[RuleID]timing.Window
+	byNamespace map[string]timing.Window
+}
+
+// windowsToClose reads the manifests as written, before any rule edits them.
+func windowsToClose(inv *Inventory, cfg Config) *closedWindows {
+	c := &closedWindows{byWorkload: map[*fn.KubeObject]map[RuleID]timing.Window{}, byNamespace: map[string]timing.Window{}}
+	for _, w := range inv.WorkloadsInScope(cfg) {
+		s, _, err := w.PreStopSeconds(cfg)
+		if err != nil {
+			continue
+		}
+		byRule := map[RuleID]timing.Window{}
+		for _, b := range w.Fronts() {
+			in := inv.TimingInput(w, b, cfg)
+			windows := timing.Windows(in)
+			byRule[rulePreStopDelay.ID] = longest(byRule[rulePreStopDelay.ID], windows, "W1", "W7", "W7b")
+			// The grace period alone: what G as written leaves open once
+			// the preStop R5 writes is in place (a preStop cut at G).
+			in.Workload.PreStop = math.Max(in.Workload.PreStop, float64(s))
+			byRule[ruleGracePeriod.ID] = longest(byRule[ruleGracePeriod.ID], timing.Windows(in), "W1", "W7", "W7b", "W2")
+			if b.TargetType() == "ip" {
+				startup := longest(timing.Window{}, windows, "W6")
+				if startup.Seconds.Worst == 0 {
+					startup = longest(timing.Window{}, windows, "W5")
+				}
+				c.byNamespace[b.Namespace] = longer(c.byNamespace[b.Namespace], startup)
+			}
+		}
+		c.byWorkload[w.Object] = byRule
+	}
+	return c
+}
+
+// longest is the longest of the windows named ids, or have when it is longer.
+func longest(have timing.Window, windows []timing.Window, ids ...string) timing.Window {
+	for _, w := range windows {
+		for _, id := range ids {
+			if w.ID == id {
+				have = longer(have, w)
+			}
+		}
+	}
+	return have
+}
+
+func longer(a, b timing.Window) timing.Window {
+	if b.Seconds.Worst > a.Seconds.Worst || b.Seconds.Worst == a.Seconds.Worst && b.Seconds.Typical > a.Seconds.Typical {
+		return b
+	}
+	return a
+}
+
+// annotate adds to each change of R5, R6 and R3 the window it closes.
+func (c *closedWindows) annotate(r *Report) {
+	for _, res := range r.Results {
+		if res.Tags[TagAction] != ActionChanged {
+			continue
+		}
+		rule, obj := RuleID(res.Tags[TagRule]), r.owners[res]
+		var w timing.Window
+		switch rule {
+		case rulePreStopDelay.ID, ruleGracePeriod.ID:
+			w = c.byWorkload[obj][rule]
+		case ruleReadinessGates.ID:
+			w = c.byNamespace[r.view(obj).name]
+		default:
+			continue
+		}
+		if w.Seconds.Worst <= 0 {
+			continue
+		}
+		res.Message += " (closes " + DescribeWindow(w.ID, w.Seconds.Typical, w.Seconds.Worst) + ")"
+		res.Tags[TagWindow] = w.ID
+		res.Tags[TagWindowTypical] = seconds(w.Seconds.Typical)
+		res.Tags[TagWindowWorst] = seconds(w.Seconds.Worst)
+	}
+}
+
+// DescribeWindow is "W1: 12 s typical, 30 s worst of refused requests per old pod".
+func DescribeWindow(id string, typical, worst float64) string {
+	return fmt.Sprintf("%s: %s s typical, %s s worst %s", id, seconds(typical), seconds(worst), windowWhat[id])
+}
+
+// seconds prints a duration to the hundredth, without trailing zeros.
+func seconds(x float64) string {
+	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
+}
