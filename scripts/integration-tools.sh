@@ -50,7 +50,7 @@ goInstall helm.sh/helm/v3/cmd/helm "$HELM3_VERSION" helm3
 goInstall github.com/rhysd/actionlint/cmd/actionlint "$ACTIONLINT_VERSION" actionlint
 
 multitool="$bin/sarif-multitool"
-installed="$(cat "$multitool/node_modules/@microsoft/sarif-multitool/package.json" 2>/dev/null | sed -n 's/^ *"version": "\(.*\)",$/\1/p' | head -n1)"
+installed="$(sed -n 's/^ *"version": "\(.*\)",$/\1/p' "$multitool/node_modules/@microsoft/sarif-multitool/package.json" 2>/dev/null | head -n1 || true)"
 if [ "$installed" = "$SARIF_MULTITOOL_VERSION" ]; then
 	echo "integration-tools: the SARIF multitool is $SARIF_MULTITOOL_VERSION"
 else
