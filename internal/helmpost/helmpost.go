@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/cli"
@@ -110,9 +111,10 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 		fmt.Fprintf(stderr, "lbguard helm-post-render: %v\n\n%s", err, usage)
 		return report.ExitUsage
 	}
-	cfg, ok := cli.ReadConfig(opts.config, stderr)
+	var problems strings.Builder
+	cfg, ok := cli.ReadConfig(opts.config, &problems)
 	if !ok {
-		return fail(opts, stderr, "the config is not valid")
+		return fail(opts, stderr, problems.String()+"lbguard helm-post-render: the config is not valid")
 	}
 	cfg.Mode = transformers.ModeFix
 	if opts.audit {
@@ -157,10 +159,13 @@ func leaveHooks(obj *fn.KubeObject) string {
 // fail reports input or a config lbguard cannot use: on standard error, and
 // in the report file, where Helm 4 users look.
 func fail(opts options, stderr io.Writer, msg string) int {
-	line := "lbguard helm-post-render: " + msg + "; nothing written, the release fails"
-	fmt.Fprintln(stderr, line)
+	text := msg + "; nothing written, the release fails\n"
+	if !strings.HasPrefix(msg, "lbguard") {
+		text = "lbguard helm-post-render: " + text
+	}
+	io.WriteString(stderr, text)
 	if opts.report != "" {
-		if err := os.WriteFile(opts.report, []byte(line+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(opts.report, []byte(text), 0o644); err != nil {
 			fmt.Fprintf(stderr, "lbguard helm-post-render: cannot write the report %s: %v\n", opts.report, err)
 		}
 	}

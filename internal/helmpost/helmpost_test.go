@@ -188,7 +188,8 @@ func TestFailures(t *testing.T) {
 			}
 		})
 	}
-	if got := string(readFile(t, reportFile)); got != "lbguard helm-post-render: the config is not valid; nothing written, the release fails\n" {
+	if got, want := string(readFile(t, reportFile)), "lbguard: config "+badConfig+": spec.drainSeconds: unknown key; known keys: deregistrationDelaySeconds, kubernetesVersion, maxUnavailable, mode, nlbPreStopSeconds, preStopSeconds, scope, shutdownSeconds, sidecarPreStop, targetGroupBindingDelays\n"+
+		"lbguard helm-post-render: the config is not valid; nothing written, the release fails\n"; got != want {
 		t.Errorf("report file after a bad config: %q", got)
 	}
 }
