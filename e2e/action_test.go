@@ -158,17 +158,7 @@ func (r *runner) run(t *testing.T, s actionStep) shellRun {
 	cmd := exec.Command("bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", s.Run)
 	cmd.Dir = r.dir
 	cmd.Env = env
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	status := 0
-	if err := cmd.Run(); err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatal(err)
-		}
-		status = ee.ExitCode()
-	}
-	return shellRun{stdout.String(), stderr.String(), status}
+	return runCommand(t, cmd)
 }
 
 // outputs reads the step outputs written so far, and empties the file.

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,24 +77,14 @@ func newSidecar(t *testing.T, appDir, namespace string, appEnv map[string]string
 	return sidecar{dir: dir, env: env}
 }
 
-func (s sidecar) run(t *testing.T, c cmpCommand) helmRun {
+func (s sidecar) run(t *testing.T, c cmpCommand) shellRun {
 	t.Helper()
 	argv := append(append([]string{}, c.Command...), c.Args...)
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Dir = s.dir
 	// The sidecar's environment is its own, not the test's.
 	cmd.Env = s.env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	status := 0
-	if err := cmd.Run(); err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatal(err)
-		}
-		status = ee.ExitCode()
-	}
-	return helmRun{stdout.String(), stderr.String(), status}
+	return runCommand(t, cmd)
 }
 
 func allObjects(renderedObject) bool { return true }

@@ -46,15 +46,9 @@ func (h helmUnder) postRenderer(t *testing.T, args ...string) []string {
 	return flags
 }
 
-// helmRun is what a helm command printed, and its exit status.
-type helmRun struct {
-	stdout, stderr string
-	status         int
-}
-
 // run runs helm in the repository with its own home, lbguard first on PATH
 // and, for Helm 4, the repository's plugin; env is added.
-func (h helmUnder) run(t *testing.T, env []string, args ...string) helmRun {
+func (h helmUnder) run(t *testing.T, env []string, args ...string) shellRun {
 	t.Helper()
 	home := t.TempDir()
 	plugins := filepath.Join(home, "plugins")
@@ -68,24 +62,7 @@ func (h helmUnder) run(t *testing.T, env []string, args ...string) helmRun {
 		"HOME="+home, "HELM_CACHE_HOME="+home+"/cache", "HELM_CONFIG_HOME="+home+"/config", "HELM_DATA_HOME="+home+"/data",
 		"HELM_PLUGINS="+plugins, "LBGUARD_REPORT=")
 	cmd.Env = append(cmd.Env, env...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	status := 0
-	if err := cmd.Run(); err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatal(err)
-		}
-		status = ee.ExitCode()
-	}
-	return helmRun{stdout.String(), stderr.String(), status}
-}
-
-func (r helmRun) want(t *testing.T, what string, status int) {
-	t.Helper()
-	if r.status != status {
-		t.Fatalf("%s: exit status %d, want %d\nstdout:\n%s\nstderr:\n%s", what, r.status, status, r.stdout, r.stderr)
-	}
+	return runCommand(t, cmd)
 }
 
 // renderedObject is one object of helm's output with the template Helm

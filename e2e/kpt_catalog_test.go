@@ -66,16 +66,8 @@ func TestKptCatalogExamples(t *testing.T) {
 			results := t.TempDir()
 			cmd := exec.Command(kpt, "fn", "eval", pkg, "--results-dir", results, "--exec", c.ExecPath, "--fn-config", filepath.Join(pkg, c.FnConfig))
 			cmd.Dir = filepath.Join(pkg, ".expected")
-			var stderr bytes.Buffer
-			cmd.Stderr = &stderr
-			status := 0
-			if err := cmd.Run(); err != nil {
-				ee, ok := err.(*exec.ExitError)
-				if !ok {
-					t.Fatal(err)
-				}
-				status = ee.ExitCode()
-			}
+			eval := runCommand(t, cmd)
+			status := eval.status
 			git("add", "--all")
 			git("commit", "-q", "--allow-empty", "-m", "second")
 			diff := strings.TrimSpace(git("diff", first, "HEAD"))
@@ -99,7 +91,7 @@ func TestKptCatalogExamples(t *testing.T) {
 				return
 			}
 			if status != c.ExitCode {
-				t.Fatalf("kpt fn eval: exit status %d, want %d\n%s", status, c.ExitCode, stderr.String())
+				t.Fatalf("kpt fn eval: exit status %d, want %d\n%s", status, c.ExitCode, eval.stderr)
 			}
 			compareExpected(t, filepath.Join(expected, "diff.patch"), diff)
 			compareExpected(t, filepath.Join(expected, "results.yaml"), gotResults)

@@ -114,17 +114,7 @@ func TestPreCommitHooks(t *testing.T) {
 		cmd := exec.Command(preCommit, args...)
 		cmd.Dir = app
 		cmd.Env = env
-		var stdout, stderr strings.Builder
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		status := 0
-		if err := cmd.Run(); err != nil {
-			ee, ok := err.(*exec.ExitError)
-			if !ok {
-				t.Fatal(err)
-			}
-			status = ee.ExitCode()
-		}
-		return shellRun{stdout.String(), stderr.String(), status}
+		return runCommand(t, cmd)
 	}
 
 	r := tryRepo("lbguard-audit")

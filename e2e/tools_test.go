@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -41,4 +42,21 @@ func pathTool(t *testing.T, name string) string {
 		missingTool(t, name+" is not on PATH")
 	}
 	return path
+}
+
+// runCommand runs cmd and returns what it printed and its exit status; a
+// command that cannot start fails the test.
+func runCommand(t *testing.T, cmd *exec.Cmd) shellRun {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	status := 0
+	if err := cmd.Run(); err != nil {
+		ee, ok := err.(*exec.ExitError)
+		if !ok {
+			t.Fatal(err)
+		}
+		status = ee.ExitCode()
+	}
+	return shellRun{stdout.String(), stderr.String(), status}
 }
