@@ -6,6 +6,7 @@
 #   make e2e      only the end-to-end tests (kustomize and kpt render examples/)
 #   make demo     what lbguard changes in examples/kustomize, as a diff
 #   make apiserver  bin/kube-apiserver and etcd, for the API-server dry-run tests
+#   make integration-tools  Helm, actionlint, the SARIF multitool and pre-commit, for e2e/
 #   make clean    remove what the targets above made
 #   make image          the release container image (docs/container.md)
 #   make test-image     the test image from the host-built binary (podman)
@@ -34,8 +35,16 @@ build:
 $(KUSTOMIZE):
 	GOBIN=$(CURDIR)/bin CGO_ENABLED=0 $(GO) install sigs.k8s.io/kustomize/kustomize/v5@$(KUSTOMIZE_VERSION)
 
-test: build $(KUSTOMIZE) apiserver
+test: build $(KUSTOMIZE) apiserver integration-tools
 	$(GO) test ./...
+
+# Helm 4 and 3, actionlint, the SARIF multitool and pre-commit, pinned, for
+# the integration tests (docs/integrations.md); about 5 minutes cold.
+.PHONY: integration-tools
+integration-tools:
+	@scripts/integration-tools.sh || { \
+	  if [ "$$LBGUARD_REQUIRE_INTEGRATIONS" = 1 ]; then exit 1; fi; \
+	  echo "integration-tools: not all installed: the tests that need them will skip" >&2; }
 
 # Each check fails the target: files gofmt would change, vet's findings, a
 # go.mod or go.sum that go mod tidy would change, staticcheck's findings.

@@ -66,17 +66,7 @@ func bashRun(t *testing.T, dir, path, script string) shellRun {
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "PATH="+path, "GIT_CONFIG_GLOBAL=/dev/null",
 		"GIT_AUTHOR_NAME=ci", "GIT_AUTHOR_EMAIL=ci@example.com", "GIT_COMMITTER_NAME=ci", "GIT_COMMITTER_EMAIL=ci@example.com")
-	var stdout, stderr strings.Builder
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	status := 0
-	if err := cmd.Run(); err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatal(err)
-		}
-		status = ee.ExitCode()
-	}
-	return shellRun{stdout.String(), stderr.String(), status}
+	return runCommand(t, cmd)
 }
 
 // workflowSteps returns the run scripts of the job's steps that call

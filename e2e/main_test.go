@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/lbguard/lbguard/internal/apiserver"
 )
 
 // kustomizeVersion is the kustomize CLI the examples are checked against; the
@@ -38,6 +40,7 @@ func TestMain(m *testing.M) {
 		registerInputs(repoRoot)
 	}
 	code := m.Run()
+	apiserver.StopShared()
 	if buildDir != "" {
 		os.RemoveAll(buildDir)
 	}

@@ -2,7 +2,8 @@
 // workloads behind AWS load balancers survive rollouts, scale-downs and node
 // drains without dropped requests. This package only dispatches: with no
 // command to the KRM function (internal/function), with audit or fix to the
-// command line (internal/cli), with explain to internal/explain.
+// command line (internal/cli), with explain to internal/explain, with
+// helm-post-render to Helm's post-renderer (internal/helmpost).
 package main
 
 import (
@@ -13,6 +14,7 @@ import (
 	"github.com/lbguard/lbguard/internal/cli"
 	"github.com/lbguard/lbguard/internal/explain"
 	"github.com/lbguard/lbguard/internal/function"
+	"github.com/lbguard/lbguard/internal/helmpost"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=...".
@@ -25,6 +27,7 @@ Usage:
   lbguard audit PATH...    report what would drop requests, changing nothing; exit 1 on errors
   lbguard fix PATH...      apply the fixes: the fixed YAML on stdout, or --in-place into the files
   lbguard explain PATH...  how many seconds of requests fail in a rollout or drain, now and after fix
+  lbguard helm-post-render Helm's post-renderer: the manifests on stdin, fixed on stdout
   lbguard version          print the version
   lbguard --help           print this help
 
@@ -58,6 +61,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return cli.Run(args[0], args[1:], version, stdin, stdout, stderr)
 		case "explain":
 			return explain.Command(args[1:], stdin, stdout, stderr)
+		case "helm-post-render":
+			return helmpost.Run(args[1:], version, stdin, stdout, stderr)
 		}
 		fmt.Fprintf(stderr, "lbguard: unknown command %q\n\n%s", args[0], usage)
 		return 2

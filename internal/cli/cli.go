@@ -27,7 +27,7 @@ const (
 	stdinPath = report.StdinPath
 )
 
-const auditUsage = `Usage: lbguard audit [--format text|json|sarif] [--config FILE] PATH...
+const auditUsage = `Usage: lbguard audit [--format text|json|sarif] [--config FILE] [--allow-no-resources] PATH...
 
 Reports, without changing anything, every violation that "lbguard fix" would
 mend (as an error) and every risk it would only warn about (as a warning),
@@ -42,6 +42,8 @@ Flags:
                    for code-scanning tools)
   --config FILE    lbguard's config: a LBGuard (lbguard.dev/v1alpha1) or a
                    ConfigMap; the command, not its mode, decides what is done
+  --allow-no-resources  exit 0 when the PATHs hold no Kubernetes resource
+                   (a commit hook given only other YAML files)
 
 A resource annotated lbguard.dev/audit: warn has its errors reported as
 warnings.
@@ -49,7 +51,7 @@ warnings.
 Exit status: 0 no error, 1 at least one error, 2 bad usage or unreadable input.
 `
 
-const fixUsage = `Usage: lbguard fix [--in-place] [--config FILE] PATH...
+const fixUsage = `Usage: lbguard fix [--in-place] [--config FILE] [--allow-no-resources] PATH...
 
 Applies every fix and writes the result: by default all the documents read,
 as one YAML stream on standard output; with --in-place, back into the files
@@ -67,6 +69,7 @@ Flags:
   --in-place     rewrite the files instead of printing the stream
   --config FILE  lbguard's config: a LBGuard (lbguard.dev/v1alpha1) or a
                  ConfigMap; the command, not its mode, decides what is done
+  --allow-no-resources  exit 0 when the PATHs hold no Kubernetes resource
 
 When a resource cannot be read (an error result), nothing is written.
 
@@ -81,6 +84,9 @@ type cliOptions struct {
 	inPlace bool
 	config  string
 	paths   []string
+
+	// allowNone: no resource in the paths is no error (a commit hook).
+	allowNone bool
 }
 
 var errHelp = errors.New("help requested")
@@ -91,6 +97,7 @@ func parseCLI(command string, args []string) (cliOptions, error) {
 	fs := flag.NewFlagSet("lbguard "+command, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&opts.config, "config", "", "")
+	fs.BoolVar(&opts.allowNone, "allow-no-resources", false, "")
 	if command == "audit" {
 		fs.StringVar(&opts.format, "format", "text", "")
 	} else {
@@ -136,7 +143,7 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 		fmt.Fprintf(stderr, "lbguard %s: %v\n\n%s", command, err, usageText)
 		return exitUsage
 	}
-	cfg, ok := readCLIConfig(opts.config, stderr)
+	cfg, ok := ReadConfig(opts.config, stderr)
 	if !ok {
 		return exitUsage
 	}
@@ -151,6 +158,10 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 	}
 	in := newInputs(sources)
 	items := in.objects()
+	if len(items) == 0 && opts.allowNone {
+		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s: nothing to do\n", command, strings.Join(opts.paths, " "))
+		return exitClean
+	}
 	if len(items) == 0 {
 		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s\n", command, strings.Join(opts.paths, " "))
 		return exitUsage
@@ -168,8 +179,8 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 	return writeFix(opts, in, items, rep, stdout, stderr)
 }
 
-// readCLIConfig reads --config; problems are printed, naming the key.
-func readCLIConfig(path string, stderr io.Writer) (transformers.Config, bool) {
+// ReadConfig reads --config; problems are printed, naming the key.
+func ReadConfig(path string, stderr io.Writer) (transformers.Config, bool) {
 	var obj *fn.KubeObject
 	if path != "" {
 		data, err := os.ReadFile(path)

@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/transformers"
 )
 
 // For commands that only read the manifests (lbguard explain): the same
@@ -20,12 +19,6 @@ func ReadObjects(paths []string, stdin io.Reader, configPath string) (fn.KubeObj
 		return nil, err
 	}
 	return newInputs(sources).objects(), nil
-}
-
-// ReadConfig reads a --config file; its problems are printed on stderr,
-// naming the key, and ok is false.
-func ReadConfig(path string, stderr io.Writer) (cfg transformers.Config, ok bool) {
-	return readCLIConfig(path, stderr)
 }
 
 // ParseInterspersed parses flags anywhere among the paths, as audit, fix
