@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -82,7 +83,7 @@ func readStream(data []byte, at Origin, fileLines bool) (*Set, error) {
 		}
 		// Refused only in resources: a workflow or compose file with a
 		// repeated key is its own tool's business, not lbguard's.
-		if dup := DuplicateKey(root); dup != nil {
+		if dup := yamlnode.DuplicateKey(root); dup != nil {
 			return nil, &DocumentError{Origin: o, Resource: resourceName(root), Err: dup}
 		}
 		set.addResource(root, o, fileLines)

@@ -9,7 +9,7 @@ import (
 // are, charts rendered with Helm, kustomizations built with kustomize (see
 // findInputs for which is which). It stops at the first input it cannot
 // read or render; a document that repeats a key is such an input
-// (a *DocumentError around a *DuplicateKeyError).
+// (a *DocumentError around a *yamlnode.DuplicateKeyError).
 func Load(paths []string, opts Options) (*Set, error) {
 	inputs, err := findInputs(paths)
 	if err != nil {
