@@ -161,6 +161,9 @@ func (f *finding) sarifResult(ruleID string, ruleIndex int) SARIFResult {
 		PartialFingerprints: map[string]string{"lbguardFinding/v1": f.fingerprint()},
 		Properties:          map[string]any{"action": f.action},
 	}
+	if f.Origin != "" {
+		res.Properties["origin"] = f.Origin
+	}
 	if loc := f.sarifLocation(); loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
 		res.Locations = []SARIFLocation{loc}
 	}
