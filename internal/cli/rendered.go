@@ -19,22 +19,56 @@ import (
 type renderedInput struct {
 	dir          string
 	chart        bool
-	nonResources int // documents it rendered that are no resource
+	nonResources int                // documents it rendered that are no resource
+	sources      map[string]*source // the source files read for lines, nil when unreadable
 }
 
 // place is where a finding about d is shown: the rendering and source
-// file for a rendered document (the line of its start in the source, when
-// kustomize names one), else the field's line in d's file.
+// file for a rendered document, else the field's line in d's file.
 func (d *document) place(field string) report.Place {
 	o := d.origin
 	if o == nil {
 		return report.Place{File: d.file(), Line: d.fieldLine(field)}
 	}
-	file := o.File
+	at := *o
+	if sd := d.src.rendered.sourceDocument(o); sd != nil {
+		at.Line = sd.fieldLine(field)
+	}
+	file := at.File
 	if file == "" {
 		file = d.src.rendered.configFile()
 	}
-	return report.Place{File: file, Line: o.Line, Origin: o.Location()}
+	return report.Place{File: file, Line: at.Line, Origin: at.Location()}
+}
+
+// sourceDocument is the document of the source file that starts where o
+// says (kustomize names a resource's file, render finds its line), read as
+// a plain file is, so that a finding can name its field's line there (or
+// its nearest ancestor's, for a field the overlay added or lbguard would
+// add). nil when there is no such line or file.
+func (in *renderedInput) sourceDocument(o *render.Origin) *document {
+	if o.File == "" || o.Line == 0 {
+		return nil
+	}
+	src, read := in.sources[o.File]
+	if !read {
+		if data, err := os.ReadFile(o.File); err == nil {
+			src, _ = parseSource(o.File, data) // it built: an error is no line
+		}
+		if in.sources == nil {
+			in.sources = map[string]*source{}
+		}
+		in.sources[o.File] = src
+	}
+	if src == nil {
+		return nil
+	}
+	for _, d := range src.docs {
+		if d.node != nil && d.line-1+d.node.Line == o.Line {
+			return d
+		}
+	}
+	return nil
 }
 
 // configFile is the chart's Chart.yaml or the kustomization file: where a
