@@ -26,8 +26,9 @@ Usage:
   lbguard version          print the version
   lbguard --help           print this help
 
-PATH is a file, a directory (its .yaml and .yml files, recursively) or - for
-standard input. "lbguard audit --help" and "lbguard fix --help" tell more.
+PATH is a file, a directory (its .yaml and .yml files, recursively; Helm
+charts rendered, kustomizations built) or - for standard input.
+"lbguard audit --help" and "lbguard fix --help" tell more.
 
 Exit status of audit and fix: 0 clean, 1 findings of error severity, 2 bad
 usage or unreadable input.

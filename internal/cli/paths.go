@@ -10,14 +10,6 @@ import (
 	"github.com/lbguard/lbguard/internal/render"
 )
 
-// kustomizationNames are the file names kustomize reads as a Kustomization:
-// configuration, not resources.
-var kustomizationNames = map[string]bool{
-	"kustomization.yaml": true,
-	"kustomization.yml":  true,
-	"Kustomization":      true,
-}
-
 // readInputs reads every PATH of the command line, in order, as
 // internal/render finds them: plain files (a directory's .yaml and .yml
 // files, in lexical order, hidden directories left out), Helm charts

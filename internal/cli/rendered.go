@@ -7,6 +7,7 @@ import (
 
 	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
+	"sigs.k8s.io/kustomize/api/konfig"
 )
 
 // A chart or kustomization is read as a source of its own whose text is its
@@ -77,7 +78,7 @@ func (in *renderedInput) configFile() string {
 	if in.chart {
 		return filepath.Join(in.dir, "Chart.yaml")
 	}
-	for _, name := range []string{"kustomization.yaml", "kustomization.yml", "Kustomization"} {
+	for _, name := range konfig.RecognizedKustomizationFileNames() {
 		if p := filepath.Join(in.dir, name); fileExists(p) {
 			return p
 		}
