@@ -119,7 +119,7 @@ func TestPreCommitHooks(t *testing.T) {
 
 	r := tryRepo("lbguard-audit")
 	r.want(t, "lbguard-audit on the unfixed repository", 1)
-	for _, want := range []string{"lbguard audit", "Failed", "ERROR R5 preStop delay", "lbguard audit: 6 errors, 1 warning in 1 workload (3 resources, 1 file read); exit status 1"} {
+	for _, want := range []string{"lbguard audit", "Failed", "ERROR R5 preStop delay", "lbguard audit: 6 errors, 1 warning in 1 workload (3 resources, 1 file read, 2 non-resource documents skipped); exit status 1"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("lbguard-audit's output lacks %q:\n%s", want, r.stdout)
 		}

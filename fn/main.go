@@ -31,9 +31,9 @@ Usage:
   lbguard version          print the version
   lbguard --help           print this help
 
-PATH is a file, a directory (its .yaml and .yml files, recursively) or - for
-standard input. "lbguard audit --help", "lbguard fix --help" and "lbguard
-explain --help" tell more.
+PATH is a file, a directory (its .yaml and .yml files, recursively; Helm
+charts rendered, kustomizations built) or - for standard input. "lbguard
+audit --help", "lbguard fix --help" and "lbguard explain --help" tell more.
 
 Exit status of audit and fix: 0 clean, 1 findings of error severity, 2 bad
 usage or unreadable input. explain exits 0 whatever it finds (2 on bad usage

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -27,16 +28,13 @@ const (
 	stdinPath = report.StdinPath
 )
 
-const auditUsage = `Usage: lbguard audit [--format text|json|sarif] [--config FILE] [--allow-no-resources] PATH...
+const auditUsage = `Usage: lbguard audit [--format text|json|sarif] [--config FILE] [--allow-no-resources] [Helm flags] PATH...
 
 Reports, without changing anything, every violation that "lbguard fix" would
 mend (as an error) and every risk it would only warn about (as a warning),
 grouped by workload, with the file and line of each finding.
 
-PATH is a file, a directory (read recursively: its .yaml and .yml files,
-kustomization files and hidden directories left out), or - for a stream of
-YAML documents on standard input, such as the output of "kustomize build".
-
+` + pathHelp + `
 Flags:
   --format FORMAT  text (the default, for people), json, or sarif (SARIF 2.1.0,
                    for code-scanning tools)
@@ -44,14 +42,14 @@ Flags:
                    ConfigMap; the command, not its mode, decides what is done
   --allow-no-resources  exit 0 when the PATHs hold no Kubernetes resource
                    (a commit hook given only other YAML files)
-
+` + helmFlagsHelp + `
 A resource annotated lbguard.dev/audit: warn has its errors reported as
 warnings.
 
 Exit status: 0 no error, 1 at least one error, 2 bad usage or unreadable input.
 `
 
-const fixUsage = `Usage: lbguard fix [--in-place] [--config FILE] [--allow-no-resources] PATH...
+const fixUsage = `Usage: lbguard fix [--in-place] [--config FILE] [--allow-no-resources] [Helm flags] PATH...
 
 Applies every fix and writes the result: by default all the documents read,
 as one YAML stream on standard output; with --in-place, back into the files
@@ -61,20 +59,39 @@ are). An object lbguard adds, such as a PodDisruptionBudget, is appended as a
 new document to the file of the workload it belongs to. What was changed is
 reported on standard error.
 
-PATH is a file, a directory (read recursively: its .yaml and .yml files,
-kustomization files and hidden directories left out), or - for standard input
-(not with --in-place).
+` + pathHelp + `(not with --in-place). --in-place never writes into a chart or a
+kustomization: their output is made anew at every render, and lbguard says
+how to run it there instead.
 
 Flags:
   --in-place     rewrite the files instead of printing the stream
   --config FILE  lbguard's config: a LBGuard (lbguard.dev/v1alpha1) or a
                  ConfigMap; the command, not its mode, decides what is done
   --allow-no-resources  exit 0 when the PATHs hold no Kubernetes resource
-
+` + helmFlagsHelp + `
 When a resource cannot be read (an error result), nothing is written.
 
 Exit status: 0 done, 1 an error result (nothing written), 2 bad usage or
 unreadable input.
+`
+
+// pathHelp says what a PATH may be, for both commands.
+const pathHelp = `PATH is a file, a directory or - for a stream of YAML documents on standard
+input, such as the output of "kustomize build". A directory is read
+recursively, hidden directories left out: a directory holding Chart.yaml is
+rendered as "helm template" would, one holding a kustomization is built as
+"kustomize build" would (the files it reads are not read again on their own),
+and the other .yaml and .yml files are read as they are. A List is read item
+by item; YAML that is no Kubernetes resource (a workflow, a values file) is
+skipped and counted; a resource that repeats a key is refused.
+`
+
+// helmFlagsHelp are the flags for charts, for both commands.
+const helmFlagsHelp = `  --values FILE    Helm values for every chart, over its values.yaml
+                   (repeatable; later files win)
+  --set KEY=VALUE  a Helm value, as helm's --set (repeatable; wins over
+                   --values)
+  --helm-skip      leave charts alone: neither rendered nor read
 `
 
 // cliOptions are the parsed flags and paths of audit and fix.
@@ -83,10 +100,26 @@ type cliOptions struct {
 	format  string
 	inPlace bool
 	config  string
+	render  render.Options
 	paths   []string
 
 	// allowNone: no resource in the paths is no error (a commit hook).
 	allowNone bool
+}
+
+// repeated is a flag that may be given several times.
+type repeated struct{ values *[]string }
+
+func (r repeated) String() string {
+	if r.values == nil {
+		return ""
+	}
+	return strings.Join(*r.values, ",")
+}
+
+func (r repeated) Set(v string) error {
+	*r.values = append(*r.values, v)
+	return nil
 }
 
 var errHelp = errors.New("help requested")
@@ -98,6 +131,9 @@ func parseCLI(command string, args []string) (cliOptions, error) {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&opts.config, "config", "", "")
 	fs.BoolVar(&opts.allowNone, "allow-no-resources", false, "")
+	fs.Var(repeated{&opts.render.ValueFiles}, "values", "")
+	fs.Var(repeated{&opts.render.Set}, "set", "")
+	fs.BoolVar(&opts.render.SkipHelm, "helm-skip", false, "")
 	if command == "audit" {
 		fs.StringVar(&opts.format, "format", "text", "")
 	} else {
@@ -151,10 +187,13 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 	if command == "fix" {
 		cfg.Mode = transformers.ModeFix
 	}
-	sources, err := readInputs(opts.paths, stdin, opts.config)
+	sources, alone, err := readInputs(opts.paths, stdin, opts.config, opts.render)
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
 		return exitUsage
+	}
+	for _, note := range leftAloneNotes(command, alone) {
+		fmt.Fprintln(stderr, note)
 	}
 	in := newInputs(sources)
 	items := in.objects()
@@ -242,8 +281,16 @@ func writeFix(opts cliOptions, in *inputs, items fn.KubeObjects, rep *report.Rep
 			fmt.Fprintf(stderr, "lbguard fix: %v\n", err)
 			return exitUsage
 		}
+		if src.rendered != nil && opts.inPlace {
+			if text != src.text {
+				fmt.Fprintf(stderr, "lbguard fix: %s\n", src.rendered.howToAddLBGuard())
+			}
+			continue
+		}
 		for _, d := range reprinted {
-			fmt.Fprintf(stderr, "lbguard fix: %s:%d: the document is printed anew: its change cannot be written in place\n", report.DisplayPath(src.path), d.line)
+			if src.rendered == nil { // a rendering is printed anew as a whole
+				fmt.Fprintf(stderr, "lbguard fix: %s:%d: the document is printed anew: its change cannot be written in place\n", report.DisplayPath(src.path), d.line)
+			}
 		}
 		for _, n := range added[src] {
 			rn := yaml.NewRNode(n)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/internal/testkit"
 	"github.com/lbguard/lbguard/internal/yamlnode"
@@ -57,6 +58,39 @@ func (r cliRun) want(t *testing.T, what string, status int) {
 }
 
 const corpusDir = "../../testdata/cli/corpus"
+
+// refusedCorpusSets are the sets lbguard refuses as they are, with the
+// whole of stderr: real files that repeat a key.
+var refusedCorpusSets = map[string]string{
+	"retail-store-sample-app": `retail-store-sample-app/deploy.yaml: document at line 240 (v1 ConfigMap carts): ` +
+		`duplicate key "CARTS_DYNAMODB_CREATETABLE" in data at lines 248 and 249: ` +
+		"lbguard cannot tell which value the cluster would get (two files joined without ---?)\n",
+}
+
+// refusedCorpusSet checks that audit and fix --in-place refuse a refused
+// set (exit 2, nothing written) and says whether set is one.
+func refusedCorpusSet(t *testing.T, dir, set string) bool {
+	t.Helper()
+	want, refused := refusedCorpusSets[set]
+	if !refused {
+		return false
+	}
+	before := readTree(t, dir)
+	for _, command := range []string{"audit", "fix"} {
+		r := runLBGuard(t, dir, nil, command, "--in-place", set)
+		if command == "audit" {
+			r = runLBGuard(t, dir, nil, command, set)
+		}
+		r.want(t, command+" "+set, exitUsage)
+		if r.stdout != "" || r.stderr != "lbguard "+command+": "+want {
+			t.Errorf("%s %s: stdout %q, stderr %q; want none and %q", command, set, r.stdout, r.stderr, want)
+		}
+	}
+	if !reflect.DeepEqual(readTree(t, dir), before) {
+		t.Errorf("%s: a refused set was written", set)
+	}
+	return true
+}
 
 // cliCorpusSets are the corpus's top-level directories.
 func cliCorpusSets(t *testing.T) []string {
@@ -181,6 +215,9 @@ func TestCLIAuditAgreesWithFixOnCorpus(t *testing.T) {
 	for _, set := range cliCorpusSets(t) {
 		t.Run(set, func(t *testing.T) {
 			dir := copyCorpus(t, set)
+			if refusedCorpusSet(t, dir, set) {
+				return
+			}
 			rep, r := auditJSON(t, dir, nil, set)
 			var errs []report.JSONFinding
 			for _, f := range rep.Findings {
@@ -227,32 +264,33 @@ func keyOf(n *yaml.RNode) objectKey {
 	return objectKey{n.GetApiVersion(), n.GetKind(), n.GetNamespace(), n.GetName()}
 }
 
-// readObjectsUnder reads every resource file under dir as the command does.
+// readObjectsUnder reads the resources under dir as the command does
+// (internal/render: kustomizations built, Lists expanded).
 func readObjectsUnder(t *testing.T, dir string) map[objectKey]*yaml.RNode {
 	t.Helper()
-	objs := map[objectKey]*yaml.RNode{}
-	for rel, content := range readTree(t, dir) {
-		base := filepath.Base(rel)
-		if kustomizationNames[base] || !(strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) {
-			continue
-		}
-		for k, n := range parseStream(t, content) {
-			objs[k] = n
-		}
+	set, err := render.Load([]string{dir}, render.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	return objs
+	return resources(set)
 }
 
+// parseStream reads a stream's resources, Lists item by item.
 func parseStream(t *testing.T, s string) map[objectKey]*yaml.RNode {
 	t.Helper()
-	nodes, err := (&kio.ByteReader{Reader: strings.NewReader(s), OmitReaderAnnotations: true, DisableUnwrapping: true}).Read()
+	set, err := render.Parse("-", []byte(s))
 	if err != nil {
 		t.Fatalf("parsing: %v\n%s", err, s)
 	}
+	return resources(set)
+}
+
+// resources are the resources of set lbguard checks, by their keys.
+func resources(set *render.Set) map[objectKey]*yaml.RNode {
 	objs := map[objectKey]*yaml.RNode{}
-	for _, n := range nodes {
-		if nonResource(n.YNode()) == "" {
-			objs[keyOf(n)] = n
+	for _, d := range set.Documents {
+		if why, _ := nonResource(d.Object.YNode()); why == "" {
+			objs[keyOf(d.Object)] = d.Object
 		}
 	}
 	return objs
@@ -429,6 +467,9 @@ func TestCLIInPlace(t *testing.T) {
 	dir := copyCorpus(t, ".")
 	before := readTree(t, dir)
 	for _, set := range cliCorpusSets(t) {
+		if refusedCorpusSet(t, dir, set) {
+			continue
+		}
 		rep, r := auditJSON(t, dir, nil, set)
 		filesWithErrors := map[string]bool{}
 		for _, f := range rep.Findings {
@@ -467,7 +508,17 @@ func TestCLIInPlace(t *testing.T) {
 		if strings.Contains(again.stderr, "wrote ") {
 			t.Errorf("%s: the second fix rewrote files:\n%s", set, again.stderr)
 		}
-		runLBGuard(t, dir, nil, "audit", set).want(t, "audit after fix --in-place "+set, 0)
+		// What is left is in kustomizations, whose builds are not written
+		// back: fix says where lbguard goes instead.
+		left, _ := auditJSON(t, dir, nil, set)
+		for _, f := range left.Findings {
+			if f.Severity == "error" && f.Origin == "" {
+				t.Errorf("%s: an error left after fix --in-place in a file: %+v", set, f)
+			}
+		}
+		if left.Summary.Errors > 0 && !strings.Contains(fix.stderr, "is a kustomization: its build is not written back; list lbguard under `transformers:` there") {
+			t.Errorf("%s: errors left in kustomizations, and fix does not say how to add lbguard there:\n%s", set, fix.stderr)
+		}
 		t.Logf("%s: audit exit %d with %d errors; fix --in-place rewrote %d files", set, r.status, rep.Summary.Errors, strings.Count(fix.stderr, "lbguard fix: wrote "))
 	}
 	after := readTree(t, dir)
@@ -563,10 +614,11 @@ func TestCLIDirectories(t *testing.T) {
 	ui := "eks-workshop-v2/manifests/base-application/ui"
 	rep, r := auditJSON(t, dir, nil, "eks-workshop-v2", ui+"/namespace.yaml", ui)
 	r.want(t, "audit of a directory tree", 1)
-	// 28 files: 7 kustomization.yaml files left out, 21 read (the List
-	// included), the ui files once though named twice more.
-	if rep.Summary.Files != 21 {
-		t.Errorf("files read: %d, want 21 (kustomization.yaml and .github left out, no file twice)", rep.Summary.Files)
+	// 28 files: 6 kustomizations built (their 19 files read by kustomize
+	// alone), 2 files read, the ui kustomization once though named twice
+	// more (a file of it stands for it).
+	if rep.Summary.Files != 2 || rep.Summary.Overlays != 6 {
+		t.Errorf("files read: %d, overlays %d; want 2 and 6 (.github left out, nothing twice)", rep.Summary.Files, rep.Summary.Overlays)
 	}
 	seen := map[string]bool{}
 	for _, f := range rep.Findings {

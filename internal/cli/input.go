@@ -12,6 +12,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/krmio"
+	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers"
@@ -32,6 +33,9 @@ type source struct {
 	text string // the content, with \r\n read as \n
 	crlf bool   // the file used \r\n line ends: written back the same way
 	docs []*document
+	// rendered is the chart or kustomization the text was rendered from;
+	// nil for a file or standard input.
+	rendered *renderedInput
 }
 
 // document is one YAML document of a source.
@@ -53,6 +57,18 @@ type document struct {
 	// ownPath: obj came with a path annotation of its own (standard input
 	// from kpt): findings name that file, and no line is known in it.
 	ownPath bool
+	// other: the document is YAML but no Kubernetes resource (a workflow,
+	// a values file), skipped and counted.
+	other bool
+	// origin is where a rendered document came from; nil for a file's.
+	origin *render.Origin
+	// A List is read item by item: its document holds the items, each
+	// item is a document of its own (node the item's node in the List's
+	// tree) that shares the List's text.
+	items []*document
+	list  *document // the List, for an item
+	item  int       // the item's index in the List's items
+	typed bool      // the item took its apiVersion and kind from a typed List (ServiceList)
 }
 
 func (d *document) text() string { return d.src.text[d.start:d.end] }
@@ -107,6 +123,13 @@ func parseSource(path string, data []byte) (*source, error) {
 			index++
 		}
 		src.docs = append(src.docs, d)
+		for _, item := range d.items {
+			if err := item.readItem(index); err != nil {
+				return nil, err
+			}
+			index++
+			src.docs = append(src.docs, item)
+		}
 	}
 	return src, nil
 }
@@ -137,10 +160,27 @@ func (d *document) parse(index int) error {
 	if err != nil {
 		return inputErrorf("%s: document at line %d %s", report.DisplayPath(d.src.path), d.line, strings.TrimPrefix(err.Error(), "stdin "))
 	}
-	if d.skip = nonResource(d.node); d.skip != "" {
+	if d.skip, d.other = nonResource(d.node); d.skip != "" {
 		return nil
 	}
-	rn := yaml.NewRNode(yaml.CopyYNode(d.node))
+	if err := d.checkDuplicateKeys(); err != nil {
+		return err
+	}
+	if items := listItems(d.node); items != nil {
+		d.skip = "a List: its items are read one by one"
+		d.items = make([]*document, len(items.Content))
+		for i := range items.Content {
+			d.items[i] = &document{src: d.src, start: d.start, end: d.end, line: d.line, list: d, item: i}
+		}
+		return nil
+	}
+	return d.makeObject(yaml.CopyYNode(d.node), aliases)
+}
+
+// makeObject makes the resource handed to the rules from a copy of the
+// document's node.
+func (d *document) makeObject(n *yaml.Node, aliases bool) error {
+	rn := yaml.NewRNode(n)
 	if aliases {
 		if err := rn.DeAnchor(); err != nil {
 			return inputErrorf("%s: document at line %d: cannot expand its YAML aliases: %v", report.DisplayPath(d.src.path), d.line, err)
@@ -148,6 +188,20 @@ func (d *document) parse(index int) error {
 	}
 	d.obj = fn.MoveToKubeObject(rn)
 	return d.annotate()
+}
+
+// checkDuplicateKeys refuses a resource that repeats a key, naming both
+// lines in the file: which value the API server would keep is not
+// lbguard's guess to make.
+func (d *document) checkDuplicateKeys() error {
+	dup := yamlnode.DuplicateKey(d.node)
+	if dup == nil {
+		return nil
+	}
+	dup.FirstLine += d.line - 1
+	dup.SecondLine += d.line - 1
+	return inputErrorf("%s: document at line %d (%s): %v: lbguard cannot tell which value the cluster would get (two files joined without ---?)",
+		report.DisplayPath(d.src.path), d.line, describeResource(d.node), dup)
 }
 
 // yamlErrorLine is the "line N:" of a yaml.v3 error, counted in the document.
@@ -162,27 +216,29 @@ func shiftYAMLError(err error, firstLine int) string {
 	})
 }
 
-// nonResource says why a document is not a resource lbguard checks, or "".
-func nonResource(n *yaml.Node) string {
+// nonResource says why a document is not a resource lbguard checks, or "";
+// other is set for YAML that is no Kubernetes resource at all, which the
+// summary counts (configuration of kustomize, kpt and lbguard is not).
+func nonResource(n *yaml.Node) (why string, other bool) {
 	if n.Kind != yaml.MappingNode {
-		return "not a map"
+		return "not a map", true
 	}
 	apiVersion, kind := yamlnode.ScalarText(yamlnode.Child(n, "apiVersion")), yamlnode.ScalarText(yamlnode.Child(n, "kind"))
 	group, _, _ := strings.Cut(apiVersion, "/")
 	switch {
 	case apiVersion == "" || kind == "":
-		return "no apiVersion or kind"
+		return "no apiVersion or kind", true
 	case group == "kustomize.config.k8s.io":
-		return "a kustomize configuration"
+		return "a kustomize configuration", false
 	case kind == "Kptfile":
-		return "a Kptfile"
+		return "a Kptfile", false
 	case group == transformers.ConfigGroup:
-		return "lbguard configuration"
+		return "lbguard configuration", false
 	}
 	if v, _ := yamlnode.StringAt(n, "metadata", "annotations", "config.kubernetes.io/local-config"); v == "true" {
-		return "local configuration (config.kubernetes.io/local-config)"
+		return "local configuration (config.kubernetes.io/local-config)", false
 	}
-	return ""
+	return "", false
 }
 
 // annotate puts the path and index annotations on the object, unless it
@@ -425,6 +481,7 @@ func nodeLine(n *yaml.Node, steps []pathStep) int {
 func (d *document) cleanNode(obj *fn.KubeObject) *yaml.Node {
 	rn := obj.CopyToResourceNode()
 	n := rn.YNode()
+	d.untype(n)
 	if len(d.added) == 0 {
 		return n
 	}

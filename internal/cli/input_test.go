@@ -68,8 +68,9 @@ func TestDocumentsThatAreNoResources(t *testing.T) {
 }
 
 // What a directory holds: its .yaml and .yml files at any depth, in
-// lexical order; not its hidden directories, kustomization files, other
-// files, nor what is not a regular file (a named pipe would block).
+// lexical order; not its hidden directories, other files, nor what is not
+// a regular file (a named pipe would block). Kustomizations are built:
+// TestRepository.
 func TestDirectoryContents(t *testing.T) {
 	dir := t.TempDir()
 	configMap := func(name string) string {
@@ -79,17 +80,14 @@ func TestDirectoryContents(t *testing.T) {
 		"shop/b.yml":                    configMap("b"),
 		"shop/deep/er/a.yaml":           configMap("a"),
 		"shop/.cache/c.yaml":            configMap("hidden"),
-		"shop/kustomization.yaml":       configMap("kustomization"),
-		"shop/deep/Kustomization":       configMap("Kustomization"),
 		"shop/notes.txt":                configMap("notes"),
-		"shop/deep/kustomization.yml":   configMap("kustomization-yml"),
 		"shop/deep/er/values.yaml.orig": configMap("orig"),
 	})
 	if err := syscall.Mkfifo(filepath.Join(dir, "shop", "pipe.yaml"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	// fix prints every document read, in the order read.
-	r := runLBGuard(t, dir, nil, "fix", "shop", "shop/kustomization.yaml")
+	r := runLBGuard(t, dir, nil, "fix", "shop", "shop/b.yml")
 	r.want(t, "fix of a directory", 0)
 	if want := configMap("b") + "---\n" + configMap("a"); r.stdout != want {
 		t.Errorf("read:\n%s\nwant:\n%s", r.stdout, want)
@@ -98,11 +96,6 @@ func TestDirectoryContents(t *testing.T) {
 		t.Errorf("stderr %q, want %q", r.stderr, want)
 	}
 
-	r = runLBGuard(t, dir, nil, "audit", "shop/kustomization.yaml")
-	r.want(t, "audit of a kustomization file", exitUsage)
-	if want := "lbguard audit: no Kubernetes resources in shop/kustomization.yaml\n"; r.stderr != want {
-		t.Errorf("stderr %q, want %q", r.stderr, want)
-	}
 }
 
 // Input lbguard cannot read is bad usage (exit status 2), each with its

@@ -21,11 +21,9 @@ func (in *inputs) Finding(res *fn.Result) report.Place {
 	if res.Field != nil {
 		path = res.Field.Path
 	}
-	d, line := in.documentOf(res), 0
-	if d != nil {
-		line = d.fieldLine(path)
-	} else if related, field := in.relatedDocument(res.ResourceRef); related != nil {
-		d, line = related, related.fieldLine(field)
+	d := in.documentOf(res)
+	if d == nil {
+		d, path = in.relatedDocument(res.ResourceRef)
 	}
 	if d == nil {
 		if res.File != nil {
@@ -33,7 +31,7 @@ func (in *inputs) Finding(res *fn.Result) report.Place {
 		}
 		return report.Place{}
 	}
-	return report.Place{File: d.file(), Line: line}
+	return d.place(path)
 }
 
 // Resource is the document of ref (in file, when known), at its name.
@@ -43,19 +41,32 @@ func (in *inputs) Resource(ref *fn.ResourceRef, file *fn.File) (report.Place, in
 	if d == nil {
 		return report.Place{}, 0, false
 	}
-	return report.Place{File: d.file(), Line: d.fieldLine("metadata.name")}, in.order[d], true
+	return d.place("metadata.name"), in.order[d], true
 }
 
-// Read counts the resources and the files that held them.
+// Read counts the resources, the files and renderings that held them, and
+// the documents skipped as no resource.
 func (in *inputs) Read() report.Read {
 	read := report.Read{Resources: len(in.objects())}
 	for _, src := range in.sources {
+		if src.rendered != nil {
+			read.NonResources += src.rendered.nonResources
+		}
+		for _, d := range src.docs {
+			if d.other {
+				read.NonResources++
+			}
+		}
 		switch {
 		case !src.hasResources():
 		case src.path == stdinPath:
 			read.Stdin = true
-		default:
+		case src.rendered == nil:
 			read.Files++
+		case src.rendered.chart:
+			read.Charts++
+		default:
+			read.Overlays++
 		}
 	}
 	return read

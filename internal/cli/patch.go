@@ -452,9 +452,15 @@ func (s *source) fixedText(changed map[*document]*yaml.Node, added []*yaml.Node)
 	var b strings.Builder
 	pos := 0
 	for _, d := range s.docs {
+		if d.list != nil {
+			continue // written with its List
+		}
 		b.WriteString(s.text[pos:d.start])
 		pos = d.end
 		fixed, ok := changed[d]
+		if !ok && d.items != nil {
+			fixed, ok = d.fixedList(changed)
+		}
 		if !ok {
 			b.WriteString(d.text())
 			continue

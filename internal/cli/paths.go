@@ -2,46 +2,58 @@ package cli
 
 import (
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/lbguard/lbguard/internal/krmio"
+	"github.com/lbguard/lbguard/internal/render"
 )
 
-// kustomizationNames are the file names kustomize reads as a Kustomization:
-// configuration, not resources.
-var kustomizationNames = map[string]bool{
-	"kustomization.yaml": true,
-	"kustomization.yml":  true,
-	"Kustomization":      true,
-}
-
-// readInputs reads every PATH of the command line, in order. A directory is
-// read recursively (its .yaml and .yml files, in lexical order, hidden
-// directories and kustomization files left out); "-" is standard input. A
-// file named twice is read once.
-func readInputs(paths []string, stdin io.Reader, configPath string) ([]*source, error) {
-	r := &pathReader{stdin: stdin, seen: map[string]bool{}}
+// readInputs reads every PATH of the command line, in order, as
+// internal/render finds them: plain files (a directory's .yaml and .yml
+// files, in lexical order, hidden directories left out), Helm charts
+// rendered and kustomizations built (their files not read again on their
+// own); "-" is standard input. A file named twice is read once. It also
+// returns the charts and kustomizations it did not render, and why.
+func readInputs(paths []string, stdin io.Reader, configPath string, opts render.Options) ([]*source, []render.LeftAlone, error) {
+	r := &pathReader{stdin: stdin, seen: map[string]bool{}, opts: opts}
 	if configPath != "" {
 		r.once(configPath) // the config is no resource
 	}
+	var files []string
+	flush := func() error {
+		err := r.readPaths(files)
+		files = nil
+		return err
+	}
 	for _, p := range paths {
-		if err := r.read(p); err != nil {
-			return nil, err
+		if p != stdinPath {
+			files = append(files, p)
+			continue
+		}
+		if err := flush(); err != nil {
+			return nil, nil, err
+		}
+		if err := r.readStdin(); err != nil {
+			return nil, nil, err
 		}
 	}
-	return r.sources, nil
+	if err := flush(); err != nil {
+		return nil, nil, err
+	}
+	return r.sources, r.leftAlone, nil
 }
 
 // pathReader reads the paths of one command line into sources.
 type pathReader struct {
 	stdin     io.Reader
 	stdinRead bool
+	opts      render.Options
 	seen      map[string]bool // absolute paths already read
 	total     int64           // bytes read, held to the function's own limit
 	sources   []*source
+	leftAlone []render.LeftAlone
 }
 
 // once reports whether path is read for the first time, and marks it read.
@@ -55,21 +67,28 @@ func (r *pathReader) once(path string) bool {
 	return first
 }
 
-func (r *pathReader) read(p string) error {
-	if p == stdinPath {
-		return r.readStdin()
+// readPaths reads files and directories: what each holds, in order.
+func (r *pathReader) readPaths(paths []string) error {
+	for _, p := range paths {
+		if _, err := os.Stat(p); err != nil {
+			return inputErrorf("cannot read %s: %v", p, unwrapPathError(err))
+		}
 	}
-	info, err := os.Stat(p)
+	inputs, err := render.Inputs(paths)
 	if err != nil {
-		return inputErrorf("cannot read %s: %v", p, unwrapPathError(err))
+		return inputErrorf("%v", err)
 	}
-	switch {
-	case info.IsDir():
-		return r.readDir(p)
-	case kustomizationNames[filepath.Base(p)]:
-		return nil
+	for _, in := range inputs {
+		if in.Plain() {
+			err = r.readFile(in.Path)
+		} else {
+			err = r.render(in)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return r.readFile(p)
+	return nil
 }
 
 func (r *pathReader) readStdin() error {
@@ -93,10 +112,19 @@ func (r *pathReader) readFile(path string) error {
 	if err != nil {
 		return inputErrorf("cannot read %s: %v", path, unwrapPathError(err))
 	}
-	if r.total += int64(len(data)); r.total > krmio.MaxInputBytes {
-		return inputErrorf("the input is larger than %s in all, the most lbguard reads (README: Limits and bad input): audit fewer files at a time", krmio.FormatBytes(krmio.MaxInputBytes))
+	if err := r.count(len(data)); err != nil {
+		return err
 	}
 	return r.parse(path, data)
+}
+
+// count holds the bytes read, rendered output included, to the function's
+// limit.
+func (r *pathReader) count(n int) error {
+	if r.total += int64(n); r.total > krmio.MaxInputBytes {
+		return inputErrorf("the input is larger than %s in all, the most lbguard reads (README: Limits and bad input): audit fewer files at a time", krmio.FormatBytes(krmio.MaxInputBytes))
+	}
+	return nil
 }
 
 func (r *pathReader) parse(path string, data []byte) error {
@@ -108,25 +136,43 @@ func (r *pathReader) parse(path string, data []byte) error {
 	return nil
 }
 
-// readDir reads the YAML files under root, in lexical order.
-func (r *pathReader) readDir(root string) error {
-	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return inputErrorf("cannot read %s: %v", path, unwrapPathError(err))
+// render renders a chart or builds a kustomization into a source of its
+// own: its objects printed as one stream and read back as a file's would
+// be, each document remembering where it came from.
+func (r *pathReader) render(in render.Input) error {
+	if !r.once(in.Path) {
+		return nil
+	}
+	set, err := in.Render(r.opts)
+	if err != nil {
+		return inputErrorf("%v", err)
+	}
+	r.leftAlone = append(r.leftAlone, set.LeftAlone...)
+	if len(set.Documents)+len(set.NonResources) == 0 {
+		return nil
+	}
+	texts := make([]string, len(set.Documents))
+	for i, d := range set.Documents {
+		if texts[i], err = d.Object.String(); err != nil {
+			return inputErrorf("%s: %v", d.Origin.Location(), err)
 		}
-		name := d.Name()
-		if d.IsDir() {
-			if path != root && strings.HasPrefix(name, ".") {
-				return filepath.SkipDir // .git, .github and the like
-			}
-			return nil
+	}
+	text := strings.Join(texts, "---\n")
+	if err := r.count(len(text)); err != nil {
+		return err
+	}
+	src, err := parseSource(in.Path, []byte(text))
+	if err != nil {
+		return err
+	}
+	src.rendered = &renderedInput{dir: in.Path, chart: in.Chart(), nonResources: len(set.NonResources)}
+	i := 0
+	for _, d := range src.docs {
+		if d.node != nil && i < len(set.Documents) {
+			d.origin = &set.Documents[i].Origin
+			i++
 		}
-		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
-			return nil
-		}
-		if kustomizationNames[name] || !(strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")) {
-			return nil
-		}
-		return r.readFile(path)
-	})
+	}
+	r.sources = append(r.sources, src)
+	return nil
 }

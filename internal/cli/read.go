@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/render"
 )
 
 // For commands that only read the manifests (lbguard explain): the same
@@ -12,9 +13,10 @@ import (
 // fix, and the same config.
 
 // ReadObjects reads the resources of paths ("-" is standard input), skipping
-// the config file and what is not a resource, as audit does.
+// the config file and what is not a resource, as audit does: charts are
+// rendered with their own values, kustomizations built.
 func ReadObjects(paths []string, stdin io.Reader, configPath string) (fn.KubeObjects, error) {
-	sources, err := readInputs(paths, stdin, configPath)
+	sources, _, err := readInputs(paths, stdin, configPath, render.Options{})
 	if err != nil {
 		return nil, err
 	}

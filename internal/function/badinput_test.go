@@ -65,6 +65,21 @@ func TestBadInput(t *testing.T) {
 			stderr: []string{`lbguard: items[0] (ConfigMap deep) nests maps and lists deeper than 1000 levels (line 10), the most lbguard reads (README: Limits and bad input)`},
 		},
 		{
+			file:   "duplicate-key.yaml",
+			status: 1,
+			stderr: []string{`lbguard: items[0] (Service web): duplicate key "kind" at lines 7 and 16: lbguard cannot tell which value the cluster would get (two files joined without ---?)`},
+		},
+		{
+			file:   "duplicate-key-nested.yaml",
+			status: 1,
+			stderr: []string{`lbguard: items[0] (Deployment shop/web): duplicate key "app" in spec.template.metadata.labels at lines 18 and 20: lbguard cannot tell which value the cluster would get (two files joined without ---?)`},
+		},
+		{
+			file:   "duplicate-key-config.yaml",
+			status: 1,
+			stderr: []string{`lbguard: functionConfig: duplicate key "deregistrationDelaySeconds" in spec at lines 10 and 11: lbguard cannot tell which value is meant`},
+		},
+		{
 			file:   "wrong-types.yaml",
 			status: 1,
 			stderr: []string{
@@ -260,6 +275,7 @@ func TestBadInputGenerated(t *testing.T) {
 		{"an item null", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [~]\n", "lbguard: items[0] is empty (null), not a resource: every item must be a map with apiVersion, kind and metadata\n"},
 		{"an item a list", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [[a]]\n", "lbguard: items[0] is a list, not a resource: every item must be a map with apiVersion, kind and metadata\n"},
 		{"an item a string", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [\"a\"]\n", "lbguard: items[0] is the string \"a\", not a resource: every item must be a map with apiVersion, kind and metadata\n"},
+		{"items twice", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: []\nitems: []\n", "lbguard: stdin: duplicate key \"items\" in the ResourceList at lines 3 and 4: lbguard cannot tell which one is meant\n"},
 		{"functionConfig a string", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nfunctionConfig: fix\nitems: []\n", "lbguard: functionConfig is the string \"fix\"; expected a map (a LBGuard or a ConfigMap)\n"},
 		{"an alias as an item", "apiVersion: config.kubernetes.io/v1\nkind: ResourceList\nitems: [&a [1], *a]\n", "lbguard: items[0] is a list, not a resource: every item must be a map with apiVersion, kind and metadata\n"},
 	} {

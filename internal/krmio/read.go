@@ -60,9 +60,10 @@ func FormatBytes(n int64) string {
 // ParseResourceList reads a ResourceList as fn.ParseResourceList does, after
 // checking what the SDK takes for granted: one YAML document, a map of kind
 // ResourceList, items that are all maps, nesting within maxNestingDepth,
-// and aliases that expand within bounds. Aliases are expanded (as kustomize
-// does before it calls a function): the SDK cannot read an alias node, and
-// an edit through one would change every resource that shares its anchor.
+// aliases that expand within bounds, and no mapping that repeats a key.
+// Aliases are expanded (as kustomize does before it calls a function): the
+// SDK cannot read an alias node, and an edit through one would change every
+// resource that shares its anchor.
 func ParseResourceList(in []byte) (*fn.ResourceList, error) {
 	root, err := decodeSingleDocument(in)
 	if err != nil {
@@ -88,6 +89,9 @@ func ParseResourceList(in []byte) (*fn.ResourceList, error) {
 func resourceListFromNode(root *yaml.Node) (*fn.ResourceList, error) {
 	aliases, err := CheckShape(root)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkDuplicateKeys(root); err != nil {
 		return nil, err
 	}
 	if aliases {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -19,7 +20,7 @@ type Document struct {
 }
 
 // Resource names the document's resource: "apps/v1 Deployment web".
-func (d *Document) Resource() string { return resourceName(d.Object.YNode()) }
+func (d *Document) Resource() string { return ResourceName(d.Object.YNode()) }
 
 // DocumentError is a document lbguard refuses, and where it is.
 type DocumentError struct {
@@ -82,8 +83,8 @@ func readStream(data []byte, at Origin, fileLines bool) (*Set, error) {
 		}
 		// Refused only in resources: a workflow or compose file with a
 		// repeated key is its own tool's business, not lbguard's.
-		if dup := DuplicateKey(root); dup != nil {
-			return nil, &DocumentError{Origin: o, Resource: resourceName(root), Err: dup}
+		if dup := yamlnode.DuplicateKey(root); dup != nil {
+			return nil, &DocumentError{Origin: o, Resource: ResourceName(root), Err: dup}
 		}
 		set.addResource(root, o, fileLines)
 	}
@@ -91,7 +92,7 @@ func readStream(data []byte, at Origin, fileLines bool) (*Set, error) {
 
 // addResource adds a resource, or the items of a List one by one.
 func (s *Set) addResource(root *yaml.Node, o Origin, fileLines bool) {
-	items := listItems(root)
+	items := ListItems(root)
 	if items == nil {
 		s.Documents = append(s.Documents, &Document{Object: yaml.NewRNode(root), Origin: o})
 		return
@@ -102,7 +103,7 @@ func (s *Set) addResource(root *yaml.Node, o Origin, fileLines bool) {
 		if fileLines {
 			at.Line = item.Line
 		}
-		typeListItem(root, item)
+		TypeListItem(root, item)
 		if !isResource(item) {
 			s.NonResources = append(s.NonResources, at)
 			continue
@@ -130,9 +131,9 @@ func isResource(n *yaml.Node) bool {
 	return n.Kind == yaml.MappingNode && scalar(n, "apiVersion") != "" && scalar(n, "kind") != ""
 }
 
-// listItems is the items sequence of a List: kind List or any *List kind
+// ListItems is the items sequence of a List: kind List or any *List kind
 // (ServiceList) that holds items. nil for anything else.
-func listItems(n *yaml.Node) *yaml.Node {
+func ListItems(n *yaml.Node) *yaml.Node {
 	if !strings.HasSuffix(scalar(n, "kind"), "List") {
 		return nil
 	}
@@ -143,24 +144,25 @@ func listItems(n *yaml.Node) *yaml.Node {
 	return items
 }
 
-// typeListItem gives an item of a typed List (ServiceList) the type the
+// TypeListItem gives an item of a typed List (ServiceList) the type the
 // List implies when it has none, as the API server writes such lists
 // (items without apiVersion and kind): v1 Service for a v1 ServiceList.
-// The fields are added to the item itself, so a fix written back carries
-// them; the API server reads them the same.
-func typeListItem(list, item *yaml.Node) {
+// The fields are added to the item itself, first; the API server reads
+// them the same. It says whether it added them.
+func TypeListItem(list, item *yaml.Node) bool {
 	kind := strings.TrimSuffix(scalar(list, "kind"), "List")
 	if kind == "" || item.Kind != yaml.MappingNode || field(item, "apiVersion") != nil || field(item, "kind") != nil {
-		return
+		return false
 	}
 	item.Content = append([]*yaml.Node{
 		yaml.NewStringRNode("apiVersion").YNode(), yaml.NewStringRNode(scalar(list, "apiVersion")).YNode(),
 		yaml.NewStringRNode("kind").YNode(), yaml.NewStringRNode(kind).YNode(),
 	}, item.Content...)
+	return true
 }
 
-// resourceName is "apiVersion kind name" as far as they can be read.
-func resourceName(n *yaml.Node) string {
+// ResourceName is "apiVersion kind name" as far as they can be read.
+func ResourceName(n *yaml.Node) string {
 	var parts []string
 	for _, s := range []string{scalar(n, "apiVersion"), scalar(n, "kind"), scalar(field(n, "metadata"), "name")} {
 		if s != "" {

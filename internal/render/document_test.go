@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/lbguard/lbguard/internal/yamlnode"
 )
 
 func TestListExpanded(t *testing.T) {
@@ -105,7 +107,7 @@ func TestParseInvalidYAML(t *testing.T) {
 
 func TestDuplicateKeyErrorUnwraps(t *testing.T) {
 	_, err := Parse("d.yaml", []byte("apiVersion: v1\nkind: Service\nkind: Pod\n"))
-	var dup *DuplicateKeyError
+	var dup *yamlnode.DuplicateKeyError
 	if !errors.As(err, &dup) || dup.Key != "kind" || dup.FirstLine != 2 || dup.SecondLine != 3 {
 		t.Fatalf("error %v, want the repeated kind", err)
 	}

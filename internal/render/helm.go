@@ -2,21 +2,27 @@ package render
 
 import (
 	"fmt"
-	"log/slog"
 	"path/filepath"
-	"regexp"
 	"strings"
 
-	"helm.sh/helm/v4/pkg/action"
-	ci "helm.sh/helm/v4/pkg/chart"
+	"helm.sh/helm/v4/pkg/chart/common"
+	"helm.sh/helm/v4/pkg/chart/common/util"
 	chart "helm.sh/helm/v4/pkg/chart/v2"
 	"helm.sh/helm/v4/pkg/chart/v2/loader"
-	release "helm.sh/helm/v4/pkg/release/v1"
+	chartutil "helm.sh/helm/v4/pkg/chart/v2/util"
+	"helm.sh/helm/v4/pkg/engine"
+	releaseutil "helm.sh/helm/v4/pkg/release/v1/util"
 )
 
-// renderChart renders the chart in dir as `helm template` does: a dry-run
-// install on the client only, with the chart's values.yaml under the
-// values of opts. No cluster is asked and nothing is fetched.
+// renderChart renders the chart in dir as `helm template` does, with
+// Helm's template engine itself rather than its install action: the
+// action links the Kubernetes client and its schemes into lbguard, which
+// every KRM run would pay for at start-up. The steps are the action's for
+// a client-side dry run: the chart's values.yaml under the values of opts,
+// dependencies enabled by their conditions and tags, Helm's default
+// capabilities, templates rendered, NOTES.txt dropped, hooks split off by
+// their helm.sh/hook annotation and both sorted in Helm's install order of
+// kinds. No cluster is asked and nothing is fetched.
 func renderChart(dir string, opts Options) (*Set, error) {
 	if opts.SkipHelm {
 		return leftAlone(dir, "Helm chart not rendered (--helm-skip)"), nil
@@ -35,11 +41,11 @@ func renderChart(dir string, opts Options) (*Set, error) {
 	if err != nil {
 		return nil, chartError(dir, err)
 	}
-	rel, err := dryRun(ch, vals, opts)
+	files, err := renderTemplates(ch, vals, opts)
 	if err != nil {
 		return nil, chartError(dir, err)
 	}
-	return chartDocuments(dir, ch.Name(), rel)
+	return chartDocuments(dir, ch.Name(), files)
 }
 
 func chartError(dir string, err error) error {
@@ -51,51 +57,60 @@ func leftAlone(dir, reason string) *Set {
 }
 
 // checkDependencies fails on a dependency Chart.yaml names that charts/
-// does not hold: lbguard does not fetch charts.
+// does not hold: lbguard does not fetch charts. The message is Helm's.
 func checkDependencies(dir string, ch *chart.Chart) error {
-	deps := ch.Metadata.Dependencies
-	if len(deps) == 0 {
+	have := map[string]bool{}
+	for _, d := range ch.Dependencies() {
+		have[d.Name()] = true
+	}
+	var missing []string
+	for _, d := range ch.Metadata.Dependencies {
+		if !have[d.Name] {
+			missing = append(missing, d.Name)
+		}
+	}
+	if len(missing) == 0 {
 		return nil
 	}
-	reqs := make([]ci.Dependency, len(deps))
-	for i, d := range deps {
-		reqs[i] = d
-	}
-	if err := action.CheckDependencies(ch, reqs); err != nil {
-		return fmt.Errorf("%w; lbguard fetches nothing: run `helm dependency build %s` first", err, dir)
-	}
-	return nil
+	return fmt.Errorf("found in Chart.yaml, but missing in charts/ directory: %s; lbguard fetches nothing: run `helm dependency build %s` first",
+		strings.Join(missing, ", "), dir)
 }
 
-// dryRun is `helm template`: an install that stops before the cluster,
-// with Helm's default capabilities and an in-memory release store.
-func dryRun(ch *chart.Chart, vals map[string]any, opts Options) (*release.Release, error) {
-	cfg := action.NewConfiguration()
-	cfg.SetLogger(slog.DiscardHandler)
-	install := action.NewInstall(cfg)
-	install.DryRunStrategy = action.DryRunClient
-	install.Replace = true // no release-name check: there is no cluster to ask
-	install.ReleaseName = opts.releaseName()
-	install.Namespace = opts.namespace()
-	r, err := install.Run(ch, vals)
+// renderTemplates renders every template of ch with the user's values,
+// as a first install of the release opts names.
+func renderTemplates(ch *chart.Chart, vals map[string]any, opts Options) (map[string]string, error) {
+	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
+		return nil, fmt.Errorf("chart dependencies processing failed: %w", err)
+	}
+	caps := common.DefaultCapabilities.Copy()
+	if v := ch.Metadata.KubeVersion; v != "" && !chartutil.IsCompatibleRange(v, caps.KubeVersion.String()) {
+		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", v, caps.KubeVersion.Version)
+	}
+	release := common.ReleaseOptions{Name: opts.releaseName(), Namespace: opts.namespace(), Revision: 1, IsInstall: true}
+	top, err := util.ToRenderValues(ch, vals, release, caps)
 	if err != nil {
 		return nil, err
 	}
-	rel, ok := r.(*release.Release)
-	if !ok {
-		return nil, fmt.Errorf("unexpected release type %T", r)
+	files, err := engine.Render(ch, top)
+	if err != nil {
+		return nil, err
 	}
-	return rel, nil
+	for name := range files {
+		if strings.HasSuffix(name, "NOTES.txt") { // as Helm matches it
+			delete(files, name) // text for people
+		}
+	}
+	return files, nil
 }
 
-// sourceHeader heads each document of a release's manifest, as Helm writes
-// it: the template that rendered it, prefixed with the chart's name.
-var sourceHeader = regexp.MustCompile(`(?m)^---\n# Source: (.*)\n`)
-
-// chartDocuments reads the rendered manifest and hooks of rel. Helm orders
-// the manifest by kind, so a template's documents are counted in that
-// order.
-func chartDocuments(dir, name string, rel *release.Release) (*Set, error) {
+// chartDocuments reads the rendered templates: the release's resources in
+// Helm's install order of kinds, and its hooks apart, so that a template's
+// documents are counted in that order.
+func chartDocuments(dir, name string, files map[string]string) (*Set, error) {
+	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
+	if err != nil {
+		return nil, err
+	}
 	set := &Set{}
 	counts := map[string]int{} // documents read so far per template
 	read := func(source, text, hook string) (*Set, error) {
@@ -104,20 +119,14 @@ func chartDocuments(dir, name string, rel *release.Release) (*Set, error) {
 		counts[tmpl]++
 		return readStream([]byte(text), at, false)
 	}
-	m := rel.Manifest
-	heads := sourceHeader.FindAllStringSubmatchIndex(m, -1)
-	for i, h := range heads {
-		end := len(m)
-		if i+1 < len(heads) {
-			end = heads[i+1][0]
-		}
-		part, err := read(m[h[2]:h[3]], m[h[1]:end], "")
+	for _, m := range manifests {
+		part, err := read(m.Name, m.Content, "")
 		if err != nil {
 			return nil, err
 		}
 		set.add(part)
 	}
-	for _, h := range rel.Hooks {
+	for _, h := range hooks {
 		events := make([]string, len(h.Events))
 		for i, e := range h.Events {
 			events[i] = string(e)

@@ -27,31 +27,40 @@ type JSONTool struct {
 
 // JSONSummary counts the findings and what was read.
 type JSONSummary struct {
-	Errors     int `json:"errors"`
-	Warnings   int `json:"warnings"`
-	Changes    int `json:"changes"`
-	Notes      int `json:"notes"`
-	Workloads  int `json:"workloads"`
-	Resources  int `json:"resources"`
-	Files      int `json:"files"`
-	ExitStatus int `json:"exitStatus"`
+	Errors    int `json:"errors"`
+	Warnings  int `json:"warnings"`
+	Changes   int `json:"changes"`
+	Notes     int `json:"notes"`
+	Workloads int `json:"workloads"`
+	Resources int `json:"resources"`
+	Files     int `json:"files"`
+	// Charts and Overlays count the Helm charts rendered and the
+	// kustomizations built that held resources.
+	Charts   int `json:"charts,omitempty"`
+	Overlays int `json:"overlays,omitempty"`
+	// NonResources counts the YAML documents skipped as no resource.
+	NonResources int `json:"nonResources,omitempty"`
+	ExitStatus   int `json:"exitStatus"`
 }
 
 // JSONFinding is one result, placed and grouped.
 type JSONFinding struct {
-	Rule      string          `json:"rule"`
-	RuleName  string          `json:"ruleName"`
-	Severity  string          `json:"severity"`
-	Action    string          `json:"action"`
-	Message   string          `json:"message"`
-	Why       string          `json:"why,omitempty"`
-	Resource  *fn.ResourceRef `json:"resource,omitempty"`
-	File      string          `json:"file,omitempty"`
-	Line      int             `json:"line,omitempty"`
-	Field     *JSONField      `json:"field,omitempty"`
-	Workloads []string        `json:"workloads"`
-	Gateways  []string        `json:"gateways,omitempty"` // the routes and AWS Gateways in front of the workloads
-	Window    *JSONWindow     `json:"window,omitempty"`   // the failure window the change closes
+	Rule     string          `json:"rule"`
+	RuleName string          `json:"ruleName"`
+	Severity string          `json:"severity"`
+	Action   string          `json:"action"`
+	Message  string          `json:"message"`
+	Why      string          `json:"why,omitempty"`
+	Resource *fn.ResourceRef `json:"resource,omitempty"`
+	File     string          `json:"file,omitempty"`
+	Line     int             `json:"line,omitempty"`
+	// Origin names the chart or overlay a rendered resource came from,
+	// and its source: "charts/web (templates/deployment.yaml)".
+	Origin    string      `json:"origin,omitempty"`
+	Field     *JSONField  `json:"field,omitempty"`
+	Workloads []string    `json:"workloads"`
+	Gateways  []string    `json:"gateways,omitempty"` // the routes and AWS Gateways in front of the workloads
+	Window    *JSONWindow `json:"window,omitempty"`   // the failure window the change closes
 }
 
 // JSONField is the field a finding is about, with its values.
@@ -69,7 +78,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 		Mode: string(rep.mode),
 		Summary: JSONSummary{
 			Errors: c.errors, Warnings: c.warnings, Changes: c.changes, Notes: c.notes, Workloads: c.workloads,
-			Resources: rep.read.Resources, Files: rep.read.Files, ExitStatus: rep.ExitStatus(),
+			Resources: rep.read.Resources, Files: rep.read.Files, Charts: rep.read.Charts, Overlays: rep.read.Overlays, NonResources: rep.read.NonResources, ExitStatus: rep.ExitStatus(),
 		},
 		Findings: []JSONFinding{},
 	}
@@ -77,7 +86,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 		info := transformers.DescribeRule(f.rule)
 		jf := JSONFinding{
 			Rule: f.rule, RuleName: info.Title, Severity: string(f.res.Severity), Action: f.action,
-			Message: f.res.Message, Resource: f.res.ResourceRef, File: f.File, Line: f.Line,
+			Message: f.res.Message, Resource: f.res.ResourceRef, File: f.File, Line: f.Line, Origin: f.Origin,
 			Workloads: []string{},
 		}
 		if f.res.Severity != fn.Info || f.action == "changed" {

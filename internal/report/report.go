@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
@@ -23,10 +24,15 @@ const (
 const StdinPath = "-"
 
 // Place is where something is written: a file ("" unknown, StdinPath for
-// standard input) and a line (0 unknown).
+// standard input) and a line (0 unknown). For a rendered resource, Origin
+// names the chart or overlay and the source ("charts/web
+// (templates/deployment.yaml)", "overlays/prod ← base/app.yaml:3"); File and
+// Line are then the source file and line, where known, else the chart's
+// Chart.yaml or the kustomization file.
 type Place struct {
-	File string
-	Line int
+	File   string
+	Line   int
+	Origin string
 }
 
 // Source is what was read, as the reports need it.
@@ -47,6 +53,11 @@ type Read struct {
 	Resources int
 	Files     int  // files that held resources, standard input aside
 	Stdin     bool // standard input held resources
+	Charts    int  // Helm charts rendered that held resources
+	Overlays  int  // kustomizations built that held resources
+	// NonResources counts the YAML documents skipped as no Kubernetes
+	// resource (workflows, values files).
+	NonResources int
 }
 
 // Report is every result of a run, placed and grouped.
@@ -204,16 +215,27 @@ func (rep *Report) ExitStatus() int {
 	return ExitClean
 }
 
-// readWhat says what was read: "2 files", "stdin", "1 file and stdin".
+// readWhat says what was read: "2 files", "stdin", "1 file and stdin",
+// "3 files, 1 chart and 2 overlays".
 func (rep *Report) readWhat() string {
-	files := rep.read.Files
-	switch {
-	case rep.read.Stdin && files == 0:
-		return "stdin"
-	case rep.read.Stdin:
-		return plural(files, "file", "files") + " and stdin"
+	r := rep.read
+	var parts []string
+	if r.Files > 0 || (!r.Stdin && r.Charts+r.Overlays == 0) {
+		parts = append(parts, plural(r.Files, "file", "files"))
 	}
-	return plural(files, "file", "files")
+	if r.Charts > 0 {
+		parts = append(parts, plural(r.Charts, "chart", "charts"))
+	}
+	if r.Overlays > 0 {
+		parts = append(parts, plural(r.Overlays, "overlay", "overlays"))
+	}
+	if r.Stdin {
+		parts = append(parts, "stdin")
+	}
+	if len(parts) == 1 {
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 func plural(n int, one, many string) string {
@@ -223,9 +245,12 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// location is "file:line", "file" or "".
+// location is the origin of a rendered resource, else "file:line", "file"
+// or "".
 func (p Place) location() string {
 	switch {
+	case p.Origin != "":
+		return p.Origin
 	case p.File == "":
 		return ""
 	case p.Line > 0:

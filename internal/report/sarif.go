@@ -169,6 +169,9 @@ func (f *finding) sarifResult(ruleID string, ruleIndex int) SARIFResult {
 		res.Properties["windowTypicalSeconds"] = w.TypicalSeconds
 		res.Properties["windowWorstSeconds"] = w.WorstSeconds
 	}
+	if f.Origin != "" {
+		res.Properties["origin"] = f.Origin
+	}
 	if loc := f.sarifLocation(); loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
 		res.Locations = []SARIFLocation{loc}
 	}

@@ -21,9 +21,13 @@ func (rep *Report) SummaryLine() string {
 	if rep.mode == transformers.ModeFix {
 		what = plural(c.changes, "change", "changes") + ", " + what
 	}
-	return fmt.Sprintf("lbguard %s: %s in %s (%s, %s read); exit status %d",
+	skipped := ""
+	if n := rep.read.NonResources; n > 0 {
+		skipped = ", " + plural(n, "non-resource document", "non-resource documents") + " skipped"
+	}
+	return fmt.Sprintf("lbguard %s: %s in %s (%s, %s read%s); exit status %d",
 		rep.mode, what, plural(c.workloads, "workload", "workloads"),
-		plural(rep.read.Resources, "resource", "resources"), rep.readWhat(), rep.ExitStatus())
+		plural(rep.read.Resources, "resource", "resources"), rep.readWhat(), skipped, rep.ExitStatus())
 }
 
 // WriteText writes the report for people.

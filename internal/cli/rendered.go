@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/lbguard/lbguard/internal/render"
+	"github.com/lbguard/lbguard/internal/report"
+	"sigs.k8s.io/kustomize/api/konfig"
+)
+
+// A chart or kustomization is read as a source of its own whose text is its
+// rendered output. Findings name the chart or overlay and, where kustomize
+// or Helm says, the source file and line; fixes are printed with the rest,
+// never written back: the output is made anew at every render, so lbguard
+// belongs in the render itself.
+
+// renderedInput is the chart or kustomization a source was rendered from.
+type renderedInput struct {
+	dir          string
+	chart        bool
+	nonResources int                // documents it rendered that are no resource
+	sources      map[string]*source // the source files read for lines, nil when unreadable
+}
+
+// place is where a finding about d is shown: the rendering and source
+// file for a rendered document, else the field's line in d's file.
+func (d *document) place(field string) report.Place {
+	o := d.origin
+	if o == nil {
+		return report.Place{File: d.file(), Line: d.fieldLine(field)}
+	}
+	at := *o
+	if sd := d.src.rendered.sourceDocument(o); sd != nil {
+		at.Line = sd.fieldLine(field)
+	}
+	file := at.File
+	if file == "" {
+		file = d.src.rendered.configFile()
+	}
+	return report.Place{File: file, Line: at.Line, Origin: at.Location()}
+}
+
+// sourceDocument is the document of the source file that starts where o
+// says (kustomize names a resource's file, render finds its line), read as
+// a plain file is, so that a finding can name its field's line there (or
+// its nearest ancestor's, for a field the overlay added or lbguard would
+// add). nil when there is no such line or file.
+func (in *renderedInput) sourceDocument(o *render.Origin) *document {
+	if o.File == "" || o.Line == 0 {
+		return nil
+	}
+	src, read := in.sources[o.File]
+	if !read {
+		if data, err := os.ReadFile(o.File); err == nil {
+			src, _ = parseSource(o.File, data) // it built: an error is no line
+		}
+		if in.sources == nil {
+			in.sources = map[string]*source{}
+		}
+		in.sources[o.File] = src
+	}
+	if src == nil {
+		return nil
+	}
+	for _, d := range src.docs {
+		if d.node != nil && d.line-1+d.node.Line == o.Line {
+			return d
+		}
+	}
+	return nil
+}
+
+// configFile is the chart's Chart.yaml or the kustomization file: where a
+// finding points when no source file is known.
+func (in *renderedInput) configFile() string {
+	if in.chart {
+		return filepath.Join(in.dir, "Chart.yaml")
+	}
+	for _, name := range konfig.RecognizedKustomizationFileNames() {
+		if p := filepath.Join(in.dir, name); fileExists(p) {
+			return p
+		}
+	}
+	return in.dir
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// howToAddLBGuard says why fixes to a rendered source are not written, and
+// where lbguard goes instead.
+func (in *renderedInput) howToAddLBGuard() string {
+	if in.chart {
+		return fmt.Sprintf("%s is a Helm chart: its rendered output is not written back; run lbguard at every render as Helm's post-renderer: "+
+			"`helm install --post-renderer lbguard …` (Helm 4, with the lbguard plugin; Helm 3 takes the binary's path), "+
+			"or `helm template … | lbguard fix -`", in.dir)
+	}
+	return fmt.Sprintf("%s is a kustomization: its build is not written back; list lbguard under `transformers:` there, "+
+		"with the exec config of README \"Use with kustomize\", and build with `kustomize build --enable-alpha-plugins --enable-exec %s`", in.dir, in.dir)
+}
+
+// leftAloneNotes are the lines that say which charts and kustomizations
+// were not rendered, and why.
+func leftAloneNotes(command string, alone []render.LeftAlone) []string {
+	notes := make([]string, len(alone))
+	for i, a := range alone {
+		notes[i] = fmt.Sprintf("lbguard %s: %s left alone: %s", command, a.Dir, a.Reason)
+	}
+	return notes
+}
