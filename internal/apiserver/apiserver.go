@@ -31,8 +31,12 @@
 //		}
 //	}
 //
-// The CRDs in testdata/crds (Argo Rollouts' Rollout, the AWS Load Balancer
-// Controller's TargetGroupBinding) are installed at start-up.
+// At start-up it installs the CRDs in testdata/crds (Argo Rollouts' Rollout;
+// the AWS Load Balancer Controller's TargetGroupBinding, IngressClassParams,
+// TargetGroupConfiguration and LoadBalancerConfiguration; EKS Auto Mode's
+// IngressClassParams) and the Gateway API's experimental channel from the
+// module GatewayAPIModule, which `go mod download` fetches into the module
+// cache; where it cannot, the tests skip (or fail, as above).
 package apiserver
 
 import (
@@ -40,6 +44,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -72,6 +77,12 @@ const (
 	// A cold build took about 10 minutes on 2 cores.
 	coldBuildBudget = 40 * time.Minute
 )
+
+// GatewayAPIModule is the Gateway API release whose CRDs are installed. Its
+// experimental channel is used: a superset of the standard one that still
+// serves the v1alpha2 TCPRoute, UDPRoute and TLSRoute that LBC versions
+// before v3.5.0 read.
+const GatewayAPIModule = "sigs.k8s.io/gateway-api@v1.6.3"
 
 // Server is a running etcd + kube-apiserver pair.
 type Server struct {
@@ -199,6 +210,10 @@ func start(deadline time.Time, hasDeadline bool, logf func(string, ...any)) (*Se
 	if err != nil {
 		return nil, err
 	}
+	gatewayCRDs, err := gatewayAPICRDs(root)
+	if err != nil {
+		return nil, err
+	}
 
 	begin := time.Now()
 	dir, err := os.MkdirTemp(tempBase(), "lbguard-apiserver-")
@@ -232,7 +247,7 @@ func start(deadline time.Time, hasDeadline bool, logf func(string, ...any)) (*Se
 		return nil, err
 	}
 	kasReady := time.Now()
-	if err := s.installCRDs(ctx, filepath.Join(root, "testdata", "crds")); err != nil {
+	if err := s.installCRDs(ctx, filepath.Join(root, "testdata", "crds"), gatewayCRDs); err != nil {
 		return nil, fmt.Errorf("installing CRDs: %w\n%s", err, s.kas.tail())
 	}
 	s.StartupTime = time.Since(begin)
@@ -325,6 +340,27 @@ func findKubeAPIServer(root string, deadline time.Time, hasDeadline bool, logf f
 	}
 	logf("apiserver: built %s in %s", bin, time.Since(begin).Round(time.Second))
 	return bin, nil
+}
+
+// gatewayAPICRDs returns the directory of GatewayAPIModule's experimental
+// CRDs in the module cache, downloading the module when it is not there.
+func gatewayAPICRDs(root string) (string, error) {
+	cmd := exec.Command("go", "mod", "download", "-json", GatewayAPIModule)
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	var mod struct{ Dir, Error string }
+	_ = json.Unmarshal(out, &mod)
+	if err != nil || mod.Dir == "" {
+		return "", unavailable("the Gateway API CRDs cannot be had: go mod download %s failed (%v): %s",
+			GatewayAPIModule, err, strings.TrimSpace(mod.Error+"\n"+stderr.String()))
+	}
+	dir := filepath.Join(mod.Dir, "config", "crd", "experimental")
+	if _, err := os.Stat(dir); err != nil {
+		return "", fmt.Errorf("the Gateway API CRDs: %w", err)
+	}
+	return dir, nil
 }
 
 func freePorts(n int) ([]int, error) {

@@ -233,7 +233,73 @@ spec:
 `,
 		reject: []string{"spec.targetType", `supported values: "instance", "ip"`},
 	},
+	{
+		name: "valid TCPRoute v1alpha2 (experimental channel)",
+		obj: `
+apiVersion: gateway.networking.k8s.io/v1alpha2
+kind: TCPRoute
+metadata: {name: db, namespace: shop}
+spec:
+  parentRefs:
+  - {name: nlb, sectionName: tcp}
+  rules:
+  - backendRefs:
+    - {name: db, port: 5432}
+`,
+	},
+	{
+		name: "valid TargetGroupConfiguration",
+		obj:  validTGC,
+	},
+	{
+		name:   "TargetGroupConfiguration with an unknown field",
+		obj:    strings.Replace(validTGC, "targetType: ip", "targetTyp: ip", 1),
+		reject: []string{`unknown field "spec.defaultConfiguration.targetTyp"`},
+	},
+	{
+		name:   "TargetGroupConfiguration v1beta1 with a bad targetType in a route entry",
+		obj:    strings.Replace(strings.Replace(validTGC, "gateway.k8s.aws/v1", "gateway.k8s.aws/v1beta1", 1), "targetType: instance", "targetType: pod", 1),
+		reject: []string{"spec.routeConfigurations[0].targetGroupProps.targetType", `supported values: "instance", "ip"`},
+	},
+	{
+		name: "LoadBalancerConfiguration with a bad mergingMode",
+		obj: `
+apiVersion: gateway.k8s.aws/v1beta1
+kind: LoadBalancerConfiguration
+metadata: {name: defaults, namespace: infra}
+spec:
+  scheme: internet-facing
+  defaultTargetGroupConfiguration: {name: ip-targets}
+  mergingMode: prefer-class
+`,
+		reject: []string{"spec.mergingMode", `supported values: "prefer-gateway-class", "prefer-gateway"`},
+	},
 }
+
+// validTGC is a TargetGroupConfiguration as lbguard writes or edits one.
+const validTGC = `
+apiVersion: gateway.k8s.aws/v1
+kind: TargetGroupConfiguration
+metadata: {name: lbguard-web, namespace: shop}
+spec:
+  targetReference: {name: web}
+  defaultConfiguration:
+    targetType: ip
+    targetGroupAttributes:
+    - {key: deregistration_delay.timeout_seconds, value: "30"}
+    healthCheckConfig:
+      healthCheckPath: /healthz
+      healthCheckPort: "8080"
+      healthCheckProtocol: HTTP
+      healthCheckInterval: 15
+      matcher: {httpCode: "200"}
+  routeConfigurations:
+  - routeIdentifier: {kind: HTTPRoute, namespace: shop, name: web}
+    targetGroupProps:
+      targetType: instance
+      nodeSelector:
+        matchLabels: {pool: web}
+`
 
 func TestDryRun(t *testing.T) {
 	s := Shared(t)
@@ -353,4 +419,22 @@ metadata:
 	if err := s.DryRun([]byte(bad)); err == nil || !strings.Contains(err.Error(), `unknown field "spec.finalizerz"`) {
 		t.Fatalf("want unknown field, got %v", err)
 	}
+}
+
+// Without the module and a proxy to fetch it from, the Gateway API CRDs
+// cannot be had: the tests skip (or fail under LBGUARD_REQUIRE_APISERVER=1)
+// and say which module is missing.
+func TestGatewayAPICRDsUnavailable(t *testing.T) {
+	t.Setenv("GOMODCACHE", t.TempDir())
+	t.Setenv("GOPROXY", "off")
+	root, err := repoRoot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = gatewayAPICRDs(root)
+	var u *unavailableError
+	if !errors.As(err, &u) || !strings.Contains(err.Error(), GatewayAPIModule) {
+		t.Fatalf("want an unavailable error naming %s, got %v", GatewayAPIModule, err)
+	}
+	t.Log(err)
 }

@@ -287,7 +287,7 @@ func (s *Server) resourceFor(ctx context.Context, apiVersion, kind string) (reso
 		return resourceInfo{}, err
 	}
 	if code != http.StatusOK {
-		return resourceInfo{}, fmt.Errorf("%w: apiVersion %s (discovery: %d): a removed API version, or a CRD missing from testdata/crds",
+		return resourceInfo{}, fmt.Errorf("%w: apiVersion %s (discovery: %d): a removed API version, or a kind without a CRD here (testdata/crds, the Gateway API's)",
 			ErrNotServed, apiVersion, code)
 	}
 	var list struct {
@@ -351,15 +351,24 @@ func (s *Server) ensureNamespace(ctx context.Context, ns string) error {
 	return nil
 }
 
-// installCRDs creates every CRD found in dir (*.yaml, *.yml, *.json) and
-// waits until each is Established and served.
-func (s *Server) installCRDs(ctx context.Context, dir string) error {
+// installCRDs creates every CRD found in the files (*.yaml, *.yml, *.json) of
+// dirs and waits until each is Established and served. Other objects are left
+// out, such as the Gateway API's ValidatingAdmissionPolicy, which only guards
+// upgrades of its CRDs.
+func (s *Server) installCRDs(ctx context.Context, dirs ...string) error {
 	var files []string
-	for _, pat := range []string{"*.yaml", "*.yml", "*.json"} {
-		m, _ := filepath.Glob(filepath.Join(dir, pat))
-		files = append(files, m...)
+	for _, dir := range dirs {
+		var inDir []string
+		for _, pat := range []string{"*.yaml", "*.yml", "*.json"} {
+			m, _ := filepath.Glob(filepath.Join(dir, pat))
+			inDir = append(inDir, m...)
+		}
+		if len(inDir) == 0 {
+			return fmt.Errorf("no CRD files in %s", dir)
+		}
+		sort.Strings(inDir)
+		files = append(files, inDir...)
 	}
-	sort.Strings(files)
 	type crd struct {
 		name, group string
 		versions    []string

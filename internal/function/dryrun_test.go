@@ -119,8 +119,8 @@ func docID(apiVersion, kind, namespace, name string) string {
 
 // dryRunOutput runs lbguard over rl in-process and dry-runs every output
 // item. An output the server does not serve (ErrNotServed: lbguard's own
-// config kinds, EKS Auto Mode's kinds, removed API versions) is logged and
-// skipped. A rejected output fails the test, unless its input (the item of
+// config kinds, EKS Auto Mode's TargetGroupBinding, removed API versions) is
+// logged and skipped. A rejected output fails the test, unless its input (the item of
 // the same id before lbguard ran) is rejected with the very same message:
 // then the input itself is invalid, and lbguard added no rejection of its own.
 func dryRunOutput(t *testing.T, s *apiserver.Server, rl *fn.ResourceList) dryRunTally {
