@@ -1,6 +1,6 @@
 package timing
 
-// The fields that close a window (DOMAIN.md, rules R2, R3, R5, R6).
+// The fields that close a window (docs/rules.md, rules R2, R3, R5, R6).
 const (
 	preStopField       = "spec.template.spec.containers[].lifecycle.preStop.sleep.seconds"
 	graceField         = "spec.template.spec.terminationGracePeriodSeconds"

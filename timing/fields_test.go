@@ -6,7 +6,7 @@ import (
 )
 
 // Where D is set depends on the object that ties the workload to its target
-// group (DOMAIN.md R2, GATEWAY.md).
+// group (docs/rules.md R2, docs/gateway.md).
 func TestDeregistrationDelayField(t *testing.T) {
 	cases := []struct {
 		front Front

@@ -88,7 +88,7 @@ type Workload struct {
 	PreStop float64
 	// Grace is G, terminationGracePeriodSeconds; nil means 30.
 	Grace *float64
-	// AppShutdown is A, the app's exit time after SIGTERM; nil means 20 (DOMAIN.md).
+	// AppShutdown is A, the app's exit time after SIGTERM; nil means 20 (docs/rules.md).
 	AppShutdown *float64
 	// AcceptAfterSIGTERM is c, how long the app keeps accepting after SIGTERM.
 	AcceptAfterSIGTERM float64

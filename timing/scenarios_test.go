@@ -165,7 +165,7 @@ func TestE3NLBDefaults(t *testing.T) {
 func TestE4NLBSeedValues(t *testing.T) {
 	in := seedValues(workedExample(NLB, 3))
 	in.Platform = Platform{ClusterAutoscaler: true, ManagedNodeGroup: true, Spot: true}
-	// "a PDB-blocked eviction": the budget lbguard writes (DOMAIN.md R7).
+	// "a PDB-blocked eviction": the budget lbguard writes (docs/rules.md R7).
 	in.Workload.Budget = &Budget{MaxUnavailable: IntOrPercent{Value: 1}}
 	x := Explain(in)
 	// W1 = L − 180: 122 − 180 < 0; 182 − 180 = 2 worst.

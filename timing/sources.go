@@ -17,7 +17,7 @@ var sources = map[string]string{
 	"LBC:requeue":                "docs/timing.md §1.2; --targetgroupbinding-requeue-duration 15 s (pkg/config/controller_config.go)",
 	"LBC:ingress-healthcheck":    "docs/timing.md §2; LBC pkg/ingress/model_builder.go: interval 15, timeout 5, healthy 2, unhealthy 2",
 	"LBC:service-healthcheck":    "docs/timing.md §2; LBC pkg/service/model_builder.go: interval 10, timeout 10, healthy 3, unhealthy 3; instance with externalTrafficPolicy Local 10/6/2/2",
-	"LBC:gateway-healthcheck":    "GATEWAY.md §1.7; LBC pkg/gateway/model/model_build_target_group.go: interval 15, timeout 5, healthy 3, unhealthy 3",
+	"LBC:gateway-healthcheck":    "docs/gateway.md §1.7; LBC pkg/gateway/model/model_build_target_group.go: interval 15, timeout 5, healthy 3, unhealthy 3",
 	"aws:target-group-defaults":  "docs/timing.md §7: interval 30, healthy 5; ELB API CreateTargetGroup: timeout 6 (HTTP) or 10 (TCP), unhealthy 2",
 	"aws:alb-health-checks":      "docs/timing.md §2; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/target-group-health-checks.html: a new target must pass one check",
 	"aws:nlb-register-targets":   "docs/timing.md §1.3; https://docs.aws.amazon.com/elasticloadbalancing/latest/network/target-group-register-targets.html: \"a few minutes\"",

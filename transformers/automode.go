@@ -5,7 +5,7 @@ import (
 	"github.com/lbguard/lbguard/internal/yamlnode"
 )
 
-// EKS Auto Mode's load balancers (GATEWAY.md 2): its ALB (IngressClass
+// EKS Auto Mode's load balancers (docs/gateway.md 2): its ALB (IngressClass
 // controller eks.amazonaws.com/alb) and NLB (loadBalancerClass
 // eks.amazonaws.com/nlb) read the LBC's annotations, but target pod IPs by
 // default and have no pod readiness gates.

@@ -9,7 +9,7 @@ import (
 
 // The Gateway API objects of the list, indexed once: which Gateways the AWS
 // Load Balancer Controller serves, and the TargetGroupConfigurations and
-// LoadBalancerConfigurations that set their target groups (GATEWAY.md).
+// LoadBalancerConfigurations that set their target groups (docs/gateway.md).
 
 const (
 	gatewayAPIGroup = "gateway.networking.k8s.io"
@@ -18,7 +18,7 @@ const (
 	lbcALBGatewayController = "gateway.k8s.aws/alb"
 	lbcNLBGatewayController = "gateway.k8s.aws/nlb"
 	// Auto Mode's Gateway controllers: their names are not confirmed
-	// (GATEWAY.md 2.7), so the whole prefix counts.
+	// (docs/gateway.md 2.7), so the whole prefix counts.
 	autoModeControllerPrefix = "eks.amazonaws.com/"
 
 	// The apiVersion of the TargetGroupConfigurations lbguard creates when

@@ -11,7 +11,7 @@ import (
 
 // The target-group settings of each Service behind AWS Gateways: its own
 // TargetGroupConfiguration, and the effective settings of each (Gateway,
-// route, Service) as the LBC computes them (GATEWAY.md 1.6).
+// route, Service) as the LBC computes them (docs/gateway.md 1.6).
 
 // gatewayTarget is one Service behind AWS Gateways.
 type gatewayTarget struct {

@@ -91,7 +91,7 @@ const (
 )
 
 // The effective settings of (Gateway, route, Service), layer by layer
-// (GATEWAY.md 1.6): the Service's route entry, its defaultConfiguration,
+// (docs/gateway.md 1.6): the Service's route entry, its defaultConfiguration,
 // the Gateway default (class and Gateway merged by mergingMode), the LBC's.
 func TestEffectiveTargetGroupSettings(t *testing.T) {
 	tests := []struct {

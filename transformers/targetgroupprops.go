@@ -7,7 +7,7 @@ import (
 )
 
 // TargetGroupProps of a TargetGroupConfiguration (gateway.k8s.aws), and how
-// the LBC merges them (GATEWAY.md 1.6): a field set in the higher layer wins
+// the LBC merges them (docs/gateway.md 1.6): a field set in the higher layer wins
 // as a whole (healthCheckConfig too), targetGroupAttributes merge by key.
 
 // tgProps is one layer of TargetGroupProps, or a merge of layers; each

@@ -15,7 +15,7 @@ import (
 // The reports of one small run, pinned whole. testdata/shop.yaml is a
 // Deployment (2 replicas, its app under `sh -c`) behind a Service and an ALB
 // Ingress with instance targets and a deregistration delay of 60 s set by
-// the user, in Namespace shop, which is not in the input. DOMAIN.md's rules
+// the user, in Namespace shop, which is not in the input. docs/rules.md's rules
 // find:
 //
 //	R1 error    the Ingress's target type instance, to become ip
