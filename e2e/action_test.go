@@ -217,7 +217,7 @@ func TestActionSteps(t *testing.T) {
 	r.run(t, verdict).want(t, "verdict", 1)
 
 	// Fixed, the audit is clean.
-	if r := bashRun(t, dir, filepath.Dir(lbguard(t))+":"+os.Getenv("PATH"), "lbguard fix --in-place deploy/base"); r.status != 0 {
+	if r := bashRun(t, dir, filepath.Dir(lbguard(t))+":"+os.Getenv("PATH"), "lbguard fix --in-place deploy/base/app.yaml deploy/base/namespace.yaml"); r.status != 0 {
 		t.Fatalf("lbguard fix: %s", r.stderr)
 	}
 	r.run(t, a.step(t, "audit")).want(t, "audit after the fix", 0)
