@@ -39,8 +39,9 @@ func IsWorkload(apiVersion, kind string) bool { return sdkGroupKind(apiVersion, 
 // was made for.
 func newOutcome(inv *Inventory, r *Report) *Outcome {
 	o := &Outcome{Results: r.Results, workloads: map[*fn.Result][]ResourceID{}, gateways: map[ResourceID][]string{}}
+	risk := newRiskIndex(inv)
 	for _, res := range r.Results {
-		if ids := workloadsAtRisk(inv, r, res); len(ids) > 0 {
+		if ids := risk.workloadsAtRisk(r, res); len(ids) > 0 {
 			o.workloads[res] = ids
 		}
 	}
@@ -68,38 +69,64 @@ func (b *Backend) gatewayFront() string {
 	return b.LB.kind + " " + b.LB.namespaceOrDefault() + "/" + b.LB.name + " on Gateway " + gw.key.namespace + "/" + gw.key.name + " (" + lb + ")"
 }
 
-func workloadsAtRisk(inv *Inventory, r *Report, res *fn.Result) []ResourceID {
+// riskIndex finds the workloads behind an object or in a namespace in one
+// lookup: a run has a result or more per object, and scanning every
+// workload for each makes a large list quadratic.
+type riskIndex struct {
+	workloads   map[*fn.KubeObject]*Workload   // a workload by its own object
+	behind      map[*fn.KubeObject][]*Workload // by load balancer, Service or target group object, in list order
+	inNamespace map[string][]*Workload         // those with backends, by namespace, in list order
+}
+
+func newRiskIndex(inv *Inventory) *riskIndex {
+	x := &riskIndex{workloads: map[*fn.KubeObject]*Workload{}, behind: map[*fn.KubeObject][]*Workload{}, inNamespace: map[string][]*Workload{}}
+	for _, w := range inv.Workloads {
+		x.workloads[w.Object] = w
+		if len(w.Backends) > 0 {
+			x.inNamespace[w.Namespace] = append(x.inNamespace[w.Namespace], w)
+		}
+		for _, b := range w.Backends {
+			for _, obj := range b.frontObjects() {
+				if list := x.behind[obj]; len(list) == 0 || list[len(list)-1] != w {
+					x.behind[obj] = append(list, w)
+				}
+			}
+		}
+	}
+	return x
+}
+
+// frontObjects are the objects in front of a backend's workloads: its load
+// balancer, its Service, and the TargetGroupConfigurations that set it.
+func (b *Backend) frontObjects() []*fn.KubeObject {
+	objs := []*fn.KubeObject{b.LB.Object, b.Service, b.settings.delayFrom}
+	if t := b.target; t != nil {
+		objs = append(append(objs, t.created), t.own...)
+	}
+	return slices.DeleteFunc(objs, func(obj *fn.KubeObject) bool { return obj == nil })
+}
+
+func (x *riskIndex) workloadsAtRisk(r *Report, res *fn.Result) []ResourceID {
 	obj := r.owners[res]
 	if owner := r.partOf[obj]; owner != nil {
 		obj = owner
 	}
-	ref := res.ResourceRef
+	if w := x.workloads[obj]; obj != nil && w != nil {
+		return []ResourceID{w.id()}
+	}
+	var at []*Workload
+	switch ref := res.ResourceRef; {
+	case ref != nil && ref.Kind == "Namespace" && ref.APIVersion == "v1":
+		at = x.inNamespace[ref.Name]
+	case obj != nil:
+		at = x.behind[obj]
+	}
 	var out []ResourceID
 	seen := map[*Workload]bool{}
-	add := func(w *Workload) {
+	for _, w := range at {
 		if !seen[w] {
 			seen[w] = true
 			out = append(out, w.id())
-		}
-	}
-	for _, w := range inv.Workloads {
-		if obj != nil && w.Object == obj {
-			return []ResourceID{w.id()}
-		}
-	}
-	isNamespace := ref != nil && ref.Kind == "Namespace" && ref.APIVersion == "v1"
-	for _, w := range inv.Workloads {
-		switch {
-		case isNamespace:
-			if w.Namespace == ref.Name && len(w.Backends) > 0 {
-				add(w)
-			}
-		case obj != nil:
-			for _, b := range w.Backends {
-				if b.LB.Object == obj || b.Service == obj || b.target.holds(obj) || b.settings.delayFrom == obj {
-					add(w)
-				}
-			}
 		}
 	}
 	return out
