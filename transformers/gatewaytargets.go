@@ -1,7 +1,6 @@
 package transformers
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -44,15 +43,6 @@ func (t *gatewayTarget) ownTGC() *fn.KubeObject {
 		return t.own[0]
 	}
 	return nil
-}
-
-// holds is true of the Service's own TargetGroupConfigurations, the one
-// lbguard made included; false for a backend of no route (t nil).
-func (t *gatewayTarget) holds(obj *fn.KubeObject) bool {
-	if t == nil || obj == nil {
-		return false
-	}
-	return obj == t.created || slices.Contains(t.own, obj)
 }
 
 // conflicting is true when two TargetGroupConfigurations name the Service:
