@@ -27,9 +27,11 @@ seconds, the failed requests at --rps, the inequality that fails and the
 field that closes it; then the progress and platform checks with ✓/✗, and
 what stays open after the fix, and why no rule closes it.
 
-PATH is a file, a directory (read recursively: its .yaml and .yml files,
-kustomization files and hidden directories left out), or - for a stream of
-YAML documents on standard input, such as the output of "kustomize build".
+PATH is a file, a directory or - for a stream of YAML documents on standard
+input, such as the output of "kustomize build", read as audit reads them: a
+directory holding Chart.yaml is rendered with its values.yaml, one holding a
+kustomization is built, and the other .yaml and .yml files are read as they
+are (hidden directories left out).
 
 Flags:
   --format FORMAT        text (the default), json, svg (the timelines, one
