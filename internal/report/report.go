@@ -95,11 +95,11 @@ type group struct {
 func New(mode transformers.Mode, version string, outcome *transformers.Outcome, src Source) *Report {
 	rep := &Report{mode: mode, version: version, read: src.Read()}
 	groups := map[string]*group{}
-	groupFor := func(ref *fn.ResourceRef, file *fn.File, workload bool) *group {
+	groupFor := func(ref *fn.ResourceRef, file *fn.File, workload bool, gateways []string) *group {
 		title := resourceTitle(ref.Kind, ref.Namespace, ref.Name)
 		g, ok := groups[title]
 		if !ok {
-			g = &group{title: title, workload: workload}
+			g = &group{title: title, workload: workload, gateways: gateways}
 			if g.place, g.order, g.placed = src.Resource(ref, file); !g.placed {
 				g.order = len(groups)
 			}
@@ -115,12 +115,10 @@ func New(mode transformers.Mode, version string, outcome *transformers.Outcome, 
 		}
 		for _, w := range outcome.Workloads(res) {
 			ref := fn.ResourceRef{APIVersion: w.APIVersion, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
-			g := groupFor(&ref, nil, true)
-			g.gateways = outcome.Gateways(w)
-			f.groups = append(f.groups, g)
+			f.groups = append(f.groups, groupFor(&ref, nil, true, outcome.Gateways(w)))
 		}
 		if len(f.groups) == 0 && res.ResourceRef != nil {
-			f.groups = append(f.groups, groupFor(res.ResourceRef, res.File, false))
+			f.groups = append(f.groups, groupFor(res.ResourceRef, res.File, false, nil))
 		}
 		for _, g := range f.groups {
 			g.findings = append(g.findings, f)
