@@ -131,8 +131,3 @@ func (x *riskIndex) workloadsAtRisk(r *Report, res *fn.Result) []ResourceID {
 	}
 	return out
 }
-
-// id is the workload's ResourceID.
-func (w *Workload) id() ResourceID {
-	return ResourceID{APIVersion: w.apiVersion, Kind: w.kind, Namespace: w.namespace, Name: w.name}
-}
