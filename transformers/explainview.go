@@ -14,9 +14,7 @@ func (w *Workload) ID() ResourceID { return w.id() }
 func (w *Workload) OptedOut() bool { return w.skipped }
 
 // ID is the load balancer object's ResourceID.
-func (lb *LoadBalancer) ID() ResourceID {
-	return ResourceID{APIVersion: lb.apiVersion, Kind: lb.kind, Namespace: lb.namespace, Name: lb.name}
-}
+func (lb *LoadBalancer) ID() ResourceID { return lb.id() }
 
 // Replicas is how many pods the workload runs: spec.replicas (1 when
 // absent), or the minimum of the HorizontalPodAutoscaler that scales it.

@@ -39,17 +39,21 @@ type gatewayObjects struct {
 	gateways     map[objectKey]*fn.KubeObject
 	listenerSets map[objectKey]*fn.KubeObject
 	routes       []*fn.KubeObject
-	grants       map[string][]*fn.KubeObject // ReferenceGrants by namespace
-	targetGroups map[string][]*fn.KubeObject // TargetGroupConfigurations by namespace, in list order
-	lbConfigs    map[objectKey]*fn.KubeObject
-	apiVersion   string // of the first gateway.k8s.aws object, for the ones lbguard creates
+	grants       map[string][]*fn.KubeObject    // ReferenceGrants by namespace
+	targetGroups map[objectKey][]*fn.KubeObject // TargetGroupConfigurations by namespace and name, in list order
+	// TargetGroupConfigurations whose targetReference is a Service, by the
+	// Service's namespace and name, in list order
+	serviceTargetGroups map[objectKey][]*fn.KubeObject
+	lbConfigs           map[objectKey]*fn.KubeObject
+	apiVersion          string // of the first gateway.k8s.aws object, for the ones lbguard creates
 }
 
 func newGatewayObjects() *gatewayObjects {
 	return &gatewayObjects{
 		classes: map[string]*fn.KubeObject{}, gateways: map[objectKey]*fn.KubeObject{},
 		listenerSets: map[objectKey]*fn.KubeObject{}, grants: map[string][]*fn.KubeObject{},
-		targetGroups: map[string][]*fn.KubeObject{}, lbConfigs: map[objectKey]*fn.KubeObject{},
+		targetGroups: map[objectKey][]*fn.KubeObject{}, serviceTargetGroups: map[objectKey][]*fn.KubeObject{},
+		lbConfigs: map[objectKey]*fn.KubeObject{},
 	}
 }
 
@@ -78,7 +82,10 @@ func (g *gatewayObjects) add(obj *fn.KubeObject, v *objectView) (ok bool) {
 		}
 		switch v.gk.kind {
 		case "TargetGroupConfiguration":
-			g.targetGroups[v.namespaceOrDefault()] = append(g.targetGroups[v.namespaceOrDefault()], obj)
+			g.targetGroups[v.key()] = append(g.targetGroups[v.key()], obj)
+			if service, ok := targetService(v); ok {
+				g.serviceTargetGroups[service] = append(g.serviceTargetGroups[service], obj)
+			}
 		case "LoadBalancerConfiguration":
 			g.lbConfigs[v.key()] = obj
 		}
@@ -87,6 +94,16 @@ func (g *gatewayObjects) add(obj *fn.KubeObject, v *objectView) (ok bool) {
 		return false
 	}
 	return true
+}
+
+// targetService is the Service a TargetGroupConfiguration's targetReference
+// names: in its namespace, of kind Service (the default). ok is false when
+// it has no targetReference (a default) or names another kind.
+func targetService(v *objectView) (objectKey, bool) {
+	ref := yamlnode.Find(v.root, "spec", "targetReference")
+	name, _ := yamlnode.StringAt(ref, "name")
+	kind, _ := yamlnode.StringAt(ref, "kind")
+	return objectKey{v.namespaceOrDefault(), name}, ref != nil && (kind == "" || kind == "Service")
 }
 
 // createdAPIVersion is the apiVersion of a TargetGroupConfiguration lbguard

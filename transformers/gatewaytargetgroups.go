@@ -170,13 +170,11 @@ func (inv *Inventory) ensureOwnTGC(t *gatewayTarget, rule RuleID, lacking string
 			route.kind, route.name, t.key.namespace, t.key.name, t.key.namespace, t.key.name, lacking)
 		return nil, ""
 	}
-	for _, other := range inv.gatewayAPI.targetGroups[t.key.namespace] {
-		if inv.view(other).name == t.key.name {
-			r.Risk(rule, other, "spec.targetReference", nil,
-				"Service %s has no TargetGroupConfiguration, and TargetGroupConfiguration %s names another target: lbguard adds none. Add one under another name with targetReference {name: %s} and %s",
-				t.key.name, t.key.name, t.key.name, lacking)
-			return nil, ""
-		}
+	if named := inv.gatewayAPI.targetGroups[t.key]; len(named) > 0 {
+		r.Risk(rule, named[0], "spec.targetReference", nil,
+			"Service %s has no TargetGroupConfiguration, and TargetGroupConfiguration %s names another target: lbguard adds none. Add one under another name with targetReference {name: %s} and %s",
+			t.key.name, t.key.name, t.key.name, lacking)
+		return nil, ""
 	}
 	t.created = newTargetGroupObject(inv.gatewayAPI.createdAPIVersion(), inv.view(t.service))
 	inv.NewObjects = append(inv.NewObjects, t.created)

@@ -85,16 +85,7 @@ func (inv *Inventory) resolveTargetGroups(r *Report) {
 // in its namespace, with a targetReference of kind Service (the default)
 // and its name. One without targetReference is only ever a default.
 func (inv *Inventory) ownTargetGroups(key objectKey) []*fn.KubeObject {
-	var own []*fn.KubeObject
-	for _, tgc := range inv.gatewayAPI.targetGroups[key.namespace] {
-		ref := yamlnode.Find(inv.root(tgc), "spec", "targetReference")
-		name, _ := yamlnode.StringAt(ref, "name")
-		kind, _ := yamlnode.StringAt(ref, "kind")
-		if ref != nil && name == key.name && (kind == "" || kind == "Service") {
-			own = append(own, tgc)
-		}
-	}
-	return own
+	return inv.gatewayAPI.serviceTargetGroups[key]
 }
 
 // defaultLayer is the default TargetGroupConfiguration of the Gateway gw:
@@ -148,10 +139,9 @@ func (inv *Inventory) defaultTGC(config *objectView) *tgcLayer {
 	if name == "" {
 		return nil
 	}
-	for _, tgc := range inv.gatewayAPI.targetGroups[config.namespaceOrDefault()] {
-		v := inv.view(tgc)
-		if v.name == name && yamlnode.Find(v.root, "spec", "targetReference") == nil {
-			layer := layerOf(tgc, v.root)
+	for _, tgc := range inv.gatewayAPI.targetGroups[objectKey{config.namespaceOrDefault(), name}] {
+		if root := inv.root(tgc); yamlnode.Find(root, "spec", "targetReference") == nil {
+			layer := layerOf(tgc, root)
 			return &layer
 		}
 	}

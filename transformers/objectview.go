@@ -31,6 +31,11 @@ func (v *objectView) namespaceOrDefault() string {
 // key is the object's namespace (or "default") and name.
 func (v *objectView) key() objectKey { return objectKey{v.namespaceOrDefault(), v.name} }
 
+// id is the object's ResourceID: its names as written.
+func (v *objectView) id() ResourceID {
+	return ResourceID{APIVersion: v.apiVersion, Kind: v.kind, Namespace: v.namespace, Name: v.name}
+}
+
 // objectViews keeps each object's view for the rest of a run.
 type objectViews struct {
 	of map[*fn.KubeObject]*objectView

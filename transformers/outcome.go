@@ -46,10 +46,14 @@ func newOutcome(inv *Inventory, r *Report) *Outcome {
 		}
 	}
 	for _, w := range inv.Workloads {
+		var fronts []string
 		for _, b := range w.Backends {
-			if front := b.gatewayFront(); front != "" && !slices.Contains(o.gateways[w.id()], front) {
-				o.gateways[w.id()] = append(o.gateways[w.id()], front)
+			if front := b.gatewayFront(); front != "" && !slices.Contains(fronts, front) {
+				fronts = append(fronts, front)
 			}
+		}
+		if len(fronts) > 0 {
+			o.gateways[w.id()] = fronts
 		}
 	}
 	return o
@@ -74,8 +78,8 @@ func (b *Backend) gatewayFront() string {
 // workload for each makes a large list quadratic.
 type riskIndex struct {
 	workloads   map[*fn.KubeObject]*Workload   // a workload by its own object
-	behind      map[*fn.KubeObject][]*Workload // by load balancer, Service or target group object, in list order
-	inNamespace map[string][]*Workload         // those with backends, by namespace, in list order
+	behind      map[*fn.KubeObject][]*Workload // by load balancer, Service or target group object, each once, in list order
+	inNamespace map[string][]*Workload         // those with backends, by namespace, each once, in list order
 }
 
 func newRiskIndex(inv *Inventory) *riskIndex {
@@ -122,17 +126,8 @@ func (x *riskIndex) workloadsAtRisk(r *Report, res *fn.Result) []ResourceID {
 		at = x.behind[obj]
 	}
 	var out []ResourceID
-	seen := map[*Workload]bool{}
-	for _, w := range at {
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w.id())
-		}
+	for _, w := range at { // the index lists each workload once
+		out = append(out, w.id())
 	}
 	return out
-}
-
-// id is the workload's ResourceID.
-func (w *Workload) id() ResourceID {
-	return ResourceID{APIVersion: w.apiVersion, Kind: w.kind, Namespace: w.namespace, Name: w.name}
 }

@@ -73,25 +73,23 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
 	if len(objs) == 0 {
 		return
 	}
-	type id struct{ apiVersion, kind, namespace, name string }
-	idOf := func(v *objectView) id { return id{v.apiVersion, v.kind, v.namespace, v.name} }
 	kinds := map[string]bool{}
 	for _, obj := range objs {
 		kinds[r.view(obj).kind] = true
 	}
-	index := map[id]int{}
+	index := map[ResourceID]int{}
 	for i, item := range *items {
 		v := r.view(item)
 		if !kinds[v.kind] {
 			continue
 		}
-		key := idOf(v)
+		key := v.id()
 		if _, seen := index[key]; !seen {
 			index[key] = i
 		}
 	}
 	for _, obj := range objs {
-		key := idOf(r.view(obj))
+		key := r.view(obj).id()
 		if i, ok := index[key]; ok {
 			(*items)[i] = obj
 			continue

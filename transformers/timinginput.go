@@ -4,7 +4,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/timing"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -85,7 +85,7 @@ func (inv *Inventory) timingLoadBalancer(b *Backend, cfg Config) timing.LoadBala
 		}
 	}
 	if b.Service != nil {
-		policy, _, _ := b.Service.NestedString("spec", "externalTrafficPolicy")
+		policy, _ := yamlnode.StringAt(b.serviceView.root, "spec", "externalTrafficPolicy")
 		lb.ExternalTrafficPolicyLocal = policy == "Local"
 	}
 	if ns := inv.Namespaces[b.Namespace]; ns != nil {
@@ -96,15 +96,14 @@ func (inv *Inventory) timingLoadBalancer(b *Backend, cfg Config) timing.LoadBala
 }
 
 func (inv *Inventory) timingWorkload(w *Workload, cfg Config) timing.Workload {
-	obj := w.Object
 	tw := timing.Workload{
 		Replicas: inv.Replicas(w),
-		Strategy: strategy(obj, w.root, w.kind),
+		Strategy: strategy(w.root, w.kind),
 	}
 	if u, found := inv.BudgetMaxUnavailable(w, tw.Replicas); found {
 		tw.Budget = &timing.Budget{MaxUnavailable: timing.IntOrPercent{Value: u}}
 	}
-	if g, found, err := obj.NestedInt("spec", "template", "spec", "terminationGracePeriodSeconds"); found && err == nil {
+	if g, found, err := yamlnode.IntAt(w.root, append(podSpecPath, "terminationGracePeriodSeconds")...); found && err == nil {
 		grace := float64(g)
 		tw.Grace = &grace
 	}
@@ -147,10 +146,10 @@ func readinessProbe(c *Container) *timing.Probe {
 // strategy reads a rolling update: a Deployment's or Rollout's maxSurge and
 // maxUnavailable; a StatefulSet replaces one pod at a time, and a DaemonSet
 // by its own maxSurge (default 0) and maxUnavailable (default 1).
-func strategy(obj *fn.KubeObject, root *yaml.Node, kind string) timing.Strategy {
+func strategy(root *yaml.Node, kind string) timing.Strategy {
 	var st timing.Strategy
-	minReady, _, _ := obj.NestedInt("spec", "minReadySeconds")
-	deadline, _, _ := obj.NestedInt("spec", "progressDeadlineSeconds")
+	minReady, _, _ := yamlnode.IntAt(root, "spec", "minReadySeconds")
+	deadline, _, _ := yamlnode.IntAt(root, "spec", "progressDeadlineSeconds")
 	st.MinReadySeconds, st.ProgressDeadline = float64(minReady), float64(deadline)
 	zero, one := &timing.IntOrPercent{}, &timing.IntOrPercent{Value: 1}
 	switch kind {

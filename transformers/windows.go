@@ -48,8 +48,9 @@ func windowsToClose(inv *Inventory, cfg Config) *closedWindows {
 			continue
 		}
 		byRule := map[RuleID]timing.Window{}
+		workload := inv.timingWorkload(w, cfg) // the same behind every front
 		for _, b := range w.Fronts() {
-			in := inv.TimingInput(w, b, cfg)
+			in := timing.Input{LoadBalancer: inv.timingLoadBalancer(b, cfg), Workload: workload}
 			windows := timing.Windows(in)
 			byRule[rulePreStopDelay.ID] = longest(byRule[rulePreStopDelay.ID], windows, "W1", "W7", "W7b")
 			// The grace period alone: what G as written leaves open once
