@@ -19,8 +19,7 @@ func (lb *LoadBalancer) ID() ResourceID { return lb.id() }
 // Replicas is how many pods the workload runs: spec.replicas (1 when
 // absent), or the minimum of the HorizontalPodAutoscaler that scales it.
 func (inv *Inventory) Replicas(w *Workload) int {
-	r := &Report{}
-	n, ok := readReplicas(w, inv.timingIndexes().autoscalers, r)
+	n, ok := readReplicas(w, inv.timingIndexes().autoscalers, inv.scratchReport())
 	if !ok {
 		return 1
 	}
@@ -82,8 +81,13 @@ type timingIndex struct {
 
 func (inv *Inventory) timingIndexes() *timingIndex {
 	if inv.timingIndex == nil {
-		r := &Report{} // the rules report what cannot be read
+		r := inv.scratchReport()
 		inv.timingIndex = &timingIndex{readAutoscalers(inv.Others, r), newBudgetIndex(inv, readBudgets(inv.PDBs, r))}
 	}
 	return inv.timingIndex
 }
+
+// scratchReport takes what reading reports and drops it (the rules report
+// what cannot be read), sharing the run's views so that no object is viewed
+// twice.
+func (inv *Inventory) scratchReport() *Report { return &Report{views: *inv.views} }
