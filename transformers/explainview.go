@@ -1,5 +1,7 @@
 package transformers
 
+import "github.com/kptdev/krm-functions-sdk/go/fn"
+
 // What `lbguard explain` reads of an inventory, read-only: the fields the
 // rules hold against each other, which the timing model turns into seconds
 // of failed requests. No rule calls these.
@@ -90,4 +92,9 @@ func (inv *Inventory) timingIndexes() *timingIndex {
 // scratchReport takes what reading reports and drops it (the rules report
 // what cannot be read), sharing the run's views so that no object is viewed
 // twice.
-func (inv *Inventory) scratchReport() *Report { return &Report{views: *inv.views} }
+func (inv *Inventory) scratchReport() *Report {
+	if inv.views.of == nil {
+		inv.views.of = map[*fn.KubeObject]*objectView{} // so that the copy below shares it
+	}
+	return &Report{views: *inv.views}
+}
