@@ -205,17 +205,26 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s\n", command, strings.Join(opts.paths, " "))
 		return exitUsage
 	}
+	items, rep := in.run(items, cfg, version)
 	if command == "audit" {
-		// The rules edit what they are given and put back what they undo:
-		// here they edit copies, so that the documents keep their own
-		// objects, by which the report finds each finding's line.
+		return writeAudit(opts, rep, stdout, stderr)
+	}
+	return writeFix(opts, in, items, rep, stdout, stderr)
+}
+
+// run runs the rules on items, the resources read, in cfg's mode, and
+// reports on them; it returns the objects after the rules. In audit the
+// rules, which edit what they are given and put back what they undo, edit
+// copies, so that the documents keep their own objects, by which the report
+// finds each finding's line; in fix they edit the documents' objects.
+func (in *inputs) run(items fn.KubeObjects, cfg transformers.Config, version string) (fn.KubeObjects, *report.Report) {
+	if cfg.Mode == transformers.ModeAudit {
 		copies := transformers.Copies(items)
 		outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
-		return writeAudit(opts, in.report(cfg.Mode, version, outcome), stdout, stderr)
+		return items, in.report(cfg.Mode, version, outcome)
 	}
 	outcome := transformers.Run(&items, cfg, transformers.Snapshot(items))
-	rep := in.report(cfg.Mode, version, outcome)
-	return writeFix(opts, in, items, rep, stdout, stderr)
+	return items, in.report(cfg.Mode, version, outcome)
 }
 
 // ReadConfig reads --config; problems are printed, naming the key.
