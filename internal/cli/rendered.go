@@ -7,7 +7,6 @@ import (
 
 	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
-	"sigs.k8s.io/kustomize/api/konfig"
 )
 
 // A chart or kustomization is read as a source of its own whose text is its
@@ -76,19 +75,12 @@ func (in *renderedInput) sourceDocument(o *render.Origin) *document {
 // finding points when no source file is known.
 func (in *renderedInput) configFile() string {
 	if in.chart {
-		return filepath.Join(in.dir, "Chart.yaml")
+		return filepath.Join(in.dir, render.ChartFile)
 	}
-	for _, name := range konfig.RecognizedKustomizationFileNames() {
-		if p := filepath.Join(in.dir, name); fileExists(p) {
-			return p
-		}
+	if p := render.KustomizationFile(in.dir); p != "" {
+		return p
 	}
 	return in.dir
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 // howToAddLBGuard says why fixes to a rendered source are not written, and
