@@ -147,10 +147,10 @@ func parseCLI(command string, args []string) (cliOptions, error) {
 		return opts, err
 	}
 	opts.paths = paths
-	switch {
-	case opts.format != "text" && opts.format != "json" && opts.format != "sarif":
-		return opts, fmt.Errorf("--format must be text, json or sarif, not %q", opts.format)
-	case len(opts.paths) == 0:
+	if err := CheckFormat("--format", opts.format); err != nil {
+		return opts, err
+	}
+	if len(opts.paths) == 0 {
 		return opts, fmt.Errorf("no PATH given: name files, directories, or - for standard input")
 	}
 	if opts.inPlace {
@@ -253,17 +253,29 @@ func ReadConfig(path string, stderr io.Writer) (transformers.Config, bool) {
 	return cfg, len(errs) == 0
 }
 
-func writeAudit(opts cliOptions, rep *report.Report, stdout, stderr io.Writer) int {
-	var err error
-	switch opts.format {
-	case "json":
-		err = rep.WriteJSON(stdout)
-	case "sarif":
-		err = rep.WriteSARIF(stdout)
-	default:
-		err = rep.WriteText(stdout)
+// CheckFormat refuses a report format other than text, json or sarif;
+// flag names the flag that gave it.
+func CheckFormat(flag, format string) error {
+	switch format {
+	case "text", "json", "sarif":
+		return nil
 	}
-	if err != nil {
+	return fmt.Errorf("%s must be text, json or sarif, not %q", flag, format)
+}
+
+// WriteReport writes rep in format: text, json or sarif.
+func WriteReport(w io.Writer, rep *report.Report, format string) error {
+	switch format {
+	case "json":
+		return rep.WriteJSON(w)
+	case "sarif":
+		return rep.WriteSARIF(w)
+	}
+	return rep.WriteText(w)
+}
+
+func writeAudit(opts cliOptions, rep *report.Report, stdout, stderr io.Writer) int {
+	if err := WriteReport(stdout, rep, opts.format); err != nil {
 		fmt.Fprintf(stderr, "lbguard audit: cannot write the report: %v\n", err)
 		return exitUsage
 	}
