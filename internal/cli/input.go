@@ -166,7 +166,7 @@ func (d *document) parse(index int) error {
 	if err := d.checkDuplicateKeys(); err != nil {
 		return err
 	}
-	if items := listItems(d.node); items != nil {
+	if items := render.ListItems(d.node); items != nil {
 		d.skip = "a List: its items are read one by one"
 		d.items = make([]*document, len(items.Content))
 		for i := range items.Content {
@@ -201,7 +201,7 @@ func (d *document) checkDuplicateKeys() error {
 	dup.FirstLine += d.line - 1
 	dup.SecondLine += d.line - 1
 	return inputErrorf("%s: document at line %d (%s): %v: lbguard cannot tell which value the cluster would get (two files joined without ---?)",
-		report.DisplayPath(d.src.path), d.line, describeResource(d.node), dup)
+		report.DisplayPath(d.src.path), d.line, render.ResourceName(d.node), dup)
 }
 
 // yamlErrorLine is the "line N:" of a yaml.v3 error, counted in the document.
