@@ -147,10 +147,10 @@ func parseCLI(command string, args []string) (cliOptions, error) {
 		return opts, err
 	}
 	opts.paths = paths
-	switch {
-	case opts.format != "text" && opts.format != "json" && opts.format != "sarif":
-		return opts, fmt.Errorf("--format must be text, json or sarif, not %q", opts.format)
-	case len(opts.paths) == 0:
+	if err := CheckFormat("--format", opts.format); err != nil {
+		return opts, err
+	}
+	if len(opts.paths) == 0 {
 		return opts, fmt.Errorf("no PATH given: name files, directories, or - for standard input")
 	}
 	if opts.inPlace {
@@ -205,17 +205,26 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s\n", command, strings.Join(opts.paths, " "))
 		return exitUsage
 	}
+	items, rep := in.run(items, cfg, version)
 	if command == "audit" {
-		// The rules edit what they are given and put back what they undo:
-		// here they edit copies, so that the documents keep their own
-		// objects, by which the report finds each finding's line.
+		return writeAudit(opts, rep, stdout, stderr)
+	}
+	return writeFix(opts, in, items, rep, stdout, stderr)
+}
+
+// run runs the rules on items, the resources read, in cfg's mode, and
+// reports on them; it returns the objects after the rules. In audit the
+// rules, which edit what they are given and put back what they undo, edit
+// copies, so that the documents keep their own objects, by which the report
+// finds each finding's line; in fix they edit the documents' objects.
+func (in *inputs) run(items fn.KubeObjects, cfg transformers.Config, version string) (fn.KubeObjects, *report.Report) {
+	if cfg.Mode == transformers.ModeAudit {
 		copies := transformers.Copies(items)
 		outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
-		return writeAudit(opts, in.report(cfg.Mode, version, outcome), stdout, stderr)
+		return items, in.report(cfg.Mode, version, outcome)
 	}
 	outcome := transformers.Run(&items, cfg, transformers.Snapshot(items))
-	rep := in.report(cfg.Mode, version, outcome)
-	return writeFix(opts, in, items, rep, stdout, stderr)
+	return items, in.report(cfg.Mode, version, outcome)
 }
 
 // ReadConfig reads --config; problems are printed, naming the key.
@@ -244,17 +253,29 @@ func ReadConfig(path string, stderr io.Writer) (transformers.Config, bool) {
 	return cfg, len(errs) == 0
 }
 
-func writeAudit(opts cliOptions, rep *report.Report, stdout, stderr io.Writer) int {
-	var err error
-	switch opts.format {
-	case "json":
-		err = rep.WriteJSON(stdout)
-	case "sarif":
-		err = rep.WriteSARIF(stdout)
-	default:
-		err = rep.WriteText(stdout)
+// CheckFormat refuses a report format other than text, json or sarif;
+// flag names the flag that gave it.
+func CheckFormat(flag, format string) error {
+	switch format {
+	case "text", "json", "sarif":
+		return nil
 	}
-	if err != nil {
+	return fmt.Errorf("%s must be text, json or sarif, not %q", flag, format)
+}
+
+// WriteReport writes rep in format: text, json or sarif.
+func WriteReport(w io.Writer, rep *report.Report, format string) error {
+	switch format {
+	case "json":
+		return rep.WriteJSON(w)
+	case "sarif":
+		return rep.WriteSARIF(w)
+	}
+	return rep.WriteText(w)
+}
+
+func writeAudit(opts cliOptions, rep *report.Report, stdout, stderr io.Writer) int {
+	if err := WriteReport(stdout, rep, opts.format); err != nil {
 		fmt.Fprintf(stderr, "lbguard audit: cannot write the report: %v\n", err)
 		return exitUsage
 	}
@@ -358,19 +379,7 @@ func fixedDocuments(in *inputs, items fn.KubeObjects) (map[*document]*yaml.Node,
 			added = append(added, obj)
 		}
 	}
-	// An added object with the id of a document replaced it (Upsert).
-	for obj, d := range known {
-		if present[obj] {
-			continue
-		}
-		for i, a := range added {
-			if sameObjectID(a, d.obj) {
-				known[a] = d
-				added = append(added[:i], added[i+1:]...)
-				break
-			}
-		}
-	}
+	added = replacements(in, known, present, added)
 	for obj, d := range known {
 		if !present[obj] {
 			continue
@@ -381,52 +390,103 @@ func fixedDocuments(in *inputs, items fn.KubeObjects) (map[*document]*yaml.Node,
 		}
 	}
 	bySource := map[*source][]*yaml.Node{}
+	if len(added) == 0 {
+		return changed, bySource
+	}
+	homes := newHomes(in)
 	for _, obj := range added {
-		src := homeOf(in, obj)
+		src := homes.of(obj)
 		bySource[src] = append(bySource[src], obj.CopyToResourceNode().YNode())
 	}
 	return changed, bySource
 }
 
-func sameObjectID(a, b *fn.KubeObject) bool {
-	return a.GetAPIVersion() == b.GetAPIVersion() && a.GetKind() == b.GetKind() &&
-		a.GetNamespace() == b.GetNamespace() && a.GetName() == b.GetName()
+// replacements takes out of added the objects that have the id of a
+// document the rules no longer return: they replaced it (Upsert), and known
+// now gives them that document. It returns the objects still added.
+func replacements(in *inputs, known map[*fn.KubeObject]*document, present map[*fn.KubeObject]bool, added []*fn.KubeObject) []*fn.KubeObject {
+	var gone []*document
+	for _, src := range in.sources {
+		for _, d := range src.docs {
+			if d.obj != nil && !present[d.obj] {
+				gone = append(gone, d)
+			}
+		}
+	}
+	if len(gone) == 0 || len(added) == 0 {
+		return added
+	}
+	byID := map[objectID][]*fn.KubeObject{}
+	for _, a := range added {
+		byID[idOf(a)] = append(byID[idOf(a)], a)
+	}
+	replacing := map[*fn.KubeObject]bool{}
+	for _, d := range gone {
+		id := idOf(d.obj)
+		if same := byID[id]; len(same) > 0 {
+			known[same[0]] = d
+			replacing[same[0]] = true
+			byID[id] = same[1:]
+		}
+	}
+	return slices.DeleteFunc(added, func(a *fn.KubeObject) bool { return replacing[a] })
 }
 
 // homeOf is the source an added object is written to: that of the workload
 // whose selector it copies (or, failing that, whose name it bears) in its
 // namespace, else the first source of that namespace, else the first source.
-func homeOf(in *inputs, obj *fn.KubeObject) *source {
-	selector, hasSelector, _ := obj.NestedSubObject("spec", "selector")
-	var byName, byNamespace *source
+func homeOf(in *inputs, obj *fn.KubeObject) *source { return newHomes(in).of(obj) }
+
+// homes indexes the sources by what homeOf looks for, once for all the
+// objects added.
+type homes struct {
+	first       *source
+	inNamespace map[string]*source    // the first source of each namespace ("default" for none)
+	named       map[[2]string]*source // that of the first workload of each namespace and name
+	selecting   map[[2]string]*source // that of the first workload of each namespace and selector (valueKey)
+}
+
+func newHomes(in *inputs) *homes {
+	h := &homes{first: in.sources[0], inNamespace: map[string]*source{}, named: map[[2]string]*source{}, selecting: map[[2]string]*source{}}
 	for _, src := range in.sources {
 		for _, d := range src.docs {
-			if d.obj == nil || namespaceOrDefault(d.obj.GetNamespace()) != namespaceOrDefault(obj.GetNamespace()) {
+			if d.obj == nil {
 				continue
 			}
-			if byNamespace == nil {
-				byNamespace = src
-			}
+			namespace := namespaceOrDefault(d.obj.GetNamespace())
+			keepFirst(h.inNamespace, namespace, src)
 			if !isWorkloadKind(d.obj) {
 				continue
 			}
-			if hasSelector {
-				if s, ok, _ := d.obj.NestedSubObject("spec", "selector"); ok && equalNodes(yamlOf(&s), yamlOf(&selector)) {
-					return src
-				}
-			}
-			if byName == nil && d.obj.GetName() == obj.GetName() {
-				byName = src
+			keepFirst(h.named, [2]string{namespace, d.obj.GetName()}, src)
+			if s, ok, _ := d.obj.NestedSubObject("spec", "selector"); ok {
+				keepFirst(h.selecting, [2]string{namespace, valueKey(yamlOf(&s))}, src)
 			}
 		}
 	}
-	switch {
-	case byName != nil:
-		return byName
-	case byNamespace != nil:
-		return byNamespace
+	return h
+}
+
+func keepFirst[K comparable](m map[K]*source, k K, src *source) {
+	if m[k] == nil {
+		m[k] = src
 	}
-	return in.sources[0]
+}
+
+func (h *homes) of(obj *fn.KubeObject) *source {
+	namespace := namespaceOrDefault(obj.GetNamespace())
+	if s, ok, _ := obj.NestedSubObject("spec", "selector"); ok {
+		if src := h.selecting[[2]string{namespace, valueKey(yamlOf(&s))}]; src != nil {
+			return src
+		}
+	}
+	if src := h.named[[2]string{namespace, obj.GetName()}]; src != nil {
+		return src
+	}
+	if src := h.inNamespace[namespace]; src != nil {
+		return src
+	}
+	return h.first
 }
 
 func yamlOf(s *fn.SubObject) *yaml.Node {

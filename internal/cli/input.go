@@ -166,7 +166,7 @@ func (d *document) parse(index int) error {
 	if err := d.checkDuplicateKeys(); err != nil {
 		return err
 	}
-	if items := listItems(d.node); items != nil {
+	if items := render.ListItems(d.node); items != nil {
 		d.skip = "a List: its items are read one by one"
 		d.items = make([]*document, len(items.Content))
 		for i := range items.Content {
@@ -201,7 +201,7 @@ func (d *document) checkDuplicateKeys() error {
 	dup.FirstLine += d.line - 1
 	dup.SecondLine += d.line - 1
 	return inputErrorf("%s: document at line %d (%s): %v: lbguard cannot tell which value the cluster would get (two files joined without ---?)",
-		report.DisplayPath(d.src.path), d.line, describeResource(d.node), dup)
+		report.DisplayPath(d.src.path), d.line, render.ResourceName(d.node), dup)
 }
 
 // yamlErrorLine is the "line N:" of a yaml.v3 error, counted in the document.
@@ -304,6 +304,9 @@ type inputs struct {
 	sources []*source
 	docs    map[docKey]*document
 	order   map[*document]int // each document's position among all read
+	// byResource indexes the resources for the results that name no file
+	// of the input; made when the first is placed, after the rules ran.
+	byResource *resourceIndex
 }
 
 type docKey struct {
@@ -352,23 +355,18 @@ func (in *inputs) documentOf(r *fn.Result) *document {
 	if r.ResourceRef == nil {
 		return nil
 	}
-	var found *document
-	for _, src := range in.sources {
-		for _, d := range src.docs {
-			if d.obj != nil && sameResource(d.obj, r.ResourceRef) {
-				if found != nil {
-					return nil
-				}
-				found = d
-			}
-		}
-	}
-	return found
+	return in.resources().byID[refID(r.ResourceRef)]
 }
 
-func sameResource(obj *fn.KubeObject, ref *fn.ResourceRef) bool {
-	return obj.GetAPIVersion() == ref.APIVersion && obj.GetKind() == ref.Kind &&
-		obj.GetName() == ref.Name && obj.GetNamespace() == ref.Namespace
+// objectID names a resource: its apiVersion, kind, namespace and name.
+type objectID struct{ apiVersion, kind, namespace, name string }
+
+func idOf(obj *fn.KubeObject) objectID {
+	return objectID{obj.GetAPIVersion(), obj.GetKind(), obj.GetNamespace(), obj.GetName()}
+}
+
+func refID(ref *fn.ResourceRef) objectID {
+	return objectID{ref.APIVersion, ref.Kind, ref.Namespace, ref.Name}
 }
 
 // fieldLine is the line of the file where the field at path is written in

@@ -11,14 +11,11 @@ import (
 // inside it: the List's document is patched with each changed item in its
 // place.
 
-// listItems is the items of a List document, nil for any other.
-func listItems(n *yaml.Node) *yaml.Node { return render.ListItems(n) }
-
 // readItem reads an item of a List as a document of its own; index is its
 // index annotation, unique in the file.
 func (d *document) readItem(index int) error {
 	d.index = index
-	d.node = listItems(d.list.node).Content[d.item]
+	d.node = render.ListItems(d.list.node).Content[d.item]
 	n := yaml.CopyYNode(d.node)
 	d.typed = render.TypeListItem(d.list.node, n)
 	if d.skip, d.other = nonResource(n); d.skip != "" {
@@ -43,7 +40,7 @@ func (d *document) fixedList(changed map[*document]*yaml.Node) (*yaml.Node, bool
 		if root == nil {
 			root = yaml.CopyYNode(d.node)
 		}
-		listItems(root).Content[item.item] = fixed
+		render.ListItems(root).Content[item.item] = fixed
 	}
 	return root, root != nil
 }
@@ -62,6 +59,3 @@ func (d *document) untype(n *yaml.Node) {
 	}
 	n.Content = kept
 }
-
-// describeResource names a resource in messages: "apps/v1 Deployment web".
-func describeResource(n *yaml.Node) string { return render.ResourceName(n) }

@@ -79,26 +79,57 @@ func (in *inputs) relatedDocument(ref *fn.ResourceRef) (*document, string) {
 	if ref == nil {
 		return nil, ""
 	}
-	namespace := namespaceOrDefault(ref.Namespace)
+	idx := in.resources()
 	if ref.Kind == "Namespace" {
-		namespace = ref.Name
+		if d := idx.firstIn[ref.Name]; d != nil {
+			return d, "metadata.namespace"
+		}
+		return nil, ""
 	}
-	var first *document
+	namespace := namespaceOrDefault(ref.Namespace)
+	if d := idx.workloads[[2]string{namespace, ref.Name}]; d != nil {
+		return d, "spec.selector"
+	}
+	if d := idx.firstIn[namespace]; d != nil {
+		return d, "metadata.namespace"
+	}
+	return nil, ""
+}
+
+// resourceIndex finds the documents of the results that name no file of
+// the input, each in one look-up rather than a scan of every document.
+type resourceIndex struct {
+	byID      map[objectID]*document  // nil for a resource read more than once
+	firstIn   map[string]*document    // the first resource of each namespace ("default" for none)
+	workloads map[[2]string]*document // the first workload of each namespace and name
+}
+
+// resources indexes the documents' resources as the rules left them.
+func (in *inputs) resources() *resourceIndex {
+	if in.byResource != nil {
+		return in.byResource
+	}
+	idx := &resourceIndex{byID: map[objectID]*document{}, firstIn: map[string]*document{}, workloads: map[[2]string]*document{}}
 	for _, src := range in.sources {
 		for _, d := range src.docs {
-			if d.obj == nil || namespaceOrDefault(d.obj.GetNamespace()) != namespace {
+			if d.obj == nil {
 				continue
 			}
-			if ref.Kind != "Namespace" && isWorkloadKind(d.obj) && d.obj.GetName() == ref.Name {
-				return d, "spec.selector"
+			id := idOf(d.obj)
+			if _, again := idx.byID[id]; again {
+				idx.byID[id] = nil
+			} else {
+				idx.byID[id] = d
 			}
-			if first == nil {
-				first = d
+			namespace := namespaceOrDefault(id.namespace)
+			if idx.firstIn[namespace] == nil {
+				idx.firstIn[namespace] = d
+			}
+			if k := [2]string{namespace, id.name}; idx.workloads[k] == nil && transformers.IsWorkload(id.apiVersion, id.kind) {
+				idx.workloads[k] = d
 			}
 		}
 	}
-	if first != nil {
-		return first, "metadata.namespace"
-	}
-	return nil, ""
+	in.byResource = idx
+	return idx
 }

@@ -415,6 +415,38 @@ func equalNodes(a, b *yaml.Node) bool {
 	return true
 }
 
+// valueKey is a text that two nodes share exactly when equalNodes says
+// they are equal: an index key for YAML values.
+func valueKey(n *yaml.Node) string {
+	var b strings.Builder
+	writeValueKey(&b, n)
+	return b.String()
+}
+
+// writeValueKey writes what equalNodes compares, each part with its length
+// or count so that no two values read the same.
+func writeValueKey(b *strings.Builder, n *yaml.Node) {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	if n == nil {
+		b.WriteString("-")
+		return
+	}
+	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
+		n = n.Content[0]
+	}
+	if n.Kind == yaml.ScalarNode {
+		tag := n.ShortTag()
+		fmt.Fprintf(b, "%d|%d:%s%d:%s", n.Kind, len(n.Value), n.Value, len(tag), tag)
+		return
+	}
+	fmt.Fprintf(b, "%d|%d:", n.Kind, len(n.Content))
+	for _, c := range n.Content {
+		writeValueKey(b, c)
+	}
+}
+
 // reprint prints a document anew, when patching cannot say the change: its
 // comments stay, its formatting becomes kyaml's.
 func reprint(text string, fixed *yaml.Node) (string, error) {

@@ -7,7 +7,6 @@ import (
 
 	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
-	"sigs.k8s.io/kustomize/api/konfig"
 )
 
 // A chart or kustomization is read as a source of its own whose text is its
@@ -20,8 +19,10 @@ import (
 type renderedInput struct {
 	dir          string
 	chart        bool
-	nonResources int                // documents it rendered that are no resource
-	sources      map[string]*source // the source files read for lines, nil when unreadable
+	nonResources int // documents it rendered that are no resource
+	// sources are the source files read for lines: their documents by the
+	// line each starts on; nil for a file that cannot be read.
+	sources map[string]map[int]*document
 }
 
 // place is where a finding about d is shown: the rendering and source
@@ -51,44 +52,48 @@ func (in *renderedInput) sourceDocument(o *render.Origin) *document {
 	if o.File == "" || o.Line == 0 {
 		return nil
 	}
-	src, read := in.sources[o.File]
+	starts, read := in.sources[o.File]
 	if !read {
-		if data, err := os.ReadFile(o.File); err == nil {
-			src, _ = parseSource(o.File, data) // it built: an error is no line
-		}
+		starts = documentStarts(o.File)
 		if in.sources == nil {
-			in.sources = map[string]*source{}
+			in.sources = map[string]map[int]*document{}
 		}
-		in.sources[o.File] = src
+		in.sources[o.File] = starts
 	}
-	if src == nil {
+	return starts[o.Line]
+}
+
+// documentStarts reads a source file as a plain file is and indexes its
+// documents by the line each starts on; nil when the file cannot be read
+// (it built: an error is no line).
+func documentStarts(path string) map[int]*document {
+	data, err := os.ReadFile(path)
+	if err != nil {
 		return nil
 	}
+	src, err := parseSource(path, data)
+	if err != nil {
+		return nil
+	}
+	starts := map[int]*document{}
 	for _, d := range src.docs {
-		if d.node != nil && d.line-1+d.node.Line == o.Line {
-			return d
+		if l := d.line - 1; d.node != nil && starts[l+d.node.Line] == nil {
+			starts[l+d.node.Line] = d
 		}
 	}
-	return nil
+	return starts
 }
 
 // configFile is the chart's Chart.yaml or the kustomization file: where a
 // finding points when no source file is known.
 func (in *renderedInput) configFile() string {
 	if in.chart {
-		return filepath.Join(in.dir, "Chart.yaml")
+		return filepath.Join(in.dir, render.ChartFile)
 	}
-	for _, name := range konfig.RecognizedKustomizationFileNames() {
-		if p := filepath.Join(in.dir, name); fileExists(p) {
-			return p
-		}
+	if p := render.KustomizationFile(in.dir); p != "" {
+		return p
 	}
 	return in.dir
-}
-
-func fileExists(path string) bool {
-	_, err := os.Stat(path)
-	return err == nil
 }
 
 // howToAddLBGuard says why fixes to a rendered source are not written, and

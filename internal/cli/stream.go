@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"slices"
-
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
@@ -59,21 +57,12 @@ func RunStream(data []byte, opts StreamOptions) (*StreamRun, error) {
 		}
 	}
 	in := newInputs([]*source{src})
-	items := in.objects()
-	cfg := opts.Config
-	if cfg.Mode == transformers.ModeAudit {
-		copies := transformers.Copies(items)
-		outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
-		rep := in.report(cfg.Mode, opts.Version, outcome)
-		if rep.ExitStatus() != exitClean {
-			return &StreamRun{Report: rep}, nil
-		}
-		return &StreamRun{Report: rep, Text: src.text}, nil
-	}
-	outcome := transformers.Run(&items, cfg, transformers.Snapshot(items))
-	rep := in.report(cfg.Mode, opts.Version, outcome)
+	items, rep := in.run(in.objects(), opts.Config, opts.Version)
 	if rep.ExitStatus() != exitClean {
 		return &StreamRun{Report: rep}, nil
+	}
+	if opts.Config.Mode == transformers.ModeAudit {
+		return &StreamRun{Report: rep, Text: src.text}, nil
 	}
 	unassign(in, items, assigned)
 	changed, added := fixedDocuments(in, items)

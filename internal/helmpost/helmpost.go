@@ -91,13 +91,10 @@ func parse(args []string) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return opts, err
 	}
-	switch {
-	case fs.NArg() > 0:
+	if fs.NArg() > 0 {
 		return opts, fmt.Errorf("unexpected argument %q: the manifests come on standard input", fs.Arg(0))
-	case opts.reportFormat != "text" && opts.reportFormat != "json" && opts.reportFormat != "sarif":
-		return opts, fmt.Errorf("--report-format must be text, json or sarif, not %q", opts.reportFormat)
 	}
-	return opts, nil
+	return opts, cli.CheckFormat("--report-format", opts.reportFormat)
 }
 
 // Run runs the post-renderer and returns its exit status.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/lbguard/lbguard/internal/cli"
 	"github.com/lbguard/lbguard/internal/report"
 )
 
@@ -25,16 +26,7 @@ func writeReport(opts options, rep *report.Report, status int, stderr io.Writer)
 		return nil
 	}
 	var b bytes.Buffer
-	var err error
-	switch opts.reportFormat {
-	case "json":
-		err = rep.WriteJSON(&b)
-	case "sarif":
-		err = rep.WriteSARIF(&b)
-	default:
-		err = rep.WriteText(&b)
-	}
-	if err != nil {
+	if err := cli.WriteReport(&b, rep, opts.reportFormat); err != nil {
 		return err
 	}
 	return os.WriteFile(opts.report, b.Bytes(), 0o644)

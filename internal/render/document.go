@@ -137,7 +137,7 @@ func ListItems(n *yaml.Node) *yaml.Node {
 	if !strings.HasSuffix(scalar(n, "kind"), "List") {
 		return nil
 	}
-	items := field(n, "items")
+	items := yamlnode.Child(n, "items")
 	if items == nil || items.Kind != yaml.SequenceNode {
 		return nil
 	}
@@ -151,7 +151,7 @@ func ListItems(n *yaml.Node) *yaml.Node {
 // them the same. It says whether it added them.
 func TypeListItem(list, item *yaml.Node) bool {
 	kind := strings.TrimSuffix(scalar(list, "kind"), "List")
-	if kind == "" || item.Kind != yaml.MappingNode || field(item, "apiVersion") != nil || field(item, "kind") != nil {
+	if kind == "" || item.Kind != yaml.MappingNode || yamlnode.Child(item, "apiVersion") != nil || yamlnode.Child(item, "kind") != nil {
 		return false
 	}
 	item.Content = append([]*yaml.Node{
@@ -164,7 +164,7 @@ func TypeListItem(list, item *yaml.Node) bool {
 // ResourceName is "apiVersion kind name" as far as they can be read.
 func ResourceName(n *yaml.Node) string {
 	var parts []string
-	for _, s := range []string{scalar(n, "apiVersion"), scalar(n, "kind"), scalar(field(n, "metadata"), "name")} {
+	for _, s := range []string{scalar(n, "apiVersion"), scalar(n, "kind"), scalar(yamlnode.Child(n, "metadata"), "name")} {
 		if s != "" {
 			parts = append(parts, s)
 		}
@@ -172,26 +172,6 @@ func ResourceName(n *yaml.Node) string {
 	return strings.Join(parts, " ")
 }
 
-// field is the value of key in mapping n, its first one when the key is
-// repeated; nil when n is no mapping or has no such key.
-func field(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
-		}
-	}
-	return nil
-}
-
-// scalar is the string value of key in mapping n, "" when it is missing or
-// not a scalar.
-func scalar(n *yaml.Node, key string) string {
-	v := field(n, key)
-	if v == nil || v.Kind != yaml.ScalarNode {
-		return ""
-	}
-	return v.Value
-}
+// scalar is the text of the scalar value of key in mapping n, "" when it is
+// missing or not a scalar.
+func scalar(n *yaml.Node, key string) string { return yamlnode.ScalarText(yamlnode.Child(n, key)) }

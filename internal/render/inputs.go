@@ -91,10 +91,10 @@ func (f *finder) path(p string) error {
 			switch {
 			case path != p && strings.HasPrefix(d.Name(), "."):
 				return filepath.SkipDir
-			case exists(filepath.Join(path, chartFile)):
+			case exists(filepath.Join(path, ChartFile)):
 				f.add(chartDir, path)
 				return filepath.SkipDir
-			case kustomizationIn(path) != "":
+			case KustomizationFile(path) != "":
 				f.add(kustomizationDir, path)
 				kustomizations = append(kustomizations, path)
 			}
@@ -108,7 +108,8 @@ func (f *finder) path(p string) error {
 	})
 }
 
-const chartFile = "Chart.yaml"
+// ChartFile is the file that makes a directory a Helm chart.
+const ChartFile = "Chart.yaml"
 
 // chartAbove is the chart directory that file belongs to: the nearest
 // directory holding it or above it with a Chart.yaml, "" when there is
@@ -120,7 +121,7 @@ func chartAbove(file string) string {
 	}
 	dir := filepath.Dir(file)
 	for d := filepath.Dir(abs); ; d = filepath.Dir(d) {
-		if exists(filepath.Join(d, chartFile)) {
+		if exists(filepath.Join(d, ChartFile)) {
 			return dir
 		}
 		if d == filepath.Dir(d) {
@@ -143,9 +144,9 @@ func isKustomizationFile(name string) bool {
 	return false
 }
 
-// kustomizationIn is the path of the kustomization file in dir, "" when
+// KustomizationFile is the path of the kustomization file in dir, "" when
 // there is none.
-func kustomizationIn(dir string) string {
+func KustomizationFile(dir string) string {
 	for _, k := range konfig.RecognizedKustomizationFileNames() {
 		if p := filepath.Join(dir, k); exists(p) {
 			return p

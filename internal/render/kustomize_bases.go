@@ -44,7 +44,7 @@ func isComponent(dir string) bool {
 // readKustomization reads dir's kustomization file, nil when it cannot:
 // the build then says what is wrong with it.
 func readKustomization(dir string) *types.Kustomization {
-	data, err := os.ReadFile(kustomizationIn(dir))
+	data, err := os.ReadFile(KustomizationFile(dir))
 	if err != nil {
 		return nil
 	}
