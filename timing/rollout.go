@@ -112,10 +112,7 @@ func (m *model) simulate(c Case) Rollout {
 	for range min(m.surge+m.unavail, m.n) {
 		s.createNew(0)
 	}
-	availableAfter := m.ready + m.minReady
-	if m.gate {
-		availableAfter += s.col.h + s.col.gatePoll
-	}
+	availableAfter := m.perStep(s.col)
 	for i := 0; i < len(s.created); i++ {
 		t := s.created[i] + availableAfter
 		s.add(t, newPod(i), Available)
