@@ -37,16 +37,11 @@ var windowNames = map[string]string{
 // what the model took from the manifests.
 func (f Finding) title() string {
 	s := f.Now
-	lb := s.Input.LoadBalancer
-	target := string(lb.TargetType)
-	if target == "" {
-		target = "instance"
-	}
 	var b strings.Builder
 	b.WriteString(idString(s.Workload))
 	b.WriteString(" behind ")
 	b.WriteString(lbName(s))
-	b.WriteString(": " + target + " targets, " + strconv.Itoa(replicas(s.Input)) + " replicas")
+	b.WriteString(": " + string(f.NowX.Parameters.Target) + " targets, " + strconv.Itoa(replicas(s.Input)) + " replicas")
 	return b.String()
 }
 

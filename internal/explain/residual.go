@@ -121,7 +121,7 @@ func closedListener(f Finding) (Class, string) {
 // shutdown says why the app still exits before its last requests end.
 func shutdown(f Finding) (Class, string) {
 	a := f.After.Facts
-	r := requestSeconds(f.After.Input)
+	r := f.AfterX.Parameters.RequestSeconds
 	if float64(a.Shutdown) >= r {
 		return ClassUnexplained, ""
 	}
@@ -137,7 +137,7 @@ func shutdown(f Finding) (Class, string) {
 func drainingCut(f Finding) (Class, string) {
 	a := f.After.Facts
 	p := latency(f.AfterX, "P")
-	need := seconds(p.Worst + requestSeconds(f.After.Input))
+	need := seconds(p.Worst + f.AfterX.Parameters.RequestSeconds)
 	if f.Now.Facts.DelaySet {
 		return ClassUserValue, fmt.Sprintf("the user's deregistration delay D = %d s, kept, is below P + R = %s s worst", f.Now.Facts.Delay, need)
 	}
@@ -158,7 +158,7 @@ func noGate(f Finding) (Class, string) {
 		return ClassNamespaceNotListed, fmt.Sprintf("Namespace %s is not among the manifests, so R3 cannot label it: label it %s=enabled", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel)
 	case a.GateLabel != "enabled" && f.Now.Facts.GateLabel == a.GateLabel && a.GateLabel != "":
 		return ClassUserValue, fmt.Sprintf("Namespace %s sets %s=%q, kept", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel, a.GateLabel)
-	case lb.TargetType != timing.TargetIP && f.After.LBKind == transformers.TGBinding:
+	case f.AfterX.Parameters.Target != timing.TargetIP && f.After.LBKind == transformers.TGBinding:
 		return ClassOutsideKubernetes, "the TargetGroupBinding's targetType is not ip and cannot change: gates hold only ip targets"
 	}
 	return ClassUnexplained, ""
@@ -171,9 +171,10 @@ func namespaceOf(id transformers.ResourceID) string {
 	return id.Namespace
 }
 
-func requestSeconds(in timing.Input) float64 {
-	if in.Traffic.RequestSeconds > 0 {
-		return in.Traffic.RequestSeconds
+// requestSeconds is R as the model takes it when the options leave it unset.
+func requestSeconds(t timing.Traffic) float64 {
+	if t.RequestSeconds > 0 {
+		return t.RequestSeconds
 	}
 	return 5
 }
