@@ -122,15 +122,13 @@ func (p *panel) draw(d *svgDoc, top float64, end float64) float64 {
 
 // summary is the panel's one line: failure-seconds and the open windows.
 func (p *panel) summary() string {
-	var open []string
-	for _, w := range p.x.Windows {
-		if !w.Static && (w.Seconds.Typical > 0 || w.Seconds.Worst > 0) {
-			open = append(open, fmt.Sprintf("%s %s s (%s worst)", w.ID, seconds(w.Seconds.Typical), seconds(w.Seconds.Worst)))
-		}
+	var opened []string
+	for _, w := range open(p.x) {
+		opened = append(opened, fmt.Sprintf("%s %s s (%s worst)", w.ID, seconds(w.Seconds.Typical), seconds(w.Seconds.Worst)))
 	}
 	windows := "no window open"
-	if len(open) > 0 {
-		windows = strings.Join(open, ", ")
+	if len(opened) > 0 {
+		windows = strings.Join(opened, ", ")
 	}
 	return fmt.Sprintf("%s failure-seconds per rollout (%s worst), %s failed requests at %s/s · %s",
 		seconds(p.x.FailureSeconds.Typical), seconds(p.x.FailureSeconds.Worst), requests(p.x.FailedRequests.Typical),
