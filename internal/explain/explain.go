@@ -33,11 +33,12 @@ func Run(items fn.KubeObjects, cfg transformers.Config, opts Options) []Finding 
 	}
 	findings := make([]Finding, 0, len(now))
 	for _, s := range now {
-		a, ok := after[s.key()]
-		if !ok {
-			a = s // the fix left the pair out of reach: nothing changed
+		f := Finding{Now: s, After: s, NowX: timing.Explain(s.Input)}
+		if a, ok := after[s.key()]; ok {
+			f.After, f.AfterX = a, timing.Explain(a.Input)
+		} else {
+			f.AfterX = f.NowX // the fix left the pair out of reach: nothing changed
 		}
-		f := Finding{Now: s, After: a, NowX: timing.Explain(s.Input), AfterX: timing.Explain(a.Input)}
 		f.Remaining = residuals(f)
 		findings = append(findings, f)
 	}
