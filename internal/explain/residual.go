@@ -101,17 +101,18 @@ func closedListener(f Finding) (Class, string) {
 	a := f.After.Facts
 	l := latency(f.AfterX, "L")
 	lb := f.After.Input.LoadBalancer
+	nlbFloor := fmt.Sprintf("S = %d s, the config's nlbPreStopSeconds, is below L = %s s worst: raise nlbPreStopSeconds to %s (L worst + 15 s)", a.PreStop, seconds(l.Worst), seconds(l.Worst+15))
 	switch {
 	case a.CustomPreStop:
 		return ClassUserValue, "a serving container's preStop is a command of its own, kept: lbguard cannot tell how long it waits"
 	case lb.Front == timing.FrontTargetGroupBinding && lb.DeregistrationDelay == nil && float64(a.PreStop) < l.Worst:
-		return ClassConfig, fmt.Sprintf("S = %d s, the config's nlbPreStopSeconds, is below L = %s s worst: raise nlbPreStopSeconds to %s (L worst + 15 s)", a.PreStop, seconds(l.Worst), seconds(l.Worst+15))
+		return ClassConfig, nlbFloor
 	case float64(a.PreStop) >= l.Worst:
 		return ClassUnexplained, ""
 	case a.PreStopSource != "its load balancers":
 		return ClassUserValue, fmt.Sprintf("S = %d s, from %s, is below L = %s s worst", a.PreStop, a.PreStopSource, seconds(l.Worst))
 	case lb.Kind != timing.ALB:
-		return ClassConfig, fmt.Sprintf("S = %d s, the config's nlbPreStopSeconds, is below L = %s s worst: raise nlbPreStopSeconds to %s (L worst + 15 s)", a.PreStop, seconds(l.Worst), seconds(l.Worst+15))
+		return ClassConfig, nlbFloor
 	case f.Now.Facts.DelaySet:
 		return ClassUserValue, fmt.Sprintf("S = D + 15 = %d s follows the user's deregistration delay D = %d s, below L = %s s worst", a.PreStop, f.Now.Facts.Delay, seconds(l.Worst))
 	}
