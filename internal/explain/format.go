@@ -11,8 +11,12 @@ import (
 
 // seconds prints a duration to the hundredth, without trailing zeros.
 func seconds(x float64) string {
-	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
+	return strconv.FormatFloat(hundredths(x), 'f', -1, 64)
 }
+
+// hundredths rounds a duration as the reports print it: the text's seconds
+// and the JSON's numbers say the same.
+func hundredths(x float64) float64 { return math.Round(x*100) / 100 }
 
 // requests prints a count of requests, whole.
 func requests(x float64) string {
