@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/lbguard/lbguard/timing"
-	"github.com/lbguard/lbguard/transformers"
 )
 
 // seconds prints a duration to the hundredth, without trailing zeros.
@@ -49,14 +48,12 @@ func (f Finding) title() string {
 	return b.String()
 }
 
-// lbName is "ALB Ingress shop/web → Service web".
+// lbName is "ALB Ingress shop/web → Service web", or "NLB Service shop/web"
+// for a load balancer that is a Service.
 func lbName(s Subject) string {
 	name := string(s.LBKind) + " " + idString(s.LB)
 	if s.LB.Kind != "Service" {
 		name += " → Service " + s.Service
-	}
-	if s.LBKind == transformers.ClassicELB || s.LBKind == transformers.InTreeNLB {
-		name = string(s.LBKind) + " Service " + qualified(s.LB.Namespace, s.LB.Name)
 	}
 	return name
 }
