@@ -43,7 +43,7 @@ func (m *model) drain(c Case) Drain {
 	default:
 		// Replacements are created at eviction; each Ready one frees a
 		// disruption for the next retry, at the latest 5 s later.
-		replaced := m.ready + m.disruptionReady(col)
+		replaced := m.replaced(col)
 		var ready []float64
 		for i := range k {
 			at := 0.0

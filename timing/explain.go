@@ -20,6 +20,21 @@ type Explanation struct {
 	FailedRequests Pair
 	// Notes are the assumptions the model made for this input.
 	Notes []string
+	// Parameters are the values the model took, defaults filled in.
+	Parameters Parameters
+}
+
+// Parameters are the input's values as the model took them (docs/timing.md
+// §5.2), defaults filled in: what a report quotes beside the windows.
+type Parameters struct {
+	Target         TargetType // the target type: a Classic ELB's, or an unset one, resolved
+	Gate           bool       // a readiness gate holds each new pod until its target is healthy
+	PreStop        float64    // S
+	Grace          float64    // G
+	Shutdown       float64    // A
+	Kill           float64    // K: G, or G + 2 when the preStop runs into G
+	RequestSeconds float64    // R
+	SpotKill       float64    // 120 − t_notice: when a Spot node is gone after the pod's deletion
 }
 
 // Explain computes the model for one workload behind one load balancer.
@@ -30,6 +45,10 @@ func Explain(in Input) Explanation {
 		Windows:   m.windows(),
 		Checks:    m.checks(),
 		Notes:     m.notes,
+		Parameters: Parameters{
+			Target: m.target, Gate: m.gate, PreStop: m.s, Grace: m.g, Shutdown: m.a, Kill: m.kill,
+			RequestSeconds: m.r, SpotKill: m.spotKill,
+		},
 	}
 	for _, c := range []Case{Typical, Worst} {
 		x.Rollout[c] = m.simulate(c)

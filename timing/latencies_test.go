@@ -100,3 +100,39 @@ func TestNotes(t *testing.T) {
 		t.Errorf("Auto Mode: ip targets and no gate, got %s, gate %v", m.target, m.gate)
 	}
 }
+
+// The values the model takes, defaults filled in (docs/timing.md §1.1, §5.2,
+// §5.5): what the reports quote beside the windows.
+func TestParameters(t *testing.T) {
+	cases := []struct {
+		name string
+		in   Input
+		want Parameters
+	}{
+		// Nothing set: G = 30, A = 20, R = 5, K = G; a Spot node is gone
+		// 120 − 5 s after the pod's deletion; an unset target type is the
+		// LBC's default, instance.
+		{"defaults", Input{LoadBalancer: LoadBalancer{Kind: ALB}},
+			Parameters{Target: TargetInstance, Grace: 30, Shutdown: 20, Kill: 30, RequestSeconds: 5, SpotKill: 115}},
+		// E2: S = 180 < G = 200, so K = G; the gate holds ip targets.
+		{"E2", seedValues(workedExample(ALB, 3)),
+			Parameters{Target: TargetIP, Gate: true, PreStop: 180, Grace: 200, Shutdown: 20, Kill: 200, RequestSeconds: 5, SpotKill: 115}},
+		// The preStop runs into G: the kubelet grants 2 s more (§1.1).
+		{"S = G", func() Input {
+			in := workedExample(ALB, 3)
+			in.Workload.PreStop = 30
+			return in
+		}(), Parameters{Target: TargetIP, PreStop: 30, Grace: 30, Shutdown: 1, Kill: 32, RequestSeconds: 5, SpotKill: 115}},
+		// A Classic ELB registers nodes; Auto Mode's unset target type is
+		// ip, and it has no gates.
+		{"Classic", Input{LoadBalancer: LoadBalancer{Kind: Classic, TargetType: TargetIP, ReadinessGate: true}},
+			Parameters{Target: TargetInstance, Grace: 30, Shutdown: 20, Kill: 30, RequestSeconds: 5, SpotKill: 115}},
+		{"Auto Mode", Input{LoadBalancer: LoadBalancer{Kind: ALB, AutoMode: true, ReadinessGate: true}, Platform: Platform{SpotNoticeLag: seconds(0)}},
+			Parameters{Target: TargetIP, Grace: 30, Shutdown: 20, Kill: 30, RequestSeconds: 5, SpotKill: 120}},
+	}
+	for _, c := range cases {
+		if got := Explain(c.in).Parameters; got != c.want {
+			t.Errorf("%s: %+v; want %+v", c.name, got, c.want)
+		}
+	}
+}

@@ -42,9 +42,9 @@ func (m *model) checks() []Check {
 	return checks
 }
 
-// perStep is one rollout step: T_r + (gate ? H + Q : 0) + M.
+// perStep is one rollout step, creation until Available: T_r + (gate ? H + Q : 0) + M.
 func (m *model) perStep(col *column) float64 {
-	return m.ready + m.disruptionReady(col) + m.minReady
+	return m.replaced(col) + m.minReady
 }
 
 func (m *model) pairOf(f func(*column) float64) Pair {
@@ -107,11 +107,13 @@ func (m *model) caGrace() Check {
 	}, false)
 }
 
-// replacement is how long an eviction that a budget refused waits for the
-// budget to allow it: T_r + H + Q with a gate (docs/timing.md §5.4).
-func (m *model) replacement() Pair {
-	return m.pairOf(func(c *column) float64 { return m.ready + m.disruptionReady(c) })
-}
+// replaced is how long after its creation a replacement counts for the
+// budget, so that an eviction the budget refused may go: T_r, and with a
+// gate H + Q more (docs/timing.md §5.4).
+func (m *model) replaced(col *column) float64 { return m.ready + m.disruptionReady(col) }
+
+// replacement is replaced in both columns.
+func (m *model) replacement() Pair { return m.pairOf(m.replaced) }
 
 func (m *model) caEviction() Check {
 	c := Check{

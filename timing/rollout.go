@@ -112,10 +112,7 @@ func (m *model) simulate(c Case) Rollout {
 	for range min(m.surge+m.unavail, m.n) {
 		s.createNew(0)
 	}
-	availableAfter := m.ready + m.minReady
-	if m.gate {
-		availableAfter += s.col.h + s.col.gatePoll
-	}
+	availableAfter := m.perStep(s.col)
 	for i := 0; i < len(s.created); i++ {
 		t := s.created[i] + availableAfter
 		s.add(t, newPod(i), Available)
@@ -124,8 +121,7 @@ func (m *model) simulate(c Case) Rollout {
 			s.deleteOld(t)
 			// The replaced target stops serving; its replacement is pod i.
 			stops := t + math.Min(s.col.l, m.tClose)
-			healthy := s.created[i] + m.ready + s.col.h
-			s.r.StartupGap = math.Max(s.r.StartupGap, healthy-stops)
+			s.r.StartupGap = math.Max(s.r.StartupGap, s.healthy(s.created[i])-stops)
 		}
 		if len(s.created) < m.n {
 			s.step(t)
@@ -133,7 +129,7 @@ func (m *model) simulate(c Case) Rollout {
 		}
 		s.r.Done = t
 	}
-	s.r.FirstHealthy = s.created[0] + m.ready + s.col.h
+	s.r.FirstHealthy = s.healthy(s.created[0])
 	s.r.LastDeletion = s.deleted[len(s.deleted)-1]
 	s.route()
 	s.r.Events = inTimeOrder(s.r.Events)
@@ -199,6 +195,9 @@ func (s *rolloutSim) deleteOld(t float64) {
 	}
 }
 
+// healthy is when the target of a new pod created at t turns healthy.
+func (s *rolloutSim) healthy(t float64) float64 { return t + s.m.ready + s.col.h }
+
 // createNew creates the next new pod at t.
 func (s *rolloutSim) createNew(t float64) {
 	m, col := s.m, s.col
@@ -206,7 +205,7 @@ func (s *rolloutSim) createNew(t float64) {
 	s.created = append(s.created, t)
 	s.add(t, pod, Created)
 	s.add(t+m.ready, pod, ContainersReady)
-	healthy := t + m.ready + col.h
+	healthy := s.healthy(t)
 	if m.target == TargetIP {
 		s.add(t+m.ready+col.delta, pod, Registered)
 	}

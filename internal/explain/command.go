@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -140,24 +141,16 @@ func (o *Options) setPlatform(list string) error {
 
 func (o *Options) setLatency(v string) error {
 	sym, values, ok := strings.Cut(v, "=")
-	known := false
-	for _, s := range calibrated {
-		known = known || s == sym
-	}
-	if !ok || !known {
+	if !ok || !slices.Contains(calibrated, sym) {
 		return fmt.Errorf("%q: want SYM=TYPICAL or SYM=TYPICAL/WORST with SYM one of %s", v, strings.Join(calibrated, ", "))
 	}
 	typ, worst, hasWorst := strings.Cut(values, "/")
+	if !hasWorst {
+		worst = typ
+	}
 	var p timing.Pair
-	for _, f := range []struct {
-		text string
-		to   *float64
-	}{{typ, &p.Typical}, {worst, &p.Worst}} {
-		if f.to == &p.Worst && !hasWorst {
-			p.Worst = p.Typical
-			continue
-		}
-		if err := positive(f.to, true)(f.text); err != nil {
+	for _, err := range []error{positive(&p.Typical, true)(typ), positive(&p.Worst, true)(worst)} {
+		if err != nil {
 			return fmt.Errorf("%s: %v", sym, err)
 		}
 	}

@@ -6,6 +6,8 @@
 package explain
 
 import (
+	"slices"
+
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers"
@@ -24,20 +26,23 @@ type Finding struct {
 // after column runs the rules in fix mode on a copy of items.
 func Run(items fn.KubeObjects, cfg transformers.Config, opts Options) []Finding {
 	now := Subjects(items, cfg, opts)
+	// The rules edit the copies; what they undo they take back from items,
+	// which nothing edits, as audit does.
 	fixed := transformers.Copies(items)
 	cfg.Mode = transformers.ModeFix
-	transformers.Run(&fixed, cfg, transformers.Snapshot(fixed))
+	transformers.Run(&fixed, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
 	after := map[string]Subject{}
 	for _, s := range Subjects(fixed, cfg, opts) {
 		after[s.key()] = s
 	}
 	findings := make([]Finding, 0, len(now))
 	for _, s := range now {
-		a, ok := after[s.key()]
-		if !ok {
-			a = s // the fix left the pair out of reach: nothing changed
+		f := Finding{Now: s, After: s, NowX: timing.Explain(s.Input)}
+		if a, ok := after[s.key()]; ok {
+			f.After, f.AfterX = a, timing.Explain(a.Input)
+		} else {
+			f.AfterX = f.NowX // the fix left the pair out of reach: nothing changed
 		}
-		f := Finding{Now: s, After: a, NowX: timing.Explain(s.Input), AfterX: timing.Explain(a.Input)}
 		f.Remaining = residuals(f)
 		findings = append(findings, f)
 	}

@@ -6,13 +6,16 @@ import (
 	"strings"
 
 	"github.com/lbguard/lbguard/timing"
-	"github.com/lbguard/lbguard/transformers"
 )
 
 // seconds prints a duration to the hundredth, without trailing zeros.
 func seconds(x float64) string {
-	return strconv.FormatFloat(math.Round(x*100)/100, 'f', -1, 64)
+	return strconv.FormatFloat(hundredths(x), 'f', -1, 64)
 }
+
+// hundredths rounds a duration as the reports print it: the text's seconds
+// and the JSON's numbers say the same.
+func hundredths(x float64) float64 { return math.Round(x*100) / 100 }
 
 // requests prints a count of requests, whole.
 func requests(x float64) string {
@@ -37,27 +40,20 @@ var windowNames = map[string]string{
 // what the model took from the manifests.
 func (f Finding) title() string {
 	s := f.Now
-	lb := s.Input.LoadBalancer
-	target := string(lb.TargetType)
-	if target == "" {
-		target = "instance"
-	}
 	var b strings.Builder
 	b.WriteString(idString(s.Workload))
 	b.WriteString(" behind ")
 	b.WriteString(lbName(s))
-	b.WriteString(": " + target + " targets, " + strconv.Itoa(replicas(s.Input)) + " replicas")
+	b.WriteString(": " + string(f.NowX.Parameters.Target) + " targets, " + strconv.Itoa(replicas(s.Input)) + " replicas")
 	return b.String()
 }
 
-// lbName is "ALB Ingress shop/web → Service web".
+// lbName is "ALB Ingress shop/web → Service web", or "NLB Service shop/web"
+// for a load balancer that is a Service.
 func lbName(s Subject) string {
 	name := string(s.LBKind) + " " + idString(s.LB)
 	if s.LB.Kind != "Service" {
 		name += " → Service " + s.Service
-	}
-	if s.LBKind == transformers.ClassicELB || s.LBKind == transformers.InTreeNLB {
-		name = string(s.LBKind) + " Service " + qualified(s.LB.Namespace, s.LB.Name)
 	}
 	return name
 }

@@ -5,8 +5,6 @@ import (
 	"html"
 	"io"
 	"strings"
-
-	"github.com/lbguard/lbguard/timing"
 )
 
 // WriteHTML writes a self-contained report, no script: per finding its
@@ -31,7 +29,7 @@ nav li { margin: 2px 0; }
 <body>
 <h1>lbguard explain: seconds of failed requests per rollout, now and after lbguard fix</h1>
 `)
-	fmt.Fprintf(&b, "<p>At %s requests/s, requests up to %s s", html.EscapeString(seconds(opts.Traffic.RPS)), html.EscapeString(seconds(requestSeconds(timing.Input{Traffic: opts.Traffic}))))
+	fmt.Fprintf(&b, "<p>At %s requests/s, requests up to %s s", html.EscapeString(seconds(opts.Traffic.RPS)), html.EscapeString(seconds(requestSeconds(opts.Traffic))))
 	if names := opts.platformNames(); len(names) > 0 {
 		fmt.Fprintf(&b, "; platform: %s", html.EscapeString(strings.Join(names, ", ")))
 	}

@@ -3,7 +3,6 @@ package explain
 import (
 	"encoding/json"
 	"io"
-	"math"
 
 	"github.com/lbguard/lbguard/timing"
 )
@@ -67,9 +66,6 @@ type jsonResidual struct {
 	Class  Class  `json:"class"`
 	Reason string `json:"reason"`
 }
-
-// hundredths rounds as the text report does, so both say the same.
-func hundredths(x float64) float64 { return math.Round(x*100) / 100 }
 
 func pairOf(p timing.Pair) jsonPair { return jsonPair{hundredths(p.Typical), hundredths(p.Worst)} }
 

@@ -18,12 +18,12 @@ type panel struct {
 	pods     map[string]map[timing.Happening]float64
 	old, new []string // pod names, in creation order
 	steps    []float64
-	ip       bool
+	ip       bool // the model's targets are pods: each has a target lane
 }
 
 func newPanel(s Subject, x timing.Explanation, name string) *panel {
 	p := &panel{name: name, s: s, x: x, r: x.Rollout[timing.Typical], pods: map[string]map[timing.Happening]float64{}}
-	p.ip = s.Input.LoadBalancer.Kind != timing.Classic && s.Input.LoadBalancer.TargetType == timing.TargetIP
+	p.ip = x.Parameters.Target == timing.TargetIP
 	for _, e := range p.r.Events {
 		if e.Pod == "" {
 			p.steps = append(p.steps, e.At)
@@ -83,23 +83,6 @@ func (p *panel) height() int {
 	return panelHeader + laneHeight + bandHeight + 8 + p.lanes()*laneHeight + axisHeight + panelGap
 }
 
-// values the titles quote, with the model's defaults where the manifests say nothing.
-func (p *panel) preStop() float64 { return p.s.Input.Workload.PreStop }
-
-func (p *panel) grace() float64 {
-	if g := p.s.Input.Workload.Grace; g != nil {
-		return *g
-	}
-	return 30
-}
-
-func (p *panel) shutdown() float64 {
-	if a := p.s.Input.Workload.AppShutdown; a != nil {
-		return *a
-	}
-	return 20
-}
-
 func (p *panel) typical(symbol string) float64 { return latency(p.x, symbol).Typical }
 
 // sourcesOf names a latency's sources and where the first is read.
@@ -139,15 +122,13 @@ func (p *panel) draw(d *svgDoc, top float64, end float64) float64 {
 
 // summary is the panel's one line: failure-seconds and the open windows.
 func (p *panel) summary() string {
-	var open []string
-	for _, w := range p.x.Windows {
-		if !w.Static && (w.Seconds.Typical > 0 || w.Seconds.Worst > 0) {
-			open = append(open, fmt.Sprintf("%s %s s (%s worst)", w.ID, seconds(w.Seconds.Typical), seconds(w.Seconds.Worst)))
-		}
+	var opened []string
+	for _, w := range open(p.x) {
+		opened = append(opened, fmt.Sprintf("%s %s s (%s worst)", w.ID, seconds(w.Seconds.Typical), seconds(w.Seconds.Worst)))
 	}
 	windows := "no window open"
-	if len(open) > 0 {
-		windows = strings.Join(open, ", ")
+	if len(opened) > 0 {
+		windows = strings.Join(opened, ", ")
 	}
 	return fmt.Sprintf("%s failure-seconds per rollout (%s worst), %s failed requests at %s/s · %s",
 		seconds(p.x.FailureSeconds.Typical), seconds(p.x.FailureSeconds.Worst), requests(p.x.FailedRequests.Typical),
@@ -214,7 +195,7 @@ func (p *panel) oldPods(d *svgDoc, y, end float64) float64 {
 		if i == shownPods {
 			return p.more(d, y, len(p.old), "old")
 		}
-		ev := p.pods[pod]
+		ev, v := p.pods[pod], p.x.Parameters
 		deleted, sigterm := ev[timing.Deleted], ev[timing.SIGTERM]
 		exit, killed := ev[timing.Exited], false
 		if t, ok := ev[timing.Killed]; ok {
@@ -225,13 +206,13 @@ func (p *panel) oldPods(d *svgDoc, y, end float64) float64 {
 		d.rect(0, deleted, by, barHeight, colServing, fmt.Sprintf("%s serving until its deletion at %s s", pod, seconds(deleted)))
 		d.rect(deleted, sigterm, by, barHeight, colPreStop,
 			fmt.Sprintf("%s preStop: min(S, G) = min(%s, %s) = %s s, %s–%s s · source: k8s:pod-lifecycle (docs/timing.md §1.1)",
-				pod, seconds(p.preStop()), seconds(p.grace()), seconds(sigterm-deleted), seconds(deleted), seconds(sigterm)))
+				pod, seconds(v.PreStop), seconds(v.Grace), seconds(sigterm-deleted), seconds(deleted), seconds(sigterm)))
 		d.rect(sigterm, exit, by, barHeight, colShutdown,
 			fmt.Sprintf("%s SIGTERM → exit: t_exit = min(S + A, K) = min(%s + %s, %s) = %s s after deletion, %s–%s s · source: k8s:pod-lifecycle",
-				pod, seconds(p.preStop()), seconds(p.shutdown()), seconds(p.kill()), seconds(exit-deleted), seconds(sigterm), seconds(exit)))
+				pod, seconds(v.PreStop), seconds(v.Shutdown), seconds(v.Kill), seconds(exit-deleted), seconds(sigterm), seconds(exit)))
 		if killed {
 			d.printf(`<rect x="%s" y="%s" width="4" height="%d" fill="%s"><title>%s</title></rect>`+"\n", px(d.x(exit)-2), px(by-2), barHeight+4, colKilled,
-				esc(fmt.Sprintf("%s killed at %s s: SIGKILL when the grace period G = %s s ends · source: k8s:pod-lifecycle", pod, seconds(exit), seconds(p.grace()))))
+				esc(fmt.Sprintf("%s killed at %s s: SIGKILL when the grace period G = %s s ends · source: k8s:pod-lifecycle", pod, seconds(exit), seconds(v.Grace))))
 		}
 		y += laneHeight
 		if !p.ip {
@@ -259,16 +240,7 @@ func (p *panel) more(d *svgDoc, y float64, pods int, which string) float64 {
 	return y + laneHeight
 }
 
-// kill is K: G, or G + 2 when the preStop runs into G.
-func (p *panel) kill() float64 {
-	if p.preStop() >= p.grace() {
-		return p.grace() + 2
-	}
-	return p.grace()
-}
-
 func (p *panel) newPods(d *svgDoc, y, end float64) float64 {
-	gate := p.s.Input.LoadBalancer.ReadinessGate && p.ip && !p.s.Input.LoadBalancer.AutoMode
 	for i, pod := range p.new {
 		if i == shownPods {
 			return p.more(d, y, len(p.new), "new")
@@ -280,7 +252,7 @@ func (p *panel) newPods(d *svgDoc, y, end float64) float64 {
 		d.rect(created, ready, by, barHeight, colStarting,
 			fmt.Sprintf("%s starting: created at %s s, containers Ready after T_r = iD + p·⌈(T_app − iD)/p⌉ = %s s · %s", pod, seconds(created), seconds(ready-created), p.sourcesOf("T_r")))
 		podReady := ready
-		if gated, ok := ev[timing.GateReady]; ok && gate {
+		if gated, ok := ev[timing.GateReady]; ok {
 			podReady = gated
 			d.rect(ready, gated, by, barHeight, colGateWait,
 				fmt.Sprintf("%s waits for its readiness gate: target healthy, then the LBC's next poll (Q = %s s typical) flips it at %s s · %s", pod, seconds(p.typical("Q")), seconds(gated), p.sourcesOf("Q")))
@@ -321,11 +293,8 @@ func (p *panel) markerList() []marker {
 	}
 	pl := p.s.Input.Platform
 	if pl.Spot {
-		lag := 5.0
-		if pl.SpotNoticeLag != nil {
-			lag = *pl.SpotNoticeLag
-		}
-		ms = append(ms, marker{t0 + 120 - lag, "Spot", fmt.Sprintf("Spot: a node interrupted as %s is deleted is gone 120 − t_notice = %s s later · %s", p.old[0], seconds(120-lag), sourceText([]string{"spot:notice"}))})
+		kill := p.x.Parameters.SpotKill
+		ms = append(ms, marker{t0 + kill, "Spot", fmt.Sprintf("Spot: a node interrupted as %s is deleted is gone 120 − t_notice = %s s later · %s", p.old[0], seconds(kill), sourceText([]string{"spot:notice"}))})
 	}
 	if pl.ClusterAutoscaler {
 		ms = append(ms, marker{t0 + 120, "CA 120 s", "Cluster Autoscaler gives up an eviction after --max-pod-eviction-time 120 s · " + sourceText([]string{"CA:flags"})})

@@ -101,17 +101,18 @@ func closedListener(f Finding) (Class, string) {
 	a := f.After.Facts
 	l := latency(f.AfterX, "L")
 	lb := f.After.Input.LoadBalancer
+	nlbFloor := fmt.Sprintf("S = %d s, the config's nlbPreStopSeconds, is below L = %s s worst: raise nlbPreStopSeconds to %s (L worst + 15 s)", a.PreStop, seconds(l.Worst), seconds(l.Worst+15))
 	switch {
 	case a.CustomPreStop:
 		return ClassUserValue, "a serving container's preStop is a command of its own, kept: lbguard cannot tell how long it waits"
 	case lb.Front == timing.FrontTargetGroupBinding && lb.DeregistrationDelay == nil && float64(a.PreStop) < l.Worst:
-		return ClassConfig, fmt.Sprintf("S = %d s, the config's nlbPreStopSeconds, is below L = %s s worst: raise nlbPreStopSeconds to %s (L worst + 15 s)", a.PreStop, seconds(l.Worst), seconds(l.Worst+15))
+		return ClassConfig, nlbFloor
 	case float64(a.PreStop) >= l.Worst:
 		return ClassUnexplained, ""
 	case a.PreStopSource != "its load balancers":
 		return ClassUserValue, fmt.Sprintf("S = %d s, from %s, is below L = %s s worst", a.PreStop, a.PreStopSource, seconds(l.Worst))
 	case lb.Kind != timing.ALB:
-		return ClassConfig, fmt.Sprintf("S = %d s, the config's nlbPreStopSeconds, is below L = %s s worst: raise nlbPreStopSeconds to %s (L worst + 15 s)", a.PreStop, seconds(l.Worst), seconds(l.Worst+15))
+		return ClassConfig, nlbFloor
 	case f.Now.Facts.DelaySet:
 		return ClassUserValue, fmt.Sprintf("S = D + 15 = %d s follows the user's deregistration delay D = %d s, below L = %s s worst", a.PreStop, f.Now.Facts.Delay, seconds(l.Worst))
 	}
@@ -121,7 +122,7 @@ func closedListener(f Finding) (Class, string) {
 // shutdown says why the app still exits before its last requests end.
 func shutdown(f Finding) (Class, string) {
 	a := f.After.Facts
-	r := requestSeconds(f.After.Input)
+	r := f.AfterX.Parameters.RequestSeconds
 	if float64(a.Shutdown) >= r {
 		return ClassUnexplained, ""
 	}
@@ -137,7 +138,7 @@ func shutdown(f Finding) (Class, string) {
 func drainingCut(f Finding) (Class, string) {
 	a := f.After.Facts
 	p := latency(f.AfterX, "P")
-	need := seconds(p.Worst + requestSeconds(f.After.Input))
+	need := seconds(p.Worst + f.AfterX.Parameters.RequestSeconds)
 	if f.Now.Facts.DelaySet {
 		return ClassUserValue, fmt.Sprintf("the user's deregistration delay D = %d s, kept, is below P + R = %s s worst", f.Now.Facts.Delay, need)
 	}
@@ -158,7 +159,7 @@ func noGate(f Finding) (Class, string) {
 		return ClassNamespaceNotListed, fmt.Sprintf("Namespace %s is not among the manifests, so R3 cannot label it: label it %s=enabled", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel)
 	case a.GateLabel != "enabled" && f.Now.Facts.GateLabel == a.GateLabel && a.GateLabel != "":
 		return ClassUserValue, fmt.Sprintf("Namespace %s sets %s=%q, kept", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel, a.GateLabel)
-	case lb.TargetType != timing.TargetIP && f.After.LBKind == transformers.TGBinding:
+	case f.AfterX.Parameters.Target != timing.TargetIP && f.After.LBKind == transformers.TGBinding:
 		return ClassOutsideKubernetes, "the TargetGroupBinding's targetType is not ip and cannot change: gates hold only ip targets"
 	}
 	return ClassUnexplained, ""
@@ -171,9 +172,10 @@ func namespaceOf(id transformers.ResourceID) string {
 	return id.Namespace
 }
 
-func requestSeconds(in timing.Input) float64 {
-	if in.Traffic.RequestSeconds > 0 {
-		return in.Traffic.RequestSeconds
+// requestSeconds is R as the model takes it when the options leave it unset.
+func requestSeconds(t timing.Traffic) float64 {
+	if t.RequestSeconds > 0 {
+		return t.RequestSeconds
 	}
 	return 5
 }

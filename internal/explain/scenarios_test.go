@@ -59,6 +59,10 @@ func TestWorkedScenarios(t *testing.T) {
 			"W1": {{122, 182}, {0, 2}}, "W2": {{4, 4}, {0, 4}}, "W3": {{0, 0}, {0, 0}}, "W6": {{107, 292}, {0, 0}},
 		}, jsonPair{128.5, 306}},
 		// E4: W1 = 182 − 180 = 2 worst; Spot cuts at 115: W9 = 7 (67).
+		// Worst total: steps of T_r + H + Q = 10 + 312 + 15 = 337 s, old
+		// pods deleted at 337, 674 and 1011, each closed at +180 and routed
+		// until +182 beside three other routed targets: 3 × 2 s × 1/4 = 1.5.
+		// W2 and W3 are 0 (no connection termination), and W9 is not summed.
 		{"e4-nlb-seed-values", map[string][2]jsonPair{
 			"W1": {{0, 2}, {0, 2}}, "W2": {{0, 0}, {0, 0}}, "W6": {{0, 0}, {0, 0}}, "W9": {{7, 67}, {7, 67}},
 		}, jsonPair{0, 1.5}},

@@ -81,10 +81,10 @@ func (d *svgDoc) text(x, y float64, anchor, size, weight, s string) {
 // px prints a coordinate to the tenth of a pixel.
 func px(v float64) string { return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0") }
 
-func esc(s string) string {
-	r := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
-	return r.Replace(s)
-}
+// esc escapes text and attribute values; one replacer serves every call.
+func esc(s string) string { return xmlEscaper.Replace(s) }
+
+var xmlEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `"`, "&quot;")
 
 // WriteSVG writes the timeline of one finding.
 func WriteSVG(w io.Writer, f Finding) error {

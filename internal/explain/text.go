@@ -28,9 +28,8 @@ func WriteText(w io.Writer, findings []Finding, opts Options) error {
 }
 
 func writeFinding(b *strings.Builder, f Finding, opts Options) {
-	in := f.Now.Input
 	fmt.Fprintf(b, "%s\n", f.title())
-	fmt.Fprintf(b, "at %s requests/s, requests up to %s s\n\n", seconds(in.Traffic.RPS), seconds(requestSeconds(in)))
+	fmt.Fprintf(b, "at %s requests/s, requests up to %s s\n\n", seconds(f.Now.Input.Traffic.RPS), seconds(f.NowX.Parameters.RequestSeconds))
 	writeWindows(b, f)
 	writeChecks(b, f)
 	if opts.Platform.PodsPerNode > 1 {
