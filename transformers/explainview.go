@@ -12,6 +12,32 @@ const ReadinessGateLabel = readinessGateLabel
 // ID is the workload's ResourceID.
 func (w *Workload) ID() ResourceID { return w.id() }
 
+// ShutdownSecondsAnnotation sets A for one workload.
+const ShutdownSecondsAnnotation = shutdownSecondsAnnotation
+
+// ShutdownStated tells whether the workload sets A itself, with
+// ShutdownSecondsAnnotation.
+func (w *Workload) ShutdownStated() bool {
+	_, ok := annotation(w.root, shutdownSecondsAnnotation)
+	return ok
+}
+
+// StatedDelay is the deregistration delay the backend's target-group
+// attributes state, read as the rules read it (0 when it is not a valid
+// number of seconds); set is false when they state none.
+func (b *Backend) StatedDelay() (delay int, set bool) {
+	key := b.attributesKey()
+	if key == "" {
+		return 0, false
+	}
+	v, _, ok := b.Annotation(key)
+	if !ok {
+		return 0, false
+	}
+	_, delay, set, _ = parseDelayAttribute(v)
+	return delay, set
+}
+
 // OptedOut tells whether the workload carries lbguard.dev/skip.
 func (w *Workload) OptedOut() bool { return w.skipped }
 
@@ -55,9 +81,9 @@ func (c *Container) PreStopSleep() (seconds int, plain bool) {
 	return hook.seconds, true
 }
 
-// TargetGroupAttributes are the backend's effective target-group
+// targetGroupAttributes are the backend's effective target-group
 // attributes; nil when it has none or they cannot be read.
-func (b *Backend) TargetGroupAttributes() *StringMap {
+func (b *Backend) targetGroupAttributes() *StringMap {
 	key := b.attributesKey()
 	if key == "" {
 		return nil

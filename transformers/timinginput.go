@@ -69,7 +69,7 @@ func (inv *Inventory) timingLoadBalancer(b *Backend, cfg Config) timing.LoadBala
 		seconds := float64(d)
 		lb.DeregistrationDelay = &seconds
 	}
-	if attrs := b.TargetGroupAttributes(); attrs != nil {
+	if attrs := b.targetGroupAttributes(); attrs != nil {
 		v, _ := attrs.Get(connectionTermination)
 		lb.ConnectionTermination = strings.EqualFold(v, "true")
 	}

@@ -93,8 +93,12 @@ func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err e
 		}
 		seconds = max(seconds, need)
 	}
-	return seconds, "its load balancers", nil
+	return seconds, PreStopFromLoadBalancers, nil
 }
+
+// PreStopFromLoadBalancers is the source PreStopSeconds names when S is
+// the need of the workload's load balancers, not a value a user set.
+const PreStopFromLoadBalancers = "its load balancers"
 
 // ShutdownSeconds is A for the workload: the annotation
 // lbguard.dev/shutdown-seconds, else the config's shutdownSeconds.

@@ -1,9 +1,6 @@
 package explain
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers"
@@ -105,14 +102,8 @@ func facts(inv *transformers.Inventory, w *transformers.Workload, b *transformer
 		}
 	}
 	f.Shutdown, _ = w.ShutdownSeconds(cfg)
-	_, f.ShutdownSet = w.Object.GetAnnotations()["lbguard.dev/shutdown-seconds"]
-	if attrs := b.TargetGroupAttributes(); attrs != nil {
-		if v, ok := attrs.Get("deregistration_delay.timeout_seconds"); ok {
-			f.DelaySet = true
-			f.Delay, _ = strconv.Atoi(strings.TrimSpace(v))
-		}
-	}
-	if !f.DelaySet {
+	f.ShutdownSet = w.ShutdownStated()
+	if f.Delay, f.DelaySet = b.StatedDelay(); !f.DelaySet {
 		f.Delay, _ = b.DeregistrationDelay(cfg)
 	}
 	f.GateLabel, f.NamespaceListed = gateLabel(inv, b.Namespace)

@@ -109,7 +109,7 @@ func closedListener(f Finding) (Class, string) {
 		return ClassConfig, nlbFloor
 	case float64(a.PreStop) >= l.Worst:
 		return ClassUnexplained, ""
-	case a.PreStopSource != "its load balancers":
+	case a.PreStopSource != transformers.PreStopFromLoadBalancers:
 		return ClassUserValue, fmt.Sprintf("S = %d s, from %s, is below L = %s s worst", a.PreStop, a.PreStopSource, seconds(l.Worst))
 	case lb.Kind != timing.ALB:
 		return ClassConfig, nlbFloor
@@ -129,7 +129,7 @@ func shutdown(f Finding) (Class, string) {
 	source := "the config's shutdownSeconds"
 	class := ClassConfig
 	if a.ShutdownSet {
-		source, class = "the annotation lbguard.dev/shutdown-seconds", ClassUserValue
+		source, class = "the annotation "+transformers.ShutdownSecondsAnnotation, ClassUserValue
 	}
 	return class, fmt.Sprintf("A = %d s, from %s, is shorter than the requests (R = %s s): the app exits before they end", a.Shutdown, source, seconds(r))
 }
