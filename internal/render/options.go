@@ -16,6 +16,9 @@ type Options struct {
 	// empty.
 	ReleaseName string
 	Namespace   string
+	// Root confines every read (root.go); nil reads each input under the
+	// root FindRoot gives for it.
+	Root *Root
 }
 
 func (o Options) releaseName() string {
