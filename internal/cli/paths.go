@@ -16,7 +16,20 @@ import (
 // rendered and kustomizations built (their files not read again on their
 // own); "-" is standard input. A file named twice is read once. It also
 // returns the charts and kustomizations it did not render, and why.
+//
+// Every file is read inside opts.Root; when it is nil, inside the root
+// openRoot finds for the paths.
 func readInputs(paths []string, stdin io.Reader, configPath string, opts render.Options) ([]*source, []render.LeftAlone, error) {
+	if opts.Root == nil {
+		root, err := openRoot("", paths)
+		if err != nil {
+			return nil, nil, err
+		}
+		if root != nil {
+			defer root.Close()
+		}
+		opts.Root = root
+	}
 	r := &pathReader{stdin: stdin, seen: map[string]bool{}, opts: opts}
 	if configPath != "" {
 		r.once(configPath) // the config is no resource
@@ -74,7 +87,7 @@ func (r *pathReader) readPaths(paths []string) error {
 			return inputErrorf("cannot read %s: %v", p, unwrapPathError(err))
 		}
 	}
-	inputs, err := render.Inputs(paths)
+	inputs, err := render.Inputs(paths, r.opts.Root)
 	if err != nil {
 		return inputErrorf("%v", err)
 	}
@@ -108,7 +121,7 @@ func (r *pathReader) readFile(path string) error {
 	if !r.once(path) {
 		return nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := r.opts.Root.ReadFile(path)
 	if err != nil {
 		return inputErrorf("cannot read %s: %v", path, unwrapPathError(err))
 	}
@@ -165,7 +178,7 @@ func (r *pathReader) render(in render.Input) error {
 	if err != nil {
 		return err
 	}
-	src.rendered = &renderedInput{dir: in.Path, chart: in.Chart(), nonResources: len(set.NonResources)}
+	src.rendered = &renderedInput{root: r.opts.Root, dir: in.Path, chart: in.Chart(), nonResources: len(set.NonResources)}
 	i := 0
 	for _, d := range src.docs {
 		if d.node != nil && i < len(set.Documents) {
@@ -175,4 +188,61 @@ func (r *pathReader) render(in render.Input) error {
 	}
 	r.sources = append(r.sources, src)
 	return nil
+}
+
+// openRoot opens the repository root of a run (docs/security.md): dir
+// when given (--root), else the directory that holds the root
+// render.FindRoot gives for each PATH: the git work tree that holds it,
+// else the PATH itself (or its directory). Every PATH must lie inside it.
+// nil when only standard input is read.
+func openRoot(dir string, paths []string) (*render.Root, error) {
+	var files []string
+	for _, p := range paths {
+		if p != stdinPath {
+			files = append(files, p)
+		}
+	}
+	if dir == "" && len(files) == 0 {
+		return nil, nil
+	}
+	for _, p := range files {
+		if dir != "" && (len(files) == 1 || strings.HasPrefix(absPath(p), dir+string(filepath.Separator))) {
+			continue
+		}
+		d, err := render.FindRoot(p)
+		if err != nil {
+			return nil, inputErrorf("cannot read %s: %v", p, unwrapPathError(err))
+		}
+		dir = commonDir(dir, d)
+	}
+	root, err := render.OpenRoot(dir)
+	if err != nil {
+		return nil, inputErrorf("cannot open the repository root %s: %v", dir, unwrapPathError(err))
+	}
+	for _, p := range files {
+		if !root.Contains(p) {
+			root.Close()
+			return nil, inputErrorf("%s lies outside the repository root %s, and lbguard reads nothing outside it: give --root DIR, a directory that holds every PATH", p, root.Dir())
+		}
+	}
+	return root, nil
+}
+
+// commonDir is the deepest directory that holds both a and b ("" is
+// none yet).
+func commonDir(a, b string) string {
+	if a == "" {
+		return b
+	}
+	for !(b == a || strings.HasPrefix(b, a+string(filepath.Separator))) && a != filepath.Dir(a) {
+		a = filepath.Dir(a)
+	}
+	return a
+}
+
+func absPath(p string) string {
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/lbguard/lbguard/internal/render"
@@ -17,6 +16,7 @@ import (
 
 // renderedInput is the chart or kustomization a source was rendered from.
 type renderedInput struct {
+	root         *render.Root
 	dir          string
 	chart        bool
 	nonResources int // documents it rendered that are no resource
@@ -54,7 +54,7 @@ func (in *renderedInput) sourceDocument(o *render.Origin) *document {
 	}
 	starts, read := in.sources[o.File]
 	if !read {
-		starts = documentStarts(o.File)
+		starts = documentStarts(in.root, o.File)
 		if in.sources == nil {
 			in.sources = map[string]map[int]*document{}
 		}
@@ -66,8 +66,8 @@ func (in *renderedInput) sourceDocument(o *render.Origin) *document {
 // documentStarts reads a source file as a plain file is and indexes its
 // documents by the line each starts on; nil when the file cannot be read
 // (it built: an error is no line).
-func documentStarts(path string) map[int]*document {
-	data, err := os.ReadFile(path)
+func documentStarts(root *render.Root, path string) map[int]*document {
+	data, err := root.ReadFile(path)
 	if err != nil {
 		return nil
 	}
@@ -108,12 +108,37 @@ func (in *renderedInput) howToAddLBGuard() string {
 		"with the exec config of README \"Use with kustomize\", and build with `kustomize build --enable-alpha-plugins --enable-exec %s`", in.dir, in.dir)
 }
 
+// leftAloneUnits are the charts and kustomizations not rendered, as the
+// report's findings: each named by its Chart.yaml or kustomization file.
+func leftAloneUnits(alone []render.LeftAlone) []report.Unit {
+	units := make([]report.Unit, len(alone))
+	for i, a := range alone {
+		in := renderedInput{dir: a.Dir, chart: render.KustomizationFile(a.Dir) == ""}
+		title := "kustomization " + a.Dir
+		if in.chart {
+			title = "Helm chart " + a.Dir
+		}
+		units[i] = report.Unit{Title: title, File: in.configFile(), Reason: a.Reason, Unchecked: a.Unchecked}
+	}
+	return units
+}
+
 // leftAloneNotes are the lines that say which charts and kustomizations
-// were not rendered, and why.
+// were not rendered, and why, when there is no report to hold them.
 func leftAloneNotes(command string, alone []render.LeftAlone) []string {
 	notes := make([]string, len(alone))
 	for i, a := range alone {
 		notes[i] = fmt.Sprintf("lbguard %s: %s left alone: %s", command, a.Dir, a.Reason)
 	}
 	return notes
+}
+
+// unchecked says whether a unit left alone went unchecked.
+func unchecked(alone []render.LeftAlone) bool {
+	for _, a := range alone {
+		if a.Unchecked {
+			return true
+		}
+	}
+	return false
 }

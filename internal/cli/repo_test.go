@@ -215,8 +215,8 @@ func TestRepositoryHelmFlags(t *testing.T) {
 		case c.replicas == "" && obj != nil:
 			t.Errorf("%v: the chart was rendered", c.args)
 		case c.replicas == "":
-			if want := "lbguard fix: repo/charts/web left alone: Helm chart not rendered (--helm-skip)\n"; !strings.HasPrefix(r.stderr, want) {
-				t.Errorf("%v: stderr does not begin with %q:\n%s", c.args, want, r.stderr)
+			if want := "\nHelm chart repo/charts/web  (repo/charts/web/Chart.yaml)\n  NOTE left alone: Helm chart not rendered (--helm-skip)\n\n"; !strings.Contains(r.stderr, want) {
+				t.Errorf("%v: stderr does not hold %q:\n%s", c.args, want, r.stderr)
 			}
 		case obj == nil:
 			t.Errorf("%v: the chart's Deployment is not in the output", c.args)

@@ -52,10 +52,6 @@ func chartError(dir string, err error) error {
 	return fmt.Errorf("helm chart %s: %w", dir, err)
 }
 
-func leftAlone(dir, reason string) *Set {
-	return &Set{LeftAlone: []LeftAlone{{Dir: dir, Reason: reason}}}
-}
-
 // checkDependencies fails on a dependency Chart.yaml names that charts/
 // does not hold: lbguard does not fetch charts. The message is Helm's.
 func checkDependencies(dir string, ch *chart.Chart) error {

@@ -80,8 +80,18 @@ func TestChartSkipped(t *testing.T) {
 	onlyLeftAlone(t, webChart, Options{SkipHelm: true}, "Helm chart not rendered (--helm-skip)")
 }
 
+// A library chart is left alone, and its directory read as any other:
+// its Chart.yaml is no resource, and a manifest beside it would be read.
 func TestLibraryChartLeftAlone(t *testing.T) {
-	onlyLeftAlone(t, "testdata/chart/library", Options{}, "Helm library chart: it renders nothing of its own")
+	set := load(t, []string{"testdata/chart/library"}, Options{})
+	want := LeftAlone{Dir: "testdata/chart/library", Reason: "Helm library chart: it renders nothing of its own"}
+	if len(set.LeftAlone) != 1 || set.LeftAlone[0] != want {
+		t.Errorf("left alone %+v, want %+v", set.LeftAlone, want)
+	}
+	equalLines(t, "non-resources", locations(set.NonResources), []string{"testdata/chart/library/Chart.yaml:1"})
+	if len(set.Documents)+len(set.Hooks) != 0 {
+		t.Errorf("read %q %q", located(set.Documents), located(set.Hooks))
+	}
 }
 
 func TestChartErrors(t *testing.T) {

@@ -109,11 +109,21 @@ var image = path("spec", "template", "spec", "containers", "[name=web]", "image"
 // one directory alone, for the reason given.
 func onlyLeftAlone(t *testing.T, path string, opts Options, reason string) {
 	t.Helper()
+	leftAloneAs(t, path, opts, LeftAlone{Dir: path, Reason: reason})
+}
+
+// onlyUnchecked is onlyLeftAlone for a unit whose resources go unchecked.
+func onlyUnchecked(t *testing.T, path string, opts Options, reason string) {
+	t.Helper()
+	leftAloneAs(t, path, opts, LeftAlone{Dir: path, Reason: reason, Unchecked: true})
+}
+
+func leftAloneAs(t *testing.T, path string, opts Options, want LeftAlone) {
+	t.Helper()
 	set := load(t, []string{path}, opts)
 	if len(set.Documents)+len(set.Hooks)+len(set.NonResources) != 0 {
 		t.Errorf("read %q %q %q", located(set.Documents), located(set.Hooks), locations(set.NonResources))
 	}
-	want := LeftAlone{Dir: path, Reason: reason}
 	if len(set.LeftAlone) != 1 || set.LeftAlone[0] != want {
 		t.Errorf("left alone %+v, want %+v", set.LeftAlone, want)
 	}

@@ -5,9 +5,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/api/konfig"
+	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // inputKind is how one input is read.
@@ -38,8 +40,12 @@ type input struct {
 // do. A file named on the command line (pre-commit names the changed ones)
 // is read whatever its name, unless it belongs to a chart: a template is
 // no YAML until the chart renders it, so the chart is rendered instead.
-func findInputs(paths []string) ([]input, error) {
-	f := finder{seen: map[string]bool{}}
+//
+// A library chart renders nothing of its own: its directory is walked as
+// any other (its templates/ and charts/ aside), so that a Chart.yaml of
+// `type: library` dropped among plain manifests does not hide them.
+func findInputs(root *Root, paths []string) ([]input, error) {
+	f := finder{root: root, seen: map[string]bool{}}
 	for _, p := range paths {
 		if err := f.path(p); err != nil {
 			return nil, err
@@ -49,6 +55,7 @@ func findInputs(paths []string) ([]input, error) {
 }
 
 type finder struct {
+	root   *Root
 	inputs []input
 	seen   map[string]bool // absolute paths already listed
 }
@@ -83,6 +90,7 @@ func (f *finder) path(p string) error {
 		return nil
 	}
 	var kustomizations []string // directories found so far, parents first
+	var libraries []string      // library charts found so far
 	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("cannot read %s: %w", path, err)
@@ -91,6 +99,11 @@ func (f *finder) path(p string) error {
 			switch {
 			case path != p && strings.HasPrefix(d.Name(), "."):
 				return filepath.SkipDir
+			case slices.Contains(libraries, filepath.Dir(path)) && (d.Name() == "templates" || d.Name() == "charts"):
+				return filepath.SkipDir
+			case exists(filepath.Join(path, ChartFile)) && f.libraryChart(path):
+				f.add(chartDir, path)
+				libraries = append(libraries, path)
 			case exists(filepath.Join(path, ChartFile)):
 				f.add(chartDir, path)
 				return filepath.SkipDir
@@ -168,4 +181,19 @@ func under(path string, dirs []string) bool {
 		}
 	}
 	return false
+}
+
+// libraryChart says whether the chart in dir is of `type: library`.
+func (f *finder) libraryChart(dir string) bool {
+	if f.root == nil {
+		return false
+	}
+	data, err := f.root.ReadFile(filepath.Join(dir, ChartFile))
+	if err != nil {
+		return false // the chart's rendering says what is wrong
+	}
+	var meta struct {
+		Type string `json:"type"`
+	}
+	return yaml.Unmarshal(data, &meta) == nil && meta.Type == "library"
 }

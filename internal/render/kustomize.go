@@ -7,27 +7,29 @@ import (
 
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/types"
-	"sigs.k8s.io/kustomize/kyaml/filesys"
 )
 
 // buildKustomization builds the kustomization in dir in process, as
 // `kustomize build` does with its defaults (no plugins, files loaded from
 // the kustomization's own directory and its bases), with origin
 // annotations on so that every resource names its source file.
-func buildKustomization(dir string) (*Set, error) {
+func buildKustomization(r *Root, dir string) (*Set, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, kustomizationError(dir, err)
 	}
-	fsys := originFS{FileSystem: filesys.MakeFsOnDisk(), root: abs}
+	if reason := leaveAlone(r, abs); reason != "" {
+		return leftAloneError(dir, reason), nil
+	}
+	fsys := originFS{FileSystem: rootFS{r}, root: abs}
 	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, abs)
 	if reason := needsPrograms(dir, err); reason != "" {
-		return leftAlone(dir, reason), nil
+		return leftAloneError(dir, reason), nil
 	}
 	if err != nil {
 		return nil, kustomizationError(dir, err)
 	}
-	o := overlay{dir: dir, sources: map[string]*Set{}}
+	o := overlay{root: r, dir: dir, sources: map[string]*Set{}}
 	set := &Set{}
 	for _, res := range m.Resources() {
 		obj := res.RNode.Copy() // kustomize's tree, not its JSON round trip
@@ -40,8 +42,10 @@ func buildKustomization(dir string) (*Set, error) {
 	return set, nil
 }
 
+// kustomizationError is a build that failed; kustomize's message may
+// quote a file, so it is shortened and tokens taken out.
 func kustomizationError(dir string, err error) error {
-	return fmt.Errorf("kustomization %s: %w", dir, err)
+	return fmt.Errorf("kustomization %s: %s", dir, Quiet(err.Error()))
 }
 
 // needsPrograms says why a build that failed for want of programs is left

@@ -1,9 +1,9 @@
 package render
 
 import (
-	"os"
 	"path/filepath"
 
+	"sigs.k8s.io/kustomize/api/konfig"
 	"sigs.k8s.io/kustomize/api/types"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -12,7 +12,7 @@ import (
 // that another of them builds on (resources, components): a base
 // is checked as part of its overlays, not once more on its own, where it
 // would be reported without the overlays' changes.
-func consumedKustomizations(inputs []input) map[string]bool {
+func consumedKustomizations(r *Root, inputs []input) map[string]bool {
 	dirs := map[string]string{} // absolute → as listed
 	for _, in := range inputs {
 		if in.kind == kustomizationDir {
@@ -21,7 +21,7 @@ func consumedKustomizations(inputs []input) map[string]bool {
 	}
 	consumed := map[string]bool{}
 	for abs := range dirs {
-		k := readKustomization(abs)
+		k := readKustomization(r, abs)
 		if k == nil {
 			continue
 		}
@@ -36,15 +36,19 @@ func consumedKustomizations(inputs []input) map[string]bool {
 
 // isComponent says whether dir holds a kustomize Component, which builds
 // only as part of a kustomization that names it.
-func isComponent(dir string) bool {
-	k := readKustomization(dir)
+func isComponent(r *Root, dir string) bool {
+	k := readKustomization(r, dir)
 	return k != nil && k.Kind == types.ComponentKind
 }
 
-// readKustomization reads dir's kustomization file, nil when it cannot:
-// the build then says what is wrong with it.
-func readKustomization(dir string) *types.Kustomization {
-	data, err := os.ReadFile(KustomizationFile(dir))
+// readKustomization reads dir's kustomization file inside the root, nil
+// when it cannot: the build then says what is wrong with it.
+func readKustomization(r *Root, dir string) *types.Kustomization {
+	path := kustomizationIn(r, dir)
+	if path == "" {
+		return nil
+	}
+	data, err := r.ReadFile(path)
 	if err != nil {
 		return nil
 	}
@@ -54,6 +58,16 @@ func readKustomization(dir string) *types.Kustomization {
 	}
 	k.FixKustomization() // the deprecated bases: join resources
 	return &k
+}
+
+// kustomizationIn is KustomizationFile inside the root.
+func kustomizationIn(r *Root, dir string) string {
+	for _, k := range konfig.RecognizedKustomizationFileNames() {
+		if p := filepath.Join(dir, k); r.Exists(p) {
+			return p
+		}
+	}
+	return ""
 }
 
 func absPath(p string) string {

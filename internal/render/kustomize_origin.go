@@ -1,7 +1,6 @@
 package render
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,6 +13,7 @@ const originAnnotation = "config.kubernetes.io/origin"
 
 // overlay finds where the resources of one kustomization build came from.
 type overlay struct {
+	root    *Root
 	dir     string
 	sources map[string]*Set // source files read so far, by path
 }
@@ -58,7 +58,7 @@ func (o *overlay) source(path string) (*Set, error) {
 	if s, ok := o.sources[path]; ok {
 		return s, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := o.root.ReadFile(path)
 	if err != nil {
 		// kustomize read it a moment ago; without it there is no line.
 		o.sources[path] = &Set{}

@@ -57,7 +57,7 @@ func TestBrokenOverlay(t *testing.T) {
 }
 
 func TestPluginOverlayLeftAlone(t *testing.T) {
-	onlyLeftAlone(t, "testdata/kustomize/plugins", Options{},
+	onlyUnchecked(t, "testdata/kustomize/plugins", Options{},
 		"kustomization runs plugins (KRM functions), which lbguard does not run: "+
 			"check `kustomize build --enable-alpha-plugins --enable-exec testdata/kustomize/plugins | lbguard audit -` instead")
 }
@@ -83,7 +83,7 @@ func TestWithOriginAnnotations(t *testing.T) {
 }
 
 func TestHelmChartsOverlayLeftAlone(t *testing.T) {
-	onlyLeftAlone(t, "testdata/kustomize/helmcharts", Options{},
+	onlyUnchecked(t, "testdata/kustomize/helmcharts", Options{},
 		"kustomization inflates Helm charts (helmCharts) with the helm program, which lbguard does not run: "+
 			"check `kustomize build --enable-helm testdata/kustomize/helmcharts | lbguard audit -` instead")
 }

@@ -1,8 +1,9 @@
 package render
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 )
 
 // Load reads the files and directories of paths: plain manifests as they
@@ -11,7 +12,15 @@ import (
 // read or render; a document that repeats a key is such an input
 // (a *DocumentError around a *yamlnode.DuplicateKeyError).
 func Load(paths []string, opts Options) (*Set, error) {
-	inputs, err := Inputs(paths)
+	if len(paths) == 0 {
+		return &Set{}, nil
+	}
+	opts, done, err := opts.withRoot(paths[0])
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	inputs, err := Inputs(paths, opts.Root)
 	if err != nil {
 		return nil, err
 	}
@@ -44,12 +53,12 @@ func (in Input) Chart() bool { return in.kind == chartDir }
 // that read plain files their own way: a kustomization that another one
 // builds on is left out, checked as part of it, and so is a file named on
 // its own that lies in a kustomization also read.
-func Inputs(paths []string) ([]Input, error) {
-	found, err := findInputs(paths)
+func Inputs(paths []string, root *Root) ([]Input, error) {
+	found, err := findInputs(root, paths)
 	if err != nil {
 		return nil, err
 	}
-	consumed := consumedKustomizations(found)
+	consumed := consumedKustomizations(root, found)
 	var built []string
 	for _, in := range found {
 		if in.kind == kustomizationDir {
@@ -70,22 +79,39 @@ func Inputs(paths []string) ([]Input, error) {
 
 // Render renders a chart or builds a kustomization; a plain file is
 // parsed.
+// Every read is held to opts.Root (or, when it is nil, to the root
+// FindRoot gives for the input).
 func (in Input) Render(opts Options) (*Set, error) {
+	opts, done, err := opts.withRoot(in.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	switch {
 	case in.kind == plainFile:
-		return readFile(in.Path)
+		return readFile(opts.Root, in.Path)
 	case in.kind == chartDir:
 		return renderChart(in.Path, opts)
-	case isComponent(in.Path):
+	case isComponent(opts.Root, in.Path):
 		return leftAlone(in.Path, "kustomize Component: built only as part of a kustomization that names it"), nil
 	}
-	return buildKustomization(in.Path)
+	return buildKustomization(opts.Root, in.Path)
 }
 
-func readFile(path string) (*Set, error) {
-	data, err := os.ReadFile(path)
+func readFile(r *Root, path string) (*Set, error) {
+	data, err := r.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read %s: %w", path, err)
+		return nil, fmt.Errorf("cannot read %s: %w", path, unwrapPath(err))
 	}
 	return Parse(path, data)
+}
+
+// unwrapPath is a path error's reason alone: messages name the path
+// already.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }

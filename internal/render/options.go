@@ -1,5 +1,7 @@
 package render
 
+import "fmt"
+
 // Options are the command line's choices for rendering.
 type Options struct {
 	// ValueFiles are Helm values files (--values), merged in order over
@@ -33,4 +35,20 @@ func (o Options) namespace() string {
 		return "default"
 	}
 	return o.Namespace
+}
+
+// withRoot is opts with a Root: its own, else one opened for path
+// (FindRoot), which done closes.
+func (o Options) withRoot(path string) (Options, func(), error) {
+	if o.Root != nil {
+		return o, func() {}, nil
+	}
+	dir, err := FindRoot(path)
+	if err != nil {
+		return o, nil, fmt.Errorf("cannot read %s: %w", path, err)
+	}
+	if o.Root, err = OpenRoot(dir); err != nil {
+		return o, nil, fmt.Errorf("cannot open the repository root %s: %w", dir, unwrapPath(err))
+	}
+	return o, func() { o.Root.Close() }, nil
 }

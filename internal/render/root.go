@@ -38,11 +38,11 @@ type Root struct {
 // tree that holds it (the nearest directory above it with a .git entry),
 // else the path itself when it is a directory, else its directory.
 func FindRoot(path string) (string, error) {
-	abs, err := filepath.Abs(path)
+	info, err := os.Stat(path)
 	if err != nil {
 		return "", err
 	}
-	info, err := os.Stat(abs)
+	abs, err := filepath.Abs(path)
 	if err != nil {
 		return "", err
 	}
@@ -84,17 +84,24 @@ func (r *Root) Dir() string { return r.dir }
 // ErrOutsideRoot. A path may name the root as given or with its symlinks
 // resolved (kustomize resolves them).
 func (r *Root) Rel(path string) (string, error) {
+	rel, _, err := r.relBase(path)
+	return rel, err
+}
+
+// relBase is Rel and the name of the root path is relative to: Dir or
+// the root with its symlinks resolved.
+func (r *Root) relBase(path string) (rel, base string, err error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	for _, base := range []string{r.dir, r.real} {
 		rel, err := filepath.Rel(base, abs)
 		if err == nil && (rel == "." || filepath.IsLocal(rel)) {
-			return rel, nil
+			return rel, base, nil
 		}
 	}
-	return "", &fs.PathError{Op: "open", Path: path, Err: ErrOutsideRoot}
+	return "", "", &fs.PathError{Op: "open", Path: path, Err: ErrOutsideRoot}
 }
 
 // Contains says whether path lies inside the root, by its name (symlinks
@@ -113,6 +120,12 @@ func (r *Root) Stat(path string) (fs.FileInfo, error) {
 	}
 	info, err := r.root.Stat(rel)
 	return info, rootError(path, err)
+}
+
+// Exists says whether path names something inside the root.
+func (r *Root) Exists(path string) bool {
+	_, err := r.Stat(path)
+	return err == nil
 }
 
 // Lstat is os.Lstat inside the root.

@@ -20,6 +20,21 @@ type Set struct {
 type LeftAlone struct {
 	Dir    string
 	Reason string
+	// Unchecked: it holds what lbguard will not do (fetch, run a program,
+	// read outside the root), so its resources went unchecked: an error
+	// finding, so that a gate that checked nothing cannot pass. Else (a
+	// library chart, a Component, --helm-skip) a note.
+	Unchecked bool
+}
+
+// leftAlone is a unit with nothing of its own to check.
+func leftAlone(dir, reason string) *Set {
+	return &Set{LeftAlone: []LeftAlone{{Dir: dir, Reason: reason}}}
+}
+
+// leftAloneError is a unit whose resources go unchecked.
+func leftAloneError(dir, reason string) *Set {
+	return &Set{LeftAlone: []LeftAlone{{Dir: dir, Reason: reason, Unchecked: true}}}
 }
 
 func (s *Set) add(o *Set) {

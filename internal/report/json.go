@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/transformers"
 )
 
 // The JSON report (lbguard audit --format json): every result, the notes
@@ -40,7 +39,10 @@ type JSONSummary struct {
 	Overlays int `json:"overlays,omitempty"`
 	// NonResources counts the YAML documents skipped as no resource.
 	NonResources int `json:"nonResources,omitempty"`
-	ExitStatus   int `json:"exitStatus"`
+	// Unchecked counts the charts and kustomizations left alone whose
+	// resources went unchecked (a finding each).
+	Unchecked  int `json:"unchecked,omitempty"`
+	ExitStatus int `json:"exitStatus"`
 }
 
 // JSONFinding is one result, placed and grouped.
@@ -78,12 +80,12 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 		Mode: string(rep.mode),
 		Summary: JSONSummary{
 			Errors: c.errors, Warnings: c.warnings, Changes: c.changes, Notes: c.notes, Workloads: c.workloads,
-			Resources: rep.read.Resources, Files: rep.read.Files, Charts: rep.read.Charts, Overlays: rep.read.Overlays, NonResources: rep.read.NonResources, ExitStatus: rep.ExitStatus(),
+			Resources: rep.read.Resources, Files: rep.read.Files, Charts: rep.read.Charts, Overlays: rep.read.Overlays, NonResources: rep.read.NonResources, Unchecked: c.unchecked, ExitStatus: rep.ExitStatus(),
 		},
 		Findings: []JSONFinding{},
 	}
 	for _, f := range rep.findings {
-		info := transformers.DescribeRule(f.rule)
+		info := describeRule(f.rule)
 		jf := JSONFinding{
 			Rule: f.rule, RuleName: info.Title, Severity: string(f.res.Severity), Action: f.action,
 			Message: f.res.Message, Resource: f.res.ResourceRef, File: f.File, Line: f.Line, Origin: f.Origin,

@@ -83,6 +83,7 @@ type finding struct {
 type group struct {
 	title    string // "Deployment web/podinfo"
 	workload bool
+	unit     bool  // a chart or kustomization left alone (units.go)
 	place    Place // of its metadata.name
 	placed   bool  // its document is in the input
 	order    int   // of its document, or of its making when not placed
@@ -164,7 +165,7 @@ func DisplayPath(path string) string {
 // errors and warnings; in fix, also what was changed.
 func (rep *Report) shown(f *finding) bool {
 	switch {
-	case f.res.Severity == fn.Error || f.res.Severity == fn.Warning:
+	case f.res.Severity == fn.Error || f.res.Severity == fn.Warning || f.rule == RuleUnit:
 		return true
 	case rep.mode == transformers.ModeFix:
 		return f.action == transformers.ActionChanged
@@ -174,11 +175,16 @@ func (rep *Report) shown(f *finding) bool {
 
 type counts struct {
 	errors, warnings, changes, notes, workloads int
+	unitNotes                                   int // units left alone with nothing to check, shown
+	unchecked                                   int // units left alone whose resources went unchecked
 }
 
 func (rep *Report) count() counts {
 	var c counts
 	for _, f := range rep.findings {
+		if f.rule == RuleUnit && f.res.Severity == fn.Error {
+			c.unchecked++
+		}
 		switch {
 		case f.res.Severity == fn.Error:
 			c.errors++
@@ -186,6 +192,8 @@ func (rep *Report) count() counts {
 			c.warnings++
 		case f.action == transformers.ActionChanged:
 			c.changes++
+		case f.rule == RuleUnit:
+			c.unitNotes++
 		default:
 			c.notes++
 		}

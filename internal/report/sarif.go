@@ -111,6 +111,9 @@ type SARIFLogicalLocation struct {
 // WriteSARIF writes the SARIF 2.1.0 log, for code-scanning tools.
 func (rep *Report) WriteSARIF(w io.Writer) error {
 	rules := transformers.RuleInfos()
+	if rep.hasUnits() {
+		rules = append(rules, ruleUnit)
+	}
 	driver := SARIFDriver{Name: "lbguard", Version: rep.version, InformationURI: "https://github.com/lbguard/lbguard"}
 	index := map[string]int{}
 	for i, r := range rules {

@@ -25,6 +25,9 @@ func (rep *Report) SummaryLine() string {
 	if n := rep.read.NonResources; n > 0 {
 		skipped = ", " + plural(n, "non-resource document", "non-resource documents") + " skipped"
 	}
+	if c.unchecked > 0 {
+		skipped += ", " + plural(c.unchecked, "chart or kustomization", "charts or kustomizations") + " not checked"
+	}
 	return fmt.Sprintf("lbguard %s: %s in %s (%s, %s read%s); exit status %d",
 		rep.mode, what, plural(c.workloads, "workload", "workloads"),
 		plural(rep.read.Resources, "resource", "resources"), rep.readWhat(), skipped, rep.ExitStatus())
@@ -47,7 +50,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 		if loc := g.place.location(); loc != "" {
 			b.WriteString("  (" + loc + ")")
 		}
-		if !g.workload {
+		if !g.workload && !g.unit {
 			b.WriteString("  — no workload behind it in the input")
 		}
 		b.WriteString("\n")
@@ -74,11 +77,15 @@ func (rep *Report) WriteText(w io.Writer) error {
 }
 
 func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
+	if f.rule == RuleUnit {
+		writeUnit(b, f)
+		return
+	}
 	label := map[fn.Severity]string{fn.Error: "ERROR", fn.Warning: "WARNING"}[f.res.Severity]
 	if label == "" {
 		label = "CHANGED"
 	}
-	info := transformers.DescribeRule(f.rule)
+	info := describeRule(f.rule)
 	fmt.Fprintf(b, "  %s %s %s", label, info.ID, info.Title)
 	ref := f.res.ResourceRef
 	if ref != nil && (!g.workload || g.title != resourceTitle(ref.Kind, ref.Namespace, ref.Name)) {
@@ -130,4 +137,23 @@ func formatValue(v any) string {
 		return fmt.Sprint(v)
 	}
 	return string(out)
+}
+
+// writeUnit writes a unit left alone: why, and, when its resources went
+// unchecked, why that fails the run.
+func writeUnit(b *strings.Builder, f *finding) {
+	if f.res.Severity == fn.Error {
+		fmt.Fprintf(b, "  ERROR %s: left alone\n      reason: %s\n      why:    %s\n", ruleUnit.Title, f.reason(), ruleUnit.Why)
+		return
+	}
+	fmt.Fprintf(b, "  NOTE left alone: %s\n", f.reason())
+}
+
+// reason is a unit finding's message without its title.
+func (f *finding) reason() string {
+	_, reason, ok := strings.Cut(f.res.Message, " left alone: ")
+	if !ok {
+		return f.res.Message
+	}
+	return reason
 }
