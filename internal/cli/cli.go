@@ -103,6 +103,11 @@ type cliOptions struct {
 	render  render.Options
 	paths   []string
 
+	// root is the repository root, absolute and clean, outside which
+	// fix --in-place writes nothing; "" for defaultRoot of the current
+	// directory.
+	root string
+
 	// allowNone: no resource in the paths is no error (a commit hook).
 	allowNone bool
 }
@@ -296,6 +301,7 @@ func writeFix(opts cliOptions, in *inputs, items fn.KubeObjects, rep *report.Rep
 	}
 	changed, added := fixedDocuments(in, items)
 	var texts []string
+	var writes []pendingWrite // all checked before any is written
 	for _, src := range in.sources {
 		text, reprinted, err := src.fixedText(changed, added[src])
 		if err != nil {
@@ -326,17 +332,14 @@ func writeFix(opts cliOptions, in *inputs, items fn.KubeObjects, rep *report.Rep
 		if text == src.text {
 			continue
 		}
-		if err := writeFileKeepingMode(src.path, src.withLineEnds(text)); err != nil {
-			fmt.Fprintf(stderr, "lbguard fix: cannot write %s: %v\n", src.path, unwrapPathError(err))
-			return exitUsage
-		}
-		fmt.Fprintf(stderr, "lbguard fix: wrote %s\n", src.path)
+		writes = append(writes, pendingWrite{src.path, src.withLineEnds(text)})
 	}
-	if !opts.inPlace {
-		if err := writeStream(stdout, texts); err != nil {
-			fmt.Fprintf(stderr, "lbguard fix: cannot write standard output: %v\n", err)
-			return exitUsage
-		}
+	if opts.inPlace {
+		return writeInPlace(opts.root, writes, stderr)
+	}
+	if err := writeStream(stdout, texts); err != nil {
+		fmt.Fprintf(stderr, "lbguard fix: cannot write standard output: %v\n", err)
+		return exitUsage
 	}
 	return exitClean
 }
@@ -348,14 +351,6 @@ func (s *source) hasResources() bool {
 		}
 	}
 	return false
-}
-
-func writeFileKeepingMode(path string, data []byte) error {
-	mode := os.FileMode(0o644)
-	if info, err := os.Stat(path); err == nil {
-		mode = info.Mode().Perm()
-	}
-	return os.WriteFile(path, data, mode)
 }
 
 // fixedDocuments compares each document with its object after the rules:
