@@ -15,6 +15,7 @@ import (
 	"github.com/lbguard/lbguard/internal/explain"
 	"github.com/lbguard/lbguard/internal/function"
 	"github.com/lbguard/lbguard/internal/helmpost"
+	"github.com/lbguard/lbguard/internal/render"
 )
 
 // version is stamped at build time with -ldflags "-X main.version=...".
@@ -43,6 +44,11 @@ The config is a LBGuard (lbguard.dev/v1alpha1) or a ConfigMap; see the README.
 `
 
 func main() {
+	if len(os.Args) > 1 {
+		// A command that reads a repository: nothing to fetch or start
+		// (docs/security.md).
+		render.Seal()
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 

@@ -104,7 +104,7 @@ type cliOptions struct {
 	paths   []string
 
 	// root is the repository root, absolute and clean, outside which
-	// fix --in-place writes nothing; "" for defaultRoot of the current
+	// fix --in-place writes nothing; "" for render.FindRoot of the current
 	// directory.
 	root string
 
@@ -135,6 +135,7 @@ func parseCLI(command string, args []string) (cliOptions, error) {
 	fs := flag.NewFlagSet("lbguard "+command, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&opts.config, "config", "", "")
+	fs.StringVar(&opts.root, "root", "", "")
 	fs.BoolVar(&opts.allowNone, "allow-no-resources", false, "")
 	fs.Var(repeated{&opts.render.ValueFiles}, "values", "")
 	fs.Var(repeated{&opts.render.Set}, "set", "")
@@ -192,25 +193,37 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 	if command == "fix" {
 		cfg.Mode = transformers.ModeFix
 	}
+	root, err := openRoot(opts.root, opts.paths)
+	if err != nil {
+		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
+		return exitUsage
+	}
+	if root != nil {
+		defer root.Close()
+		opts.root, opts.render.Root = root.Dir(), root
+	}
 	sources, alone, err := readInputs(opts.paths, stdin, opts.config, opts.render)
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
 		return exitUsage
 	}
-	for _, note := range leftAloneNotes(command, alone) {
-		fmt.Fprintln(stderr, note)
-	}
 	in := newInputs(sources)
 	items := in.objects()
-	if len(items) == 0 && opts.allowNone {
+	if len(items) == 0 && !unchecked(alone) {
+		for _, note := range leftAloneNotes(command, alone) {
+			fmt.Fprintln(stderr, note)
+		}
+	}
+	if len(items) == 0 && !unchecked(alone) && opts.allowNone {
 		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s: nothing to do\n", command, strings.Join(opts.paths, " "))
 		return exitClean
 	}
-	if len(items) == 0 {
+	if len(items) == 0 && !unchecked(alone) {
 		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s\n", command, strings.Join(opts.paths, " "))
 		return exitUsage
 	}
 	items, rep := in.run(items, cfg, version)
+	rep.AddUnits(leftAloneUnits(alone))
 	if command == "audit" {
 		return writeAudit(opts, rep, stdout, stderr)
 	}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/lbguard/lbguard/internal/render"
 )
 
 // fix --in-place runs on trees it cannot trust (a stranger's pull request),
@@ -52,37 +54,8 @@ const tempMarker = ".lbguard-tmp-"
 // linkRefusal is the reason a symbolic link is not written through.
 const linkRefusal = "lbguard does not write through links"
 
-// defaultRoot is the repository root that confines the writes when none is
-// given: the git work tree that holds path (a directory or a file), the
-// nearest directory upwards with a .git entry; else path itself if it is a
-// directory, else its directory. The root is absolute and clean.
-func defaultRoot(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	info, err := os.Stat(abs)
-	if err != nil {
-		return "", err
-	}
-	dir := abs
-	if !info.IsDir() {
-		dir = filepath.Dir(abs)
-	}
-	for d := dir; ; {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			return d, nil
-		}
-		parent := filepath.Dir(d)
-		if parent == d {
-			return dir, nil
-		}
-		d = parent
-	}
-}
-
 // writeInPlace writes every file of writes under rootDir ("" for
-// defaultRoot of the current directory), or none of them, and says on
+// render.FindRoot of the current directory), or none of them, and says on
 // stderr what it wrote or why it wrote nothing. It returns the exit status.
 func writeInPlace(rootDir string, writes []pendingWrite, stderr io.Writer) int {
 	if len(writes) == 0 {
@@ -90,7 +63,7 @@ func writeInPlace(rootDir string, writes []pendingWrite, stderr io.Writer) int {
 	}
 	if rootDir == "" {
 		var err error
-		if rootDir, err = defaultRoot("."); err != nil {
+		if rootDir, err = render.FindRoot("."); err != nil {
 			fmt.Fprintf(stderr, "lbguard fix: nothing written: cannot find the repository root: %v\n", err)
 			return exitUsage
 		}

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+
+	"github.com/lbguard/lbguard/internal/render"
 	"testing"
 )
 
@@ -411,17 +413,17 @@ func TestDefaultRoot(t *testing.T) {
 		{filepath.Join(outside, "app.yaml"), outside},         // no work tree: the file's directory
 		{filepath.Join(repo, "deploy", "..", "deploy"), repo}, // cleaned
 	} {
-		got, err := defaultRoot(c.path)
+		got, err := render.FindRoot(c.path)
 		if err != nil || got != c.want {
-			t.Errorf("defaultRoot(%s) = %q, %v; want %q", c.path, got, err, c.want)
+			t.Errorf("render.FindRoot(%s) = %q, %v; want %q", c.path, got, err, c.want)
 		}
 	}
-	if _, err := defaultRoot(filepath.Join(repo, "missing")); err == nil {
+	if _, err := render.FindRoot(filepath.Join(repo, "missing")); err == nil {
 		t.Error("defaultRoot of a missing path is no error")
 	}
 	t.Chdir(filepath.Join(repo, "deploy"))
-	if got, err := defaultRoot("."); err != nil || got != repo {
-		t.Errorf(`defaultRoot(".") in deploy = %q, %v; want %q`, got, err, repo)
+	if got, err := render.FindRoot("."); err != nil || got != repo {
+		t.Errorf(`render.FindRoot(".") in deploy = %q, %v; want %q`, got, err, repo)
 	}
 }
 
