@@ -42,7 +42,7 @@ Flags:
                    ConfigMap; the command, not its mode, decides what is done
   --allow-no-resources  exit 0 when the PATHs hold no Kubernetes resource
                    (a commit hook given only other YAML files)
-` + helmFlagsHelp + `
+` + rootFlagHelp + helmFlagsHelp + `
 A resource annotated lbguard.dev/audit: warn has its errors reported as
 warnings.
 
@@ -68,7 +68,7 @@ Flags:
   --config FILE  lbguard's config: a LBGuard (lbguard.dev/v1alpha1) or a
                  ConfigMap; the command, not its mode, decides what is done
   --allow-no-resources  exit 0 when the PATHs hold no Kubernetes resource
-` + helmFlagsHelp + `
+` + rootFlagHelp + helmFlagsHelp + `
 When a resource cannot be read (an error result), nothing is written.
 
 Exit status: 0 done, 1 an error result (nothing written), 2 bad usage or
@@ -84,6 +84,12 @@ rendered as "helm template" would, one holding a kustomization is built as
 and the other .yaml and .yml files are read as they are. A List is read item
 by item; YAML that is no Kubernetes resource (a workflow, a values file) is
 skipped and counted; a resource that repeats a key is refused.
+`
+
+// rootFlagHelp is --root, for both commands.
+const rootFlagHelp = `  --root DIR       the repository root: nothing outside it is read or written
+                   (default: the git work tree that holds the PATHs, else the
+                   directory that holds them)
 `
 
 // helmFlagsHelp are the flags for charts, for both commands.

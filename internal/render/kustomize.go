@@ -18,7 +18,7 @@ func buildKustomization(r *Root, dir string) (*Set, error) {
 	if err != nil {
 		return nil, kustomizationError(dir, err)
 	}
-	if reason := leaveAlone(r, abs); reason != "" {
+	if reason := leaveAlone(r, dir); reason != "" {
 		return leftAloneError(dir, reason), nil
 	}
 	fsys := originFS{FileSystem: rootFS{r}, root: abs}

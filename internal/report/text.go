@@ -68,7 +68,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, "(%s not shown: values kept as the user set them, resources opted out; --format json lists them)\n",
 			plural(c.notes, "note", "notes"))
 	}
-	if rep.mode == transformers.ModeAudit && c.errors > 0 {
+	if rep.mode == transformers.ModeAudit && c.errors > c.unchecked {
 		b.WriteString("Apply the fixes with `lbguard fix --in-place PATH...` (or `lbguard fix` as a KRM function); " +
 			"annotate a resource lbguard.dev/audit: warn to report its findings as warnings while you roll out.\n")
 	}
