@@ -129,6 +129,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzRules$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzStringMap$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzShellScript$$' -fuzztime=$(FUZZTIME) ./transformers
+	$(GO) test -run='^$$' -fuzz='^FuzzRootReadFile$$' -fuzztime=$(FUZZTIME) ./internal/render
+	$(GO) test -run='^$$' -fuzz='^FuzzWriteTarget$$' -fuzztime=$(FUZZTIME) ./internal/cli
 
 # ---- benchmarks (README: Performance) ----
 # `make bench`: the in-process benchmarks (internal/function/bench_test.go: time and

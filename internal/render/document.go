@@ -40,7 +40,8 @@ func (e *DocumentError) Error() string {
 	if e.Origin.Chart != "" {
 		lines = " (lines of the rendered template)"
 	}
-	return fmt.Sprintf("%s: document %d%s: %v%s", e.Origin.source(), e.Origin.Document+1, res, e.Err, lines)
+	// The parser's words may quote the document: held to a short excerpt.
+	return fmt.Sprintf("%s: document %d%s: %s%s", e.Origin.source(), e.Origin.Document+1, res, Quiet(e.Err.Error()), lines)
 }
 
 func (e *DocumentError) Unwrap() error { return e.Err }
