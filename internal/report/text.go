@@ -33,9 +33,14 @@ func (rep *Report) SummaryLine() string {
 		plural(rep.read.Resources, "resource", "resources"), rep.readWhat(), skipped, rep.ExitStatus())
 }
 
-// WriteText writes the report for people.
+// WriteText writes the report for people. A finding that puts several
+// workloads at risk (on a load balancer, a Service or a Namespace) is
+// written once, under the first of their groups; the others name it on one
+// line, so that each workload still lists everything that puts it at risk
+// and no finding is read twice.
 func (rep *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
+	written := map[*finding]*group{} // the group each finding is written under
 	for _, g := range rep.groups {
 		var shown []*finding
 		for _, f := range g.findings {
@@ -58,6 +63,11 @@ func (rep *Report) WriteText(w io.Writer) error {
 			b.WriteString("  behind " + gw + "\n")
 		}
 		for _, f := range shown {
+			if first := written[f]; first != nil {
+				rep.writeReference(&b, first, f)
+				continue
+			}
+			written[f] = g
 			rep.writeFinding(&b, g, f)
 		}
 		b.WriteString("\n")
@@ -76,17 +86,33 @@ func (rep *Report) WriteText(w io.Writer) error {
 	return err
 }
 
+// writeReference names, on one line, a finding written under an earlier
+// group: "  (also: WARNING R3 readiness gates · Namespace shop, shown under
+// Deployment shop/api)".
+func (rep *Report) writeReference(b *strings.Builder, first *group, f *finding) {
+	info := describeRule(f.rule)
+	fmt.Fprintf(b, "  (also: %s %s %s", rep.label(f), info.ID, info.Title)
+	if ref := f.res.ResourceRef; ref != nil {
+		fmt.Fprintf(b, " · %s", resourceTitle(ref.Kind, ref.Namespace, ref.Name))
+	}
+	fmt.Fprintf(b, ", shown under %s)\n", first.title)
+}
+
+// label is the word a finding's first line starts with.
+func (rep *Report) label(f *finding) string {
+	if label := map[fn.Severity]string{fn.Error: "ERROR", fn.Warning: "WARNING"}[f.res.Severity]; label != "" {
+		return label
+	}
+	return "CHANGED"
+}
+
 func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 	if f.rule == RuleUnit {
 		writeUnit(b, f)
 		return
 	}
-	label := map[fn.Severity]string{fn.Error: "ERROR", fn.Warning: "WARNING"}[f.res.Severity]
-	if label == "" {
-		label = "CHANGED"
-	}
 	info := describeRule(f.rule)
-	fmt.Fprintf(b, "  %s %s %s", label, info.ID, info.Title)
+	fmt.Fprintf(b, "  %s %s %s", rep.label(f), info.ID, info.Title)
 	ref := f.res.ResourceRef
 	if ref != nil && (!g.workload || g.title != resourceTitle(ref.Kind, ref.Namespace, ref.Name)) {
 		fmt.Fprintf(b, " · %s", resourceTitle(ref.Kind, ref.Namespace, ref.Name))
@@ -101,7 +127,7 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 	} else if loc := f.location(); loc != "" {
 		fmt.Fprintf(b, "      at:    %s\n", loc)
 	}
-	label = "risk:"
+	label := "risk:"
 	if f.action == transformers.ActionChanged && f.res.Field != nil {
 		if rep.mode == transformers.ModeFix {
 			fmt.Fprintf(b, "      was:   %s\n      now:   %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
