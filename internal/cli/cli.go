@@ -208,13 +208,20 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 		defer root.Close()
 		opts.root, opts.render.Root = root.Dir(), root
 	}
-	sources, alone, err := readInputs(opts.paths, stdin, opts.config, opts.render)
+	read, err := readInputs(opts.paths, stdin, opts.config, opts.render)
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
 		return exitUsage
 	}
-	in := newInputs(sources)
+	in, alone := newInputs(read.sources), read.leftAlone
 	items := in.objects()
+	if len(items) == 0 && !unchecked(alone) && len(read.failed) > 0 {
+		// No unit could be read: nothing to report on.
+		for _, f := range read.failed {
+			fmt.Fprintf(stderr, "lbguard %s: %v\n", command, f.err)
+		}
+		return exitUsage
+	}
 	if len(items) == 0 && !unchecked(alone) {
 		for _, note := range leftAloneNotes(command, alone) {
 			fmt.Fprintln(stderr, note)
@@ -228,8 +235,9 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 		fmt.Fprintf(stderr, "lbguard %s: no Kubernetes resources in %s\n", command, strings.Join(opts.paths, " "))
 		return exitUsage
 	}
-	items, rep := in.run(items, cfg, version)
+	items, rep := in.runUnits(cfg, version)
 	rep.AddUnits(leftAloneUnits(alone))
+	rep.AddUnits(failedUnits(read.failed))
 	if command == "audit" {
 		return writeAudit(opts, rep, stdout, stderr)
 	}
@@ -249,6 +257,34 @@ func (in *inputs) run(items fn.KubeObjects, cfg transformers.Config, version str
 	}
 	outcome := transformers.Run(&items, cfg, transformers.Snapshot(items))
 	return items, in.report(cfg.Mode, version, outcome)
+}
+
+// runUnits runs the rules on each deployable unit of the input, and on
+// each alternative of a directory's manifests (units.go), and reports on
+// them all; it returns the objects after the rules, each once.
+func (in *inputs) runUnits(cfg transformers.Config, version string) (fn.KubeObjects, *report.Report) {
+	units := splitUnits(in.sources)
+	var parts []report.Part
+	var items fn.KubeObjects
+	seen := map[*fn.KubeObject]bool{}
+	for _, u := range units {
+		for _, variant := range u.variants() {
+			vin := newInputs(variant)
+			objs := vin.objects()
+			if len(objs) == 0 {
+				continue
+			}
+			out, rep := vin.run(objs, cfg, version)
+			parts = append(parts, report.Part{Unit: u.name, Kind: u.kind, Report: rep})
+			for _, o := range out {
+				if !seen[o] {
+					seen[o] = true
+					items = append(items, o)
+				}
+			}
+		}
+	}
+	return items, report.Merge(cfg.Mode, version, in.Read(), parts)
 }
 
 // ReadConfig reads --config; problems are printed, naming the key.

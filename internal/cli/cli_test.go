@@ -247,6 +247,18 @@ func TestCLIAuditAgreesWithFixOnCorpus(t *testing.T) {
 			out := parseStream(t, fixed.stdout)
 			checkAgreement(t, in, out, errs)
 
+			// The fixed stream is one list: audited as one unit, it agrees
+			// only for a set that is one unit (units.go: no rule sees
+			// across units, so a set of several may hold an Ingress in one
+			// unit in front of a Deployment of another).
+			units := map[string]bool{}
+			for _, f := range rep.Findings {
+				units[f.Unit] = true
+			}
+			if len(units) > 1 {
+				t.Logf("%s: %d units; the fixed stream is not audited as one", set, len(units))
+				return
+			}
 			again, r2 := auditJSON(t, dir, []byte(fixed.stdout), "-")
 			r2.want(t, "audit of the fixed output", 0)
 			if again.Summary.Errors != 0 {

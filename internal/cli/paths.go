@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,16 +15,17 @@ import (
 // internal/render finds them: plain files (a directory's .yaml and .yml
 // files, in lexical order, hidden directories left out), Helm charts
 // rendered and kustomizations built (their files not read again on their
-// own); "-" is standard input. A file named twice is read once. It also
-// returns the charts and kustomizations it did not render, and why.
+// own); "-" is standard input. A file named twice is read once. Besides the
+// sources, the reader it returns holds the charts and kustomizations it did
+// not render, and why, and the inputs it could not read.
 //
 // Every file is read inside opts.Root; when it is nil, inside the root
 // openRoot finds for the paths.
-func readInputs(paths []string, stdin io.Reader, configPath string, opts render.Options) ([]*source, []render.LeftAlone, error) {
+func readInputs(paths []string, stdin io.Reader, configPath string, opts render.Options) (*pathReader, error) {
 	if opts.Root == nil {
 		root, err := openRoot("", paths)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if root != nil {
 			defer root.Close()
@@ -46,16 +48,16 @@ func readInputs(paths []string, stdin io.Reader, configPath string, opts render.
 			continue
 		}
 		if err := flush(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if err := r.readStdin(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	if err := flush(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return r.sources, r.leftAlone, nil
+	return r, nil
 }
 
 // pathReader reads the paths of one command line into sources.
@@ -67,6 +69,16 @@ type pathReader struct {
 	total     int64           // bytes read, held to the function's own limit
 	sources   []*source
 	leftAlone []render.LeftAlone
+	// failed are the inputs that could not be read or rendered: each is a
+	// finding of its unit, and the run goes on with the others.
+	failed []failedInput
+}
+
+// failedInput is a file, chart or kustomization that could not be read.
+type failedInput struct {
+	path string // the file, chart or kustomization
+	kind string // "file", "Helm chart" or "kustomization"
+	err  error
 }
 
 // once reports whether path is read for the first time, and marks it read.
@@ -97,11 +109,30 @@ func (r *pathReader) readPaths(paths []string) error {
 		} else {
 			err = r.render(in)
 		}
+		var unreadable *unreadableError
+		if errors.As(err, &unreadable) {
+			r.failed = append(r.failed, failedInput{in.Path, in.Kind(), unreadable.err})
+			continue
+		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// unreadableError is an input that cannot be read or rendered: a finding
+// of its unit when other units could be read.
+type unreadableError struct{ err error }
+
+func (e *unreadableError) Error() string { return e.err.Error() }
+func (e *unreadableError) Unwrap() error { return e.err }
+
+func unreadable(err error) error {
+	if err == nil {
+		return nil
+	}
+	return &unreadableError{err}
 }
 
 func (r *pathReader) readStdin() error {
@@ -123,12 +154,12 @@ func (r *pathReader) readFile(path string) error {
 	}
 	data, err := r.opts.Root.ReadFile(path)
 	if err != nil {
-		return inputErrorf("cannot read %s: %v", path, unwrapPathError(err))
+		return unreadable(inputErrorf("cannot read %s: %v", path, unwrapPathError(err)))
 	}
 	if err := r.count(len(data)); err != nil {
 		return err
 	}
-	return r.parse(path, data)
+	return unreadable(r.parse(path, data))
 }
 
 // count holds the bytes read, rendered output included, to the function's
@@ -158,7 +189,7 @@ func (r *pathReader) render(in render.Input) error {
 	}
 	set, err := in.Render(r.opts)
 	if err != nil {
-		return inputErrorf("%v", err)
+		return unreadable(inputErrorf("%v", err))
 	}
 	r.leftAlone = append(r.leftAlone, set.LeftAlone...)
 	if len(set.Documents)+len(set.NonResources) == 0 {
@@ -176,7 +207,7 @@ func (r *pathReader) render(in render.Input) error {
 	}
 	src, err := parseSource(in.Path, []byte(text))
 	if err != nil {
-		return err
+		return unreadable(err)
 	}
 	src.rendered = &renderedInput{root: r.opts.Root, dir: in.Path, chart: in.Chart(), nonResources: len(set.NonResources)}
 	i := 0

@@ -16,11 +16,14 @@ import (
 // the config file and what is not a resource, as audit does: charts are
 // rendered with their own values, kustomizations built.
 func ReadObjects(paths []string, stdin io.Reader, configPath string) (fn.KubeObjects, error) {
-	sources, _, err := readInputs(paths, stdin, configPath, render.Options{})
+	read, err := readInputs(paths, stdin, configPath, render.Options{})
 	if err != nil {
 		return nil, err
 	}
-	return newInputs(sources).objects(), nil
+	if len(read.failed) > 0 {
+		return nil, read.failed[0].err
+	}
+	return newInputs(read.sources).objects(), nil
 }
 
 // ParseInterspersed parses flags anywhere among the paths, as audit, fix

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
@@ -118,7 +119,23 @@ func leftAloneUnits(alone []render.LeftAlone) []report.Unit {
 		if in.chart {
 			title = "Helm chart " + a.Dir
 		}
-		units[i] = report.Unit{Title: title, File: in.configFile(), Reason: a.Reason, Unchecked: a.Unchecked}
+		units[i] = report.Unit{Dir: a.Dir, Kind: strings.TrimSuffix(title, " "+a.Dir), Title: title, File: in.configFile(), Reason: a.Reason, Unchecked: a.Unchecked}
+	}
+	return units
+}
+
+// failedUnits are the inputs that could not be read or rendered, as the
+// report's findings: a chart or kustomization by its Chart.yaml or
+// kustomization file, a plain file by itself.
+func failedUnits(failed []failedInput) []report.Unit {
+	units := make([]report.Unit, len(failed))
+	for i, f := range failed {
+		u := report.Unit{Dir: f.path, Kind: f.kind, Title: f.kind + " " + f.path, File: f.path, Reason: f.err.Error(), Failed: true}
+		if f.kind != "file" {
+			in := renderedInput{dir: f.path, chart: f.kind == "Helm chart"}
+			u.File = in.configFile()
+		}
+		units[i] = u
 	}
 	return units
 }

@@ -74,8 +74,9 @@ func TestRepositoryNonResourcesNamed(t *testing.T) {
 	}
 }
 
-// A repeated key anywhere in the repository stops audit and fix, naming
-// both lines; nothing is written.
+// A repeated key anywhere in the repository makes its unit unreadable: a
+// finding that names both lines, exit status 1, the other units checked,
+// and nothing written.
 func TestRepositoryDuplicateKey(t *testing.T) {
 	for _, c := range []struct {
 		file, old, new, want string
@@ -116,11 +117,19 @@ func TestRepositoryDuplicateKey(t *testing.T) {
 			}
 			writeFiles(t, dir, map[string]string{c.file: text})
 			before := readTree(t, dir)
+			reason := "\n      reason: " + strings.TrimPrefix(c.want, "lbguard %s: ")
 			for _, args := range [][]string{{"audit", "repo"}, {"fix", "--in-place", "repo"}, {"fix", "repo"}} {
 				r := runLBGuard(t, dir, nil, args...)
-				r.want(t, strings.Join(args, " "), exitUsage)
-				if want := strings.Replace(c.want, "%s", args[0], 1); r.stdout != "" || r.stderr != want {
-					t.Errorf("%s: stdout %q, stderr\n%s\nwant none and\n%s", strings.Join(args, " "), r.stdout, r.stderr, want)
+				r.want(t, strings.Join(args, " "), 1)
+				report, written := r.stdout, ""
+				if args[0] == "fix" {
+					report, written = r.stderr, r.stdout
+				}
+				if !strings.Contains(report, reason) || !strings.Contains(report, "  ERROR not checked: cannot be read\n") || written != "" {
+					t.Errorf("%s: report\n%s\nlacks%s", strings.Join(args, " "), report, reason)
+				}
+				if args[0] == "fix" && !strings.Contains(r.stderr, "lbguard fix: nothing written: fix the errors above first\n") {
+					t.Errorf("%s: stderr does not say nothing was written:\n%s", strings.Join(args, " "), r.stderr)
 				}
 			}
 			if !reflect.DeepEqual(readTree(t, dir), before) {

@@ -135,6 +135,7 @@ func TestSARIFResult(t *testing.T) {
     "current": null,
     "field": "spec.template.spec.containers[0].lifecycle.preStop.sleep.seconds",
     "proposed": 45,
+    "unit": "aws-lbc/2048",
     "window": "W1",
     "windowTypicalSeconds": 12,
     "windowWorstSeconds": 30

@@ -44,7 +44,7 @@ func TestUncheckedUnitsFailTheGate(t *testing.T) {
 	js := runLBGuard(t, repo, nil, "audit", "--format", "json", "app", "remote")
 	js.want(t, "audit --format json", 1)
 	var rep struct {
-		Summary struct{ Errors, Unchecked, ExitStatus int }
+		Summary  struct{ Errors, Unchecked, ExitStatus int }
 		Findings []struct {
 			Rule, RuleName, Severity, Action, Message, Why, File string
 		}
@@ -116,8 +116,8 @@ func TestLibraryChartDoesNotHideManifests(t *testing.T) {
 	}
 }
 
-const ruleUnitWhy = "lbguard fetches nothing, runs no program and reads nothing outside the repository root (docs/security.md); " +
-	"a chart or kustomization that needs any of these is not rendered, so none of its resources was checked."
+const ruleUnitWhy = "A chart or kustomization that cannot be read or rendered, or that needs what lbguard never does (fetch, run a program, " +
+	"read outside the repository root: docs/security.md), is not checked: none of its resources was seen."
 
 func writeTestFiles(t *testing.T, dir string, files map[string]string) {
 	t.Helper()

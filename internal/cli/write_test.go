@@ -190,8 +190,9 @@ func TestWriteRefusesFilesOutsideTheRoot(t *testing.T) {
 }
 
 // fix --in-place of a manifest linked to a file outside the repository, or
-// in a linked directory, writes nothing, anywhere. (Reading may refuse the
-// link before writing does: either way the run stops with status 2.)
+// in a linked directory, writes nothing, anywhere. (Reading refuses the
+// link before writing could: the file is a unit that cannot be read, an
+// error finding, so nothing is written and the run exits 1.)
 func TestFixInPlaceThroughLinksOutside(t *testing.T) {
 	for _, link := range []struct{ name, target, path string }{
 		{"app.yaml", "../outside/app.yaml", "app.yaml"},
@@ -202,7 +203,7 @@ func TestFixInPlaceThroughLinksOutside(t *testing.T) {
 		writeFiles(t, repo, map[string]string{"api.yaml": manifest("api")})
 		symlink(t, link.target, filepath.Join(repo, link.name))
 		r := runLBGuard(t, repo, nil, "fix", "--in-place", "api.yaml", link.path)
-		r.want(t, "fix --in-place through the link "+link.name, exitUsage)
+		r.want(t, "fix --in-place through the link "+link.name, 1)
 		if !strings.Contains(r.stderr, "lbguard fix: "+link.path+" ") && !strings.Contains(r.stderr, " "+link.path+": ") {
 			t.Errorf("stderr does not name %s:\n%s", link.path, r.stderr)
 		}

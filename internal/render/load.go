@@ -49,6 +49,11 @@ func (in Input) Plain() bool { return in.kind == plainFile }
 // Chart says whether the input is a Helm chart's directory.
 func (in Input) Chart() bool { return in.kind == chartDir }
 
+// Kind names what the input is: "file", "Helm chart" or "kustomization".
+func (in Input) Kind() string {
+	return [...]string{plainFile: "file", chartDir: "Helm chart", kustomizationDir: "kustomization"}[in.kind]
+}
+
 // Inputs lists what paths hold, in the order Load reads them, for callers
 // that read plain files their own way: a kustomization that another one
 // builds on is left out, checked as part of it, and so is a file named on

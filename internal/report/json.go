@@ -47,11 +47,14 @@ type JSONSummary struct {
 
 // JSONFinding is one result, placed and grouped.
 type JSONFinding struct {
-	Rule     string          `json:"rule"`
-	RuleName string          `json:"ruleName"`
-	Severity string          `json:"severity"`
-	Action   string          `json:"action"`
-	Message  string          `json:"message"`
+	Rule     string `json:"rule"`
+	RuleName string `json:"ruleName"`
+	Severity string `json:"severity"`
+	Action   string `json:"action"`
+	Message  string `json:"message"`
+	// Unit is the deployable unit the finding belongs to: a chart's,
+	// kustomization's or manifests' directory, or "stdin".
+	Unit     string          `json:"unit,omitempty"`
 	Why      string          `json:"why,omitempty"`
 	Resource *fn.ResourceRef `json:"resource,omitempty"`
 	File     string          `json:"file,omitempty"`
@@ -88,7 +91,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 		info := describeRule(f.rule)
 		jf := JSONFinding{
 			Rule: f.rule, RuleName: info.Title, Severity: string(f.res.Severity), Action: f.action,
-			Message: f.res.Message, Resource: f.res.ResourceRef, File: f.File, Line: f.Line, Origin: f.Origin,
+			Message: f.res.Message, Unit: f.unit, Resource: f.res.ResourceRef, File: f.File, Line: f.Line, Origin: f.Origin,
 			Workloads: []string{},
 		}
 		if f.res.Severity != fn.Info || f.action == "changed" {

@@ -74,6 +74,7 @@ type finding struct {
 	res    *fn.Result
 	rule   string // R1 … R8, or "invalid"
 	action string
+	unit   string // the deployable unit whose run made it (merge.go)
 	Place
 	groups []*group
 }
@@ -83,12 +84,14 @@ type finding struct {
 type group struct {
 	title    string // "Deployment web/podinfo"
 	workload bool
-	unit     bool  // a chart or kustomization left alone (units.go)
-	place    Place // of its metadata.name
-	placed   bool  // its document is in the input
-	order    int   // of its document, or of its making when not placed
-	findings []*finding
-	gateways []string // a workload's routes and AWS Gateways in front of it
+	unit     bool // a chart or kustomization left alone (units.go)
+	// unitName and unitKind name the deployable unit (merge.go).
+	unitName, unitKind string
+	place              Place // of its metadata.name
+	placed             bool  // its document is in the input
+	order              int   // of its document, or of its making when not placed
+	findings           []*finding
+	gateways           []string // a workload's routes and AWS Gateways in front of it
 }
 
 // New places every result of a run: its file, line and the workloads it

@@ -175,6 +175,9 @@ func (f *finding) sarifResult(ruleID string, ruleIndex int) SARIFResult {
 	if f.Origin != "" {
 		res.Properties["origin"] = f.Origin
 	}
+	if f.unit != "" {
+		res.Properties["unit"] = f.unit
+	}
 	if loc := f.sarifLocation(); loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
 		res.Locations = []SARIFLocation{loc}
 	}

@@ -40,7 +40,8 @@ func (rep *Report) SummaryLine() string {
 // and no finding is read twice.
 func (rep *Report) WriteText(w io.Writer) error {
 	var b strings.Builder
-	written := map[*finding]*group{} // the group each finding is written under
+	written := map[*finding]*group{}   // the group each finding is written under
+	units, lastUnit := rep.units(), "" // with several units, each is named before its groups
 	for _, g := range rep.groups {
 		var shown []*finding
 		for _, f := range g.findings {
@@ -50,6 +51,10 @@ func (rep *Report) WriteText(w io.Writer) error {
 		}
 		if len(shown) == 0 {
 			continue
+		}
+		if g.unitName != lastUnit && units > 1 && !g.unit { // a unit's own finding names it
+			lastUnit = g.unitName
+			fmt.Fprintf(&b, "== %s (%s)\n\n", g.unitName, g.unitKind)
 		}
 		b.WriteString(g.title)
 		if loc := g.place.location(); loc != "" {
@@ -168,18 +173,23 @@ func formatValue(v any) string {
 // writeUnit writes a unit left alone: why, and, when its resources went
 // unchecked, why that fails the run.
 func writeUnit(b *strings.Builder, f *finding) {
-	if f.res.Severity == fn.Error {
-		fmt.Fprintf(b, "  ERROR %s: left alone\n      reason: %s\n      why:    %s\n", ruleUnit.Title, f.reason(), ruleUnit.Why)
-		return
+	verb, reason := f.unitReason()
+	switch {
+	case verb == failedVerb:
+		fmt.Fprintf(b, "  ERROR %s: cannot be read\n      reason: %s\n", ruleUnit.Title, reason)
+	case f.res.Severity == fn.Error:
+		fmt.Fprintf(b, "  ERROR %s: left alone\n      reason: %s\n      why:    %s\n", ruleUnit.Title, reason, ruleUnit.Why)
+	default:
+		fmt.Fprintf(b, "  NOTE left alone: %s\n", reason)
 	}
-	fmt.Fprintf(b, "  NOTE left alone: %s\n", f.reason())
 }
 
-// reason is a unit finding's message without its title.
-func (f *finding) reason() string {
-	_, reason, ok := strings.Cut(f.res.Message, " left alone: ")
-	if !ok {
-		return f.res.Message
+// unitReason is a unit finding's verb and its message after it.
+func (f *finding) unitReason() (verb, reason string) {
+	for _, verb := range []string{failedVerb, leftAloneVerb} {
+		if _, reason, ok := strings.Cut(f.res.Message, verb); ok {
+			return verb, reason
+		}
 	}
-	return reason
+	return "", f.res.Message
 }

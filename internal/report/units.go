@@ -20,37 +20,51 @@ const ActionLeftAlone = "leftAlone"
 
 var ruleUnit = transformers.RuleInfo{
 	ID: RuleUnit, Name: "UnitNotChecked", Title: "not checked", Severity: fn.Error,
-	Why: "lbguard fetches nothing, runs no program and reads nothing outside the repository root (docs/security.md); " +
-		"a chart or kustomization that needs any of these is not rendered, so none of its resources was checked.",
+	Why: "A chart or kustomization that cannot be read or rendered, or that needs what lbguard never does (fetch, run a program, " +
+		"read outside the repository root: docs/security.md), is not checked: none of its resources was seen.",
 }
 
 // Unit is a chart or kustomization that was not rendered.
 type Unit struct {
+	Dir    string // the chart's or kustomization's directory, or a file
+	Kind   string // "Helm chart", "kustomization", "file"
 	Title  string // "kustomization overlays/prod", "Helm chart charts/web"
 	File   string // its kustomization file or Chart.yaml
 	Reason string
 	// Unchecked: its resources went unchecked (an error); else a note.
 	Unchecked bool
+	// Failed: it could not be read or rendered (an error), Reason says
+	// why and what to do.
+	Failed bool
 }
+
+// What a unit finding says of its unit: "kustomization x left alone: …".
+const (
+	leftAloneVerb = " left alone: "
+	failedVerb    = " cannot be read: "
+)
 
 // AddUnits adds a finding for each unit left alone, each in a group of
 // its own after the resources'.
 func (rep *Report) AddUnits(units []Unit) {
 	for _, u := range units {
-		severity := fn.Info
-		if u.Unchecked {
+		severity, verb := fn.Info, leftAloneVerb
+		if u.Unchecked || u.Failed {
 			severity = fn.Error
+		}
+		if u.Failed {
+			verb = failedVerb
 		}
 		f := &finding{
 			res: &fn.Result{
-				Message:  u.Title + " left alone: " + u.Reason,
+				Message:  u.Title + verb + u.Reason,
 				Severity: severity,
 				File:     &fn.File{Path: u.File},
 				Tags:     map[string]string{transformers.TagRule: RuleUnit, transformers.TagAction: ActionLeftAlone},
 			},
-			rule: RuleUnit, action: ActionLeftAlone, Place: Place{File: u.File},
+			rule: RuleUnit, action: ActionLeftAlone, unit: u.Dir, Place: Place{File: u.File},
 		}
-		g := &group{title: u.Title, unit: true, place: Place{File: u.File}, placed: true, order: len(rep.groups), findings: []*finding{f}}
+		g := &group{title: u.Title, unit: true, unitName: u.Dir, unitKind: u.Kind, place: Place{File: u.File}, placed: true, order: len(rep.groups), findings: []*finding{f}}
 		f.groups = []*group{g}
 		rep.groups = append(rep.groups, g)
 		rep.findings = append(rep.findings, f)
