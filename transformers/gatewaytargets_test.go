@@ -154,7 +154,8 @@ func TestEffectiveTargetGroupSettings(t *testing.T) {
 
 // The backends each route reaches: kind Service and the route's namespace
 // by default, port the Service port; cross-namespace only with a grant;
-// other kinds front no pods.
+// other kinds front no pods. A backend lbguard cannot wire is reported under
+// R1, the first rule it keeps from being checked.
 func TestRouteBackends(t *testing.T) {
 	grant := func(fromKind, fromNS, toName string) string {
 		s := "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: g, namespace: shop}\nspec:\n" +
@@ -185,28 +186,28 @@ func TestRouteBackends(t *testing.T) {
 		{name: "the parent's namespace defaults to the route's", objects: route("HTTPRoute", "v1", "infra", "[{name: public}]", "[{name: web, namespace: shop, port: 80}]") + grant("HTTPRoute", "infra", "web"),
 			want: []string{"Gateway ALB infra/r → shop/web [80]"}},
 		{name: "cross-namespace without a grant", objects: route("HTTPRoute", "v1", "infra", "[{name: public}]", "[{name: web, namespace: shop, port: 80}]"),
-			results: []string{"info HTTPRoute r sends to Service shop/web, but no ReferenceGrant in namespace shop allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone"}},
+			results: []string{"info R1 HTTPRoute r sends to Service shop/web, but no ReferenceGrant in namespace shop allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone"}},
 		{name: "a grant for another kind", objects: route("HTTPRoute", "v1", "infra", "[{name: public}]", "[{name: web, namespace: shop, port: 80}]") + grant("GRPCRoute", "infra", ""),
-			results: []string{"info HTTPRoute r sends to Service shop/web, but no ReferenceGrant in namespace shop allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone"}},
+			results: []string{"info R1 HTTPRoute r sends to Service shop/web, but no ReferenceGrant in namespace shop allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone"}},
 		{name: "a grant for another Service", objects: route("HTTPRoute", "v1", "infra", "[{name: public}]", "[{name: web, namespace: shop, port: 80}]") + grant("HTTPRoute", "infra", "api"),
-			results: []string{"info HTTPRoute r sends to Service shop/web, but no ReferenceGrant in namespace shop allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone"}},
+			results: []string{"info R1 HTTPRoute r sends to Service shop/web, but no ReferenceGrant in namespace shop allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone"}},
 		{name: "a grant for all Services", objects: route("HTTPRoute", "v1", "infra", "[{name: public}]", "[{name: web, namespace: shop, port: 80}]") + grant("HTTPRoute", "infra", ""),
 			want: []string{"Gateway ALB infra/r → shop/web [80]"}},
 		{name: "TargetGroupName and Gateway kinds", objects: route("HTTPRoute", "v1", "shop", "[{name: public, namespace: infra}]", "[{kind: TargetGroupName, name: tg-1}, {kind: Gateway, name: inner}]"),
 			results: []string{
-				"info HTTPRoute r sends to TargetGroupName tg-1, which fronts no pods of this list (a target group made outside Kubernetes): lbguard leaves it alone",
-				"info HTTPRoute r sends to Gateway inner, which fronts no pods of this list (the chained Gateway's own routes reach the pods): lbguard leaves it alone"}},
+				"info R1 HTTPRoute r sends to TargetGroupName tg-1, which fronts no pods of this list (a target group made outside Kubernetes): lbguard leaves it alone",
+				"info R1 HTTPRoute r sends to Gateway inner, which fronts no pods of this list (the chained Gateway's own routes reach the pods): lbguard leaves it alone"}},
 		{name: "no port", objects: route("HTTPRoute", "v1", "shop", "[{name: public, namespace: infra}]", "[{name: web}]"),
-			results: []string{"warning HTTPRoute r: the backendRef to Service web names no port: the LBC requires the Service port and does not wire this backend"}},
+			results: []string{"warning R1 HTTPRoute r: the backendRef to Service web names no port: the LBC requires the Service port and does not wire this backend"}},
 		{name: "two parents, one Gateway twice", objects: route("HTTPRoute", "v1", "shop", "[{name: public, namespace: infra, sectionName: a}, {name: public, namespace: infra, sectionName: b}]", "[{name: web, port: 80}, {name: web, port: 8080}]"),
 			want: []string{"Gateway ALB shop/r → shop/web [80 8080]"}},
 		{name: "through a ListenerSet", objects: route("HTTPRoute", "v1", "shop", "[{kind: ListenerSet, name: ls}]", "[{name: web, port: 80}]") +
 			"apiVersion: gateway.networking.k8s.io/v1\nkind: ListenerSet\nmetadata: {name: ls, namespace: shop}\nspec:\n  parentRef: {name: public, namespace: infra}\n---\n",
 			want: []string{"Gateway ALB shop/r → shop/web [80]"}},
 		{name: "a ListenerSet not in the list", objects: route("HTTPRoute", "v1", "shop", "[{kind: ListenerSet, name: ls}]", "[{name: web, port: 80}]"),
-			results: []string{"warning HTTPRoute r attaches to ListenerSet shop/ls, which is not in the list: lbguard cannot tell which Gateway serves it, so it leaves its backends alone"}},
+			results: []string{"warning R1 HTTPRoute r attaches to ListenerSet shop/ls, which is not in the list: lbguard cannot tell which Gateway serves it, so it leaves its backends alone"}},
 		{name: "an unknown Gateway", objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]"),
-			results: []string{"warning HTTPRoute r attaches to Gateway shop/edge, but Gateway shop/edge is not in the list: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore"}},
+			results: []string{"warning R1 HTTPRoute r attaches to Gateway shop/edge, but Gateway shop/edge is not in the list: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore"}},
 		{name: "a Gateway named in the config", cfg: func(c *Config) { c.Gateways["shop/edge"] = GatewayTypeALB },
 			objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]"),
 			want:    []string{"Gateway ALB shop/r → shop/web [80]"}},
@@ -214,7 +215,7 @@ func TestRouteBackends(t *testing.T) {
 			objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]")},
 		{name: "a class not in the list", objects: route("HTTPRoute", "v1", "shop", "[{name: other}]", "[{name: web, port: 80}]") +
 			"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: other, namespace: shop}\nspec: {gatewayClassName: shared-alb}\n---\n",
-			results: []string{"warning HTTPRoute r attaches to Gateway shop/other, but its GatewayClass shared-alb is not in the list: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore"}},
+			results: []string{"warning R1 HTTPRoute r attaches to Gateway shop/other, but its GatewayClass shared-alb is not in the list: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore"}},
 		{name: "a class named in the config", cfg: func(c *Config) { c.GatewayClasses["shared-alb"] = GatewayTypeALB },
 			objects: route("HTTPRoute", "v1", "shop", "[{name: other}]", "[{name: web, port: 80}]") +
 				"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: other, namespace: shop}\nspec: {gatewayClassName: shared-alb}\n---\n",
@@ -225,7 +226,7 @@ func TestRouteBackends(t *testing.T) {
 		{name: "an Auto Mode class", objects: route("HTTPRoute", "v1", "shop", "[{name: other}]", "[{name: web, port: 80}]") +
 			"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: other, namespace: shop}\nspec: {gatewayClassName: auto}\n---\n" +
 			"apiVersion: gateway.networking.k8s.io/v1\nkind: GatewayClass\nmetadata: {name: auto}\nspec: {controllerName: eks.amazonaws.com/gateway-alb}\n---\n",
-			results: []string{"warning HTTPRoute r attaches to Gateway shop/other of EKS Auto Mode (controller eks.amazonaws.com/gateway-alb), which lbguard does not handle yet: check its target type, deregistration delay and health check by hand"}},
+			results: []string{"warning R1 HTTPRoute r attaches to Gateway shop/other of EKS Auto Mode (controller eks.amazonaws.com/gateway-alb), which lbguard does not handle yet: check its target type, deregistration delay and health check by hand"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -245,7 +246,7 @@ func TestRouteBackends(t *testing.T) {
 			}
 			var results []string
 			for _, res := range r.Results {
-				results = append(results, string(res.Severity)+" "+res.Message)
+				results = append(results, string(res.Severity)+" "+res.Tags[TagRule]+" "+res.Message)
 			}
 			if !reflect.DeepEqual(results, tt.results) {
 				t.Errorf("results:\n got  %q\n want %q", results, tt.results)

@@ -113,7 +113,7 @@ func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action stri
 	}
 	targets, err := forwardTargets(value)
 	if err != nil {
-		r.Risk("", lb.Object, annotationPath(key), value,
+		r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(key), value,
 			"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.name, action, err)
 		return
 	}
