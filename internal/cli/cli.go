@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -42,7 +41,7 @@ Flags:
                    ConfigMap; the command, not its mode, decides what is done
   --allow-no-resources  exit 0 when the PATHs hold no Kubernetes resource
                    (a commit hook given only other YAML files)
-` + rootFlagHelp + helmFlagsHelp + `
+` + InputFlagsHelp + `
 A resource annotated lbguard.dev/audit: warn has its errors reported as
 warnings.
 
@@ -68,7 +67,7 @@ Flags:
   --config FILE  lbguard's config: a LBGuard (lbguard.dev/v1alpha1) or a
                  ConfigMap; the command, not its mode, decides what is done
   --allow-no-resources  exit 0 when the PATHs hold no Kubernetes resource
-` + rootFlagHelp + helmFlagsHelp + `
+` + InputFlagsHelp + `
 When a resource cannot be read (an error result), nothing is written.
 
 Exit status: 0 done, 1 an error result (nothing written), 2 bad usage or
@@ -86,27 +85,13 @@ by item; YAML that is no Kubernetes resource (a workflow, a values file) is
 skipped and counted; a resource that repeats a key is refused.
 `
 
-// rootFlagHelp is --root, for both commands.
-const rootFlagHelp = `  --root DIR       the repository root: nothing outside it is read or written
-                   (default: the git work tree that holds the PATHs, else the
-                   directory that holds them)
-`
-
-// helmFlagsHelp are the flags for charts, for both commands.
-const helmFlagsHelp = `  --values FILE    Helm values for every chart, over its values.yaml
-                   (repeatable; later files win)
-  --set KEY=VALUE  a Helm value, as helm's --set (repeatable; wins over
-                   --values)
-  --helm-skip      leave charts alone: neither rendered nor read
-`
-
 // cliOptions are the parsed flags and paths of audit and fix.
 type cliOptions struct {
 	command string
 	format  string
 	inPlace bool
 	config  string
-	render  render.Options
+	input   InputFlags
 	paths   []string
 
 	// root is the repository root, absolute and clean, outside which
@@ -141,11 +126,8 @@ func parseCLI(command string, args []string) (cliOptions, error) {
 	fs := flag.NewFlagSet("lbguard "+command, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&opts.config, "config", "", "")
-	fs.StringVar(&opts.root, "root", "", "")
 	fs.BoolVar(&opts.allowNone, "allow-no-resources", false, "")
-	fs.Var(repeated{&opts.render.ValueFiles}, "values", "")
-	fs.Var(repeated{&opts.render.Set}, "set", "")
-	fs.BoolVar(&opts.render.SkipHelm, "helm-skip", false, "")
+	opts.input.Register(fs)
 	if command == "audit" {
 		fs.StringVar(&opts.format, "format", "text", "")
 	} else {
@@ -191,6 +173,15 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 		fmt.Fprintf(stderr, "lbguard %s: %v\n\n%s", command, err, usageText)
 		return exitUsage
 	}
+	root, err := opts.input.open(opts.paths, &opts.config)
+	if err != nil {
+		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
+		return exitUsage
+	}
+	if root != nil {
+		defer root.Close()
+		opts.root = root.Dir()
+	}
 	cfg, ok := ReadConfig(opts.config, stderr)
 	if !ok {
 		return exitUsage
@@ -199,16 +190,7 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 	if command == "fix" {
 		cfg.Mode = transformers.ModeFix
 	}
-	root, err := openRoot(opts.root, opts.paths)
-	if err != nil {
-		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
-		return exitUsage
-	}
-	if root != nil {
-		defer root.Close()
-		opts.root, opts.render.Root = root.Dir(), root
-	}
-	read, err := readInputs(opts.paths, stdin, opts.config, opts.render)
+	read, err := readInputs(opts.paths, stdin, opts.config, opts.input.Render)
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
 		return exitUsage

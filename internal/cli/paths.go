@@ -99,7 +99,7 @@ func (r *pathReader) readPaths(paths []string) error {
 			return inputErrorf("cannot read %s: %v", p, unwrapPathError(err))
 		}
 	}
-	inputs, err := render.Inputs(paths, r.opts.Root)
+	inputs, err := render.Inputs(paths, r.opts)
 	if err != nil {
 		return inputErrorf("%v", err)
 	}
@@ -192,6 +192,16 @@ func (r *pathReader) render(in render.Input) error {
 		return unreadable(inputErrorf("%v", err))
 	}
 	r.leftAlone = append(r.leftAlone, set.LeftAlone...)
+	if len(set.Documents)+len(set.NonResources)+len(set.LeftAlone) == 0 {
+		// Nothing to check is no failure: a chart may render nothing with
+		// its default values.
+		what := "the kustomization builds no Kubernetes resources"
+		if in.Chart() {
+			what = "the chart renders no Kubernetes resources with the values given (--values, --set)"
+		}
+		r.leftAlone = append(r.leftAlone, render.LeftAlone{Dir: in.Path, Reason: what})
+		return nil
+	}
 	if len(set.Documents)+len(set.NonResources) == 0 {
 		return nil
 	}

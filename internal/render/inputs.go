@@ -44,8 +44,8 @@ type input struct {
 // A library chart renders nothing of its own: its directory is walked as
 // any other (its templates/ and charts/ aside), so that a Chart.yaml of
 // `type: library` dropped among plain manifests does not hide them.
-func findInputs(root *Root, paths []string) ([]input, error) {
-	f := finder{root: root, seen: map[string]bool{}}
+func findInputs(root *Root, paths []string, exclude []string) ([]input, error) {
+	f := finder{root: root, exclude: exclude, seen: map[string]bool{}}
 	for _, p := range paths {
 		if err := f.path(p); err != nil {
 			return nil, err
@@ -55,9 +55,10 @@ func findInputs(root *Root, paths []string) ([]input, error) {
 }
 
 type finder struct {
-	root   *Root
-	inputs []input
-	seen   map[string]bool // absolute paths already listed
+	root    *Root
+	exclude []string // patterns of paths not read, relative to the root
+	inputs  []input
+	seen    map[string]bool // absolute paths already listed
 }
 
 func (f *finder) add(kind inputKind, path string) {
@@ -79,6 +80,9 @@ func (f *finder) path(p string) error {
 		return fmt.Errorf("cannot read %s: %w", p, err)
 	}
 	if !info.IsDir() {
+		if f.excluded(p) {
+			return nil
+		}
 		switch chart := chartAbove(p); {
 		case chart != "":
 			f.add(chartDir, chart)
@@ -94,6 +98,12 @@ func (f *finder) path(p string) error {
 	return filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return fmt.Errorf("cannot read %s: %w", path, err)
+		}
+		if f.excluded(path) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() {
 			switch {
@@ -158,11 +168,12 @@ func isKustomizationFile(name string) bool {
 }
 
 // KustomizationFile is the path of the kustomization file in dir, "" when
-// there is none.
+// there is none. A directory of that name is none (a web app's
+// components/Kustomization).
 func KustomizationFile(dir string) string {
 	for _, k := range konfig.RecognizedKustomizationFileNames() {
-		if p := filepath.Join(dir, k); exists(p) {
-			return p
+		if info, err := os.Stat(filepath.Join(dir, k)); err == nil && !info.IsDir() {
+			return filepath.Join(dir, k)
 		}
 	}
 	return ""
@@ -196,4 +207,13 @@ func (f *finder) libraryChart(dir string) bool {
 		Type string `json:"type"`
 	}
 	return yaml.Unmarshal(data, &meta) == nil && meta.Type == "library"
+}
+
+// excluded says whether path matches a pattern of f.exclude.
+func (f *finder) excluded(path string) bool {
+	if len(f.exclude) == 0 || f.root == nil {
+		return false
+	}
+	rel, err := f.root.Rel(path)
+	return err == nil && rel != "." && excluded(rel, f.exclude)
 }

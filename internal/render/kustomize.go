@@ -2,10 +2,14 @@ package render
 
 import (
 	"fmt"
+	"io"
+	"log"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/api/types"
 )
 
@@ -16,18 +20,20 @@ import (
 func buildKustomization(r *Root, dir string) (*Set, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, kustomizationError(dir, err)
+		return nil, kustomizationError(r, dir, err)
 	}
 	if reason := leaveAlone(r, dir); reason != "" {
 		return leftAloneError(dir, reason), nil
 	}
 	fsys := originFS{FileSystem: rootFS{r}, root: abs}
-	m, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, abs)
+	m, err := quietly(func() (resmap.ResMap, error) {
+		return krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, abs)
+	})
 	if reason := needsPrograms(dir, err); reason != "" {
 		return leftAloneError(dir, reason), nil
 	}
 	if err != nil {
-		return nil, kustomizationError(dir, err)
+		return nil, kustomizationError(r, dir, err)
 	}
 	o := overlay{root: r, dir: dir, sources: map[string]*Set{}}
 	set := &Set{}
@@ -43,9 +49,11 @@ func buildKustomization(r *Root, dir string) (*Set, error) {
 }
 
 // kustomizationError is a build that failed; kustomize's message may
-// quote a file, so it is shortened and tokens taken out.
-func kustomizationError(dir string, err error) error {
-	return fmt.Errorf("kustomization %s: %s", dir, Quiet(err.Error()))
+// quote a file, so it is shortened and tokens taken out, and the paths it
+// names (absolute: krusty builds from the absolute directory) are made
+// relative to the root.
+func kustomizationError(r *Root, dir string, err error) error {
+	return fmt.Errorf("kustomization %s: %s", dir, Quiet(r.relative(err.Error())))
 }
 
 // needsPrograms says why a build that failed for want of programs is left
@@ -62,4 +70,17 @@ func needsPrograms(dir string, err error) string {
 		return fmt.Sprintf("kustomization inflates Helm charts (helmCharts) with the helm program, which lbguard does not run: check `kustomize build --enable-helm %s | lbguard audit -` instead", dir)
 	}
 	return ""
+}
+
+// kustomize logs its deprecation warnings with the log package, naming no
+// kustomization; lbguard's report is its own output, so they are dropped.
+var logMu sync.Mutex
+
+func quietly(build func() (resmap.ResMap, error)) (resmap.ResMap, error) {
+	logMu.Lock()
+	defer logMu.Unlock()
+	out := log.Writer()
+	log.SetOutput(io.Discard)
+	defer log.SetOutput(out)
+	return build()
 }

@@ -63,8 +63,8 @@ func readKustomization(r *Root, dir string) *types.Kustomization {
 // kustomizationIn is KustomizationFile inside the root.
 func kustomizationIn(r *Root, dir string) string {
 	for _, k := range konfig.RecognizedKustomizationFileNames() {
-		if p := filepath.Join(dir, k); r.Exists(p) {
-			return p
+		if info, err := r.Stat(filepath.Join(dir, k)); err == nil && !info.IsDir() {
+			return filepath.Join(dir, k)
 		}
 	}
 	return ""

@@ -20,7 +20,7 @@ func Load(paths []string, opts Options) (*Set, error) {
 		return nil, err
 	}
 	defer done()
-	inputs, err := Inputs(paths, opts.Root)
+	inputs, err := Inputs(paths, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -58,8 +58,12 @@ func (in Input) Kind() string {
 // that read plain files their own way: a kustomization that another one
 // builds on is left out, checked as part of it, and so is a file named on
 // its own that lies in a kustomization also read.
-func Inputs(paths []string, root *Root) ([]Input, error) {
-	found, err := findInputs(root, paths)
+//
+// opts.Root confines the walk's reads; paths matching opts.Exclude are
+// passed over.
+func Inputs(paths []string, opts Options) ([]Input, error) {
+	root := opts.Root
+	found, err := findInputs(root, paths, opts.Exclude)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,9 @@
 package render
 
-import "fmt"
+import (
+	"fmt"
+	"path/filepath"
+)
 
 // Options are the command line's choices for rendering.
 type Options struct {
@@ -21,6 +24,45 @@ type Options struct {
 	// Root confines every read (root.go); nil reads each input under the
 	// root FindRoot gives for it.
 	Root *Root
+	// Exclude are the patterns of paths, relative to the root, that are
+	// not read (exclude.go).
+	Exclude []string
+	// Charts give a chart, by its directory relative to the root in
+	// slashes, options of its own (the repository config).
+	Charts map[string]ChartOptions
+}
+
+// ChartOptions are one chart's own values, namespace and release name:
+// its values files and --set values apply after the command line's, its
+// namespace and release name instead of theirs.
+type ChartOptions struct {
+	ValueFiles, Set        []string
+	Namespace, ReleaseName string
+}
+
+// forChart is o with the options the repository config gives the chart in
+// dir.
+func (o Options) forChart(dir string) Options {
+	if o.Root == nil || len(o.Charts) == 0 {
+		return o
+	}
+	rel, err := o.Root.Rel(dir)
+	if err != nil {
+		return o
+	}
+	c, ok := o.Charts[filepath.ToSlash(rel)]
+	if !ok {
+		return o
+	}
+	o.ValueFiles = append(append([]string{}, o.ValueFiles...), c.ValueFiles...)
+	o.Set = append(append([]string{}, o.Set...), c.Set...)
+	if c.Namespace != "" {
+		o.Namespace = c.Namespace
+	}
+	if c.ReleaseName != "" {
+		o.ReleaseName = c.ReleaseName
+	}
+	return o
 }
 
 func (o Options) releaseName() string {

@@ -172,6 +172,15 @@ func (r *Root) readFile(path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// relative rewrites the absolute paths under the root in a message as
+// paths relative to it.
+func (r *Root) relative(msg string) string {
+	for _, base := range []string{r.real, r.dir} {
+		msg = strings.ReplaceAll(msg, base+string(filepath.Separator), "")
+	}
+	return msg
+}
+
 // FS is the root as an fs.FS, for walks and globs.
 func (r *Root) FS() fs.FS { return r.root.FS() }
 
