@@ -190,7 +190,7 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 	if command == "fix" {
 		cfg.Mode = transformers.ModeFix
 	}
-	read, err := readInputs(opts.paths, stdin, opts.config, opts.input.Render)
+	read, err := readInputs(opts.paths, stdin, []string{opts.config, opts.input.RepoConfig}, opts.input.Render)
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard %s: %v\n", command, err)
 		return exitUsage

@@ -21,7 +21,10 @@ import (
 //
 // Every file is read inside opts.Root; when it is nil, inside the root
 // openRoot finds for the paths.
-func readInputs(paths []string, stdin io.Reader, configPath string, opts render.Options) (*pathReader, error) {
+//
+// The files of skip (lbguard's config, the repository config) are no
+// resources, and are not read.
+func readInputs(paths []string, stdin io.Reader, skip []string, opts render.Options) (*pathReader, error) {
 	if opts.Root == nil {
 		root, err := openRoot("", paths)
 		if err != nil {
@@ -33,8 +36,10 @@ func readInputs(paths []string, stdin io.Reader, configPath string, opts render.
 		opts.Root = root
 	}
 	r := &pathReader{stdin: stdin, seen: map[string]bool{}, opts: opts}
-	if configPath != "" {
-		r.once(configPath) // the config is no resource
+	for _, p := range skip {
+		if p != "" {
+			r.once(p)
+		}
 	}
 	var files []string
 	flush := func() error {
