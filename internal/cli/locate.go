@@ -15,14 +15,18 @@ func (in *inputs) report(mode transformers.Mode, version string, outcome *transf
 }
 
 // Finding is where res is written: the field of its own document, or a
-// related document when its resource is not in the input.
-func (in *inputs) Finding(res *fn.Result) report.Place {
+// related document when its resource is not in the input; workloads are
+// those res puts at risk.
+func (in *inputs) Finding(res *fn.Result, workloads []transformers.ResourceID) report.Place {
 	path := ""
 	if res.Field != nil {
 		path = res.Field.Path
 	}
 	d := in.documentOf(res)
 	if d == nil {
+		if d = in.workloadOfNamespace(res.ResourceRef, workloads); d != nil {
+			return namespaceLine(d)
+		}
 		d, path = in.relatedDocument(res.ResourceRef)
 	}
 	if d == nil {
@@ -70,6 +74,38 @@ func (in *inputs) Read() report.Read {
 		}
 	}
 	return read
+}
+
+// workloadOfNamespace is, for a result about a Namespace that is not in
+// the input (lbguard cannot label it), the document of the first workload
+// in that namespace that the result puts at risk: the file a reader (and
+// code scanning) should be sent to, rather than whatever resource of the
+// namespace came first. nil for any other result.
+func (in *inputs) workloadOfNamespace(ref *fn.ResourceRef, workloads []transformers.ResourceID) *document {
+	if ref == nil || ref.Kind != "Namespace" {
+		return nil
+	}
+	for _, w := range workloads {
+		if namespaceOrDefault(w.Namespace) != ref.Name {
+			continue
+		}
+		wref := &fn.ResourceRef{APIVersion: w.APIVersion, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
+		if d := in.documentOf(&fn.Result{ResourceRef: wref}); d != nil {
+			return d
+		}
+	}
+	return nil
+}
+
+// namespaceLine places a finding about a workload's Namespace on the
+// workload's metadata.namespace, or on its metadata.name where no namespace
+// is written (a field that is missing would be placed on its nearest
+// written ancestor, metadata, which says less).
+func namespaceLine(d *document) report.Place {
+	if at := d.place("metadata.namespace"); at.Line != d.place("metadata").Line {
+		return at
+	}
+	return d.place("metadata.name")
 }
 
 // relatedDocument finds where to point a result about a resource that is

@@ -55,8 +55,8 @@ func TestRepositoryAudit(t *testing.T) {
 		uris[loc["artifactLocation"].(map[string]any)["uri"].(string)] = true
 	}
 	want := map[string]bool{
-		"repo/charts/web/templates/deployment.yaml": true, "repo/charts/web/templates/service.yaml": true,
-		"repo/deploy/base/deployment.yaml": true, "repo/deploy/base/ingress.yaml": true, "repo/manifests/api.yaml": true,
+		"repo/charts/web/templates/deployment.yaml": true, "repo/deploy/base/deployment.yaml": true,
+		"repo/deploy/base/ingress.yaml": true, "repo/manifests/api.yaml": true,
 	}
 	if !reflect.DeepEqual(uris, want) {
 		t.Errorf("SARIF locations %v, want the source files %v", uris, want)

@@ -14,7 +14,9 @@ import (
 // message says, and holds no resource itself.
 type placedByMessage map[string]report.Place
 
-func (s placedByMessage) Finding(res *fn.Result) report.Place { return s[res.Message] }
+func (s placedByMessage) Finding(res *fn.Result, _ []transformers.ResourceID) report.Place {
+	return s[res.Message]
+}
 
 func (s placedByMessage) Resource(*fn.ResourceRef, *fn.File) (report.Place, int, bool) {
 	return report.Place{}, 0, false

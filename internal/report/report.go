@@ -38,8 +38,10 @@ type Place struct {
 // Source is what was read, as the reports need it.
 type Source interface {
 	// Finding is where a result is written: the field of its own
-	// resource, or, for a resource not in the input, a related one.
-	Finding(res *fn.Result) Place
+	// resource, or, for a resource not in the input, a related one, such
+	// as the first of the workloads the result puts at risk (a Namespace
+	// lbguard cannot label is written at its workload's namespace).
+	Finding(res *fn.Result, workloads []transformers.ResourceID) Place
 	// Resource is the document of a resource, at its metadata.name, and
 	// its position among the documents read; ok is false when the input
 	// does not hold it (or holds it twice).
@@ -113,11 +115,12 @@ func New(mode transformers.Mode, version string, outcome *transformers.Outcome, 
 		return g
 	}
 	for _, res := range outcome.Results {
-		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction], Place: src.Finding(res)}
+		workloads := outcome.Workloads(res)
+		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction], Place: src.Finding(res, workloads)}
 		if f.rule == "" && f.action == transformers.ActionInvalid {
 			f.rule = "invalid"
 		}
-		for _, w := range outcome.Workloads(res) {
+		for _, w := range workloads {
 			ref := fn.ResourceRef{APIVersion: w.APIVersion, Kind: w.Kind, Namespace: w.Namespace, Name: w.Name}
 			f.groups = append(f.groups, groupFor(&ref, nil, true, outcome.Gateways(w)))
 		}
