@@ -66,3 +66,40 @@ Apply the fixes with ` + "`lbguard fix --in-place PATH...`" + ` (or ` + "`lbguar
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// The notes the text report leaves out are counted by what they are (the
+// result's action), and only the kinds there are are named.
+func TestTextReportNamesTheNotesItLeavesOut(t *testing.T) {
+	web := &fn.ResourceRef{APIVersion: "v1", Kind: "Service", Namespace: "shop", Name: "web"}
+	note := func(rule, action, message string) *fn.Result {
+		return &fn.Result{Message: message, Severity: fn.Info, ResourceRef: web,
+			Tags: map[string]string{transformers.TagRule: rule, transformers.TagAction: action}}
+	}
+	kept := note("R2", transformers.ActionKept, "Service web: deregistration delay of 60 s set by the user is kept")
+	keptAgain := note("R1", transformers.ActionKept, "Service web: target type ip set by the user is kept")
+	optedOut := note("", transformers.ActionSkipped, "Service web is opted out with lbguard.dev/skip: left as it is")
+	other := note("R3", "restored", "Service web: put back as it came")
+	for _, c := range []struct {
+		name    string
+		results fn.Results
+		want    string
+	}{
+		{"one kept value", fn.Results{kept}, "(1 note not shown: 1 value kept as the user set it; --format json lists them)\n"},
+		{"one resource opted out", fn.Results{optedOut}, "(1 note not shown: 1 resource opted out; --format json lists them)\n"},
+		{"both kinds", fn.Results{kept, optedOut, keptAgain},
+			"(3 notes not shown: 2 values kept as the user set them, 1 resource opted out; --format json lists them)\n"},
+		{"another kind", fn.Results{other, kept}, "(2 notes not shown: 1 value kept as the user set it, 1 other note; --format json lists them)\n"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rep := report.New(transformers.ModeAudit, "v1.2.3", &transformers.Outcome{Results: c.results}, placedByMessage{})
+			var b strings.Builder
+			if err := rep.WriteText(&b); err != nil {
+				t.Fatal(err)
+			}
+			want := "lbguard audit: 0 errors, 0 warnings in 0 workloads (1 resource, 1 file read); exit status 0\n" + c.want
+			if got := b.String(); got != want {
+				t.Errorf("got:\n%s\nwant:\n%s", got, want)
+			}
+		})
+	}
+}

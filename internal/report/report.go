@@ -181,6 +181,7 @@ func (rep *Report) shown(f *finding) bool {
 
 type counts struct {
 	errors, warnings, changes, notes, workloads int
+	kept, optedOut                              int // the notes that are values kept as the user set them, resources opted out
 	unitNotes                                   int // units left alone with nothing to check, shown
 	unchecked                                   int // units left alone whose resources went unchecked
 }
@@ -202,6 +203,12 @@ func (rep *Report) count() counts {
 			c.unitNotes++
 		default:
 			c.notes++
+			switch f.action {
+			case transformers.ActionKept:
+				c.kept++
+			case transformers.ActionSkipped:
+				c.optedOut++
+			}
 		}
 	}
 	for _, g := range rep.groups {

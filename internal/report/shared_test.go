@@ -40,7 +40,7 @@ const sharedSummary = "lbguard audit: 1 error, 1 warning in 2 workloads (7 resou
 func TestTextReportWritesASharedFindingOnce(t *testing.T) {
 	r := lbguard(t, "", "audit", "shared.yaml")
 	r.want(t, 1, "")
-	want := sharedAudit + "(3 notes not shown: values kept as the user set them, resources opted out; --format json lists them)\n" +
+	want := sharedAudit + "(3 notes not shown: 3 values kept as the user set them; --format json lists them)\n" +
 		"Apply the fixes with `lbguard fix --in-place PATH...` (or `lbguard fix` as a KRM function); " +
 		"annotate a resource lbguard.dev/audit: warn to report its findings as warnings while you roll out.\n"
 	if r.stdout != want {

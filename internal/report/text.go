@@ -80,8 +80,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 	c := rep.count()
 	b.WriteString(rep.SummaryLine() + "\n")
 	if c.notes > 0 {
-		fmt.Fprintf(&b, "(%s not shown: values kept as the user set them, resources opted out; --format json lists them)\n",
-			plural(c.notes, "note", "notes"))
+		fmt.Fprintf(&b, "(%s not shown: %s; --format json lists them)\n", plural(c.notes, "note", "notes"), c.noteKinds())
 	}
 	if rep.mode == transformers.ModeAudit && c.errors > c.unchecked {
 		b.WriteString("Apply the fixes with `lbguard fix --in-place PATH...` (or `lbguard fix` as a KRM function); " +
@@ -89,6 +88,22 @@ func (rep *Report) WriteText(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// noteKinds says what the notes are, naming only the kinds there are:
+// "1 value kept as the user set it, 2 resources opted out".
+func (c counts) noteKinds() string {
+	var kinds []string
+	if c.kept > 0 {
+		kinds = append(kinds, plural(c.kept, "value kept as the user set it", "values kept as the user set them"))
+	}
+	if c.optedOut > 0 {
+		kinds = append(kinds, plural(c.optedOut, "resource opted out", "resources opted out"))
+	}
+	if other := c.notes - c.kept - c.optedOut; other > 0 {
+		kinds = append(kinds, plural(other, "other note", "other notes"))
+	}
+	return strings.Join(kinds, ", ")
 }
 
 // writeReference names, on one line, a finding written under an earlier
