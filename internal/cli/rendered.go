@@ -124,13 +124,20 @@ func leftAloneUnits(alone []render.LeftAlone) []report.Unit {
 	return units
 }
 
+// toCheck says, for each kind of input, what makes it readable.
+var toCheck = map[string]string{
+	"file":          "to check it, make it valid YAML; if it is no manifest (a test fixture, another tool's template), exclude it (--exclude, or exclude: in " + RepoConfigFile + ")",
+	"Helm chart":    "to check it, give it the values it needs (--set, --values, or charts: in " + RepoConfigFile + ") and vendor its dependencies (helm dependency build), or exclude it",
+	"kustomization": "to check it, make `kustomize build` of it succeed here (every file it names in the repository), or exclude it",
+}
+
 // failedUnits are the inputs that could not be read or rendered, as the
 // report's findings: a chart or kustomization by its Chart.yaml or
 // kustomization file, a plain file by itself.
 func failedUnits(failed []failedInput) []report.Unit {
 	units := make([]report.Unit, len(failed))
 	for i, f := range failed {
-		u := report.Unit{Dir: f.path, Kind: f.kind, Title: f.kind + " " + f.path, File: f.path, Reason: f.err.Error(), Failed: true}
+		u := report.Unit{Dir: f.path, Kind: f.kind, Title: f.kind + " " + f.path, File: f.path, Reason: f.err.Error() + "; " + toCheck[f.kind], Failed: true}
 		if f.kind != "file" {
 			in := renderedInput{dir: f.path, chart: f.kind == "Helm chart"}
 			u.File = in.configFile()

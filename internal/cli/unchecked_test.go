@@ -36,7 +36,7 @@ func TestUncheckedUnitsFailTheGate(t *testing.T) {
 		"  ERROR not checked: left alone\n" +
 		"      reason: " + remote + "\n" +
 		"      why:    " + ruleUnitWhy + "\n\n" +
-		"lbguard audit: 2 errors, 0 warnings in 0 workloads (0 resources, 0 files read, 2 charts or kustomizations not checked); exit status 1\n"
+		"lbguard audit: 2 errors, 0 warnings in 0 workloads (0 resources, 0 files read, 2 units not checked); exit status 1\n"
 	if text.stdout != wantText {
 		t.Errorf("text report:\n%s\nwant:\n%s", text.stdout, wantText)
 	}

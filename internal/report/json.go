@@ -82,7 +82,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 		Tool: JSONTool{"lbguard", rep.version},
 		Mode: string(rep.mode),
 		Summary: JSONSummary{
-			Errors: c.errors, Warnings: c.warnings, Changes: c.changes, Notes: c.notes, Workloads: c.workloads,
+			Errors: c.errors, Warnings: c.warnings, Changes: c.changes, Notes: c.notes + c.unitNotes, Workloads: c.workloads,
 			Resources: rep.read.Resources, Files: rep.read.Files, Charts: rep.read.Charts, Overlays: rep.read.Overlays, NonResources: rep.read.NonResources, Unchecked: c.unchecked, ExitStatus: rep.ExitStatus(),
 		},
 		Findings: []JSONFinding{},

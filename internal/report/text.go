@@ -26,7 +26,7 @@ func (rep *Report) SummaryLine() string {
 		skipped = ", " + plural(n, "non-resource document", "non-resource documents") + " skipped"
 	}
 	if c.unchecked > 0 {
-		skipped += ", " + plural(c.unchecked, "chart or kustomization", "charts or kustomizations") + " not checked"
+		skipped += ", " + plural(c.unchecked, "unit", "units") + " not checked"
 	}
 	return fmt.Sprintf("lbguard %s: %s in %s (%s, %s read%s); exit status %d",
 		rep.mode, what, plural(c.workloads, "workload", "workloads"),

@@ -83,7 +83,7 @@ func describeRule(id string) transformers.RuleInfo {
 // unchecked: SARIF then lists the pseudo-rule.
 func (rep *Report) hasUnits() bool {
 	for _, f := range rep.findings {
-		if f.rule == RuleUnit && f.res.Severity == fn.Error {
+		if f.rule == RuleUnit && f.res.Severity == fn.Error { // left alone unchecked, or unreadable
 			return true
 		}
 	}
