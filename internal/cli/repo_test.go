@@ -117,7 +117,7 @@ func TestRepositoryDuplicateKey(t *testing.T) {
 			}
 			writeFiles(t, dir, map[string]string{c.file: text})
 			before := readTree(t, dir)
-			reason := "\n      reason: " + strings.TrimPrefix(c.want, "lbguard %s: ")
+			reason := "\n      reason: " + strings.TrimSuffix(strings.TrimPrefix(c.want, "lbguard %s: "), "\n") + "; to check it"
 			for _, args := range [][]string{{"audit", "repo"}, {"fix", "--in-place", "repo"}, {"fix", "repo"}} {
 				r := runLBGuard(t, dir, nil, args...)
 				r.want(t, strings.Join(args, " "), 1)
