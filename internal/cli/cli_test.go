@@ -31,7 +31,7 @@ type cliRun struct {
 const testVersion = "v0.0.0-test"
 
 // runLBGuard runs `lbguard COMMAND ARGS...` in dir with stdin (nil: none).
-func runLBGuard(t *testing.T, dir string, stdin []byte, args ...string) cliRun {
+func runLBGuard(t testing.TB, dir string, stdin []byte, args ...string) cliRun {
 	t.Helper()
 	back, err := os.Getwd()
 	if err != nil {
