@@ -317,6 +317,7 @@ func WriteReport(w io.Writer, rep *report.Report, format string) error {
 }
 
 func writeAudit(opts cliOptions, rep *report.Report, stdout, stderr io.Writer) int {
+	rep.SetRoot(opts.root) // SARIF's files are relative to it
 	if err := WriteReport(stdout, rep, opts.format); err != nil {
 		fmt.Fprintf(stderr, "lbguard audit: cannot write the report: %v\n", err)
 		return exitUsage

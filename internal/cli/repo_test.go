@@ -54,9 +54,10 @@ func TestRepositoryAudit(t *testing.T) {
 		loc := res.(map[string]any)["locations"].([]any)[0].(map[string]any)["physicalLocation"].(map[string]any)
 		uris[loc["artifactLocation"].(map[string]any)["uri"].(string)] = true
 	}
+	// Relative to the root, repo (no git work tree holds it).
 	want := map[string]bool{
-		"repo/charts/web/templates/deployment.yaml": true, "repo/deploy/base/deployment.yaml": true,
-		"repo/deploy/base/ingress.yaml": true, "repo/manifests/api.yaml": true,
+		"charts/web/templates/deployment.yaml": true, "deploy/base/deployment.yaml": true,
+		"deploy/base/ingress.yaml": true, "manifests/api.yaml": true,
 	}
 	if !reflect.DeepEqual(uris, want) {
 		t.Errorf("SARIF locations %v, want the source files %v", uris, want)

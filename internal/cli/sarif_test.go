@@ -33,7 +33,7 @@ func TestSARIFSchemaRejectsInvalidLogs(t *testing.T) {
 }
 
 // Every corpus set's SARIF conforms to the schema, and places each result
-// on its file and line.
+// on its file, relative to the root, and line.
 func TestSARIFOutputConformsToSchema(t *testing.T) {
 	schema := testkit.SARIFSchema(t)
 	for _, set := range cliCorpusSets(t) {
@@ -42,7 +42,7 @@ func TestSARIFOutputConformsToSchema(t *testing.T) {
 			continue
 		}
 		rep, _ := auditJSON(t, dir, nil, set)
-		r := runLBGuard(t, dir, nil, "audit", "--format", "sarif", set)
+		r := runLBGuard(t, dir, nil, "audit", "--format", "sarif", "--root", ".", set)
 		r.want(t, "audit --format sarif "+set, rep.Summary.ExitStatus)
 		log := testkit.ValidateSARIF(t, schema, set, r.stdout)
 
@@ -83,7 +83,7 @@ func TestSARIFOutputConformsToSchema(t *testing.T) {
 // One result in full: the R5 error of the 2048 Deployment.
 func TestSARIFResult(t *testing.T) {
 	schema := testkit.SARIFSchema(t)
-	r := runLBGuard(t, corpusDir, nil, "audit", "--format", "sarif", "aws-lbc/2048")
+	r := runLBGuard(t, corpusDir, nil, "audit", "--format", "sarif", "--root", ".", "aws-lbc/2048")
 	r.want(t, "audit --format sarif", 1)
 	testkit.ValidateSARIF(t, schema, "2048", r.stdout)
 	var log report.SARIFLog

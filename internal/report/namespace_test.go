@@ -17,7 +17,7 @@ import (
 // line to show a result in a pull request, and this one is where the
 // namespace is chosen.
 func TestMissingNamespaceIsPlacedAtItsWorkload(t *testing.T) {
-	r := lbguard(t, "", "audit", "--format", "sarif", "namespace")
+	r := lbguard(t, "", "audit", "--format", "sarif", "--root", ".", "namespace")
 	r.want(t, 0, "lbguard audit: 0 errors, 1 warning in 1 workload (5 resources, 2 files read); exit status 0\n")
 	var log report.SARIFLog
 	if err := json.Unmarshal([]byte(r.stdout), &log); err != nil {

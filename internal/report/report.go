@@ -69,7 +69,17 @@ type Report struct {
 	read     Read
 	findings []*finding
 	groups   []*group
+
+	// root is the repository root, absolute, that SARIF names files
+	// relative to; "" when unknown (SetRoot).
+	root string
 }
+
+// SetRoot names the repository root, absolute: SARIF writes every file
+// relative to it, with uriBaseId %SRCROOT%, wherever lbguard ran from. The
+// text and JSON reports keep each path as it was read, relative to the
+// working directory.
+func (rep *Report) SetRoot(dir string) { rep.root = dir }
 
 // finding is one result with where it is written.
 type finding struct {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/lbguard/lbguard/internal/cli"
+	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/internal/testkit"
 )
@@ -83,7 +84,7 @@ func TestJSONReport(t *testing.T) {
 }
 
 func TestSARIFReport(t *testing.T) {
-	r := lbguard(t, "", "audit", "--format", "sarif", "shop.yaml")
+	r := lbguard(t, "", "audit", "--format", "sarif", "--root", ".", "shop.yaml")
 	r.want(t, 1, auditSummary)
 	testkit.ValidateSARIF(t, testkit.SARIFSchema(t), "shop.yaml", r.stdout)
 	testkit.CompareGolden(t, "shop.audit.sarif", r.stdout)
@@ -96,10 +97,18 @@ func TestSummaryOfFileAndStdin(t *testing.T) {
 	r.want(t, 1, "lbguard audit: 5 errors, 2 warnings in 1 workload (4 resources, 1 file and stdin read); exit status 1\n")
 }
 
-// A file named by its absolute path is a file: URI, with no base to resolve
-// it against.
+// A file named by its absolute path is written, like any other, relative to
+// the repository root: here the git work tree that holds the tests.
 func TestSARIFAbsolutePath(t *testing.T) {
 	abs, err := filepath.Abs(filepath.Join("testdata", "shop.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root, err := render.FindRoot(abs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(root, abs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +122,7 @@ func TestSARIFAbsolutePath(t *testing.T) {
 	if len(results) != 7 {
 		t.Fatalf("%d results, want the 5 errors and 2 warnings", len(results))
 	}
-	want := report.SARIFArtifactLocation{URI: "file://" + filepath.ToSlash(abs)}
+	want := report.SARIFArtifactLocation{URI: filepath.ToSlash(rel), URIBaseID: "%SRCROOT%"}
 	for _, res := range results {
 		if got := res.Locations[0].PhysicalLocation.ArtifactLocation; got != want {
 			t.Errorf("%s: artifact %+v, want %+v", res.RuleID, got, want)

@@ -129,7 +129,7 @@ func (rep *Report) WriteSARIF(w io.Writer) error {
 		if !ok {
 			i = index["invalid"]
 		}
-		run.Results = append(run.Results, f.sarifResult(string(rules[i].ID), i))
+		run.Results = append(run.Results, f.sarifResult(string(rules[i].ID), i, rep.root))
 	}
 	log := SARIFLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []SARIFRun{run}}
 	enc := json.NewEncoder(w)
@@ -156,8 +156,9 @@ func sarifRule(r transformers.RuleInfo) SARIFRule {
 	}
 }
 
-// sarifResult is f under the rule of the given id and index.
-func (f *finding) sarifResult(ruleID string, ruleIndex int) SARIFResult {
+// sarifResult is f under the rule of the given id and index; root is the
+// repository root its file is written relative to ("" unknown).
+func (f *finding) sarifResult(ruleID string, ruleIndex int, root string) SARIFResult {
 	res := SARIFResult{
 		RuleID: ruleID, RuleIndex: ruleIndex, Level: sarifLevel(f.res.Severity),
 		Message:             SARIFText{f.res.Message},
@@ -178,7 +179,7 @@ func (f *finding) sarifResult(ruleID string, ruleIndex int) SARIFResult {
 	if f.unit != "" {
 		res.Properties["unit"] = f.unit
 	}
-	if loc := f.sarifLocation(); loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
+	if loc := f.sarifLocation(root); loc.PhysicalLocation != nil || loc.LogicalLocations != nil {
 		res.Locations = []SARIFLocation{loc}
 	}
 	if field := f.res.Field; field != nil {
@@ -191,14 +192,11 @@ func (f *finding) sarifResult(ruleID string, ruleIndex int) SARIFResult {
 	return res
 }
 
-// sarifLocation is f's file and line, and its resource.
-func (f *finding) sarifLocation() SARIFLocation {
+// sarifLocation is f's file, relative to root, and line, and its resource.
+func (f *finding) sarifLocation(root string) SARIFLocation {
 	loc := SARIFLocation{}
-	if uri := artifactURI(f.File); uri != "" {
-		loc.PhysicalLocation = &SARIFPhysicalLocation{ArtifactLocation: SARIFArtifactLocation{URI: uri}}
-		if !filepath.IsAbs(f.File) {
-			loc.PhysicalLocation.ArtifactLocation.URIBaseID = "%SRCROOT%"
-		}
+	if artifact, ok := artifactLocation(f.File, root); ok {
+		loc.PhysicalLocation = &SARIFPhysicalLocation{ArtifactLocation: artifact}
 		if f.Line > 0 {
 			loc.PhysicalLocation.Region = &SARIFRegion{StartLine: f.Line}
 		}
@@ -213,17 +211,54 @@ func (f *finding) sarifLocation() SARIFLocation {
 	return loc
 }
 
-// artifactURI is a file's URI: relative paths stay relative (to the
-// directory lbguard ran in, which CI makes the repository's root).
-func artifactURI(path string) string {
+// artifactLocation is a file as SARIF names it: relative to the repository
+// root, under uriBaseId %SRCROOT% (which code scanning resolves against
+// the checkout's root), wherever lbguard ran from. A file outside the root,
+// or read with no root known, keeps its path as read: relative to the
+// working directory, still under %SRCROOT%, or, when absolute, a file: URI.
+// ok is false for no file (standard input).
+func artifactLocation(path, root string) (loc SARIFArtifactLocation, ok bool) {
 	if path == "" || path == StdinPath {
-		return ""
+		return SARIFArtifactLocation{}, false
+	}
+	if rel, ok := relativeToRoot(path, root); ok {
+		path = rel
 	}
 	slash := filepath.ToSlash(filepath.Clean(path))
 	if filepath.IsAbs(path) {
-		return (&url.URL{Scheme: "file", Path: slash}).String()
+		return SARIFArtifactLocation{URI: (&url.URL{Scheme: "file", Path: slash}).String()}, true
 	}
-	return (&url.URL{Path: strings.TrimPrefix(slash, "./")}).String()
+	return SARIFArtifactLocation{URI: (&url.URL{Path: strings.TrimPrefix(slash, "./")}).String(), URIBaseID: "%SRCROOT%"}, true
+}
+
+// relativeToRoot is path relative to root; ok is false when root is "" or
+// does not hold path. Either may name the other through a symlink.
+func relativeToRoot(path, root string) (string, bool) {
+	if root == "" {
+		return "", false
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", false
+	}
+	if rel, ok := within(root, abs); ok {
+		return rel, true
+	}
+	realRoot, err1 := filepath.EvalSymlinks(root)
+	realPath, err2 := filepath.EvalSymlinks(abs)
+	if err1 != nil || err2 != nil {
+		return "", false
+	}
+	return within(realRoot, realPath)
+}
+
+// within is abs relative to dir, when dir holds it.
+func within(dir, abs string) (string, bool) {
+	rel, err := filepath.Rel(dir, abs)
+	if err != nil || rel == "." || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return rel, true
 }
 
 // resourceRefID names a resource as kubectl would: kind/namespace/name.
