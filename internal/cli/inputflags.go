@@ -46,6 +46,24 @@ const InputFlagsHelp = `  --root DIR       the repository root: nothing outside 
   --release-name NAME  the release name charts see (default: release-name)
 `
 
+// ReadStreamConfig is, for a command that reads only a stream (lbguard
+// helm-post-render), the repository config of --root, or of the root
+// that holds --repo-config when only it is given; with neither flag none
+// is read, as audit reads standard input. Of the repository config only
+// its config applies to a stream: it fills *config when --config is not
+// given.
+func (f *InputFlags) ReadStreamConfig(config *string) error {
+	var paths []string
+	if f.RepoConfig != "" {
+		paths = []string{f.RepoConfig}
+	}
+	root, err := f.open(paths, config)
+	if root != nil {
+		root.Close()
+	}
+	return err
+}
+
 // open opens the root of a run over paths and reads the repository
 // config into f, under the flags; config is --config, which the
 // repository config may give. The caller closes the root (nil when only

@@ -35,6 +35,7 @@ const HookAnnotation = "helm.sh/hook"
 const ReportEnv = "LBGUARD_REPORT"
 
 const usage = `Usage: lbguard helm-post-render [--audit] [--namespace NS] [--config FILE]
+                                [--root DIR] [--repo-config FILE]
                                 [--report FILE] [--report-format text|json|sarif]
                                 [--include-hooks]
 
@@ -56,10 +57,19 @@ Flags:
   --namespace NS   the namespace Helm installs into (helm -n), for the objects
                    that name none; Helm does not tell its post-renderer
   --config FILE    lbguard's config: a LBGuard (lbguard.dev/v1alpha1) or a ConfigMap
+  --root DIR       the repository whose config (` + cli.RepoConfigFile + ` at DIR) gives
+                   lbguard's config when --config is not given, as for audit
+  --repo-config FILE  that repository config (its repository's root is the one
+                   that holds it, unless --root); with neither flag none is read
   --report FILE    also write the report to FILE (default $LBGUARD_REPORT):
                    Helm 4 drops a post-renderer's standard error
   --report-format  text (default), json or sarif
   --include-hooks  run the rules on hooks (helm.sh/hook) too
+
+Of the repository config only its config applies: Helm has rendered the
+chart, so its values, namespace and release name, and its exclude, do not;
+nor do audit's --exclude, --values, --set, --helm-skip and --release-name,
+and --namespace is Helm's -n.
 
 The summary is one line on standard error; when the release fails, the
 report follows it. Nothing is written on standard output then: Helm fails
@@ -73,6 +83,7 @@ type options struct {
 	audit        bool
 	namespace    string
 	config       string
+	input        cli.InputFlags // --root and --repo-config only
 	report       string
 	reportFormat string
 	includeHooks bool
@@ -85,6 +96,8 @@ func parse(args []string) (options, error) {
 	fs.BoolVar(&opts.audit, "audit", false, "")
 	fs.StringVar(&opts.namespace, "namespace", "", "")
 	fs.StringVar(&opts.config, "config", "", "")
+	fs.StringVar(&opts.input.Root, "root", "", "")
+	fs.StringVar(&opts.input.RepoConfig, "repo-config", "", "")
 	fs.StringVar(&opts.report, "report", opts.report, "")
 	fs.StringVar(&opts.reportFormat, "report-format", "text", "")
 	fs.BoolVar(&opts.includeHooks, "include-hooks", false, "")
@@ -107,6 +120,9 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard helm-post-render: %v\n\n%s", err, usage)
 		return report.ExitUsage
+	}
+	if err := opts.input.ReadStreamConfig(&opts.config); err != nil {
+		return fail(opts, stderr, err.Error())
 	}
 	var problems strings.Builder
 	cfg, ok := cli.ReadConfig(opts.config, &problems)

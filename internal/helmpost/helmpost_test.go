@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -203,5 +204,79 @@ func TestOnlyHooks(t *testing.T) {
 	r.want(t, 0)
 	if r.stdout != hook {
 		t.Errorf("stdout:\n%s\nwant the hook as it came", r.stdout)
+	}
+}
+
+// --root and --repo-config give the post-renderer lbguard's config from the
+// repository config (.lbguard.yaml), as audit takes it, unless --config.
+func TestRepositoryConfig(t *testing.T) {
+	t.Setenv(ReportEnv, "")
+	dir := t.TempDir()
+	config := func(preStop int) string {
+		return "apiVersion: lbguard.dev/v1alpha1\nkind: LBGuard\nmetadata:\n  name: lbguard\nspec:\n  preStopSeconds: " + strconv.Itoa(preStop) + "\n"
+	}
+	files := map[string]string{
+		".lbguard.yaml":     "apiVersion: lbguard.dev/v1alpha1\nkind: Repository\nconfig: ci/lbguard.yaml\nnamespace: other\n",
+		"ci/lbguard.yaml":   config(42),
+		"ci/other.yaml":     config(50),
+		"ci/repo.yaml":      "apiVersion: lbguard.dev/v1alpha1\nkind: Repository\nconfig: ci/other.yaml\n",
+		"bad/.lbguard.yaml": "apiVersion: lbguard.dev/v1alpha1\nkind: Repository\nconfigs: lbguard.yaml\n",
+	}
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	in := readFile(t, "testdata/helm3.yaml")
+	fixed := string(readFile(t, "testdata/helm3.fixed.yaml"))
+	with := func(preStop int) string { // the stream fixed with that config, as --config gives it
+		t.Helper()
+		r := runPostRender(t, in, "--config", filepath.Join(dir, "ci", map[int]string{42: "lbguard.yaml", 50: "other.yaml"}[preStop]))
+		r.want(t, 0)
+		if !strings.Contains(r.stdout, "            preStop:\n              sleep:\n                seconds: "+strconv.Itoa(preStop)+"\n") {
+			t.Fatalf("preStopSeconds: %d: no preStop of %d s:\n%s", preStop, preStop, r.stdout)
+		}
+		return r.stdout
+	}
+	for _, c := range []struct {
+		args   []string
+		stdout string
+	}{
+		{nil, fixed}, // no repository config read
+		{[]string{"--root", dir}, with(42)},
+		{[]string{"--repo-config", filepath.Join(dir, ".lbguard.yaml")}, with(42)},
+		{[]string{"--root", dir, "--repo-config", filepath.Join(dir, "ci", "repo.yaml")}, with(50)}, // its config: is relative to the root
+		{[]string{"--root", dir, "--config", filepath.Join(dir, "ci", "other.yaml")}, with(50)},
+		{[]string{"--root", filepath.Join(dir, "ci")}, fixed}, // no .lbguard.yaml there
+	} {
+		r := runPostRender(t, in, c.args...)
+		r.want(t, 0)
+		if r.stdout != c.stdout {
+			t.Errorf("%v:\n%s\nwant:\n%s", c.args, r.stdout, c.stdout)
+		}
+		if r.stderr != summaryFixed {
+			t.Errorf("%v: stderr %q, want %q", c.args, r.stderr, summaryFixed)
+		}
+	}
+	for _, c := range []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"--repo-config", filepath.Join(dir, "none.yaml")},
+			"lbguard helm-post-render: cannot read " + filepath.Join(dir, "none.yaml") + ": no such file or directory; nothing written, the release fails\n"},
+		{[]string{"--root", filepath.Join(dir, "ci"), "--repo-config", filepath.Join(dir, ".lbguard.yaml")},
+			"lbguard helm-post-render: " + filepath.Join(dir, ".lbguard.yaml") + " lies outside the repository root " + filepath.Join(dir, "ci") + ", and lbguard reads nothing outside it: give --root DIR, a directory that holds every PATH; nothing written, the release fails\n"},
+		{[]string{"--root", filepath.Join(dir, "bad")},
+			"lbguard helm-post-render: repository config " + filepath.Join(dir, "bad", ".lbguard.yaml") + ": "},
+	} {
+		r := runPostRender(t, in, c.args...)
+		r.want(t, 2)
+		if r.stdout != "" || !strings.HasPrefix(r.stderr, c.stderr) {
+			t.Errorf("%v: stdout %q, stderr %q; want %q", c.args, r.stdout, r.stderr, c.stderr)
+		}
 	}
 }
