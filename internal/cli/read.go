@@ -14,20 +14,6 @@ import (
 // flags among paths, files, directories and standard input as audit and
 // fix, and the same config.
 
-// ReadObjects reads the resources of paths ("-" is standard input), skipping
-// the config file and what is not a resource, as audit does: charts are
-// rendered with their own values, kustomizations built.
-func ReadObjects(paths []string, stdin io.Reader, configPath string) (fn.KubeObjects, error) {
-	read, err := readInputs(paths, stdin, []string{configPath}, render.Options{})
-	if err != nil {
-		return nil, err
-	}
-	if len(read.failed) > 0 {
-		return nil, read.failed[0].err
-	}
-	return newInputs(read.sources).objects(), nil
-}
-
 // Unit is one deployable unit read, as the rules see it: its name, what it
 // is, and its resources. An alternative file of a directory makes a unit of
 // its own (Alternative names the file).

@@ -14,6 +14,7 @@ import (
 	"github.com/lbguard/lbguard/internal/cli"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/timing"
+	"github.com/lbguard/lbguard/transformers"
 )
 
 const usage = `Usage: lbguard explain [flags] PATH...
@@ -30,9 +31,19 @@ what stays open after the fix, and why no rule closes it.
 
 PATH is a file, a directory or - for a stream of YAML documents on standard
 input, such as the output of "kustomize build", read as audit reads them: a
-directory holding Chart.yaml is rendered with its values.yaml, one holding a
-kustomization is built, and the other .yaml and .yml files are read as they
-are (hidden directories left out).
+directory holding Chart.yaml is rendered with its values (values.yaml,
+--values, --set, the repository config's), one holding a kustomization is
+built, and the other .yaml and .yml files are read as they are (hidden
+directories left out).
+
+Each deployable unit is explained on its own, as audit judges it: a chart, a
+kustomization no other one includes, a directory's manifests, standard input;
+two files of one directory that define the same resource are alternatives,
+each explained with the rest. With more than one unit, the findings of each
+come under its name ("== overlays/prod (kustomization)"). A unit audit
+refuses (a resource listed twice, a field lbguard cannot read) is not
+explained: it is named on standard error with its errors, as is a unit that
+cannot be read, and the others are explained.
 
 Flags:
   --format FORMAT        text (the default), json, svg (the timelines, one
@@ -41,6 +52,7 @@ Flags:
   --out DIR              write one SVG timeline per workload and load balancer
                          and an index.html into DIR, instead of stdout
   --config FILE          lbguard's config (LBGuard or ConfigMap), as for fix
+                         (default: the repository config's config:)
   --rps N                the workload's requests per second (default 100)
   --request-seconds R    the longest request, in seconds (default 5)
   --app-start-seconds T  pod creation until the app serves (default 10)
@@ -52,9 +64,11 @@ Flags:
                          replace a latency of the model by a measurement of
                          your own, in seconds; SYM is one of P, Reg, e, q, k,
                          Q, lag_nlb (docs/timing.md §1.4, §5.2). Repeatable.
-
-Exit status: 0 whatever the windows (lbguard audit is the gate), 2 on bad
-usage or unreadable input.
+` + cli.InputFlagsHelp + `
+Exit status: 0 when every unit was explained, whatever the windows (lbguard
+audit is the gate); 2 when a unit was not explained (it could not be read, was
+left alone unchecked, or audit refuses it), or on bad usage or unreadable
+input.
 `
 
 var platforms = []string{"cluster-autoscaler", "karpenter", "managed-node-group", "spot", "eks-auto-mode"}
@@ -64,6 +78,7 @@ var calibrated = []string{"P", "Reg", "e", "q", "k", "Q", "lag_nlb"}
 type command struct {
 	format, out, config string
 	opts                Options
+	input               cli.InputFlags
 	paths               []string
 }
 
@@ -89,6 +104,7 @@ func parse(args []string) (command, error) {
 		return nil
 	})
 	fs.Func("latency", "", c.opts.setLatency)
+	c.input.Register(fs)
 	paths, err := cli.ParseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -175,22 +191,39 @@ func Command(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lbguard explain: %v\n\n%s", err, usage)
 		return report.ExitUsage
 	}
-	cfg, ok := cli.ReadConfig(c.config, stderr)
-	if !ok {
-		return report.ExitUsage
-	}
-	items, err := cli.ReadObjects(c.paths, stdin, c.config)
+	units, err := cli.ReadUnits(c.paths, stdin, &c.config, c.input)
 	if err != nil {
 		fmt.Fprintf(stderr, "lbguard explain: %v\n", err)
 		return report.ExitUsage
 	}
-	if len(items) == 0 {
-		fmt.Fprintf(stderr, "lbguard explain: no Kubernetes resources in %s\n", strings.Join(c.paths, " "))
+	defer units.Close()
+	cfg, ok := cli.ReadConfig(c.config, stderr) // the repository config may name it
+	if !ok {
 		return report.ExitUsage
 	}
-	findings := Run(items, cfg, c.opts)
+	status := report.ExitClean
+	for _, p := range units.Problems {
+		fmt.Fprintf(stderr, "lbguard explain: %s\n", p)
+		status = report.ExitUsage
+	}
+	for _, n := range units.Notes {
+		fmt.Fprintf(stderr, "lbguard explain: note: %s\n", n)
+	}
+	if len(units.Units) == 0 {
+		if len(units.Problems) == 0 {
+			fmt.Fprintf(stderr, "lbguard explain: no Kubernetes resources in %s\n", strings.Join(c.paths, " "))
+		}
+		return report.ExitUsage
+	}
+	findings, explained := explainUnits(units.Units, cfg, c.opts, stderr)
+	if explained < len(units.Units) {
+		status = report.ExitUsage
+	}
+	if explained == 0 {
+		return status // nothing to write
+	}
 	if c.out != "" {
-		return writeDir(c.out, findings, c.opts, stderr)
+		return max(status, writeDir(c.out, findings, c.opts, stderr))
 	}
 	switch c.format {
 	case "json":
@@ -206,7 +239,31 @@ func Command(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "lbguard explain: cannot write the report: %v\n", err)
 		return report.ExitUsage
 	}
-	return report.ExitClean
+	return status
+}
+
+// explainUnits explains each unit on its own and joins the findings, in
+// order, each naming its unit when there are several. A unit with errors
+// that stop the rules is named on stderr with them, and not explained.
+func explainUnits(units []cli.Unit, cfg transformers.Config, opts Options, stderr io.Writer) (findings []Finding, explained int) {
+	for _, u := range units {
+		unit := &Unit{Name: u.Name, Kind: u.Kind, Alternative: u.Alternative}
+		if msgs := refusals(u.Objects, cfg); len(msgs) > 0 {
+			for _, m := range msgs {
+				fmt.Fprintf(stderr, "lbguard explain: %s not explained: %s\n", unit.label(), m)
+			}
+			continue
+		}
+		explained++
+		if len(units) == 1 {
+			unit = nil
+		}
+		for _, f := range Run(u.Objects, cfg, opts) {
+			f.Unit = unit
+			findings = append(findings, f)
+		}
+	}
+	return findings, explained
 }
 
 // writeDir writes one SVG per finding and an index.html that shows them.
@@ -215,13 +272,9 @@ func writeDir(dir string, findings []Finding, opts Options, stderr io.Writer) in
 		fmt.Fprintf(stderr, "lbguard explain: cannot make %s: %v\n", dir, err)
 		return report.ExitUsage
 	}
-	files := make([]string, len(findings))
-	taken := map[string]int{}
+	files := names(findings)
 	for i, f := range findings {
-		files[i] = f.slug() + ".svg"
-		if taken[files[i]]++; taken[files[i]] > 1 {
-			files[i] = f.slug() + "-" + strconv.Itoa(taken[files[i]]) + ".svg"
-		}
+		files[i] += ".svg"
 		if err := writeFile(filepath.Join(dir, files[i]), func(w io.Writer) error { return WriteSVG(w, f) }); err != nil {
 			fmt.Fprintf(stderr, "lbguard explain: %v\n", err)
 			return report.ExitUsage

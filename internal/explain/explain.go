@@ -7,6 +7,7 @@ package explain
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/timing"
@@ -20,6 +21,51 @@ type Finding struct {
 	// Remaining names each window still open after the fix, and why no
 	// rule closes it.
 	Remaining []Residual
+	// Unit is the deployable unit the finding was read from, when the
+	// input held more than one; nil otherwise.
+	Unit *Unit
+}
+
+// Unit is a deployable unit as `lbguard audit` judges it (a chart, a
+// kustomization no other one includes, a directory's manifests, standard
+// input), each explained on its own.
+type Unit struct {
+	Name, Kind string // "overlays/prod", "kustomization"
+	// Alternative is the file of a directory's manifests that defines a
+	// resource another file of it defines too: each such file is judged
+	// with the rest of the directory on its own.
+	Alternative string
+}
+
+// label is "overlays/prod (kustomization)", with " — alternative FILE"
+// for an alternative; "stdin" for standard input.
+func (u Unit) label() string {
+	s := u.Name + " (" + u.Kind + ")"
+	if u.Name == u.Kind {
+		s = u.Name
+	}
+	if u.Alternative != "" {
+		s += " — alternative " + u.Alternative
+	}
+	return s
+}
+
+// refusals are the messages of the results that stop the rules for items,
+// as audit finds them (the rules in audit mode, on a copy): a resource
+// listed twice, a field lbguard cannot read. A list that has any is not
+// explained: the rules would leave it as it is, and "after lbguard fix"
+// would be "now" of a list the cluster refuses or lbguard cannot read.
+func refusals(items fn.KubeObjects, cfg transformers.Config) []string {
+	copies := transformers.Copies(items)
+	cfg.Mode = transformers.ModeAudit
+	outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
+	var msgs []string
+	for _, res := range outcome.Results {
+		if res.Severity == fn.Error && res.Tags[transformers.TagAction] == transformers.ActionInvalid {
+			msgs = append(msgs, strings.Join(strings.Fields(res.Message), " "))
+		}
+	}
+	return msgs
 }
 
 // Run explains every workload behind every load balancer of items. The

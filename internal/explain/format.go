@@ -2,6 +2,7 @@ package explain
 
 import (
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -66,18 +67,62 @@ func (f Finding) slug() string {
 	if f.Now.LB.Kind != "Service" {
 		parts = append(parts, f.Now.Service)
 	}
-	var b strings.Builder
 	for i, p := range parts {
-		if i > 0 {
-			b.WriteByte('-')
-		}
-		for _, r := range strings.ToLower(p) {
-			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' {
-				b.WriteRune(r)
-			} else {
-				b.WriteByte('_')
-			}
+		parts[i] = slugPart(p)
+	}
+	s := strings.Join(parts, "-")
+	if f.Unit != nil {
+		s = f.Unit.slug() + "--" + s
+	}
+	return s
+}
+
+// slug names a unit's files: its directory and, for an alternative, the
+// file's name.
+func (u Unit) slug() string {
+	s := slugPart(strings.TrimLeft(filepath.ToSlash(u.Name), "./"))
+	if s == "" { // "."
+		s = slugPart(u.Kind)
+	}
+	if u.Alternative != "" {
+		s += "-" + slugPart(filepath.Base(u.Alternative))
+	}
+	return s
+}
+
+// slugPart is s in lower case, with "_" for what is no letter, digit or
+// dot.
+func slugPart(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '.' {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
 		}
 	}
 	return b.String()
+}
+
+// names are the findings' file names and anchors, each its slug, and one
+// that two findings share numbered from the second: "…-2".
+func names(findings []Finding) []string {
+	out := make([]string, len(findings))
+	taken := map[string]int{}
+	for i, f := range findings {
+		out[i] = f.slug()
+		if taken[out[i]]++; taken[out[i]] > 1 {
+			out[i] += "-" + strconv.Itoa(taken[out[i]])
+		}
+	}
+	return out
+}
+
+// heading is a finding's title, with its unit when the input held more
+// than one.
+func (f Finding) heading() string {
+	if f.Unit == nil {
+		return f.title()
+	}
+	return f.title() + " — " + f.Unit.label()
 }

@@ -75,10 +75,16 @@ func FuzzExplain(f *testing.F) {
 		if replicas > 300 || replicas < -1 || strings.ContainsAny(surge+unavailable, "\"\\\n") {
 			return // a large rollout only takes time; quotes would break the YAML written
 		}
-		items, err := cli.ReadObjects([]string{"-"}, strings.NewReader(fuzzManifests(lb, replicas, preStop, grace, delay, surge, unavailable, gate, period, minReady)), "")
+		config := ""
+		units, err := cli.ReadUnits([]string{"-"}, strings.NewReader(fuzzManifests(lb, replicas, preStop, grace, delay, surge, unavailable, gate, period, minReady)), &config, cli.InputFlags{})
 		if err != nil {
 			return
 		}
+		defer units.Close()
+		if len(units.Units) != 1 {
+			return
+		}
+		items := units.Units[0].Objects
 		opts := Options{Traffic: timing.Traffic{RPS: rps, RequestSeconds: requestSeconds}, AutoMode: platform&16 != 0,
 			Platform: timing.Platform{ClusterAutoscaler: platform&1 != 0, Karpenter: platform&2 != 0, ManagedNodeGroup: platform&4 != 0, Spot: platform&8 != 0, PodsPerNode: int(platform % 5)}}
 		findings := Run(items, transformers.DefaultConfig(), opts)

@@ -37,18 +37,15 @@ nav li { margin: 2px 0; }
 	if len(findings) == 0 {
 		b.WriteString("<p>No workload behind an AWS load balancer.</p>\n")
 	}
+	anchors := names(findings)
 	if len(findings) > 1 {
-		b.WriteString("<nav><ul>\n")
-		for _, f := range findings {
-			fmt.Fprintf(&b, "<li><a href=\"#%s\">%s</a></li>\n", f.slug(), html.EscapeString(f.title()))
-		}
-		b.WriteString("</ul></nav>\n")
+		writeIndex(&b, findings, anchors)
 	}
 	for i, f := range findings {
-		fmt.Fprintf(&b, "<h2 id=\"%s\">%s</h2>\n", f.slug(), html.EscapeString(f.title()))
+		fmt.Fprintf(&b, "<h2 id=\"%s\">%s</h2>\n", anchors[i], html.EscapeString(f.heading()))
 		b.WriteString(`<div class="timeline">`)
 		if files != nil {
-			fmt.Fprintf(&b, `<img src="%s" alt="timeline of %s" width="%d">`, html.EscapeString(files[i]), html.EscapeString(f.title()), svgWidth)
+			fmt.Fprintf(&b, `<img src="%s" alt="timeline of %s" width="%d">`, html.EscapeString(files[i]), html.EscapeString(f.heading()), svgWidth)
 		} else {
 			b.WriteString(timelineSVG(f))
 		}
@@ -60,4 +57,24 @@ nav li { margin: 2px 0; }
 	b.WriteString("</body>\n</html>\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeIndex lists the findings, by unit when the input held several.
+func writeIndex(b *strings.Builder, findings []Finding, anchors []string) {
+	b.WriteString("<nav><ul>\n")
+	var unit *Unit
+	for i, f := range findings {
+		if f.Unit != nil && (unit == nil || *f.Unit != *unit) {
+			if unit != nil {
+				b.WriteString("</ul></li>\n")
+			}
+			unit = f.Unit
+			fmt.Fprintf(b, "<li>%s<ul>\n", html.EscapeString(unit.label()))
+		}
+		fmt.Fprintf(b, "<li><a href=\"#%s\">%s</a></li>\n", anchors[i], html.EscapeString(f.title()))
+	}
+	if unit != nil {
+		b.WriteString("</ul></li>\n")
+	}
+	b.WriteString("</ul></nav>\n")
 }

@@ -18,6 +18,11 @@ type jsonReport struct {
 }
 
 type jsonFinding struct {
+	// Unit, UnitKind and Alternative name the deployable unit, when the
+	// input held more than one (Unit).
+	Unit         string         `json:"unit,omitempty"`
+	UnitKind     string         `json:"unitKind,omitempty"`
+	Alternative  string         `json:"alternative,omitempty"`
 	Workload     string         `json:"workload"`
 	WorkloadKind string         `json:"workloadKind"`
 	LB           string         `json:"lb"`
@@ -100,6 +105,9 @@ func WriteJSON(w io.Writer, findings []Finding, opts Options) error {
 			Workload: qualified(f.Now.Workload.Namespace, f.Now.Workload.Name), WorkloadKind: f.Now.Workload.Kind,
 			LB: string(f.Now.LBKind), LBObject: idString(f.Now.LB), Service: f.Now.Service,
 			Now: column(f.Now, f.NowX), After: column(f.After, f.AfterX), Remaining: []jsonResidual{},
+		}
+		if u := f.Unit; u != nil {
+			jf.Unit, jf.UnitKind, jf.Alternative = u.Name, u.Kind, u.Alternative
 		}
 		for _, res := range f.Remaining {
 			jf.Remaining = append(jf.Remaining, jsonResidual(res))

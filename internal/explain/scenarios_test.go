@@ -5,7 +5,6 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/lbguard/lbguard/internal/cli"
 	"github.com/lbguard/lbguard/internal/testkit"
 	"github.com/lbguard/lbguard/transformers"
 )
@@ -125,10 +124,7 @@ func TestE5Drain(t *testing.T) {
 		{"e5-drain-defaults", []float64{0, 0}, 1, 4, 10},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			items, err := cli.ReadObjects([]string{testkit.Path(t, "testdata", "explain", c.name, "manifests.yaml")}, nil, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			items := readUnit(t, testkit.Path(t, "testdata", "explain", c.name, "manifests.yaml"))
 			cmd, err := parse([]string{"--pods-per-node", "2", "-"})
 			if err != nil {
 				t.Fatal(err)

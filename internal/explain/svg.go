@@ -106,14 +106,21 @@ func timelineSVG(f Finding) string {
 	now, after := newPanel(f.Now, f.NowX, "now"), newPanel(f.After, f.AfterX, "after lbguard fix")
 	end := niceCeil(math.Max(now.end(), after.end()))
 	d := &svgDoc{scale: (plotRight - plotLeft) / end}
-	height := legendTop + 58 + now.height() + after.height() + 10
+	top := float64(legendTop) // the unit, when there are several, takes a line above the legend
+	if f.Unit != nil {
+		top += 18
+	}
+	height := int(top) + 58 + now.height() + after.height() + 10
 	d.printf(`<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="%d" height="%d" viewBox="0 0 %d %d" font-family="DejaVu Sans, Verdana, sans-serif">`+"\n",
 		svgWidth, height, svgWidth, height)
-	d.printf("<title>%s</title>\n", esc(f.title()+": timeline of a rollout, now and after lbguard fix"))
+	d.printf("<title>%s</title>\n", esc(f.heading()+": timeline of a rollout, now and after lbguard fix"))
 	d.printf(`<rect x="0" y="0" width="%d" height="%d" fill="#ffffff"/>`+"\n", svgWidth, height)
 	d.text(10, 22, "start", "15", "bold", f.title())
-	d.legend()
-	y := float64(legendTop + 58)
+	if f.Unit != nil {
+		d.text(10, 42, "start", "12", "normal", f.Unit.label())
+	}
+	d.legend(top)
+	y := top + 58
 	for _, p := range []*panel{now, after} {
 		y = p.draw(d, y, end)
 	}
@@ -129,8 +136,8 @@ var legendItems = []struct{ fill, name string }{
 }
 
 // legend draws the swatches in two rows, the markers' dashes last.
-func (d *svgDoc) legend() {
-	x, y := 10.0, float64(legendTop)
+func (d *svgDoc) legend(top float64) {
+	x, y := 10.0, top
 	for i, item := range legendItems {
 		if i == 6 {
 			x, y = 10, y+18

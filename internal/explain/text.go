@@ -17,9 +17,14 @@ func WriteText(w io.Writer, findings []Finding, opts Options) error {
 	if len(findings) == 0 {
 		b.WriteString("lbguard explain: no workload behind an AWS load balancer\n")
 	}
+	var unit *Unit // with several units, each is named before its findings
 	for i, f := range findings {
 		if i > 0 {
 			b.WriteString("\n")
+		}
+		if f.Unit != nil && (unit == nil || *f.Unit != *unit) {
+			unit = f.Unit
+			fmt.Fprintf(&b, "== %s\n\n", unit.label())
 		}
 		writeFinding(&b, f, opts)
 	}
