@@ -59,8 +59,10 @@ new document to the file of the workload it belongs to. What was changed is
 reported on standard error.
 
 ` + pathHelp + `(not with --in-place). --in-place never writes into a chart or a
-kustomization: their output is made anew at every render, and lbguard says
-how to run it there instead.
+kustomization: their output is made anew at every render; their changes
+are reported as WOULD CHANGE, not written, and lbguard says how to run it
+there instead. When every change is of that kind, nothing is written and
+the exit status is 1.
 
 Flags:
   --in-place     rewrite the files instead of printing the stream
@@ -328,12 +330,19 @@ func writeAudit(opts cliOptions, rep *report.Report, stdout, stderr io.Writer) i
 	return rep.ExitStatus()
 }
 
-// writeFix writes the fixed documents, unless a result is an error.
+// writeFix writes the fixed documents, unless a result is an error. With
+// --in-place it writes no chart's or kustomization's output: the report
+// says so of each such change, and a run whose every change is one of
+// them has written nothing, and exits 1.
 func writeFix(opts cliOptions, in *inputs, items fn.KubeObjects, rep *report.Report, stdout, stderr io.Writer) int {
+	notWritten := 0
+	if opts.inPlace {
+		notWritten = rep.LeaveRenderedUnwritten()
+	}
 	if err := rep.WriteText(stderr); err != nil {
 		return exitUsage
 	}
-	if rep.ExitStatus() != exitClean {
+	if rep.HasErrors() {
 		fmt.Fprintln(stderr, "lbguard fix: nothing written: fix the errors above first")
 		return rep.ExitStatus()
 	}
@@ -371,6 +380,15 @@ func writeFix(opts cliOptions, in *inputs, items fn.KubeObjects, rep *report.Rep
 			continue
 		}
 		writes = append(writes, pendingWrite{src.path, src.withLineEnds(text)})
+	}
+	if opts.inPlace && notWritten > 0 && rep.ExitStatus() != exitClean {
+		// Every change is in a chart's or kustomization's output.
+		what := "changes are in charts or kustomizations"
+		if notWritten == 1 {
+			what = "change is in a chart or kustomization"
+		}
+		fmt.Fprintf(stderr, "lbguard fix: nothing written: %d %s, which lbguard does not write; see above how to run lbguard there\n", notWritten, what)
+		return rep.ExitStatus()
 	}
 	if opts.inPlace {
 		return writeInPlace(opts.root, writes, stderr)

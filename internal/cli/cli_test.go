@@ -484,13 +484,32 @@ func TestCLIInPlace(t *testing.T) {
 		}
 		rep, r := auditJSON(t, dir, nil, set)
 		filesWithErrors := map[string]bool{}
+		inFiles, rendered := 0, 0 // the changes fix makes in files, and in charts and kustomizations
 		for _, f := range rep.Findings {
 			if f.Severity == "error" {
 				filesWithErrors[f.File] = true
 			}
+			switch {
+			case f.Action != "changed":
+			case f.Origin == "":
+				inFiles++
+			default:
+				rendered++
+			}
+		}
+		// A run whose every change is in a chart or kustomization writes
+		// nothing, and says so with exit status 1.
+		status := func(inFiles int) int {
+			if inFiles == 0 && rendered > 0 {
+				return 1
+			}
+			return 0
 		}
 		fix := runLBGuard(t, dir, nil, "fix", "--in-place", set)
-		fix.want(t, "fix --in-place "+set, 0)
+		fix.want(t, "fix --in-place "+set, status(inFiles))
+		if nothing := "lbguard fix: nothing written: "; strings.Contains(fix.stderr, nothing) != (status(inFiles) == 1) {
+			t.Errorf("%s: exit status %d, and stderr says %q %v times:\n%s", set, fix.status, nothing, strings.Count(fix.stderr, nothing), fix.stderr)
+		}
 		if fix.stdout != "" {
 			t.Errorf("%s: fix --in-place printed on stdout:\n%s", set, fix.stdout)
 		}
@@ -516,7 +535,7 @@ func TestCLIInPlace(t *testing.T) {
 			}
 		}
 		again := runLBGuard(t, dir, nil, "fix", "--in-place", set)
-		again.want(t, "second fix --in-place "+set, 0)
+		again.want(t, "second fix --in-place "+set, status(0))
 		if strings.Contains(again.stderr, "wrote ") {
 			t.Errorf("%s: the second fix rewrote files:\n%s", set, again.stderr)
 		}

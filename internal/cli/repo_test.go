@@ -141,7 +141,8 @@ func TestRepositoryDuplicateKey(t *testing.T) {
 }
 
 // fix --in-place writes the List's fixes inside the List, and nothing
-// into the chart or the kustomizations: it says how to run lbguard there.
+// into the chart or the kustomizations: it says of their changes that they
+// are not written, and how to run lbguard there.
 func TestRepositoryFixInPlace(t *testing.T) {
 	dir := copyRepo(t)
 	before := readTree(t, dir)
@@ -155,6 +156,9 @@ func TestRepositoryFixInPlace(t *testing.T) {
 	}
 	testkit.CompareGolden(t, filepath.Join(repoExpected, "api.yaml"), after["repo/manifests/api.yaml"])
 	for _, want := range []string{
+		"  WOULD CHANGE R1 ip target type · Ingress prod/shop\n",
+		"  CHANGED R5 preStop delay\n",
+		"lbguard fix: 2 changes, 6 not written, 0 errors, 5 warnings in 4 workloads (12 resources, 2 files, 1 chart and 2 overlays read, 2 non-resource documents skipped); exit status 0\n",
 		"lbguard fix: wrote repo/manifests/api.yaml\n",
 		"lbguard fix: repo/charts/web is a Helm chart: its rendered output is not written back; run lbguard at every render as Helm's post-renderer: " +
 			"`helm install --post-renderer lbguard …` (Helm 4, with the lbguard plugin; Helm 3 takes the binary's path), or `helm template … | lbguard fix -`\n",
@@ -169,6 +173,47 @@ func TestRepositoryFixInPlace(t *testing.T) {
 	// The List fixed, what is left is in the chart and the overlays.
 	left := runLBGuard(t, dir, nil, "audit", "repo/manifests")
 	left.want(t, "audit of the fixed List", 0)
+}
+
+// fix --in-place of an overlay alone writes nothing, since lbguard does not
+// write a kustomization's build: the report says of each change that it
+// would change and was not written, the last line that nothing was, and
+// the exit status is 1, so that a CI step that counts on the fix does not
+// pass on a fix that was never made.
+func TestRepositoryFixInPlaceOfAnOverlayWritesNothing(t *testing.T) {
+	dir := copyRepo(t)
+	before := readTree(t, dir)
+	r := runLBGuard(t, dir, nil, "fix", "--in-place", "--root", "repo", "repo/deploy/overlays/prod")
+	r.want(t, "fix --in-place of an overlay", 1)
+	want := "Deployment prod/shop  (repo/deploy/overlays/prod ← repo/deploy/base/deployment.yaml:5)\n" +
+		"  WOULD CHANGE R1 ip target type · Ingress prod/shop\n" +
+		"      field: metadata.annotations[alb.ingress.kubernetes.io/target-type]  (repo/deploy/overlays/prod ← repo/deploy/base/ingress.yaml:6)\n" +
+		"      now:   instance\n" +
+		"      wants: ip\n" +
+		"      not written: Ingress shop: target type set to ip (was instance): the ELB sends to pod IPs, so its health checks and draining see each pod\n" +
+		"  WARNING R3 readiness gates · Namespace prod\n" +
+		"      field: metadata.labels[elbv2.k8s.aws/pod-readiness-gate-inject]  (repo/deploy/overlays/prod ← repo/deploy/base/deployment.yaml:5)\n" +
+		"      risk:  Namespace prod holds ip targets of Ingress shop but is not in the list, so lbguard cannot label it: label it elbv2.k8s.aws/pod-readiness-gate-inject=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)\n" +
+		"      why:   Without readiness gates a new pod turns Ready before the ELB has registered it and seen it pass a health check, so a rollout can kill the old pods while the target group has no healthy target.\n" +
+		"  WOULD CHANGE R7 PodDisruptionBudget · PodDisruptionBudget prod/shop\n" +
+		"      field: spec  (repo/deploy/overlays/prod ← repo/deploy/base/deployment.yaml:8)\n" +
+		"      now:   (not set)\n" +
+		"      wants: \"maxUnavailable: 1\"\n" +
+		"      not written: PodDisruptionBudget shop added for Deployment shop (3 replicas): a drain or node upgrade evicts at most 1 of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)\n" +
+		"\n" +
+		"lbguard fix: 0 changes, 2 not written, 0 errors, 1 warning in 1 workload (3 resources, 1 overlay read); exit status 1\n" +
+		"(1 note not shown: 1 value kept as the user set it; --format json lists them)\n" +
+		"lbguard fix: repo/deploy/overlays/prod is a kustomization: its build is not written back; list lbguard under `transformers:` there, with the exec config of README \"Use with kustomize\", and build with `kustomize build --enable-alpha-plugins --enable-exec repo/deploy/overlays/prod`\n" +
+		"lbguard fix: nothing written: 2 changes are in charts or kustomizations, which lbguard does not write; see above how to run lbguard there\n"
+	if r.stderr != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", r.stderr, want)
+	}
+	if r.stdout != "" {
+		t.Errorf("stdout %q, want none", r.stdout)
+	}
+	if !reflect.DeepEqual(readTree(t, dir), before) {
+		t.Error("a file was written")
+	}
 }
 
 // fix on its own prints everything read, fixed: the List as it is written,

@@ -87,6 +87,9 @@ type finding struct {
 	rule   string // R1 … R8, or "invalid"
 	action string
 	unit   string // the deployable unit whose run made it (merge.go)
+	// unwritten: a change fix --in-place does not write, being to a
+	// chart's or kustomization's output (LeaveRenderedUnwritten).
+	unwritten bool
 	Place
 	groups []*group
 }
@@ -191,6 +194,7 @@ func (rep *Report) shown(f *finding) bool {
 
 type counts struct {
 	errors, warnings, changes, notes, workloads int
+	unwritten                                   int // changes fix --in-place does not write (in charts, kustomizations)
 	kept, optedOut                              int // the notes that are values kept as the user set them, resources opted out
 	unitNotes                                   int // units left alone with nothing to check, shown
 	unchecked                                   int // units left alone whose resources went unchecked
@@ -207,6 +211,8 @@ func (rep *Report) count() counts {
 			c.errors++
 		case f.res.Severity == fn.Warning:
 			c.warnings++
+		case f.action == transformers.ActionChanged && f.unwritten:
+			c.unwritten++
 		case f.action == transformers.ActionChanged:
 			c.changes++
 		case f.rule == RuleUnit:
@@ -234,14 +240,43 @@ func (rep *Report) count() counts {
 	return c
 }
 
-// ExitStatus is ExitFindings when a finding is an error, else ExitClean.
+// ExitStatus is ExitFindings when a finding is an error, or when every
+// change of fix --in-place is one it does not write (LeaveRenderedUnwritten),
+// else ExitClean.
 func (rep *Report) ExitStatus() int {
-	for _, f := range rep.findings {
-		if f.res.Severity == fn.Error {
-			return ExitFindings
-		}
+	if rep.HasErrors() {
+		return ExitFindings
+	}
+	if c := rep.count(); c.unwritten > 0 && c.changes == 0 {
+		return ExitFindings
 	}
 	return ExitClean
+}
+
+// HasErrors says whether a finding is an error.
+func (rep *Report) HasErrors() bool {
+	for _, f := range rep.findings {
+		if f.res.Severity == fn.Error {
+			return true
+		}
+	}
+	return false
+}
+
+// LeaveRenderedUnwritten marks the changes to rendered resources (those of
+// a chart or kustomization, which have an Origin) as not written, for fix
+// --in-place, which writes only the files read as they are: the text report
+// then says "WOULD CHANGE … not written" of them instead of "CHANGED … done",
+// and counts them apart. It returns how many there are.
+func (rep *Report) LeaveRenderedUnwritten() int {
+	n := 0
+	for _, f := range rep.findings {
+		if f.action == transformers.ActionChanged && f.res.Severity == fn.Info && f.Origin != "" {
+			f.unwritten = true
+			n++
+		}
+	}
+	return n
 }
 
 // readWhat says what was read: "2 files", "stdin", "1 file and stdin",

@@ -19,7 +19,11 @@ func (rep *Report) SummaryLine() string {
 	c := rep.count()
 	what := plural(c.errors, "error", "errors") + ", " + plural(c.warnings, "warning", "warnings")
 	if rep.mode == transformers.ModeFix {
-		what = plural(c.changes, "change", "changes") + ", " + what
+		changes := plural(c.changes, "change", "changes") + ", "
+		if c.unwritten > 0 {
+			changes += strconv.Itoa(c.unwritten) + " not written, "
+		}
+		what = changes + what
 	}
 	skipped := ""
 	if n := rep.read.NonResources; n > 0 {
@@ -123,6 +127,9 @@ func (rep *Report) label(f *finding) string {
 	if label := map[fn.Severity]string{fn.Error: "ERROR", fn.Warning: "WARNING"}[f.res.Severity]; label != "" {
 		return label
 	}
+	if f.unwritten {
+		return "WOULD CHANGE"
+	}
 	return "CHANGED"
 }
 
@@ -148,7 +155,12 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 		fmt.Fprintf(b, "      at:    %s\n", loc)
 	}
 	label := "risk:"
-	if f.action == transformers.ActionChanged && f.res.Field != nil {
+	if f.unwritten {
+		label = "not written:"
+		if f.res.Field != nil {
+			fmt.Fprintf(b, "      now:   %s\n      wants: %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
+		}
+	} else if f.action == transformers.ActionChanged && f.res.Field != nil {
 		if rep.mode == transformers.ModeFix {
 			fmt.Fprintf(b, "      was:   %s\n      now:   %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 			label = "done:"
