@@ -36,9 +36,10 @@ PATH is a file, a directory (its .yaml and .yml files, recursively; Helm
 charts rendered, kustomizations built) or - for standard input. "lbguard
 audit --help", "lbguard fix --help" and "lbguard explain --help" tell more.
 
-Exit status of audit and fix: 0 clean, 1 findings of error severity, 2 bad
-usage or unreadable input. explain exits 0 whatever it finds (2 on bad usage
-or input): audit is the gate.
+Exit status of audit and fix: 0 clean, 1 findings of error severity (a unit
+that cannot be checked is one), 2 bad usage or nothing readable. explain
+exits 0 whatever it finds (2 on bad usage, or a unit it cannot explain):
+audit is the gate.
 
 The config is a LBGuard (lbguard.dev/v1alpha1) or a ConfigMap; see the README.
 `

@@ -45,7 +45,12 @@ Flags:
 A resource annotated lbguard.dev/audit: warn has its errors reported as
 warnings.
 
-Exit status: 0 no error, 1 at least one error, 2 bad usage or unreadable input.
+Each deployable unit is judged on its own (a chart, a kustomization no other
+includes, a directory's plain manifests, standard input); a unit that cannot
+be read or rendered is an error finding, and the run goes on.
+
+Exit status: 0 no error, 1 at least one error (a violation, or a unit not
+checked), 2 bad usage, a bad config, or no unit at all could be read.
 `
 
 const fixUsage = `Usage: lbguard fix [--in-place] [--config FILE] [--allow-no-resources] [Helm flags] PATH...
@@ -72,8 +77,8 @@ Flags:
 ` + InputFlagsHelp + `
 When a resource cannot be read (an error result), nothing is written.
 
-Exit status: 0 done, 1 an error result (nothing written), 2 bad usage or
-unreadable input.
+Exit status: 0 done, 1 an error result or a unit not checked (nothing
+written), 2 bad usage, a bad config, or no unit at all could be read.
 `
 
 // pathHelp says what a PATH may be, for both commands.

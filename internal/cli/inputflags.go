@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"slices"
 
 	"github.com/lbguard/lbguard/internal/render"
 )
@@ -69,6 +70,11 @@ func (f *InputFlags) ReadStreamConfig(config *string) error {
 // repository config may give. The caller closes the root (nil when only
 // standard input is read).
 func (f *InputFlags) open(paths []string, config *string) (*render.Root, error) {
+	if f.RepoConfig != "" && f.Root == "" && !slices.ContainsFunc(paths, func(p string) bool { return p != stdinPath }) {
+		// Standard input alone: the root is the one that holds the
+		// repository config named.
+		paths = append(slices.Clone(paths), f.RepoConfig)
+	}
 	root, err := openRoot(f.Root, paths)
 	if err != nil || root == nil {
 		return root, err

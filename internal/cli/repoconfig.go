@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/lbguard/lbguard/internal/render"
@@ -62,7 +63,7 @@ func readRepoConfig(root *render.Root, file string) (cfg repoConfig, ok bool, er
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil {
-		return cfg, false, fmt.Errorf("repository config %s: %s", file, render.Quiet(err.Error()))
+		return cfg, false, fmt.Errorf("repository config %s: %s", file, render.Quiet(repoConfigError(err)))
 	}
 	if cfg.APIVersion != repoAPIVersion || cfg.Kind != "Repository" {
 		return cfg, false, fmt.Errorf("repository config %s: must be apiVersion %s, kind Repository, not %s %s", file, repoAPIVersion, cfg.APIVersion, cfg.Kind)
@@ -106,3 +107,20 @@ func (c repoConfig) apply(root *render.Root, f *InputFlags, config *string) {
 func cleanRel(p string) string {
 	return strings.TrimSuffix(path.Clean(filepath.ToSlash(p)), "/")
 }
+
+// repoConfigError words a decoding error of the repository config: an
+// unknown key is named with the keys there are, not with Go's type name.
+func repoConfigError(err error) string {
+	msg := strings.TrimPrefix(err.Error(), "yaml: unmarshal errors:")
+	msg = unknownRepoKey.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := unknownRepoKey.FindStringSubmatch(m)
+		known := "apiVersion, kind, exclude, config, namespace, releaseName, charts"
+		if sub[2] == "repoChart" {
+			known = "path, values, set, namespace, releaseName"
+		}
+		return "unknown key " + sub[1] + " (known keys: " + known + ")"
+	})
+	return strings.TrimSpace(msg)
+}
+
+var unknownRepoKey = regexp.MustCompile(`field (\S+) not found in type cli\.(repoConfig|repoChart)`)

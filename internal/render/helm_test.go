@@ -104,9 +104,10 @@ func TestChartErrors(t *testing.T) {
 		{
 			name: "broken template",
 			path: "testdata/chart/broken",
-			want: "helm chart testdata/chart/broken: broken/templates/deployment.yaml:6:22\n" +
-				"  executing \"broken/templates/deployment.yaml\" at <.Values.scaling.replicas>:\n" +
-				"    nil pointer evaluating interface {}.replicas",
+			// Helm's three lines as one (Quiet).
+			want: "helm chart testdata/chart/broken: broken/templates/deployment.yaml:6:22 " +
+				"executing \"broken/templates/deployment.yaml\" at <.Values.scaling.replicas>: " +
+				"nil pointer evaluating interface {}.replicas",
 		},
 		{
 			name: "missing dependency",
