@@ -50,6 +50,7 @@ func renderChart(dir string, opts Options) (*Set, error) {
 				return nil, chartError(dir, err)
 			}
 			defer root.Close()
+			opts.Root = root
 		}
 		return renderChartIn(root, dir, opts)
 	})
