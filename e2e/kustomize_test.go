@@ -74,14 +74,38 @@ func TestKustomizeCLIRendersExample(t *testing.T) {
 	requireAll(t, parseObjects(t, plain), out)
 }
 
-// Without --enable-exec kustomize skips the exec function and still exits 0:
-// an exit status alone does not show that lbguard ran.
+// With --enable-alpha-plugins but without --enable-exec kustomize skips the
+// exec function and still exits 0: an exit status alone does not show that
+// lbguard ran.
 func TestKustomizeWithoutEnableExecSkipsFunction(t *testing.T) {
 	rendered, plain, dir := renderKustomizeExample(t)
 	skipped := kustomizeBuild(t, dir, "--enable-alpha-plugins")
 	sameText(t, "render without --enable-exec vs app/ alone", string(plain), string(skipped))
 	if string(skipped) == string(rendered) {
 		t.Errorf("the render without --enable-exec equals the render with it: lbguard changed nothing\n%s", rendered)
+	}
+}
+
+// Without --enable-alpha-plugins kustomize does not skip the function: the
+// build fails, naming it, whether --enable-exec is given or not, as README
+// ("Use with kustomize") says, quoting the error.
+func TestKustomizeWithoutAlphaPluginsFails(t *testing.T) {
+	dir := filepath.Join(workspace(t, "kustomize"), "examples", "kustomize")
+	const want = "Error: external plugins disabled; unable to load external plugin 'LBGuard'"
+	for _, flags := range [][]string{nil, {"--enable-exec"}} {
+		args := append(append([]string{"build"}, flags...), dir)
+		stdout, stderr, status := runStatus(t, dir, kustomizeCLI(t), args...)
+		if status == 0 || stdout != "" || stderr != want+"\n" {
+			t.Errorf("kustomize %s: exit status %d, stdout %q, stderr %q; want a failure, no output and %q",
+				strings.Join(args, " "), status, stdout, stderr, want)
+		}
+	}
+	readme, err := os.ReadFile(filepath.Join(requireRepoRoot(t), "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if words := strings.Join(strings.Fields(string(readme)), " "); !strings.Contains(words, "the build fails: `"+want+"`") {
+		t.Errorf("README.md does not say that the build fails without the flags, with %q", want)
 	}
 }
 
