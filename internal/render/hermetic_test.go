@@ -1,12 +1,14 @@
 package render
 
 import (
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 // An attacker's kustomization names remote bases and files of every kind
@@ -216,4 +218,38 @@ func shims(t *testing.T, names ...string) string {
 	}
 	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	return log
+}
+
+// A kustomization that doubles at every level of nested overlays (each
+// level names the one below twice, with two prefixes) renders under the
+// unit's budget: past it, the overrun names the kustomization.
+func TestKustomizationBombBounded(t *testing.T) {
+	got, _ := overruns(t)
+	saved := unitBudget
+	unitBudget = Budget{Time: 20 * time.Second, Memory: 24 << 20, Stack: 256 << 20}
+	t.Cleanup(func() { unitBudget = saved })
+	repo := t.TempDir()
+	files := map[string]string{
+		"l0/kustomization.yaml": "resources:\n- cm.yaml\n",
+		"l0/cm.yaml":            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  v: \"" + strings.Repeat("x", 2000) + "\"\n",
+	}
+	const depth = 14
+	for i := 1; i <= depth; i++ {
+		below := fmt.Sprintf("../l%d", i-1)
+		files[fmt.Sprintf("l%d/kustomization.yaml", i)] = "resources:\n- a\n- b\n"
+		files[fmt.Sprintf("l%d/a/kustomization.yaml", i)] = "namePrefix: a-\nresources:\n- ../" + below + "\n"
+		files[fmt.Sprintf("l%d/b/kustomization.yaml", i)] = "namePrefix: b-\nresources:\n- ../" + below + "\n"
+	}
+	writeTree(t, repo, files)
+	root, err := OpenRoot(repo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer root.Close()
+	top := filepath.Join(repo, fmt.Sprintf("l%d", depth))
+	_, err = Input{Path: top, kind: kustomizationDir}.Render(Options{Root: root})
+	want := "kustomization " + top + ": rendering "
+	if len(*got) != 1 || !strings.HasPrefix((*got)[0], want) || err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("overruns %q, error %v; want one starting %q", *got, err, want)
+	}
 }

@@ -25,6 +25,14 @@ func buildKustomization(r *Root, dir string) (*Set, error) {
 	if reason := leaveAlone(r, dir); reason != "" {
 		return leftAloneError(dir, reason), nil
 	}
+	// A kustomization may build without end too (a base named twice at
+	// every level of nested overlays doubles at each): the unit's budget.
+	return withBudget("kustomization "+dir, unitBudget, func() (*Set, error) {
+		return build(r, dir, abs)
+	})
+}
+
+func build(r *Root, dir, abs string) (*Set, error) {
 	fsys := originFS{FileSystem: rootFS{r}, root: abs}
 	m, err := quietly(func() (resmap.ResMap, error) {
 		return krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(fsys, abs)
