@@ -68,3 +68,32 @@ func TestDeterministic(t *testing.T) {
 		t.Error("different seeds gave the same list")
 	}
 }
+
+func TestSharedSelector(t *testing.T) {
+	for _, n := range []int{1, 2, 20, 301} {
+		list := SharedSelector(n)
+		rl, err := fn.ParseResourceList(list.YAML)
+		if err != nil {
+			t.Fatalf("%d resources: %v", n, err)
+		}
+		if len(rl.Items) != n || list.Resources != n {
+			t.Errorf("asked for %d resources, got %d items (List says %d)", n, len(rl.Items), list.Resources)
+		}
+		for _, obj := range rl.Items {
+			switch obj.GetKind() {
+			case "Service":
+				if got, _, _ := obj.NestedString("spec", "selector", "app"); got != "web" {
+					t.Errorf("Service %s selects app: %q", obj.GetName(), got)
+				}
+			case "Deployment", "StatefulSet":
+				if got, _, _ := obj.NestedString("spec", "template", "metadata", "labels", "app"); got != "web" {
+					t.Errorf("%s %s has pods labelled app: %q", obj.GetKind(), obj.GetName(), got)
+				}
+			}
+		}
+	}
+	list := SharedSelector(301)
+	if list.Kinds["Service"] != len(list.Workloads) || list.Kinds["Ingress"] == 0 || list.Kinds["StatefulSet"] == 0 {
+		t.Errorf("kinds %v for %d workloads", list.Kinds, len(list.Workloads))
+	}
+}
