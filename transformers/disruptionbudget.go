@@ -2,6 +2,8 @@ package transformers
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -74,6 +76,7 @@ type budget struct {
 	maxUnavailable *intOrPercent
 	minAvailable   *intOrPercent
 	generated      bool
+	order          int // in the index: list order, then the added ones
 
 	reviewed, good bool // review's verdict, given once per budget
 }
@@ -112,15 +115,24 @@ func readBudgets(objects []*fn.KubeObject, r *Report) budgetList {
 // namespace, and every budget name taken (by a readable budget or not), so
 // that each workload is compared with its own namespace's budgets only, not
 // with every budget of the list.
+// Each budget is indexed by one of its matchLabels pairs, which a workload's
+// pods must carry: a namespace of N workloads with a budget each would
+// otherwise cost N² matches.
 type budgetIndex struct {
-	byNamespace map[string]budgetList // each in list order, then the added ones
+	byNamespace map[string]*namespaceBudgets
 	names       map[objectKey]bool
+	count       int // budgets added to the index: each one's order
+}
+
+type namespaceBudgets struct {
+	byLabel map[string]budgetList // by "key=value" of the budget's first matchLabels pair
+	rest    budgetList            // those without matchLabels: checked against every workload
 }
 
 func newBudgetIndex(inv *Inventory, list budgetList) *budgetIndex {
-	index := &budgetIndex{byNamespace: map[string]budgetList{}, names: map[objectKey]bool{}}
+	index := &budgetIndex{byNamespace: map[string]*namespaceBudgets{}, names: map[objectKey]bool{}}
 	for _, b := range list {
-		index.byNamespace[b.namespace] = append(index.byNamespace[b.namespace], b)
+		index.insert(b)
 	}
 	for _, obj := range append(inv.PDBs[:len(inv.PDBs):len(inv.PDBs)], inv.NewObjects...) {
 		if v := inv.view(obj); v.kind == "PodDisruptionBudget" {
@@ -130,20 +142,49 @@ func newBudgetIndex(inv *Inventory, list budgetList) *budgetIndex {
 	return index
 }
 
-// covering lists the budgets that select the workload's pods.
+// covering lists the budgets that select the workload's pods, in list
+// order, then the added ones.
 func (index *budgetIndex) covering(w *Workload) []*budget {
+	nb := index.byNamespace[w.Namespace]
+	if nb == nil {
+		return nil
+	}
 	var out []*budget
-	for _, b := range index.byNamespace[w.Namespace] {
-		if b.selector.matches(w.PodLabels) {
-			out = append(out, b)
+	add := func(list budgetList) {
+		for _, b := range list {
+			if b.selector.matches(w.PodLabels) {
+				out = append(out, b)
+			}
 		}
 	}
+	add(nb.rest)
+	for k, v := range w.PodLabels { // a budget is under one pair only: never twice
+		add(nb.byLabel[k+"="+v])
+	}
+	slices.SortFunc(out, func(a, b *budget) int { return a.order - b.order })
 	return out
+}
+
+func (index *budgetIndex) insert(b *budget) {
+	b.order = index.count
+	index.count++
+	nb := index.byNamespace[b.namespace]
+	if nb == nil {
+		nb = &namespaceBudgets{byLabel: map[string]budgetList{}}
+		index.byNamespace[b.namespace] = nb
+	}
+	if b.selector == nil || len(b.selector.matchLabels) == 0 {
+		nb.rest = append(nb.rest, b)
+		return
+	}
+	k := slices.Min(slices.Collect(maps.Keys(b.selector.matchLabels)))
+	key := k + "=" + b.selector.matchLabels[k]
+	nb.byLabel[key] = append(nb.byLabel[key], b)
 }
 
 // add records a budget lbguard adds.
 func (index *budgetIndex) add(b *budget) {
-	index.byNamespace[b.namespace] = append(index.byNamespace[b.namespace], b)
+	index.insert(b)
 	index.names[objectKey{b.namespace, b.view.name}] = true
 }
 
@@ -288,7 +329,7 @@ func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budg
 			kind, name, name, cfg.MaxUnavailable)
 		return
 	}
-	for _, other := range inv.workloadsIn[w.Namespace] {
+	for _, other := range inv.mayMatch(w.Namespace, selector) {
 		if other == w || !selector.matches(other.PodLabels) {
 			continue
 		}

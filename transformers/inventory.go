@@ -1,7 +1,11 @@
 package transformers
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
@@ -45,6 +49,9 @@ type Inventory struct {
 	gatewayAPI         *gatewayObjects
 	gatewayTargets     []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
 	podIndex           map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
+	selections         map[selectionKey]*selection       // the workloads of each selector, by namespace
+	selectionOrder     []*selection                      // in the order first used
+	backendCount       int                               // backends that have a Service: each one's seq
 	workloadsIn        map[string][]*Workload            // namespace → its workloads, in list order
 	views              *objectViews                      // the report's: each object's root node and names
 	timingIndex        *timingIndex                      // autoscalers and budgets, read once for the timing model
@@ -82,8 +89,10 @@ type Backend struct {
 	ServiceName string
 	Service     *fn.KubeObject // nil when the Service is not in the list
 	Ports       []string       // the Service ports the load balancer uses (numbers or names); none: all
-	Workloads   []*Workload
+	Workloads   []*Workload    // shared by the backends whose Services have the same selector: read only
 
+	selection   *selection      // the selection of its Service's selector; nil when it selects nothing
+	seq         int             // the order in which the backend was read, among those with a Service
 	skipped     bool            // its load balancer or Service is opted out (no rule writes the opt-out)
 	serviceView *objectView     // Service's root node, to read its annotations, and its names
 	delay       *settledDelay   // set by the delays phase, before the rules
@@ -96,8 +105,9 @@ type Workload struct {
 	Object    *fn.KubeObject
 	Namespace string
 	PodLabels map[string]string
-	Backends  []*Backend // every backend that selects its pods, skipped ones included
+	Backends  []*Backend // every backend that selects its pods, skipped ones included; shared: read only
 
+	fronts     *frontSet // Backends and what the rules read of them, shared by the workloads of the same Services
 	containers []*Container
 	skipped    bool // opted out with lbguard.dev/skip (no rule writes it)
 
@@ -116,6 +126,7 @@ func NewInventory(items fn.KubeObjects, cfg Config, r *Report) *Inventory {
 		ingressClasses:     map[string]*fn.KubeObject{},
 		ingressClassParams: map[string]*fn.KubeObject{},
 		podIndex:           map[string]map[string][]*Workload{},
+		selections:         map[selectionKey]*selection{},
 		workloadsIn:        map[string][]*Workload{},
 		gatewayAPI:         newGatewayObjects(),
 		views:              &r.views,
@@ -159,6 +170,7 @@ func NewInventory(items fn.KubeObjects, cfg Config, r *Report) *Inventory {
 		inv.addRoute(route, cfg, r)
 	}
 	inv.resolveTargetGroups(r)
+	inv.linkWorkloads()
 	return inv
 }
 
@@ -226,6 +238,16 @@ func (inv *Inventory) selected(namespace string, selector map[string]string) []*
 	return out
 }
 
+// mayMatch narrows the workloads of namespace to those selector may select:
+// those whose pods carry one of its matchLabels pairs, in list order.
+func (inv *Inventory) mayMatch(namespace string, selector *labelSelector) []*Workload {
+	if selector == nil || len(selector.matchLabels) == 0 {
+		return inv.workloadsIn[namespace]
+	}
+	k := slices.Min(slices.Collect(maps.Keys(selector.matchLabels)))
+	return inv.podIndex[namespace][k+"="+selector.matchLabels[k]]
+}
+
 func matches(labels, selector map[string]string) bool {
 	for k, v := range selector {
 		if got, ok := labels[k]; !ok || got != v {
@@ -253,12 +275,95 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 		if err != nil {
 			r.Invalid(b.Service, "spec.selector", "must be a map of strings")
 		}
-		b.Workloads = inv.selected(namespace, selector)
-		for _, w := range b.Workloads {
-			w.Backends = append(w.Backends, b)
+		if sel := inv.selection(namespace, selector); sel != nil {
+			b.Workloads, b.selection = sel.workloads, sel
+			b.seq = inv.backendCount
+			inv.backendCount++
+			sel.backends = append(sel.backends, b)
 		}
 	}
 	lb.Backends = append(lb.Backends, b)
+}
+
+// selection is the workloads one selector picks in one namespace, and the
+// backends whose Services have that selector. Services often share a
+// selector (a hostile list may give N Services the one selector of N
+// workloads): the workloads are looked up, and stored, once per selector.
+type selection struct {
+	workloads []*Workload
+	backends  []*Backend
+}
+
+type selectionKey struct{ namespace, selector string }
+
+// selection is the selection of selector in namespace, made on first use;
+// nil when selector is empty (it selects nothing).
+func (inv *Inventory) selection(namespace string, selector map[string]string) *selection {
+	if len(selector) == 0 {
+		return nil
+	}
+	keys := slices.Sorted(maps.Keys(selector))
+	var b strings.Builder
+	for _, k := range keys { // length-prefixed: any key or value is safe
+		fmt.Fprintf(&b, "%d:%s%d:%s", len(k), k, len(selector[k]), selector[k])
+	}
+	key := selectionKey{namespace, b.String()}
+	sel := inv.selections[key]
+	if sel == nil {
+		sel = &selection{workloads: slices.Clip(inv.selected(namespace, selector))}
+		inv.selections[key] = sel
+		inv.selectionOrder = append(inv.selectionOrder, sel)
+	}
+	return sel
+}
+
+// frontSet is a workload's backends, shared by every workload that the same
+// selections pick, and what the rules read of them, worked out once.
+type frontSet struct {
+	backends []*Backend
+	fronts   []*Backend // those not opted out
+	delays   []*frontDelays
+}
+
+// linkWorkloads gives each workload the backends whose Services select it,
+// in the order they were read. Workloads that the same selectors pick share
+// one list, so that N workloads behind N Services of one selector cost N,
+// not N².
+func (inv *Inventory) linkWorkloads() {
+	in := map[*Workload][]int{} // the selections that pick each workload, by index
+	for i, sel := range inv.selectionOrder {
+		if len(sel.backends) == 0 {
+			continue
+		}
+		for _, w := range sel.workloads {
+			in[w] = append(in[w], i)
+		}
+	}
+	sets := map[string]*frontSet{}
+	for _, w := range inv.Workloads {
+		selections := in[w]
+		if len(selections) == 0 {
+			continue
+		}
+		key := fmt.Sprint(selections)
+		fs := sets[key]
+		if fs == nil {
+			fs = &frontSet{}
+			for _, i := range selections {
+				fs.backends = append(fs.backends, inv.selectionOrder[i].backends...)
+			}
+			slices.SortFunc(fs.backends, func(a, b *Backend) int { return a.seq - b.seq })
+			fs.backends = slices.Clip(fs.backends)
+			for _, b := range fs.backends {
+				if !b.Skipped() {
+					fs.fronts = append(fs.fronts, b)
+				}
+			}
+			fs.fronts = slices.Clip(fs.fronts)
+			sets[key] = fs
+		}
+		w.Backends, w.fronts = fs.backends, fs
+	}
 }
 
 func appendUnique(list []string, items ...string) []string {

@@ -11,8 +11,8 @@ import (
 type Outcome struct {
 	Results fn.Results
 
-	workloads map[*fn.Result][]ResourceID
-	gateways  map[ResourceID][]string // a workload's routes and their AWS Gateways
+	workloads map[*fn.Result][]*Workload // shared with the risk index: read only
+	gateways  map[ResourceID][]string    // a workload's routes and their AWS Gateways
 }
 
 // Gateways lists the routes of AWS Gateways in front of workload w, as
@@ -26,7 +26,16 @@ func (o *Outcome) Gateways(w ResourceID) []string { return o.gateways[w] }
 type ResourceID struct{ APIVersion, Kind, Namespace, Name string }
 
 // Workloads lists the workloads res puts at risk, in list order.
-func (o *Outcome) Workloads(res *fn.Result) []ResourceID { return o.workloads[res] }
+// They are named on demand: N results about N Services in front of the same
+// N workloads would otherwise hold N² names, which the KRM function never
+// reads.
+func (o *Outcome) Workloads(res *fn.Result) []ResourceID {
+	var ids []ResourceID
+	for _, w := range o.workloads[res] {
+		ids = append(ids, w.id())
+	}
+	return ids
+}
 
 // IsWorkload tells whether apiVersion and kind are one of the workload kinds
 // lbguard reads (apps/v1 Deployment, StatefulSet, DaemonSet, ReplicaSet, and
@@ -38,19 +47,27 @@ func IsWorkload(apiVersion, kind string) bool { return sdkGroupKind(apiVersion, 
 // those of a Namespace that load balancers front; the workload a new object
 // was made for.
 func newOutcome(inv *Inventory, r *Report) *Outcome {
-	o := &Outcome{Results: r.Results, workloads: map[*fn.Result][]ResourceID{}, gateways: map[ResourceID][]string{}}
+	o := &Outcome{Results: r.Results, workloads: map[*fn.Result][]*Workload{}, gateways: map[ResourceID][]string{}}
 	risk := newRiskIndex(inv)
 	for _, res := range r.Results {
-		if ids := risk.workloadsAtRisk(r, res); len(ids) > 0 {
-			o.workloads[res] = ids
+		if at := risk.workloadsAtRisk(r, res); len(at) > 0 {
+			o.workloads[res] = at
 		}
 	}
+	gateways := map[*frontSet][]string{} // once for the workloads behind the same backends
 	for _, w := range inv.Workloads {
-		var fronts []string
-		for _, b := range w.Backends {
-			if front := b.gatewayFront(); front != "" && !slices.Contains(fronts, front) {
-				fronts = append(fronts, front)
+		if w.fronts == nil {
+			continue
+		}
+		fronts, seen := gateways[w.fronts]
+		if !seen {
+			for _, b := range w.Backends {
+				if front := b.gatewayFront(); front != "" && !slices.Contains(fronts, front) {
+					fronts = append(fronts, front)
+				}
 			}
+			fronts = slices.Clip(fronts)
+			gateways[w.fronts] = fronts
 		}
 		if len(fronts) > 0 {
 			o.gateways[w.id()] = fronts
@@ -78,26 +95,61 @@ func (b *Backend) gatewayFront() string {
 // workload for each makes a large list quadratic.
 type riskIndex struct {
 	workloads   map[*fn.KubeObject]*Workload   // a workload by its own object
-	behind      map[*fn.KubeObject][]*Workload // by load balancer, Service or target group object, each once, in list order
+	behind      map[*fn.KubeObject][]*Workload // by load balancer, Service or target group object, each once, in list order; shared: read only
 	inNamespace map[string][]*Workload         // those with backends, by namespace, each once, in list order
 }
 
 func newRiskIndex(inv *Inventory) *riskIndex {
 	x := &riskIndex{workloads: map[*fn.KubeObject]*Workload{}, behind: map[*fn.KubeObject][]*Workload{}, inNamespace: map[string][]*Workload{}}
-	for _, w := range inv.Workloads {
+	index := map[*Workload]int{}
+	for i, w := range inv.Workloads {
 		x.workloads[w.Object] = w
+		index[w] = i
 		if len(w.Backends) > 0 {
 			x.inNamespace[w.Namespace] = append(x.inNamespace[w.Namespace], w)
 		}
-		for _, b := range w.Backends {
+	}
+	// The workloads behind an object are those of the selections of its
+	// backends: most objects have one, whose list is shared as it is.
+	type objectSelection struct {
+		obj *fn.KubeObject
+		sel *selection
+	}
+	seen := map[objectSelection]bool{}
+	for _, lb := range inv.LoadBalancers {
+		for _, b := range lb.Backends {
+			if b.selection == nil || len(b.Workloads) == 0 {
+				continue
+			}
 			for _, obj := range b.frontObjects() {
-				if list := x.behind[obj]; len(list) == 0 || list[len(list)-1] != w {
-					x.behind[obj] = append(list, w)
+				if key := (objectSelection{obj, b.selection}); !seen[key] {
+					seen[key] = true
+					x.behind[obj] = mergeWorkloads(x.behind[obj], b.Workloads, index)
 				}
 			}
 		}
 	}
 	return x
+}
+
+// mergeWorkloads is the workloads of a and b, each once, in list order
+// (index): a itself when b is empty, b itself when a is.
+func mergeWorkloads(a, b []*Workload, index map[*Workload]int) []*Workload {
+	if len(a) == 0 {
+		return b
+	}
+	merged := make([]*Workload, 0, len(a)+len(b))
+	for len(a) > 0 || len(b) > 0 {
+		switch {
+		case len(b) == 0 || len(a) > 0 && index[a[0]] < index[b[0]]:
+			merged, a = append(merged, a[0]), a[1:]
+		case len(a) == 0 || index[b[0]] < index[a[0]]:
+			merged, b = append(merged, b[0]), b[1:]
+		default: // the same workload
+			merged, a, b = append(merged, a[0]), a[1:], b[1:]
+		}
+	}
+	return merged
 }
 
 // frontObjects are the objects in front of a backend's workloads: its load
@@ -110,24 +162,19 @@ func (b *Backend) frontObjects() []*fn.KubeObject {
 	return slices.DeleteFunc(objs, func(obj *fn.KubeObject) bool { return obj == nil })
 }
 
-func (x *riskIndex) workloadsAtRisk(r *Report, res *fn.Result) []ResourceID {
+func (x *riskIndex) workloadsAtRisk(r *Report, res *fn.Result) []*Workload {
 	obj := r.owners[res]
 	if owner := r.partOf[obj]; owner != nil {
 		obj = owner
 	}
 	if w := x.workloads[obj]; obj != nil && w != nil {
-		return []ResourceID{w.id()}
+		return []*Workload{w}
 	}
-	var at []*Workload
 	switch ref := res.ResourceRef; {
 	case ref != nil && ref.Kind == "Namespace" && ref.APIVersion == "v1":
-		at = x.inNamespace[ref.Name]
+		return x.inNamespace[ref.Name]
 	case obj != nil:
-		at = x.behind[obj]
+		return x.behind[obj] // each workload once
 	}
-	var out []ResourceID
-	for _, w := range at { // the index lists each workload once
-		out = append(out, w.id())
-	}
-	return out
+	return nil
 }

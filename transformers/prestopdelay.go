@@ -61,13 +61,11 @@ func (w *Workload) preStopFloor(cfg Config, s int) int {
 		return s
 	}
 	floor := 0
-	for _, b := range w.Fronts() {
-		if !b.LB.Kind.isALB() {
-			floor = max(floor, cfg.NLBPreStopSeconds)
-		}
-		if d, known := b.DeregistrationDelay(cfg); known {
-			floor = max(floor, d)
-		}
+	if d := w.frontDelays(cfg); d.nonALB {
+		floor = max(floor, cfg.NLBPreStopSeconds)
+	}
+	if d := w.frontDelays(cfg); d.known {
+		floor = max(floor, d.longest)
 	}
 	if len(w.Fronts()) == 0 {
 		floor = cfg.DeregistrationDelaySeconds

@@ -28,6 +28,7 @@ var probeHandlers = []string{"exec", "httpGet", "tcpSocket", "grpc"}
 // ReadinessProbe gives each serving container without a readinessProbe one,
 // and warns about liveness probes that restart healthy pods.
 func ReadinessProbe(inv *Inventory, cfg Config, r *Report) {
+	checks := readinessChecks{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		containers := w.Containers()
 		for _, c := range containers {
@@ -40,7 +41,7 @@ func ReadinessProbe(inv *Inventory, cfg Config, r *Report) {
 				continue
 			}
 			if readiness == nil && c.Serving {
-				readiness = addReadinessProbe(w, c, r)
+				readiness = addReadinessProbe(w, c, checks, r)
 			}
 			if liveness != nil {
 				checkLiveness(w, c, liveness, readiness, r)
@@ -86,9 +87,9 @@ func (rc readinessCheck) handler() map[string]any {
 // addReadinessProbe writes the check c's load balancers use as its
 // readinessProbe (only the handler: the probe's default timings stand) and
 // returns the probe, or nil when none can be made.
-func addReadinessProbe(w *Workload, c *Container, r *Report) map[string]any {
+func addReadinessProbe(w *Workload, c *Container, checks readinessChecks, r *Report) map[string]any {
 	path := c.Path("readinessProbe")
-	check, ok := readinessCheckFor(w, c)
+	check, ok := checks.For(w, c)
 	if !ok {
 		r.Risk(ruleReadinessProbe.ID, w.Object, path, nil,
 			"%s %s container %q: no readinessProbe, and no TCP port to check, so lbguard cannot add one: the pod turns Ready before the app listens; add a readinessProbe that fits the app",
@@ -124,6 +125,31 @@ func addReadinessProbe(w *Workload, c *Container, r *Report) map[string]any {
 			w.kind, w.name, c.Name, check.Path, check.Port, check.Source)
 	}
 	return handler
+}
+
+// readinessChecks remembers the check readinessCheckFor picks for each set
+// of fronts and container ports, all it reads: a hostile list can put N
+// Services in front of N workloads alike.
+type readinessChecks map[readinessKey]readinessChoice
+
+type readinessKey struct {
+	fronts *frontSet
+	ports  string
+}
+
+type readinessChoice struct {
+	check readinessCheck
+	ok    bool
+}
+
+func (m readinessChecks) For(w *Workload, c *Container) (readinessCheck, bool) {
+	key := readinessKey{w.fronts, fmt.Sprintf("%#v", tcpPorts(c))}
+	choice, seen := m[key]
+	if !seen {
+		choice.check, choice.ok = readinessCheckFor(w, c)
+		m[key] = choice
+	}
+	return choice.check, choice.ok
 }
 
 // readinessCheckFor picks the check for c: the first HTTP health check of a

@@ -1,8 +1,10 @@
 package transformers
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -40,34 +42,139 @@ type closedWindows struct {
 }
 
 // windowsToClose reads the manifests as written, before any rule edits them.
+// Workloads behind the same backends with the same timing input get the
+// same windows, worked out once, and fronts of the same input are read once:
+// N workloads behind N Services of one selector cost N runs of the model,
+// not N².
 func windowsToClose(inv *Inventory, cfg Config) *closedWindows {
 	c := &closedWindows{byWorkload: map[*fn.KubeObject]map[RuleID]timing.Window{}, byNamespace: map[string]timing.Window{}}
+	m := &frontInputs{inv: inv, cfg: cfg, fronts: map[*frontSet][]frontInput{}, lbs: map[*Backend]frontInput{}}
+	done := map[workloadWindowsKey]map[RuleID]timing.Window{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, _, err := w.PreStopSeconds(cfg)
 		if err != nil {
 			continue
 		}
-		byRule := map[RuleID]timing.Window{}
 		workload := inv.timingWorkload(w, cfg) // the same behind every front
-		for _, b := range w.Fronts() {
-			in := timing.Input{LoadBalancer: inv.timingLoadBalancer(b, cfg), Workload: workload}
+		key := workloadWindowsKey{w.fronts, modelKey(workload), s}
+		if byRule, ok := done[key]; ok {
+			// The same windows again: they change no namespace's longest.
+			c.byWorkload[w.Object] = byRule
+			continue
+		}
+		byRule := map[RuleID]timing.Window{}
+		for _, f := range m.of(w) {
+			in := timing.Input{LoadBalancer: f.lb, Workload: workload}
 			windows := timing.Windows(in)
 			byRule[rulePreStopDelay.ID] = longest(byRule[rulePreStopDelay.ID], windows, "W1", "W7", "W7b")
 			// The grace period alone: what G as written leaves open once
 			// the preStop R5 writes is in place (a preStop cut at G).
 			in.Workload.PreStop = math.Max(in.Workload.PreStop, float64(s))
 			byRule[ruleGracePeriod.ID] = longest(byRule[ruleGracePeriod.ID], timing.Windows(in), "W1", "W7", "W7b", "W2")
-			if b.TargetType() == "ip" {
+			if f.ip {
 				startup := longest(timing.Window{}, windows, "W6")
 				if startup.Seconds.Worst == 0 {
 					startup = longest(timing.Window{}, windows, "W5")
 				}
-				c.byNamespace[b.Namespace] = longer(c.byNamespace[b.Namespace], startup)
+				c.byNamespace[f.namespace] = longer(c.byNamespace[f.namespace], startup)
 			}
 		}
+		done[key] = byRule
 		c.byWorkload[w.Object] = byRule
 	}
 	return c
+}
+
+// frontInputs reads each front once for the model, and lists the distinct
+// ones of each set of fronts once.
+type frontInputs struct {
+	inv    *Inventory
+	cfg    Config
+	fronts map[*frontSet][]frontInput
+	lbs    map[*Backend]frontInput
+}
+
+// frontInput is what the windows read of one front: its load balancer as
+// the model sees it, whether its targets are pods, and its namespace.
+type frontInput struct {
+	lb        timing.LoadBalancer
+	key       string // modelKey(lb)
+	ip        bool
+	namespace string
+}
+
+// of is the distinct inputs of w's fronts, in the order first met: the
+// longest window of a repeated input is the one already met.
+func (m *frontInputs) of(w *Workload) []frontInput {
+	if w.fronts == nil {
+		return nil
+	}
+	if in, ok := m.fronts[w.fronts]; ok {
+		return in
+	}
+	type seenKey struct {
+		lb        string
+		ip        bool
+		namespace string
+	}
+	seen := map[seenKey]bool{}
+	var in []frontInput
+	for _, b := range w.fronts.fronts {
+		f, ok := m.lbs[b]
+		if !ok {
+			lb := m.inv.timingLoadBalancer(b, m.cfg)
+			f = frontInput{lb: lb, key: modelKey(lb), ip: b.TargetType() == "ip", namespace: b.Namespace}
+			m.lbs[b] = f
+		}
+		if k := (seenKey{f.key, f.ip, f.namespace}); !seen[k] {
+			seen[k] = true
+			in = append(in, f)
+		}
+	}
+	m.fronts[w.fronts] = in
+	return in
+}
+
+type workloadWindowsKey struct {
+	fronts   *frontSet
+	workload string // modelKey(workload)
+	preStop  int
+}
+
+// modelKey is one of the model's inputs as a map key: pointers followed,
+// floats by their bits (a NaN read from a manifest equals itself), so that
+// equal inputs give equal keys.
+func modelKey(v any) string {
+	var key []byte
+	var write func(v reflect.Value)
+	write = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Pointer:
+			if v.IsNil() {
+				key = append(key, 0)
+				return
+			}
+			key = append(key, 1)
+			write(v.Elem())
+		case reflect.Struct:
+			for i := range v.NumField() {
+				write(v.Field(i))
+			}
+		case reflect.Float64:
+			key = binary.AppendUvarint(key, math.Float64bits(v.Float()))
+		case reflect.Int:
+			key = binary.AppendVarint(key, v.Int())
+		case reflect.Bool:
+			key = append(key, map[bool]byte{false: 0, true: 1}[v.Bool()])
+		case reflect.String:
+			key = binary.AppendUvarint(key, uint64(v.Len()))
+			key = append(key, v.String()...)
+		default:
+			panic("modelKey: no key for a " + v.Type().String())
+		}
+	}
+	write(reflect.ValueOf(v))
+	return string(key)
 }
 
 // longest is the longest of the windows named ids, or have when it is longer.

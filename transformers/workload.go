@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"reflect"
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -16,14 +17,12 @@ var podSpecPath = []string{"spec", "template", "spec"}
 
 // Fronts returns the backends through which load balancers lbguard may act
 // on reach this workload (opted-out ones left out).
+// The list is shared: read only.
 func (w *Workload) Fronts() []*Backend {
-	var fronts []*Backend
-	for _, b := range w.Backends {
-		if !b.Skipped() {
-			fronts = append(fronts, b)
-		}
+	if w.fronts == nil {
+		return nil
 	}
-	return fronts
+	return w.fronts.fronts
 }
 
 // WorkloadsInScope lists the workloads the workload rules edit: not opted
@@ -47,15 +46,63 @@ func (inv *Inventory) WorkloadsInScope(cfg Config) []*Workload {
 // among the load balancers in front of it. known is false when no front
 // tells (a TargetGroupBinding only, or no load balancer at all).
 func (w *Workload) DeregistrationDelay(cfg Config) (seconds int, known bool) {
-	for _, b := range w.Fronts() {
-		if d, ok := b.DeregistrationDelay(cfg); ok {
-			if !known || d > seconds {
-				seconds = d
-			}
-			known = true
+	d := w.frontDelays(cfg)
+	return d.longest, d.known
+}
+
+// frontDelays is what the workload rules read of the delays of their
+// fronts, worked out once for all the workloads behind the same ones: a
+// hostile list can put N Services in front of N workloads.
+type frontDelays struct {
+	longest   int  // the longest known D
+	known     bool // some front's D is known
+	albNeed   int  // the longest known D + 15 s behind an ALB
+	nonALB    bool // a front is not an ALB: an NLB may serve
+	nonALBMax int  // the longest known D of those
+
+	settled bool           // read after the delays phase
+	tgb     map[string]int // the config's TargetGroupBindingDelays they were read with, before it
+}
+
+func (w *Workload) frontDelays(cfg Config) *frontDelays {
+	fs := w.fronts
+	if fs == nil || len(fs.fronts) == 0 {
+		return &frontDelays{}
+	}
+	// The delays phase settles every backend's D at once, after which
+	// the config no longer matters; before it, D is read as written.
+	settled := fs.fronts[0].delay != nil
+	for _, d := range fs.delays {
+		if d.settled == settled && (settled || sameMap(d.tgb, cfg.TargetGroupBindingDelays)) {
+			return d
 		}
 	}
-	return seconds, known
+	d := &frontDelays{settled: settled, tgb: cfg.TargetGroupBindingDelays}
+	for _, b := range fs.fronts {
+		if !b.LB.Kind.isALB() {
+			d.nonALB = true
+		}
+		seconds, known := b.DeregistrationDelay(cfg)
+		if !known {
+			continue
+		}
+		if !d.known || seconds > d.longest {
+			d.longest = seconds
+		}
+		d.known = true
+		if b.LB.Kind.isALB() {
+			d.albNeed = max(d.albNeed, seconds+albPropagationSeconds)
+		} else {
+			d.nonALBMax = max(d.nonALBMax, seconds)
+		}
+	}
+	fs.delays = append(fs.delays, d)
+	return d
+}
+
+// sameMap tells whether a and b are the same map (not merely equal).
+func sameMap(a, b map[string]int) bool {
+	return reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
 }
 
 // albPropagationSeconds is how long an ALB may still route to a target after
@@ -76,22 +123,15 @@ func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err e
 	if cfg.PreStopSeconds != nil {
 		return *cfg.PreStopSeconds, "the config's preStopSeconds", nil
 	}
-	fronts := w.Fronts()
-	if len(fronts) == 0 { // scope "all": no load balancer, the default delay stands for endpoint propagation
+	if len(w.Fronts()) == 0 { // scope "all": no load balancer, the default delay stands for endpoint propagation
 		return cfg.DeregistrationDelaySeconds + albPropagationSeconds, "the default deregistration delay + 15 s", nil
 	}
-	for _, b := range fronts {
-		need := cfg.NLBPreStopSeconds
-		if b.LB.Kind.isALB() {
-			need = 0
-		}
-		if d, known := b.DeregistrationDelay(cfg); known {
-			if b.LB.Kind.isALB() {
-				d += albPropagationSeconds
-			}
-			need = max(need, d)
-		}
-		seconds = max(seconds, need)
+	// The largest need of a front: D + 15 s behind an ALB, the NLB floor
+	// or D behind the others.
+	d := w.frontDelays(cfg)
+	seconds = d.albNeed
+	if d.nonALB {
+		seconds = max(seconds, cfg.NLBPreStopSeconds, d.nonALBMax)
 	}
 	return seconds, PreStopFromLoadBalancers, nil
 }
