@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
@@ -115,13 +114,22 @@ func leftAloneUnits(alone []render.LeftAlone) []report.Unit {
 	units := make([]report.Unit, len(alone))
 	for i, a := range alone {
 		in := renderedInput{dir: a.Dir, chart: render.KustomizationFile(a.Dir) == ""}
-		title := "kustomization " + a.Dir
+		kind := "kustomization"
 		if in.chart {
-			title = "Helm chart " + a.Dir
+			kind = "Helm chart"
 		}
-		units[i] = report.Unit{Dir: a.Dir, Kind: strings.TrimSuffix(title, " "+a.Dir), Title: title, File: in.configFile(), Reason: a.Reason, Unchecked: a.Unchecked}
+		units[i] = report.Unit{Dir: a.Dir, Kind: kind, Title: kind + " " + leftAloneName(a), File: in.configFile(), Reason: a.Reason, Unchecked: a.Unchecked}
 	}
 	return units
+}
+
+// leftAloneName names what was left alone: its directory, or a subchart
+// of the chart there ("charts/shop, subchart redis").
+func leftAloneName(a render.LeftAlone) string {
+	if a.Subchart != "" {
+		return a.Dir + ", subchart " + a.Subchart
+	}
+	return a.Dir
 }
 
 // toCheck says, for each kind of input, what makes it readable.
@@ -152,7 +160,7 @@ func failedUnits(failed []failedInput) []report.Unit {
 func leftAloneNotes(command string, alone []render.LeftAlone) []string {
 	notes := make([]string, len(alone))
 	for i, a := range alone {
-		notes[i] = fmt.Sprintf("lbguard %s: %s left alone: %s", command, a.Dir, a.Reason)
+		notes[i] = fmt.Sprintf("lbguard %s: %s left alone: %s", command, leftAloneName(a), a.Reason)
 	}
 	return notes
 }

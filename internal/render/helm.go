@@ -58,49 +58,36 @@ func renderChart(dir string, opts Options) (*Set, error) {
 
 func renderChartIn(root *Root, dir string, opts Options) (*Set, error) {
 	opts = opts.forChart(dir) // the repository config's values for it
-	ch, err := loadChart(root, dir)
+	limits := newChartLimits()
+	ch, err := loadChartWithin(root, dir, limits)
 	if err != nil {
 		return nil, chartError(dir, err)
 	}
 	if ch.Metadata.Type == "library" {
 		return leftAlone(dir, "Helm library chart: it renders nothing of its own"), nil
 	}
-	if err := checkDependencies(dir, ch); err != nil {
+	deps, err := loadDependencies(root, dir, ch, limits) // helm_deps.go
+	if err != nil {
 		return nil, chartError(dir, err)
 	}
 	vals, err := userValues(opts, root)
 	if err != nil {
 		return nil, chartError(dir, err)
 	}
-	files, err := renderTemplates(ch, vals, opts)
+	files, alone, err := renderTemplates(ch, vals, opts, deps)
 	if err != nil {
-		return nil, chartError(dir, err)
+		return nil, chartError(dir, unvendoredNote(err, alone))
 	}
-	return chartDocuments(dir, ch.Name(), files)
+	set, err := chartDocuments(dir, ch.Name(), files, deps.dirs)
+	if err != nil {
+		return nil, err
+	}
+	set.LeftAlone = append(set.LeftAlone, alone...)
+	return set, nil
 }
 
 func chartError(dir string, err error) error {
 	return fmt.Errorf("helm chart %s: %w", dir, err)
-}
-
-// checkDependencies fails on a dependency Chart.yaml names that charts/
-// does not hold: lbguard does not fetch charts. The message is Helm's.
-func checkDependencies(dir string, ch *chart.Chart) error {
-	have := map[string]bool{}
-	for _, d := range ch.Dependencies() {
-		have[d.Name()] = true
-	}
-	var missing []string
-	for _, d := range ch.Metadata.Dependencies {
-		if !have[d.Name] {
-			missing = append(missing, d.Name)
-		}
-	}
-	if len(missing) == 0 {
-		return nil
-	}
-	return fmt.Errorf("found in Chart.yaml, but missing in charts/ directory: %s; lbguard fetches nothing: run `helm dependency build %s` first",
-		strings.Join(missing, ", "), dir)
 }
 
 // maxChartDocuments is the most YAML documents one chart may render.
@@ -108,11 +95,12 @@ const maxChartDocuments = 100_000
 
 // renderTemplates renders every template of ch with the user's values,
 // as a first install of the release opts names. Helm's errors come out
-// through quietHelm.
-func renderTemplates(ch *chart.Chart, vals map[string]any, opts Options) (map[string]string, error) {
-	files, err := renderHelm(ch, vals, opts)
+// through quietHelm. It returns as well the subcharts that are missing and
+// enabled, which ch was rendered without (deps).
+func renderTemplates(ch *chart.Chart, vals map[string]any, opts Options, deps *chartDeps) (map[string]string, []LeftAlone, error) {
+	files, alone, err := renderHelm(ch, vals, opts, deps)
 	if err != nil {
-		return nil, quietHelm(err, templateNames(ch))
+		return nil, alone, quietHelm(err, templateNames(ch))
 	}
 	size, docs := 0, 0
 	for _, text := range files {
@@ -120,37 +108,38 @@ func renderTemplates(ch *chart.Chart, vals map[string]any, opts Options) (map[st
 		docs += countDocuments(text)
 	}
 	if size > MaxFileBytes {
-		return nil, fmt.Errorf("the templates rendered more than %s, the most lbguard reads of one chart: exclude it or lower what it renders", krmio.FormatBytes(MaxFileBytes))
+		return nil, alone, fmt.Errorf("the templates rendered more than %s, the most lbguard reads of one chart: exclude it or lower what it renders", krmio.FormatBytes(MaxFileBytes))
 	}
 	if docs > maxChartDocuments {
-		return nil, fmt.Errorf("the templates rendered more than %d YAML documents, the most lbguard reads of one chart: exclude it or lower what it renders", maxChartDocuments)
+		return nil, alone, fmt.Errorf("the templates rendered more than %d YAML documents, the most lbguard reads of one chart: exclude it or lower what it renders", maxChartDocuments)
 	}
-	return files, nil
+	return files, alone, nil
 }
 
-func renderHelm(ch *chart.Chart, vals map[string]any, opts Options) (map[string]string, error) {
+func renderHelm(ch *chart.Chart, vals map[string]any, opts Options, deps *chartDeps) (map[string]string, []LeftAlone, error) {
 	if err := chartutil.ProcessDependencies(ch, vals); err != nil {
-		return nil, fmt.Errorf("chart dependencies processing failed: %w", err)
+		return nil, nil, fmt.Errorf("chart dependencies processing failed: %w", err)
 	}
+	alone := deps.unvendored(ch)
 	caps := common.DefaultCapabilities.Copy()
 	if v := ch.Metadata.KubeVersion; v != "" && !chartutil.IsCompatibleRange(v, caps.KubeVersion.String()) {
-		return nil, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", v, caps.KubeVersion.Version)
+		return nil, alone, fmt.Errorf("chart requires kubeVersion: %s which is incompatible with Kubernetes %s", v, caps.KubeVersion.Version)
 	}
 	release := common.ReleaseOptions{Name: opts.releaseName(), Namespace: opts.namespace(), Revision: 1, IsInstall: true}
 	top, err := util.ToRenderValues(ch, vals, release, caps)
 	if err != nil {
-		return nil, err
+		return nil, alone, err
 	}
 	files, err := engine.Engine{CustomTemplateFuncs: boundedFuncs()}.RenderWithContext(context.Background(), ch, top)
 	if err != nil {
-		return nil, err
+		return nil, alone, err
 	}
 	for name := range files {
 		if strings.HasSuffix(name, "NOTES.txt") { // as Helm matches it
 			delete(files, name) // text for people
 		}
 	}
-	return files, nil
+	return files, alone, nil
 }
 
 // countDocuments is at least the number of documents Helm's
@@ -166,8 +155,10 @@ func countDocuments(text string) int {
 
 // chartDocuments reads the rendered templates: the release's resources in
 // Helm's install order of kinds, and its hooks apart, so that a template's
-// documents are counted in that order.
-func chartDocuments(dir, name string, files map[string]string) (*Set, error) {
+// documents are counted in that order. dirs are the directories of the
+// file:// subcharts, by their place in the chart (helm_deps.go): their
+// templates' files are there.
+func chartDocuments(dir, name string, files map[string]string, dirs map[string]string) (*Set, error) {
 	hooks, manifests, err := releaseutil.SortManifests(files, nil, releaseutil.InstallOrder)
 	if err != nil {
 		return nil, err
@@ -176,7 +167,7 @@ func chartDocuments(dir, name string, files map[string]string) (*Set, error) {
 	counts := map[string]int{} // documents read so far per template
 	read := func(source, text, hook string) (*Set, error) {
 		tmpl := strings.TrimPrefix(source, name+"/")
-		at := Origin{File: filepath.Join(dir, tmpl), Chart: dir, Template: tmpl, Hook: hook, Document: counts[tmpl]}
+		at := Origin{File: templateFile(dir, tmpl, dirs), Chart: dir, Template: tmpl, Hook: hook, Document: counts[tmpl]}
 		counts[tmpl]++
 		return readStream([]byte(text), at, false)
 	}
@@ -200,6 +191,22 @@ func chartDocuments(dir, name string, files map[string]string) (*Set, error) {
 		set.NonResources = append(set.NonResources, part.NonResources...)
 	}
 	return set, nil
+}
+
+// templateFile is the file of tmpl, a template of the chart in dir as Helm
+// names it: under the directory of the file:// subchart it lies in, if
+// any (the longest place of dirs it lies under), else under dir.
+func templateFile(dir, tmpl string, dirs map[string]string) string {
+	best := ""
+	for at := range dirs {
+		if len(at) > len(best) && strings.HasPrefix(tmpl, at+"/") {
+			best = at
+		}
+	}
+	if best == "" {
+		return filepath.Join(dir, tmpl)
+	}
+	return filepath.Join(dirs[best], strings.TrimPrefix(tmpl, best+"/"))
 }
 
 // boundedFuncs are Sprig's functions that allocate their result at once,

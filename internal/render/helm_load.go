@@ -34,13 +34,30 @@ const maxChartEntries = 100_000
 // utf8BOM is dropped from the start of every file, as Helm drops it.
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
+// chartLimits is what may still be loaded of one unit: its chart, the
+// subcharts in its charts/ and its file:// dependencies (helm_deps.go)
+// share Helm's 100 MiB and maxChartEntries.
+type chartLimits struct {
+	budget  int64 // bytes that may still be read
+	entries int   // files and directories walked so far
+}
+
+func newChartLimits() *chartLimits {
+	return &chartLimits{budget: archive.MaxDecompressedChartSize}
+}
+
 // loadChart loads the chart in dir, which must lie inside root.
 func loadChart(root *Root, dir string) (*chart.Chart, error) {
+	return loadChartWithin(root, dir, newChartLimits())
+}
+
+// loadChartWithin is loadChart held to what is left of limits.
+func loadChartWithin(root *Root, dir string, limits *chartLimits) (*chart.Chart, error) {
 	rel, err := root.Rel(dir)
 	if err != nil {
 		return nil, ErrOutsideRoot
 	}
-	w := &chartWalk{root: root, fsys: root.FS(), budget: archive.MaxDecompressedChartSize, rules: ignore.Empty()}
+	w := &chartWalk{root: root, fsys: root.FS(), limits: limits, rules: ignore.Empty()}
 	top := filepath.ToSlash(rel)
 	if data, err := root.ReadFile(w.abs(slash.Join(top, ignore.HelmIgnore))); err == nil {
 		rules, err := ignore.Parse(bytes.NewReader(data))
@@ -73,12 +90,11 @@ func loadChart(root *Root, dir string) (*chart.Chart, error) {
 }
 
 type chartWalk struct {
-	root    *Root
-	fsys    fs.FS
-	rules   *ignore.Rules
-	budget  int64 // bytes that may still be read
-	entries int
-	files   []*archive.BufferedFile
+	root   *Root
+	fsys   fs.FS
+	rules  *ignore.Rules
+	limits *chartLimits
+	files  []*archive.BufferedFile
 }
 
 // abs is the path of a file the root's fs.FS names.
@@ -95,7 +111,7 @@ func (w *chartWalk) walk(rel, name string, parents []fs.FileInfo) error {
 		return fileError(orDot(name), err)
 	}
 	for _, e := range entries {
-		if w.entries++; w.entries > maxChartEntries {
+		if w.limits.entries++; w.limits.entries > maxChartEntries {
 			return fmt.Errorf("more than %d files and directories, the most lbguard loads of one chart", maxChartEntries)
 		}
 		r, n := slash.Join(rel, e.Name()), slash.Join(name, e.Name())
@@ -150,17 +166,17 @@ func (w *chartWalk) read(rel, name string, info fs.FileInfo) error {
 	if !info.Mode().IsRegular() {
 		return fmt.Errorf("%s: not a regular file (%s): lbguard reads only regular files", name, fileType(info.Mode()))
 	}
-	if info.Size() > w.budget {
+	if info.Size() > w.limits.budget {
 		return w.tooLarge()
 	}
 	data, err := w.root.ReadFile(w.abs(rel))
 	if err != nil {
 		return fileError(name, err)
 	}
-	if int64(len(data)) > w.budget {
+	if int64(len(data)) > w.limits.budget {
 		return w.tooLarge()
 	}
-	w.budget -= int64(len(data))
+	w.limits.budget -= int64(len(data))
 	w.files = append(w.files, &archive.BufferedFile{Name: name, ModTime: info.ModTime(), Data: bytes.TrimPrefix(data, utf8BOM)})
 	return nil
 }

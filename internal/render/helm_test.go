@@ -110,12 +110,6 @@ func TestChartErrors(t *testing.T) {
 				"nil pointer evaluating interface {}.replicas",
 		},
 		{
-			name: "missing dependency",
-			path: "testdata/chart/needsdeps",
-			want: "helm chart testdata/chart/needsdeps: found in Chart.yaml, but missing in charts/ directory: redis; " +
-				"lbguard fetches nothing: run `helm dependency build testdata/chart/needsdeps` first",
-		},
-		{
 			name: "missing values file",
 			path: webChart,
 			opts: Options{ValueFiles: []string{"testdata/chart/none.yaml"}},

@@ -16,10 +16,15 @@ type Set struct {
 	LeftAlone []LeftAlone
 }
 
-// LeftAlone is a chart or kustomization that Load did not render.
+// LeftAlone is a chart or kustomization that Load did not render, or a
+// subchart of a chart it rendered without.
 type LeftAlone struct {
-	Dir    string
-	Reason string
+	Dir string
+	// Subchart names the subchart of the chart at Dir that was left out
+	// (not vendored: helm_deps.go), its path of names below the chart
+	// ("redis", "catalog/mysql"); the chart's own resources were read.
+	Subchart string
+	Reason   string
 	// Unchecked: it holds what lbguard will not do (fetch, run a program,
 	// read outside the root), so its resources went unchecked: an error
 	// finding, so that a gate that checked nothing cannot pass. Else (a
