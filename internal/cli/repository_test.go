@@ -23,7 +23,7 @@ func TestRepositoryShapes(t *testing.T) {
 			if format == "sarif" {
 				testkit.ValidateSARIF(t, testkit.SARIFSchema(t), "the repository's SARIF", r.stdout)
 			}
-			if format != "text" && !strings.HasPrefix(r.stderr, "lbguard audit: 23 errors, 3 warnings in 4 workloads") {
+			if format != "text" && !strings.HasPrefix(r.stderr, "lbguard audit: 32 errors, 5 warnings in 6 workloads") {
 				t.Errorf("summary on stderr: %q", r.stderr)
 			}
 		})
