@@ -83,6 +83,11 @@ func renderChartIn(root *Root, dir string, opts Options) (*Set, error) {
 		return nil, err
 	}
 	set.LeftAlone = append(set.LeftAlone, alone...)
+	if opts.Namespace != "" {
+		if err := inReleaseNamespace(append(set.Documents, set.Hooks...), opts.Namespace); err != nil {
+			return nil, chartError(dir, err)
+		}
+	}
 	return set, nil
 }
 

@@ -142,14 +142,19 @@ func TestPlainFilesStayInTheRoot(t *testing.T) {
 }
 
 // loadIn loads path with the root at repo.
-func loadIn(t *testing.T, repo, path string) *Set {
+func loadIn(t *testing.T, repo, path string, opts ...Options) *Set {
 	t.Helper()
+	o := Options{}
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	root, err := OpenRoot(repo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer root.Close()
-	set, err := Load([]string{path}, Options{Root: root})
+	o.Root = root
+	set, err := Load([]string{path}, o)
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
 	}
