@@ -61,11 +61,14 @@ type JSONFinding struct {
 	Line     int             `json:"line,omitempty"`
 	// Origin names the chart or overlay a rendered resource came from,
 	// and its source: "charts/web (templates/deployment.yaml)".
-	Origin    string      `json:"origin,omitempty"`
-	Field     *JSONField  `json:"field,omitempty"`
-	Workloads []string    `json:"workloads"`
-	Gateways  []string    `json:"gateways,omitempty"` // the routes and AWS Gateways in front of the workloads
-	Window    *JSONWindow `json:"window,omitempty"`   // the failure window the change closes
+	Origin    string     `json:"origin,omitempty"`
+	Field     *JSONField `json:"field,omitempty"`
+	Workloads []string   `json:"workloads"`
+	// WorkloadsOmitted counts the workloads at risk past the first 20,
+	// which Workloads does not name.
+	WorkloadsOmitted int         `json:"workloadsOmitted,omitempty"`
+	Gateways         []string    `json:"gateways,omitempty"` // the routes and AWS Gateways in front of the workloads
+	Window           *JSONWindow `json:"window,omitempty"`   // the failure window the change closes
 }
 
 // JSONField is the field a finding is about, with its values.
@@ -105,6 +108,7 @@ func (rep *Report) WriteJSON(w io.Writer) error {
 				jf.Workloads = append(jf.Workloads, g.title)
 			}
 		}
+		jf.WorkloadsOmitted = f.moreWorkloads
 		jf.Gateways = f.gateways()
 		jf.Window = f.window()
 		out.Findings = append(out.Findings, jf)

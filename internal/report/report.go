@@ -87,6 +87,9 @@ type finding struct {
 	rule   string // R1 … R8, or "invalid"
 	action string
 	unit   string // the deployable unit whose run made it (merge.go)
+	// moreWorkloads counts the workloads at risk past maxWorkloadsNamed,
+	// not grouped.
+	moreWorkloads int
 	// unwritten: a change fix --in-place does not write, being to a
 	// chart's or kustomization's output (LeaveRenderedUnwritten).
 	unwritten bool
@@ -109,6 +112,12 @@ type group struct {
 	gateways           []string // a workload's routes and AWS Gateways in front of it
 }
 
+// maxWorkloadsNamed is the most workloads a finding is grouped under:
+// one Service in front of thousands of workloads is named under the first
+// and counted for the rest, so that a report stays linear in its input
+// (N Services sharing one selector would otherwise make N² entries).
+const maxWorkloadsNamed = 20
+
 // New places every result of a run: its file, line and the workloads it
 // puts at risk. version is lbguard's, for the machine formats.
 func New(mode transformers.Mode, version string, outcome *transformers.Outcome, src Source) *Report {
@@ -128,8 +137,9 @@ func New(mode transformers.Mode, version string, outcome *transformers.Outcome, 
 		return g
 	}
 	for _, res := range outcome.Results {
-		workloads := outcome.Workloads(res)
-		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction], Place: src.Finding(res, workloads)}
+		workloads, total := outcome.WorkloadsAtMost(res, maxWorkloadsNamed)
+		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction], Place: src.Finding(res, workloads),
+			moreWorkloads: total - len(workloads)}
 		if f.rule == "" && f.action == transformers.ActionInvalid {
 			f.rule = "invalid"
 		}

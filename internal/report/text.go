@@ -172,6 +172,9 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 		label = "error:"
 	}
 	fmt.Fprintf(b, "      %-6s %s\n", label, transformers.ChangeDescription(f.res))
+	if f.moreWorkloads > 0 {
+		fmt.Fprintf(b, "      and:   %s behind it, not listed\n", plural(f.moreWorkloads, "more workload", "more workloads"))
+	}
 	if f.res.Severity != fn.Info || rep.mode == transformers.ModeAudit {
 		fmt.Fprintf(b, "      why:   %s\n", info.Why)
 	}
