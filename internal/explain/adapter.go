@@ -1,6 +1,8 @@
 package explain
 
 import (
+	"fmt"
+
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers"
@@ -61,16 +63,36 @@ func qualified(namespace, name string) string {
 	return namespace + "/" + name
 }
 
-// Subjects reads every workload behind every load balancer of items.
+// maxLoadBalancersExplained is the most load balancers explained per
+// workload: N Services in front of the same N workloads would otherwise be
+// N² timelines (docs/security.md: bounded). Unexplained names the rest.
+const maxLoadBalancersExplained = 10
+
+// Subjects reads every workload behind every load balancer of items, the
+// first maxLoadBalancersExplained of each workload's.
 func Subjects(items fn.KubeObjects, cfg transformers.Config, opts Options) []Subject {
 	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
 	var out []Subject
 	for _, w := range inv.Workloads {
-		for _, b := range w.Backends {
+		for _, b := range w.Backends[:min(len(w.Backends), maxLoadBalancersExplained)] {
 			out = append(out, subject(inv, w, b, cfg, opts))
 		}
 	}
 	return out
+}
+
+// Unexplained says, for each workload behind more load balancers than
+// explain models, how many it leaves out.
+func Unexplained(items fn.KubeObjects, cfg transformers.Config) []string {
+	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
+	var notes []string
+	for _, w := range inv.Workloads {
+		if n := len(w.Backends) - maxLoadBalancersExplained; n > 0 {
+			notes = append(notes, fmt.Sprintf("%s is behind %d load balancers or Services: the first %d are explained, %d are not",
+				idString(w.ID()), len(w.Backends), maxLoadBalancersExplained, n))
+		}
+	}
+	return notes
 }
 
 func subject(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg transformers.Config, opts Options) Subject {

@@ -262,6 +262,9 @@ func explainUnits(units []cli.Unit, cfg transformers.Config, opts Options, stder
 			f.Unit = unit
 			findings = append(findings, f)
 		}
+		for _, n := range Unexplained(u.Objects, cfg) {
+			fmt.Fprintf(stderr, "lbguard explain: note: %s\n", n)
+		}
 	}
 	return findings, explained
 }
