@@ -37,6 +37,7 @@ func isRemote(ref string) bool {
 // plugin configs), files are read as they are.
 func kustomizationRefs(k *types.Kustomization) (dirs, files []string) {
 	dirs = append(dirs, k.Resources...)
+	//lint:ignore SA1019 kustomize still reads the deprecated bases, and so may a stranger's kustomization
 	dirs = append(dirs, k.Bases...)
 	dirs = append(dirs, k.Components...)
 	for _, list := range [][]string{k.Generators, k.Transformers, k.Validators} {
@@ -48,11 +49,13 @@ func kustomizationRefs(k *types.Kustomization) (dirs, files []string) {
 	}
 	files = append(files, k.Crds...)
 	files = append(files, k.Configurations...)
+	//lint:ignore SA1019 kustomize still reads deprecated patches: a remote one would be fetched
 	for _, p := range k.PatchesStrategicMerge {
 		if s := string(p); !strings.Contains(s, "\n") {
 			files = append(files, s)
 		}
 	}
+	//lint:ignore SA1019 kustomize still reads deprecated patches: a remote one would be fetched
 	for _, p := range append(append([]types.Patch{}, k.Patches...), k.PatchesJson6902...) {
 		if p.Path != "" {
 			files = append(files, p.Path)
