@@ -19,8 +19,8 @@ func TestRepositoryConfigFile(t *testing.T) {
 	config := "apiVersion: lbguard.dev/v1alpha1\nkind: Repository\nexclude:\n- fixtures/*\n- '**/fixtures'\nnamespace: apps\nreleaseName: shop\n" +
 		"charts:\n- path: ./charts/web/\n  values: [charts/web/values-prod.yaml]\n  set: [tier=front]\n  namespace: web\n"
 	repo := t.TempDir()
-	writeTestFiles(t, repo, chart)
-	writeTestFiles(t, repo, map[string]string{RepoConfigFile: config})
+	writeFiles(t, repo, chart)
+	writeFiles(t, repo, map[string]string{RepoConfigFile: config})
 
 	r := runLBGuard(t, repo, nil, "fix", ".")
 	r.want(t, "fix with the repository config", 0)
@@ -54,7 +54,7 @@ func TestRepositoryConfigFile(t *testing.T) {
 		{"exclude: [x]\n",
 			"lbguard audit: repository config " + repo + "/.lbguard.yaml: must be apiVersion lbguard.dev/v1alpha1, kind Repository, not  \n"},
 	} {
-		writeTestFiles(t, repo, map[string]string{RepoConfigFile: c.config})
+		writeFiles(t, repo, map[string]string{RepoConfigFile: c.config})
 		r := runLBGuard(t, repo, nil, "audit", ".")
 		r.want(t, "audit with a bad repository config", exitUsage)
 		if r.stderr != c.want || r.stdout != "" {

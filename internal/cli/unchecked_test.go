@@ -2,8 +2,6 @@ package cli
 
 import (
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -13,7 +11,7 @@ import (
 // the gate fails, though nothing else was read.
 func TestUncheckedUnitsFailTheGate(t *testing.T) {
 	repo := t.TempDir()
-	writeTestFiles(t, repo, map[string]string{
+	writeFiles(t, repo, map[string]string{
 		// a dummy transformer: kustomize would run it as a KRM function
 		"app/kustomization.yaml": "resources:\n- deployment.yaml\ntransformers:\n- fn.yaml\n",
 		"app/deployment.yaml":    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n",
@@ -99,7 +97,7 @@ func TestUncheckedUnitsFailTheGate(t *testing.T) {
 // the Deployment beside it is checked, and the library is a note.
 func TestLibraryChartDoesNotHideManifests(t *testing.T) {
 	repo := t.TempDir()
-	writeTestFiles(t, repo, map[string]string{
+	writeFiles(t, repo, map[string]string{
 		"deploy/Chart.yaml": "apiVersion: v2\nname: lib\nversion: 0.1.0\ntype: library\n",
 		"deploy/app.yaml":   frontEnd,
 	})
@@ -118,16 +116,3 @@ func TestLibraryChartDoesNotHideManifests(t *testing.T) {
 
 const ruleUnitWhy = "A chart or kustomization that cannot be read or rendered, or that needs what lbguard never does (fetch, run a program, " +
 	"read outside the repository root: docs/security.md), is not checked: none of its resources was seen."
-
-func writeTestFiles(t *testing.T, dir string, files map[string]string) {
-	t.Helper()
-	for name, text := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-}

@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/lbguard/lbguard/internal/testkit"
 )
 
 // The attacks of docs/security.md on charts, each a chart that a pull
@@ -239,7 +240,7 @@ func TestChartOverBudgetEndsTheRun(t *testing.T) {
 	}
 	bin := filepath.Join(t.TempDir(), "lbguard")
 	build := exec.Command("go", "build", "-o", bin, "./fn")
-	build.Dir = moduleRoot(t)
+	build.Dir = testkit.Root(t)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -305,24 +306,6 @@ func TestChartOverBudgetEndsTheRun(t *testing.T) {
 			}
 			t.Logf("stopped after %v, peak RSS %d MiB", took.Round(time.Millisecond), maxRSS(cmd)>>20)
 		})
-	}
-}
-
-// moduleRoot is the directory above the test's that holds go.mod.
-func moduleRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		if dir == filepath.Dir(dir) {
-			t.Fatal("no go.mod above the test's directory")
-		}
-		dir = filepath.Dir(dir)
 	}
 }
 
