@@ -263,9 +263,19 @@ func (in *inputs) runUnits(cfg transformers.Config, version string) (fn.KubeObje
 			if len(objs) == 0 {
 				continue
 			}
+			known := map[*fn.KubeObject]bool{}
+			for _, o := range objs {
+				known[o] = true
+			}
 			out, rep := vin.run(objs, cfg, version)
 			parts = append(parts, report.Part{Unit: u.name, Kind: u.kind, Report: rep})
 			for _, o := range out {
+				if !known[o] {
+					if in.madeIn == nil {
+						in.madeIn = map[*fn.KubeObject]*inputs{}
+					}
+					in.madeIn[o] = vin
+				}
 				if !seen[o] {
 					seen[o] = true
 					items = append(items, o)
@@ -449,9 +459,16 @@ func fixedDocuments(in *inputs, items fn.KubeObjects) (map[*document]*yaml.Node,
 	if len(added) == 0 {
 		return changed, bySource
 	}
-	homes := newHomes(in)
+	homes := map[*inputs]*homes{}
 	for _, obj := range added {
-		src := homes.of(obj)
+		run := in
+		if made := in.madeIn[obj]; made != nil {
+			run = made
+		}
+		if homes[run] == nil {
+			homes[run] = newHomes(run)
+		}
+		src := homes[run].of(obj)
 		bySource[src] = append(bySource[src], obj.CopyToResourceNode().YNode())
 	}
 	return changed, bySource

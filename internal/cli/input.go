@@ -307,6 +307,9 @@ type inputs struct {
 	// byResource indexes the resources for the results that name no file
 	// of the input; made when the first is placed, after the rules ran.
 	byResource *resourceIndex
+	// madeIn is, for an object the rules added, the unit or alternative
+	// whose run made it (runUnits): its home is among that run's files.
+	madeIn map[*fn.KubeObject]*inputs
 }
 
 type docKey struct {
