@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -116,3 +118,32 @@ func TestLibraryChartDoesNotHideManifests(t *testing.T) {
 
 const ruleUnitWhy = "A chart or kustomization that cannot be read or rendered, or that needs what lbguard never does (fetch, run a program, " +
 	"read outside the repository root: docs/security.md), is not checked: none of its resources was seen."
+
+// kustomize's warnings about deprecated fields name no kustomization and
+// are no finding: they do not reach lbguard's output.
+func TestKustomizeWarningsSilenced(t *testing.T) {
+	repo := t.TempDir()
+	writeFiles(t, repo, map[string]string{
+		"base/kustomization.yaml":         "resources:\n- ns.yaml\n",
+		"base/ns.yaml":                    "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+		"overlays/old/kustomization.yaml": "bases:\n- ../../base\ncommonLabels:\n  team: shop\n",
+	})
+	// kustomize writes to the process's stderr, not to the command's.
+	capture, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = capture
+	r := runLBGuard(t, repo, nil, "audit", ".")
+	os.Stderr = saved
+	capture.Close()
+	r.want(t, "audit of a kustomization with deprecated fields", 0)
+	process, err := os.ReadFile(capture.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := r.stdout + r.stderr + string(process); strings.Contains(out, "Warning") {
+		t.Errorf("kustomize's warnings reach the output:\n%s", out)
+	}
+}

@@ -58,9 +58,13 @@ func (e *OverrunError) Error() string {
 // process, the only way to stop the engine. Tests replace it; when it
 // returns, withBudget returns the error and leaves the render running.
 var onOverrun = func(err *OverrunError) {
-	fmt.Fprintln(os.Stderr, "lbguard: "+err.Error())
+	fmt.Fprintln(processStderr, "lbguard: "+err.Error())
 	os.Exit(2)
 }
+
+// processStderr is the process's standard error as it was at start: a
+// kustomize build silences os.Stderr while it runs (kustomize.go).
+var processStderr = os.Stderr
 
 // withBudget runs render, a unit's rendering, held to b. Units render one
 // at a time: the memory measured is the process's.

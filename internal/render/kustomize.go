@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -80,8 +81,11 @@ func needsPrograms(dir string, err error) string {
 	return ""
 }
 
-// kustomize logs its deprecation warnings with the log package, naming no
-// kustomization; lbguard's report is its own output, so they are dropped.
+// kustomize writes its warnings (deprecated fields, with the log package
+// and straight to os.Stderr) naming no kustomization; lbguard's report is
+// its own output, so they are dropped while it builds. Builds run one at a
+// time; what lbguard itself must say meanwhile (budget.go) goes to the
+// process's stderr as it was at start.
 var logMu sync.Mutex
 
 func quietly(build func() (resmap.ResMap, error)) (resmap.ResMap, error) {
@@ -90,5 +94,10 @@ func quietly(build func() (resmap.ResMap, error)) (resmap.ResMap, error) {
 	out := log.Writer()
 	log.SetOutput(io.Discard)
 	defer log.SetOutput(out)
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		saved := os.Stderr
+		os.Stderr = null
+		defer func() { os.Stderr = saved; null.Close() }()
+	}
 	return build()
 }
