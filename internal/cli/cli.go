@@ -8,11 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
@@ -286,11 +286,14 @@ func (in *inputs) runUnits(cfg transformers.Config, version string) (fn.KubeObje
 	return items, report.Merge(cfg.Mode, version, in.Read(), parts)
 }
 
-// ReadConfig reads --config; problems are printed, naming the key.
+// ReadConfig reads --config; problems are printed, naming the key. The
+// file may be the repository's (its config names it): it is read inside
+// the directory render.FindRoot gives for it, a regular file through the
+// size limit, and what the parser quotes of it is cut short.
 func ReadConfig(path string, stderr io.Writer) (transformers.Config, bool) {
 	var obj *fn.KubeObject
 	if path != "" {
-		data, err := os.ReadFile(path)
+		data, err := readConfigFile(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "lbguard: cannot read the config %s: %v\n", path, unwrapPathError(err))
 			return transformers.Config{}, false
@@ -300,7 +303,7 @@ func ReadConfig(path string, stderr io.Writer) (transformers.Config, bool) {
 			if err == nil {
 				err = fmt.Errorf("it holds %d objects, not one", len(objs))
 			}
-			fmt.Fprintf(stderr, "lbguard: the config %s is not one LBGuard or ConfigMap: %v\n", path, err)
+			fmt.Fprintf(stderr, "lbguard: the config %s is not one LBGuard or ConfigMap: %s\n", path, render.Quiet(err.Error()))
 			return transformers.Config{}, false
 		}
 		obj = objs[0]
@@ -310,6 +313,19 @@ func ReadConfig(path string, stderr io.Writer) (transformers.Config, bool) {
 		fmt.Fprintf(stderr, "lbguard: config %s: %s\n", path, e.Error())
 	}
 	return cfg, len(errs) == 0
+}
+
+func readConfigFile(path string) ([]byte, error) {
+	dir, err := render.FindRoot(path)
+	if err != nil {
+		return nil, err
+	}
+	root, err := render.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	return root.ReadFile(path)
 }
 
 // CheckFormat refuses a report format other than text, json or sarif;

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -55,5 +58,35 @@ func TestConfigInTheDirectoryIsNoResource(t *testing.T) {
 	want := "R2 app.yaml deregistration_delay.timeout_seconds=60, R5 app.yaml 75"
 	if got := strings.Join(errs, ", "); got != want {
 		t.Errorf("errors: %s\nwant:   %s", got, want)
+	}
+}
+
+// The config may be the repository's own: a symlink out of the repository
+// or a FIFO is refused at once, and nothing it holds is printed.
+func TestConfigStaysInTheRepository(t *testing.T) {
+	top := t.TempDir()
+	repo := filepath.Join(top, "repo")
+	writeFiles(t, top, map[string]string{
+		"secret/env":         "apiVersion: v1\nkind: LBGuard\nspec:\n  token: ghp_0123456789abcdefABCDEF0123456789ab\n",
+		"repo/.git/HEAD":     "ref: refs/heads/main\n",
+		"repo/app/ns.yaml":   "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+		"repo/.lbguard.yaml": "apiVersion: lbguard.dev/v1alpha1\nkind: Repository\nconfig: lbguard.yaml\n",
+	})
+	if err := os.Symlink(filepath.Join(top, "secret", "env"), filepath.Join(repo, "lbguard.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	r := runLBGuard(t, repo, nil, "audit", "app")
+	r.want(t, "audit with a config linked out of the repository", exitUsage)
+	if want := "lbguard: cannot read the config " + filepath.Join(repo, "lbguard.yaml") + ": outside the repository root: lbguard reads nothing outside it\n"; r.stderr != want || strings.Contains(r.stderr, "ghp_") {
+		t.Errorf("stderr %q, want %q", r.stderr, want)
+	}
+	os.Remove(filepath.Join(repo, "lbguard.yaml"))
+	if err := syscall.Mkfifo(filepath.Join(repo, "lbguard.yaml"), 0o644); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	r = runLBGuard(t, repo, nil, "audit", "app")
+	r.want(t, "audit with a config that is a FIFO", exitUsage)
+	if !strings.Contains(r.stderr, "not a regular file (a FIFO)") {
+		t.Errorf("stderr %q", r.stderr)
 	}
 }

@@ -22,7 +22,7 @@ import (
 func userValues(opts Options, root *Root) (map[string]any, error) {
 	vals := map[string]any{}
 	for _, f := range opts.ValueFiles {
-		data, err := readValues(f, root)
+		data, err := ReadNamedFile(f, root)
 		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
 			err = &fs.PathError{Op: "open", Path: f, Err: pe.Err} // os.Root says openat
 		}
@@ -43,8 +43,13 @@ func userValues(opts Options, root *Root) (map[string]any, error) {
 	return vals, nil
 }
 
-func readValues(path string, root *Root) ([]byte, error) {
-	if root.Contains(path) {
+// ReadNamedFile reads a file the command line or the repository config
+// names (--values, --config): inside the repository through its root, so
+// that a symlink cannot lead out of it; outside it, the operator's own,
+// read as it is. Either way only a regular file, of at most MaxFileBytes:
+// a FIFO would never answer.
+func ReadNamedFile(path string, root *Root) ([]byte, error) {
+	if root != nil && root.Contains(path) {
 		return root.ReadFile(path)
 	}
 	abs, err := filepath.Abs(path)
