@@ -3,6 +3,7 @@ package transformers
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 )
 
 // EKS Auto Mode's load balancers (docs/gateway.md 2): its ALB (IngressClass
@@ -68,11 +69,10 @@ func autoModeNamespaces(inv *Inventory, r *Report) {
 				what = "NLB"
 			}
 			if ns := inv.Namespaces[b.Namespace]; ns != nil {
-				r.Risk(ruleReadinessGates.ID, ns, labelPath(readinessGateLabel), nil, format, b.Namespace, what, lb.kind, lb.name)
+				r.Risk(ruleReadinessGates.ID, ns, annotations.LabelPath(annotations.ReadinessGateLabel), nil, format, b.Namespace, what, lb.kind, lb.name)
 				continue
 			}
-			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: b.Namespace}, labelPath(readinessGateLabel),
-				format, b.Namespace, what, lb.kind, lb.name)
+			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: b.Namespace}, annotations.LabelPath(annotations.ReadinessGateLabel), format, b.Namespace, what, lb.kind, lb.name)
 		}
 	}
 }

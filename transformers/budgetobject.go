@@ -5,6 +5,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -18,7 +19,7 @@ func newBudgetObject(w *Workload, maxUnavailable string) *fn.KubeObject {
 	if ns := w.namespace; ns != "" {
 		metadata.Content = append(metadata.Content, str("namespace"), str(ns))
 	}
-	metadata.Content = append(metadata.Content, str("labels"), yamlnode.Map(yamlnode.Field{Key: generatedByLabel, Value: str(generatedByValue)}))
+	metadata.Content = append(metadata.Content, str("labels"), yamlnode.Map(yamlnode.Field{Key: annotations.GeneratedByLabel, Value: str(annotations.GeneratedByValue)}))
 	budget := str(maxUnavailable)
 	if _, err := strconv.Atoi(maxUnavailable); err == nil {
 		budget.Tag = yaml.NodeTagInt

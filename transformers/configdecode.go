@@ -9,6 +9,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -80,7 +81,7 @@ var configKeys = []configKey{
 		return nil
 	}},
 	{"targetGroupBindingDelays", "map", func(c *Config, s string) error {
-		m, err := ParseStringMap(s)
+		m, err := annotations.ParseStringMap(s)
 		if err != nil {
 			return fmt.Errorf("must map TargetGroupBinding names to seconds (name=30,ns/other=60): %v", err)
 		}
@@ -102,7 +103,7 @@ var configKeys = []configKey{
 // balancer each makes.
 func gatewayTypesKey(names string, into func(*Config) map[string]GatewayType) func(*Config, string) error {
 	return func(c *Config, s string) error {
-		m, err := ParseStringMap(s)
+		m, err := annotations.ParseStringMap(s)
 		if err != nil {
 			return fmt.Errorf("must map %s to alb, nlb or ignore (public=alb,infra/internal=nlb): %v", names, err)
 		}

@@ -2,6 +2,7 @@ package transformers
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
 )
 
 // The delays phase. Before any rule runs, lbguard settles the deregistration
@@ -52,7 +53,7 @@ func settleDelays(inv *Inventory, cfg Config) {
 		}
 		seen[h] = true
 		lb.delaySettings = append(lb.delaySettings, delaySetting{holder, key, delay})
-		if _, _, set, err := parseDelayAttribute(annotationValue(inv.root(holder), key)); err == nil && !set {
+		if _, _, set, err := parseDelayAttribute(annotations.Value(inv.root(holder), key)); err == nil && !set {
 			plan.added[h] = delay
 		}
 	}
@@ -64,7 +65,7 @@ func settleDelays(inv *Inventory, cfg Config) {
 		case ALBIngress:
 			settleALB(lb, cfg, settle)
 		case LBCNLB, ClassicELB:
-			settle(lb, lb.Object, svcTargetGroupAttributes, cfg.DeregistrationDelaySeconds)
+			settle(lb, lb.Object, annotations.SvcTargetGroupAttributes, cfg.DeregistrationDelaySeconds)
 		}
 	}
 	for _, lb := range inv.LoadBalancers {
@@ -83,7 +84,7 @@ func settleDelays(inv *Inventory, cfg Config) {
 // overrides the attributes keeps it.
 func settleALB(lb *LoadBalancer, cfg Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
 	delay := cfg.DeregistrationDelaySeconds
-	if d, ok := delayAttribute(lb.root, albTargetGroupAttributes); ok {
+	if d, ok := delayAttribute(lb.root, annotations.ALBTargetGroupAttributes); ok {
 		delay = d
 	}
 	ingressValueUsed := false
@@ -91,14 +92,14 @@ func settleALB(lb *LoadBalancer, cfg Config, settle func(*LoadBalancer, *fn.Kube
 		if b.Skipped() {
 			continue
 		}
-		if _, holder, ok := b.Annotation(albTargetGroupAttributes); ok && holder == b.Service {
-			settle(lb, b.Service, albTargetGroupAttributes, delay)
+		if _, holder, ok := b.Annotation(annotations.ALBTargetGroupAttributes); ok && holder == b.Service {
+			settle(lb, b.Service, annotations.ALBTargetGroupAttributes, delay)
 		} else {
 			ingressValueUsed = true
 		}
 	}
 	if ingressValueUsed {
-		settle(lb, lb.Object, albTargetGroupAttributes, delay)
+		settle(lb, lb.Object, annotations.ALBTargetGroupAttributes, delay)
 	}
 }
 
@@ -163,11 +164,11 @@ func (plan *delayPlan) addedTo(holder *fn.KubeObject, key string) (int, bool) {
 // where no timeout is set.
 func (lb *LoadBalancer) drainingTimeout(plan *delayPlan) (int, bool) {
 	settling := plan != nil && !lb.Skipped
-	enabled, set := annotation(lb.root, svcConnectionDraining)
+	enabled, set := annotations.Get(lb.root, annotations.SvcConnectionDraining)
 	if enabled != "true" && !(settling && !set) {
 		return 0, false
 	}
-	if text, ok := annotation(lb.root, svcConnectionDrainTimeout); ok {
+	if text, ok := annotations.Get(lb.root, annotations.SvcConnectionDrainTimeout); ok {
 		return parseSeconds(text)
 	}
 	if settling {

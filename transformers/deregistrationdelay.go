@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
 )
 
 // R2: a short, explicit deregistration delay. The ELB's default of 300 s
@@ -26,7 +27,7 @@ func DeregistrationDelay(inv *Inventory, cfg Config, r *Report) {
 		case ClassicELB:
 			classicConnectionDraining(lb.Object, cfg.DeregistrationDelaySeconds, r)
 		case InTreeNLB:
-			r.Risk(ruleDeregistrationDelay.ID, lb.Object, annotationPath(svcTargetGroupAttributes), nil,
+			r.Risk(ruleDeregistrationDelay.ID, lb.Object, annotations.Path(annotations.SvcTargetGroupAttributes), nil,
 				"Service %s: the in-tree NLB takes no deregistration delay, so its target groups keep the ELB default of %d s; its workloads get the NLB preStop floor. Move it to the LBC to set one",
 				lb.name, platformDeregistrationDelay)
 		case TGBinding:
@@ -46,29 +47,29 @@ func DeregistrationDelay(inv *Inventory, cfg Config, r *Report) {
 // ensureDelayAttribute merges the delay into obj's target-group-attributes,
 // keeping every other attribute and its order, and keeps a delay already set.
 func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) {
-	current, exists := annotation(r.root(obj), key)
+	current, exists := annotations.Get(r.root(obj), key)
 	attrs, d, set, err := parseDelayAttribute(current)
 	switch {
 	case err != nil:
-		r.Invalid(obj, annotationPath(key), err.Error())
+		r.Invalid(obj, annotations.Path(key), err.Error())
 		return
 	case set:
-		r.Kept(ruleDeregistrationDelay.ID, obj, annotationPath(key), current,
+		r.Kept(ruleDeregistrationDelay.ID, obj, annotations.Path(key), current,
 			"%s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
 			r.describe(obj), d)
 		return
 	}
-	attrs.Set(deregistrationDelayAttribute, strconv.Itoa(delay))
+	attrs.Set(annotations.DeregistrationDelayAttribute, strconv.Itoa(delay))
 	proposed := attrs.String()
-	if err := setAnnotationOf(obj, r.root(obj), key, proposed); err != nil {
-		r.Invalid(obj, annotationPath(key), err.Error())
+	if err := annotations.Set(obj, r.root(obj), key, proposed); err != nil {
+		r.Invalid(obj, annotations.Path(key), err.Error())
 		return
 	}
 	var currentValue any
 	if exists {
 		currentValue = current
 	}
-	r.Changed(ruleDeregistrationDelay.ID, obj, annotationPath(key), currentValue, proposed,
+	r.Changed(ruleDeregistrationDelay.ID, obj, annotations.Path(key), currentValue, proposed,
 		"%s: deregistration delay set to %d s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
 		r.describe(obj), delay, platformDeregistrationDelay)
 }
@@ -77,29 +78,29 @@ func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) 
 // off unless enabled: without it in-flight requests are cut at once.
 func classicConnectionDraining(svc *fn.KubeObject, delay int, r *Report) {
 	v := r.view(svc)
-	switch enabled, ok := annotation(v.root, svcConnectionDraining); {
+	switch enabled, ok := annotations.Get(v.root, annotations.SvcConnectionDraining); {
 	case !ok:
-		setAnnotation(svc, svcConnectionDraining, "true", nil, r,
+		setAnnotation(svc, annotations.SvcConnectionDraining, "true", nil, r,
 			"Service %s: Classic ELB connection draining enabled: without it the ELB cuts in-flight requests the moment a pod leaves", v.name)
 	case enabled != "true":
-		r.Risk(ruleDeregistrationDelay.ID, svc, annotationPath(svcConnectionDraining), enabled,
+		r.Risk(ruleDeregistrationDelay.ID, svc, annotations.Path(annotations.SvcConnectionDraining), enabled,
 			"Service %s: Classic ELB connection draining is turned off by the user and left so: in-flight requests are cut the moment a pod leaves", v.name)
 		return
 	}
-	if timeout, ok := annotation(v.root, svcConnectionDrainTimeout); ok {
-		r.Kept(ruleDeregistrationDelay.ID, svc, annotationPath(svcConnectionDrainTimeout), timeout,
+	if timeout, ok := annotations.Get(v.root, annotations.SvcConnectionDrainTimeout); ok {
+		r.Kept(ruleDeregistrationDelay.ID, svc, annotations.Path(annotations.SvcConnectionDrainTimeout), timeout,
 			"Service %s: Classic ELB connection draining timeout of %s s set by the user is kept", v.name, timeout)
 		return
 	}
-	setAnnotation(svc, svcConnectionDrainTimeout, strconv.Itoa(delay), nil, r,
+	setAnnotation(svc, annotations.SvcConnectionDrainTimeout, strconv.Itoa(delay), nil, r,
 		"Service %s: Classic ELB connection draining timeout set to %d s", v.name, delay)
 }
 
 // setAnnotation writes one annotation and reports the change under R2.
 func setAnnotation(obj *fn.KubeObject, key, value string, current any, r *Report, format string, args ...any) {
-	if err := setAnnotationOf(obj, r.root(obj), key, value); err != nil {
-		r.Invalid(obj, annotationPath(key), err.Error())
+	if err := annotations.Set(obj, r.root(obj), key, value); err != nil {
+		r.Invalid(obj, annotations.Path(key), err.Error())
 		return
 	}
-	r.Changed(ruleDeregistrationDelay.ID, obj, annotationPath(key), current, value, format, args...)
+	r.Changed(ruleDeregistrationDelay.ID, obj, annotations.Path(key), current, value, format, args...)
 }

@@ -1,24 +1,21 @@
 package transformers
 
-import "github.com/kptdev/krm-functions-sdk/go/fn"
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
+)
 
 // What `lbguard explain` reads of an inventory, read-only: the fields the
 // rules hold against each other, which the timing model turns into seconds
 // of failed requests. No rule calls these.
 
-// ReadinessGateLabel is the Namespace label of LBC readiness-gate injection.
-const ReadinessGateLabel = readinessGateLabel
-
 // ID is the workload's ResourceID.
 func (w *Workload) ID() ResourceID { return w.id() }
-
-// ShutdownSecondsAnnotation sets A for one workload.
-const ShutdownSecondsAnnotation = shutdownSecondsAnnotation
 
 // ShutdownStated tells whether the workload sets A itself, with
 // ShutdownSecondsAnnotation.
 func (w *Workload) ShutdownStated() bool {
-	_, ok := annotation(w.root, shutdownSecondsAnnotation)
+	_, ok := annotations.Get(w.root, annotations.ShutdownSecondsAnnotation)
 	return ok
 }
 
@@ -83,7 +80,7 @@ func (c *Container) PreStopSleep() (seconds int, plain bool) {
 
 // targetGroupAttributes are the backend's effective target-group
 // attributes; nil when it has none or they cannot be read.
-func (b *Backend) targetGroupAttributes() *StringMap {
+func (b *Backend) targetGroupAttributes() *annotations.StringMap {
 	key := b.attributesKey()
 	if key == "" {
 		return nil
@@ -92,7 +89,7 @@ func (b *Backend) targetGroupAttributes() *StringMap {
 	if !ok {
 		return nil
 	}
-	m, err := ParseStringMap(v)
+	m, err := annotations.ParseStringMap(v)
 	if err != nil {
 		return nil
 	}

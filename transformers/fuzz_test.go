@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -53,13 +54,13 @@ func FuzzRules(f *testing.F) {
 		fuzzSet(t, service, servicePorts, "spec", "ports")
 		fuzzSet(t, tgb, binding, "spec", "serviceRef", "name")
 		fuzzSet(t, ingress, backend, "spec", "defaultBackend")
-		fuzzAnnotate(t, ingress, albTargetGroupAttributes, attributes)
-		fuzzAnnotate(t, service, svcTargetGroupAttributes, attributes)
-		fuzzAnnotate(t, ingress, albActionPrefix+"web", action)
-		fuzzAnnotate(t, ingress, albHealthCheckPort, healthCheck)
-		fuzzAnnotate(t, service, svcHealthCheckPort, healthCheck)
-		fuzzAnnotate(t, deployment, preStopSecondsAnnotation, preStopAnnotation)
-		fuzzAnnotate(t, deployment, shutdownSecondsAnnotation, preStopAnnotation)
+		fuzzAnnotate(t, ingress, annotations.ALBTargetGroupAttributes, attributes)
+		fuzzAnnotate(t, service, annotations.SvcTargetGroupAttributes, attributes)
+		fuzzAnnotate(t, ingress, annotations.ALBActionPrefix+"web", action)
+		fuzzAnnotate(t, ingress, annotations.ALBHealthCheckPort, healthCheck)
+		fuzzAnnotate(t, service, annotations.SvcHealthCheckPort, healthCheck)
+		fuzzAnnotate(t, deployment, annotations.PreStopSecondsAnnotation, preStopAnnotation)
+		fuzzAnnotate(t, deployment, annotations.ShutdownSecondsAnnotation, preStopAnnotation)
 
 		before := fuzzTexts(items)
 		audited := fuzzCopy(items)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -97,7 +98,7 @@ func gatewayDelays(inv *Inventory, r *Report) {
 			continue
 		}
 		value := strconv.Itoa(t.plan.delay)
-		tgc, what := inv.ensureOwnTGC(t, ruleDeregistrationDelay.ID, deregistrationDelayAttribute+"="+value, r)
+		tgc, what := inv.ensureOwnTGC(t, ruleDeregistrationDelay.ID, annotations.DeregistrationDelayAttribute+"="+value, r)
 		if tgc == nil {
 			continue
 		}
@@ -115,11 +116,10 @@ func gatewayDelays(inv *Inventory, r *Report) {
 			continue
 		}
 		attrs.Content = append(attrs.Content, yamlnode.Map(
-			yamlnode.Field{Key: "key", Value: yamlnode.String(deregistrationDelayAttribute)},
+			yamlnode.Field{Key: "key", Value: yamlnode.String(annotations.DeregistrationDelayAttribute)},
 			yamlnode.Field{Key: "value", Value: yamlnode.String(value)}))
-		r.Changed(ruleDeregistrationDelay.ID, tgc, "spec.defaultConfiguration.targetGroupAttributes", nil,
-			deregistrationDelayAttribute+"="+value,
-			"%s: deregistration delay set to %s s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
+		r.Changed(ruleDeregistrationDelay.ID, tgc, "spec.defaultConfiguration.targetGroupAttributes", nil, annotations.DeregistrationDelayAttribute+
+			"="+value, "%s: deregistration delay set to %s s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
 			what, value, platformDeregistrationDelay)
 	}
 }
@@ -140,7 +140,7 @@ func (inv *Inventory) validOwnDelay(t *gatewayTarget, r *Report) bool {
 		for j, a := range yamlnode.Items(yamlnode.Find(props, "targetGroupAttributes")) {
 			key, _ := yamlnode.StringAt(a, "key")
 			value, _ := yamlnode.StringAt(a, "value")
-			if _, ok := parseSeconds(value); key == deregistrationDelayAttribute && !ok {
+			if _, ok := parseSeconds(value); key == annotations.DeregistrationDelayAttribute && !ok {
 				r.Invalid(own, path+".targetGroupAttributes["+strconv.Itoa(j)+"].value",
 					"must be a whole number of seconds from 0 to 3600, not "+strconv.Quote(value))
 				return false

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -25,9 +26,9 @@ const (
 // annotation wins over spec.ingressClassName; with neither, the list's
 // default IngressClass decides.
 func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *fn.KubeObject) {
-	if name, ok := annotation(inv.root(ing), legacyIngressClass); ok {
+	if name, ok := annotations.Get(inv.root(ing), annotations.LegacyIngressClass); ok {
 		class := inv.ingressClasses[name]
-		if name == lbcDefaultIngressClass {
+		if name == annotations.LBCDefaultIngressClass {
 			return byLBC, class
 		}
 		return inv.classController(class), class
@@ -36,7 +37,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *
 		if class, ok := inv.ingressClasses[name]; ok {
 			return inv.classController(class), class
 		}
-		if name == lbcDefaultIngressClass {
+		if name == annotations.LBCDefaultIngressClass {
 			return byLBC, nil // the chart's class, installed with the controller
 		}
 		return notLBC, nil
@@ -53,7 +54,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *
 	var chosen *fn.KubeObject
 	for _, name := range names {
 		class := inv.ingressClasses[name]
-		if annotationValue(inv.root(class), defaultIngressClass) != "true" {
+		if annotations.Value(inv.root(class), annotations.DefaultIngressClass) != "true" {
 			continue
 		}
 		k := inv.classController(class)
@@ -73,9 +74,9 @@ func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
 		return notLBC
 	}
 	switch controller, _ := yamlnode.StringAt(inv.root(class), "spec", "controller"); controller {
-	case lbcIngressController:
+	case annotations.LBCIngressController:
 		return byLBC
-	case autoModeIngressController:
+	case annotations.AutoModeIngressController:
 		return byAutoMode
 	}
 	return notLBC
@@ -103,8 +104,8 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 // addActionBackends adds the Services that the action named by a
 // use-annotation backend forwards to.
 func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action string, r *Report) {
-	key := albActionPrefix + action
-	value, ok := annotation(lb.root, key)
+	key := annotations.ALBActionPrefix + action
+	value, ok := annotations.Get(lb.root, key)
 	if !ok {
 		// Argo Rollouts writes the action at run time; the named Service
 		// selects the same pods.
@@ -113,7 +114,7 @@ func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action stri
 	}
 	targets, err := forwardTargets(value)
 	if err != nil {
-		r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(key), value,
+		r.Risk(ruleIPTargetType.ID, lb.Object, annotations.Path(key), value,
 			"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.name, action, err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -381,7 +382,7 @@ func appendUnique(list []string, items ...string) []string {
 
 // isSkipped is true of the object whose root node is root when it is opted out.
 func isSkipped(root *yaml.Node) bool {
-	return annotationValue(root, skipAnnotation) == "true"
+	return annotations.Value(root, annotations.SkipAnnotation) == "true"
 }
 
 func (inv *Inventory) newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {

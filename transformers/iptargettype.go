@@ -1,6 +1,9 @@
 package transformers
 
-import "github.com/kptdev/krm-functions-sdk/go/fn"
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
+)
 
 // R1: the ip target type. With instance targets the ELB sends to every node's
 // NodePort and kube-proxy forwards: health checks and draining see the node,
@@ -25,18 +28,18 @@ func IPTargetType(inv *Inventory, cfg Config, r *Report) {
 			}
 			albTargetTypeIP(lb, r)
 		case LBCNLB:
-			if annotationValue(lb.root, svcLBType) != "nlb-ip" {
-				setTargetTypeIP(lb.Object, svcNLBTargetType, lb.AutoMode, r)
+			if annotations.Value(lb.root, annotations.SvcLBType) != "nlb-ip" {
+				setTargetTypeIP(lb.Object, annotations.SvcNLBTargetType, lb.AutoMode, r)
 			}
 		case ClassicELB:
-			r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(svcLBType), nil,
+			r.Risk(ruleIPTargetType.ID, lb.Object, annotations.Path(annotations.SvcLBType), nil,
 				"Service %s has no %s: the in-tree controller serves it as a Classic ELB (instance targets, connection draining), unless the LBC adopted it when it was created (then an NLB that reads nlb-target-type and target-group-attributes). lbguard writes the settings of both owners; for ip targets create a new Service with %s: external (changing the type of a live Service leaks its load balancer)",
-				lb.name, svcLBType, svcLBType)
-			setTargetTypeIP(lb.Object, svcNLBTargetType, false, r)
+				lb.name, annotations.SvcLBType, annotations.SvcLBType)
+			setTargetTypeIP(lb.Object, annotations.SvcNLBTargetType, false, r)
 		case InTreeNLB:
-			r.Risk(ruleIPTargetType.ID, lb.Object, annotationPath(svcLBType), "nlb",
+			r.Risk(ruleIPTargetType.ID, lb.Object, annotations.Path(annotations.SvcLBType), "nlb",
 				"Service %s is an NLB of the in-tree controller: it always targets instances and takes no deregistration delay; move it to the LBC (a new Service with %s: external and %s: ip; changing the type of a live Service leaks its load balancer)",
-				lb.name, svcLBType, svcNLBTargetType)
+				lb.name, annotations.SvcLBType, annotations.SvcNLBTargetType)
 		case TGBinding:
 			switch t := lb.Backends[0].TargetType(); t {
 			case "ip":
@@ -62,14 +65,14 @@ func albTargetTypeIP(lb *LoadBalancer, r *Report) {
 		if b.Skipped() {
 			continue
 		}
-		if _, holder, ok := b.Annotation(albTargetType); ok && holder == b.Service {
-			setTargetTypeIP(b.Service, albTargetType, lb.AutoMode, r)
+		if _, holder, ok := b.Annotation(annotations.ALBTargetType); ok && holder == b.Service {
+			setTargetTypeIP(b.Service, annotations.ALBTargetType, lb.AutoMode, r)
 		} else {
 			ingressValueUsed = true
 		}
 	}
 	if ingressValueUsed {
-		setTargetTypeIP(lb.Object, albTargetType, lb.AutoMode, r)
+		setTargetTypeIP(lb.Object, annotations.ALBTargetType, lb.AutoMode, r)
 	}
 }
 
@@ -80,14 +83,14 @@ func instanceParamsRisk(lb *LoadBalancer, r *Report) {
 	params := r.view(lb.instanceParams)
 	r.Risk(ruleIPTargetType.ID, lb.Object, "spec.ingressClassName", nil,
 		"Ingress %s: its IngressClass takes IngressClassParams %s (%s), which sets targetType instance; that overrides the Ingress's %s annotation (LBC v2.13 and later), so the ELB sends to NodePorts. lbguard edits neither the class nor its params, which serve every Ingress of the class: set targetType ip there, or use a class without it",
-		lb.name, params.name, params.apiVersion, albTargetType)
+		lb.name, params.name, params.apiVersion, annotations.ALBTargetType)
 }
 
 // setTargetTypeIP writes target type ip into obj's annotation key. Where
 // the default is ip already (EKS Auto Mode), only an annotation that pins
 // another type is changed.
 func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report) {
-	current, ok := annotation(r.root(obj), key)
+	current, ok := annotations.Get(r.root(obj), key)
 	if ok && current == "ip" || !ok && ipByDefault {
 		return
 	}
@@ -97,11 +100,11 @@ func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report
 		was = current
 		currentValue = current
 	}
-	if err := setAnnotationOf(obj, r.root(obj), key, "ip"); err != nil {
-		r.Invalid(obj, annotationPath(key), err.Error())
+	if err := annotations.Set(obj, r.root(obj), key, "ip"); err != nil {
+		r.Invalid(obj, annotations.Path(key), err.Error())
 		return
 	}
-	r.Changed(ruleIPTargetType.ID, obj, annotationPath(key), currentValue, "ip",
+	r.Changed(ruleIPTargetType.ID, obj, annotations.Path(key), currentValue, "ip",
 		"%s: target type set to ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod",
 		r.describe(obj), was)
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -27,13 +28,13 @@ func parseSeconds(text string) (int, bool) {
 // secondsAnnotation reads one of lbguard's per-resource annotations of
 // seconds; found is false when the object has none.
 func secondsAnnotation(root *yaml.Node, key string) (seconds int, found bool, err error) {
-	text, found := annotation(root, key)
+	text, found := annotations.Get(root, key)
 	if !found {
 		return 0, false, nil
 	}
 	seconds, ok := parseSeconds(text)
 	if !ok {
-		return 0, true, fieldError{annotationPath(key), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(text)}
+		return 0, true, fieldError{annotations.Path(key), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(text)}
 	}
 	return seconds, true, nil
 }
@@ -42,18 +43,18 @@ func secondsAnnotation(root *yaml.Node, key string) (seconds int, found bool, er
 // value of a target-group-attributes annotation; set is false when the
 // attributes hold none. err says what the LBC would refuse: attributes that
 // are not a string map, or a delay outside 0–3600.
-func parseDelayAttribute(attributes string) (attrs *StringMap, delay int, set bool, err error) {
-	attrs, err = ParseStringMap(attributes)
+func parseDelayAttribute(attributes string) (attrs *annotations.StringMap, delay int, set bool, err error) {
+	attrs, err = annotations.ParseStringMap(attributes)
 	if err != nil {
 		return nil, 0, false, errors.New("is not a list of key=value attributes (" + err.Error() + "); the LBC would refuse it")
 	}
-	text, set := attrs.Get(deregistrationDelayAttribute)
+	text, set := attrs.Get(annotations.DeregistrationDelayAttribute)
 	if !set {
 		return attrs, 0, false, nil
 	}
 	delay, ok := parseSeconds(text)
 	if !ok {
-		return attrs, 0, true, errors.New(deregistrationDelayAttribute + "=" + text + " must be a whole number of seconds from 0 to 3600")
+		return attrs, 0, true, errors.New(annotations.DeregistrationDelayAttribute + "=" + text + " must be a whole number of seconds from 0 to 3600")
 	}
 	return attrs, delay, true, nil
 }
@@ -61,7 +62,7 @@ func parseDelayAttribute(attributes string) (attrs *StringMap, delay int, set bo
 // delayAttribute is the valid delay of the object whose root node is root,
 // read from its target-group-attributes annotation key.
 func delayAttribute(root *yaml.Node, key string) (int, bool) {
-	_, delay, set, err := parseDelayAttribute(annotationValue(root, key))
+	_, delay, set, err := parseDelayAttribute(annotations.Value(root, key))
 	return delay, set && err == nil
 }
 

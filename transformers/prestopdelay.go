@@ -7,6 +7,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -36,7 +37,7 @@ func PreStopDelay(inv *Inventory, cfg Config, r *Report) {
 		containers := w.Containers()
 		floor := w.preStopFloor(cfg, s)
 		if d, known := w.DeregistrationDelay(cfg); known && s < d {
-			r.Risk(rulePreStopDelay.ID, w.Object, annotationPath(preStopSecondsAnnotation), s,
+			r.Risk(rulePreStopDelay.ID, w.Object, annotations.Path(annotations.PreStopSecondsAnnotation), s,
 				"%s %s: the preStop delay of %d s from %s is shorter than the deregistration delay of %d s: the app stops while the ELB still drains it",
 				w.kind, w.name, s, source, d)
 		}
@@ -57,7 +58,7 @@ func PreStopDelay(inv *Inventory, cfg Config, r *Report) {
 // least this long is the user's choice and stays. It is D (and the NLB floor
 // where an NLB may serve), or S itself when the user chose S.
 func (w *Workload) preStopFloor(cfg Config, s int) int {
-	if _, ok := annotation(w.root, preStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
+	if _, ok := annotations.Get(w.root, annotations.PreStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
 		return s
 	}
 	floor := 0

@@ -4,6 +4,7 @@ import (
 	"sort"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
 )
 
 // R3: readiness gates. With them a new pod counts as Ready only once its ELB
@@ -39,26 +40,25 @@ func ReadinessGates(inv *Inventory, cfg Config, r *Report) {
 	for _, name := range names {
 		ns, inList := inv.Namespaces[name]
 		if !inList {
-			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: name}, labelPath(readinessGateLabel),
-				"Namespace %s holds ip targets of %s but is not in the list, so lbguard cannot label it: label it %s=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)",
-				name, r.describe(needed[name]), readinessGateLabel)
+			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: name}, annotations.LabelPath(annotations.ReadinessGateLabel), "Namespace %s holds ip targets of %s but is not in the list, so lbguard cannot label it: label it %s=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)",
+				name, r.describe(needed[name]), annotations.ReadinessGateLabel)
 			continue
 		}
 		if isSkipped(r.root(ns)) {
 			r.Skipped(ns) // the label it needs is left out: say so, as for every opt-out
 			continue
 		}
-		switch current, ok := label(r.root(ns), readinessGateLabel); {
+		switch current, ok := annotations.Label(r.root(ns), annotations.ReadinessGateLabel); {
 		case ok && current == "enabled":
 		case ok:
-			r.Risk(ruleReadinessGates.ID, ns, labelPath(readinessGateLabel), current,
-				"Namespace %s: %s is %q, set by the user and left so: its pods get no readiness gates, and a rollout can outrun target registration", name, readinessGateLabel, current)
+			r.Risk(ruleReadinessGates.ID, ns, annotations.LabelPath(annotations.ReadinessGateLabel), current,
+				"Namespace %s: %s is %q, set by the user and left so: its pods get no readiness gates, and a rollout can outrun target registration", name, annotations.ReadinessGateLabel, current)
 		default:
-			if err := setLabelOf(ns, r.root(ns), readinessGateLabel, "enabled"); err != nil {
-				r.Invalid(ns, labelPath(readinessGateLabel), err.Error())
+			if err := annotations.SetLabel(ns, r.root(ns), annotations.ReadinessGateLabel, "enabled"); err != nil {
+				r.Invalid(ns, annotations.LabelPath(annotations.ReadinessGateLabel), err.Error())
 				continue
 			}
-			r.Changed(ruleReadinessGates.ID, ns, labelPath(readinessGateLabel), nil, "enabled",
+			r.Changed(ruleReadinessGates.ID, ns, annotations.LabelPath(annotations.ReadinessGateLabel), nil, "enabled",
 				"Namespace %s labelled for LBC readiness gates: a new pod turns Ready only once its target is healthy. Pods that exist before the label is applied get no gate until they are recreated", name)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -305,9 +306,9 @@ func healthCheckHolder(b *Backend) *objectView {
 	if b.LB.Kind.isGateway() {
 		return b.settings.healthCheckView
 	}
-	key := svcHealthCheckPath
+	key := annotations.SvcHealthCheckPath
 	if b.LB.Kind == ALBIngress {
-		key = albHealthCheckPath
+		key = annotations.ALBHealthCheckPath
 	}
 	if _, holder, ok := b.Annotation(key); ok && holder == b.Service {
 		return b.serviceView

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -103,8 +104,8 @@ func (r *Report) Skipped(obj *fn.KubeObject) {
 	if v.gk.isWorkload() || v.kind == "Namespace" {
 		also = ""
 	}
-	r.add(fn.Info, "", ActionSkipped, obj, annotationPath(skipAnnotation), "true", nil,
-		"%s %s is opted out with %s: left as it is%s", v.kind, v.name, skipAnnotation, also)
+	r.add(fn.Info, "", ActionSkipped, obj, annotations.Path(annotations.SkipAnnotation), "true", nil,
+		"%s %s is opted out with %s: left as it is%s", v.kind, v.name, annotations.SkipAnnotation, also)
 }
 
 // Invalid records a field lbguard cannot read. The object passes through

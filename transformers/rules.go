@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
 )
 
 // Originals gives the items again as they came in, in the same order. The
@@ -121,13 +122,13 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) 
 		ref := fn.ConfigObjectResult("", obj, fn.Info)
 		present[idOf(ref.ResourceRef, ref.File)] = true
 		view := bad.view(obj)
-		switch v, ok := annotation(view.root, auditAnnotation); {
+		switch v, ok := annotations.Get(view.root, auditAnnotation); {
 		case !ok || v == "error":
 		case v == "warn":
 			warn[idOf(ref.ResourceRef, ref.File)] = true
 			warnByName[[2]string{view.namespace, view.name}] = true
 		default:
-			bad.Invalid(obj, annotationPath(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
+			bad.Invalid(obj, annotations.Path(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
 		}
 	}
 	outcome := fix(list, cfg, originals, rules)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -18,12 +19,12 @@ func serviceKind(root *yaml.Node) (LBKind, bool) {
 	}
 	class, _ := yamlnode.StringAt(root, "spec", "loadBalancerClass")
 	switch {
-	case class == lbcLoadBalancerClass, class == autoModeLoadBalancerClass:
+	case class == annotations.LBCLoadBalancerClass, class == autoModeLoadBalancerClass:
 		return LBCNLB, true
 	case class != "":
 		return "", false // another implementation's class: neither AWS controller acts
 	}
-	switch annotationValue(root, svcLBType) {
+	switch annotations.Value(root, annotations.SvcLBType) {
 	case "external", "nlb-ip":
 		return LBCNLB, true
 	case "nlb":
@@ -79,14 +80,14 @@ func (b *Backend) Skipped() bool {
 // backend Service's annotations over the Ingress's, key by key.
 func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, ok bool) {
 	if b.LB.Kind == ALBIngress && b.Service != nil {
-		if v, ok := annotation(b.serviceView.root, key); ok {
+		if v, ok := annotations.Get(b.serviceView.root, key); ok {
 			return v, b.Service, true
 		}
 	}
 	if b.LB.Kind == TGBinding || b.LB.Kind.isGateway() {
 		return "", nil, false // no annotation sets their target groups
 	}
-	v, ok := annotation(b.LB.root, key)
+	v, ok := annotations.Get(b.LB.root, key)
 	return v, b.LB.Object, ok
 }
 
@@ -94,9 +95,9 @@ func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, o
 func (b *Backend) targetTypeKey() string {
 	switch b.LB.Kind {
 	case ALBIngress:
-		return albTargetType
+		return annotations.ALBTargetType
 	case LBCNLB, ClassicELB:
-		return svcNLBTargetType
+		return annotations.SvcNLBTargetType
 	}
 	return ""
 }
@@ -105,9 +106,9 @@ func (b *Backend) targetTypeKey() string {
 func (b *Backend) attributesKey() string {
 	switch b.LB.Kind {
 	case ALBIngress:
-		return albTargetGroupAttributes
+		return annotations.ALBTargetGroupAttributes
 	case LBCNLB, ClassicELB:
-		return svcTargetGroupAttributes
+		return annotations.SvcTargetGroupAttributes
 	}
 	return ""
 }
@@ -127,7 +128,7 @@ func (b *Backend) TargetType() string {
 	case InTreeNLB:
 		return "instance"
 	case LBCNLB:
-		if annotationValue(b.LB.root, svcLBType) == "nlb-ip" {
+		if annotations.Value(b.LB.root, annotations.SvcLBType) == "nlb-ip" {
 			return "ip"
 		}
 	}
@@ -157,21 +158,21 @@ func (b *Backend) HealthCheck() HealthCheck {
 	case GatewayALB, GatewayNLB:
 		return b.gatewayHealthCheck()
 	case ALBIngress:
-		hc.Path, _, _ = b.Annotation(albHealthCheckPath)
-		hc.Port, _, _ = b.Annotation(albHealthCheckPort)
-		hc.Protocol, _, _ = b.Annotation(albBackendProtocol)
-		if v, _, ok := b.Annotation(albHealthCheckProtocol); ok {
+		hc.Path, _, _ = b.Annotation(annotations.ALBHealthCheckPath)
+		hc.Port, _, _ = b.Annotation(annotations.ALBHealthCheckPort)
+		hc.Protocol, _, _ = b.Annotation(annotations.ALBBackendProtocol)
+		if v, _, ok := b.Annotation(annotations.ALBHealthCheckProtocol); ok {
 			hc.Protocol = v
 		}
-		if v, _, _ := b.Annotation(albBackendProtocolVersion); strings.EqualFold(v, "GRPC") {
+		if v, _, _ := b.Annotation(annotations.ALBBackendProtocolVersion); strings.EqualFold(v, "GRPC") {
 			hc.Protocol = "GRPC" // the check is a gRPC call, whatever the protocol says
 		}
 	case LBCNLB, ClassicELB:
-		hc.Protocol, _, _ = b.Annotation(svcHealthCheckProtocol)
+		hc.Protocol, _, _ = b.Annotation(annotations.SvcHealthCheckProtocol)
 		if p := strings.ToUpper(hc.Protocol); p == "HTTP" || p == "HTTPS" {
-			hc.Path, _, _ = b.Annotation(svcHealthCheckPath)
+			hc.Path, _, _ = b.Annotation(annotations.SvcHealthCheckPath)
 		}
-		hc.Port, _, _ = b.Annotation(svcHealthCheckPort)
+		hc.Port, _, _ = b.Annotation(annotations.SvcHealthCheckPort)
 	}
 	hc.Protocol = strings.ToUpper(hc.Protocol) // the LBC reads it in any case
 	return hc

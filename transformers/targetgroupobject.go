@@ -3,6 +3,7 @@ package transformers
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -17,7 +18,7 @@ func newTargetGroupObject(apiVersion string, svc *objectView) *fn.KubeObject {
 	if svc.namespace != "" {
 		metadata.Content = append(metadata.Content, str("namespace"), str(svc.namespace))
 	}
-	metadata.Content = append(metadata.Content, str("labels"), yamlnode.Map(yamlnode.Field{Key: generatedByLabel, Value: str(generatedByValue)}))
+	metadata.Content = append(metadata.Content, str("labels"), yamlnode.Map(yamlnode.Field{Key: annotations.GeneratedByLabel, Value: str(annotations.GeneratedByValue)}))
 	spec := yamlnode.Map(
 		yamlnode.Field{Key: "targetReference", Value: yamlnode.Map(yamlnode.Field{Key: "name", Value: str(svc.name)})},
 		yamlnode.Field{Key: "defaultConfiguration", Value: yamlnode.Map()})

@@ -3,6 +3,7 @@ package transformers
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -82,7 +83,7 @@ func (p tgProps) over(low tgProps) tgProps {
 // delay is the deregistration delay the props set: its seconds, the
 // TargetGroupConfiguration that sets it, and whether one is set and valid.
 func (p tgProps) delay() (seconds int, from *fn.KubeObject, set bool) {
-	a, ok := p.attributes[deregistrationDelayAttribute]
+	a, ok := p.attributes[annotations.DeregistrationDelayAttribute]
 	if !ok {
 		return 0, nil, false
 	}

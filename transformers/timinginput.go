@@ -6,6 +6,7 @@ import (
 
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/timing"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -89,7 +90,7 @@ func (inv *Inventory) timingLoadBalancer(b *Backend, cfg Config) timing.LoadBala
 		lb.ExternalTrafficPolicyLocal = policy == "Local"
 	}
 	if ns := inv.Namespaces[b.Namespace]; ns != nil {
-		gate, _ := label(inv.root(ns), readinessGateLabel)
+		gate, _ := annotations.Label(inv.root(ns), annotations.ReadinessGateLabel)
 		lb.ReadinessGate = gate == "enabled"
 	}
 	return lb

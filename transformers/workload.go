@@ -6,6 +6,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -114,11 +115,11 @@ const albPropagationSeconds = 15
 // largest need of its load balancers: D + 15 s behind an ALB, at least the
 // NLB floor (and D) behind anything an NLB may serve. source says which.
 func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err error) {
-	if n, found, err := secondsAnnotation(w.root, preStopSecondsAnnotation); found {
+	if n, found, err := secondsAnnotation(w.root, annotations.PreStopSecondsAnnotation); found {
 		if err != nil {
 			return 0, "", err
 		}
-		return n, "the annotation " + preStopSecondsAnnotation, nil
+		return n, "the annotation " + annotations.PreStopSecondsAnnotation, nil
 	}
 	if cfg.PreStopSeconds != nil {
 		return *cfg.PreStopSeconds, "the config's preStopSeconds", nil
@@ -143,7 +144,7 @@ const PreStopFromLoadBalancers = "its load balancers"
 // ShutdownSeconds is A for the workload: the annotation
 // lbguard.dev/shutdown-seconds, else the config's shutdownSeconds.
 func (w *Workload) ShutdownSeconds(cfg Config) (int, error) {
-	n, found, err := secondsAnnotation(w.root, shutdownSecondsAnnotation)
+	n, found, err := secondsAnnotation(w.root, annotations.ShutdownSecondsAnnotation)
 	if !found {
 		return cfg.ShutdownSeconds, nil
 	}

@@ -4,6 +4,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/annotations"
 )
 
 // Options are what the manifests do not hold: the traffic, the platform and
@@ -90,7 +91,7 @@ func gateLabel(inv *transformers.Inventory, namespace string) (label string, lis
 	if ns == nil {
 		return "", false
 	}
-	return ns.GetLabels()[transformers.ReadinessGateLabel], true
+	return ns.GetLabels()[annotations.ReadinessGateLabel], true
 }
 
 func facts(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg transformers.Config) Facts {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/annotations"
 )
 
 // Residual is a window still open after lbguard's fix, and why no rule
@@ -129,7 +130,7 @@ func shutdown(f Finding) (Class, string) {
 	source := "the config's shutdownSeconds"
 	class := ClassConfig
 	if a.ShutdownSet {
-		source, class = "the annotation "+transformers.ShutdownSecondsAnnotation, ClassUserValue
+		source, class = "the annotation "+annotations.ShutdownSecondsAnnotation, ClassUserValue
 	}
 	return class, fmt.Sprintf("A = %d s, from %s, is shorter than the requests (R = %s s): the app exits before they end", a.Shutdown, source, seconds(r))
 }
@@ -156,9 +157,9 @@ func noGate(f Finding) (Class, string) {
 	case lb.AutoMode:
 		return ClassAutoMode, "EKS Auto Mode has no readiness gates (aws/containers-roadmap#2511): set minReadySeconds to cover registration and the first health check"
 	case !a.NamespaceListed:
-		return ClassNamespaceNotListed, fmt.Sprintf("Namespace %s is not among the manifests, so R3 cannot label it: label it %s=enabled", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel)
+		return ClassNamespaceNotListed, fmt.Sprintf("Namespace %s is not among the manifests, so R3 cannot label it: label it %s=enabled", namespaceOf(f.After.Workload), annotations.ReadinessGateLabel)
 	case a.GateLabel != "enabled" && f.Now.Facts.GateLabel == a.GateLabel && a.GateLabel != "":
-		return ClassUserValue, fmt.Sprintf("Namespace %s sets %s=%q, kept", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel, a.GateLabel)
+		return ClassUserValue, fmt.Sprintf("Namespace %s sets %s=%q, kept", namespaceOf(f.After.Workload), annotations.ReadinessGateLabel, a.GateLabel)
 	case f.AfterX.Parameters.Target != timing.TargetIP && f.After.LBKind == transformers.TGBinding:
 		return ClassOutsideKubernetes, "the TargetGroupBinding's targetType is not ip and cannot change: gates hold only ip targets"
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -351,7 +352,7 @@ func corpusViolations(items fn.KubeObjects) []string {
 				out = append(out, where+": target type "+t+", want ip")
 			}
 			value, _, _ := b.Annotation(attributesKey)
-			attrs, err := transformers.ParseStringMap(value)
+			attrs, err := annotations.ParseStringMap(value)
 			if err != nil {
 				out = append(out, where+": "+attributesKey+": "+err.Error())
 				continue

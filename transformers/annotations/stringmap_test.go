@@ -1,4 +1,4 @@
-package transformers
+package annotations
 
 import (
 	"errors"
@@ -277,23 +277,23 @@ func FuzzStringMap(f *testing.F) {
 
 		// Adding the delay keeps every other entry and its order.
 		before := pairsOf(m)
-		m.Set(deregistrationDelayAttribute, "30")
+		m.Set(DeregistrationDelayAttribute, "30")
 		added, err := ParseStringMap(m.String())
 		if err != nil {
 			t.Fatalf("after Set, %q does not parse: %v", m.String(), err)
 		}
-		if v, ok := added.Get(deregistrationDelayAttribute); !ok || v != "30" {
+		if v, ok := added.Get(DeregistrationDelayAttribute); !ok || v != "30" {
 			t.Fatalf("after Set, %q gives the delay %q, %v", m.String(), v, ok)
 		}
 		var kept []pair
 		for _, p := range pairsOf(added) {
-			if p.key != deregistrationDelayAttribute {
+			if p.key != DeregistrationDelayAttribute {
 				kept = append(kept, p)
 			}
 		}
 		var want []pair
 		for _, p := range before {
-			if p.key != deregistrationDelayAttribute {
+			if p.key != DeregistrationDelayAttribute {
 				want = append(want, p)
 			}
 		}
