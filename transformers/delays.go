@@ -3,6 +3,7 @@ package transformers
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // The delays phase. Before any rule runs, lbguard settles the deregistration
@@ -43,7 +44,7 @@ type delayHolder struct {
 // settleDelays decides, load balancer by load balancer, the holders R2
 // settles and the delay it adds to each, then settles every backend's delay.
 // A holder shared by two load balancers is settled by the first.
-func settleDelays(inv *Inventory, cfg Config) {
+func settleDelays(inv *Inventory, cfg config.Config) {
 	plan := &delayPlan{added: map[delayHolder]int{}, defaultDelay: cfg.DeregistrationDelaySeconds}
 	seen := map[delayHolder]bool{}
 	settle := func(lb *LoadBalancer, holder *fn.KubeObject, key string, delay int) {
@@ -82,7 +83,7 @@ func settleDelays(inv *Inventory, cfg Config) {
 // (the LBC takes it whole, not merged with the Ingress's), else on the
 // Ingress. A delay the Ingress states is the user's: a Service that
 // overrides the attributes keeps it.
-func settleALB(lb *LoadBalancer, cfg Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
+func settleALB(lb *LoadBalancer, cfg config.Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
 	delay := cfg.DeregistrationDelaySeconds
 	if d, ok := delayAttribute(lb.root, annotations.ALBTargetGroupAttributes); ok {
 		delay = d
@@ -110,7 +111,7 @@ func settleALB(lb *LoadBalancer, cfg Config, settle func(*LoadBalancer, *fn.Kube
 // 300 s) cannot be set; docs/rules.md gives its workloads the NLB preStop
 // floor. A delay nobody set is the platform's 300 s. Before the delays are
 // settled (an inventory built alone), it is the delay as written.
-func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
+func (b *Backend) DeregistrationDelay(cfg config.Config) (seconds int, known bool) {
 	if b.delay != nil {
 		return b.delay.seconds, b.delay.known
 	}
@@ -119,7 +120,7 @@ func (b *Backend) DeregistrationDelay(cfg Config) (seconds int, known bool) {
 
 // readDeregistrationDelay reads the delay as written, and as plan will
 // write it unless plan is nil.
-func (b *Backend) readDeregistrationDelay(cfg Config, plan *delayPlan) (seconds int, known bool) {
+func (b *Backend) readDeregistrationDelay(cfg config.Config, plan *delayPlan) (seconds int, known bool) {
 	switch b.LB.Kind {
 	case TGBinding:
 		// Keyed by namespace/name, or by name alone (README).

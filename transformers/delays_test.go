@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // The delays phase settles each backend's delay before the rules run: R2
@@ -38,7 +39,7 @@ func TestSettledDelaysHold(t *testing.T) {
 		}
 		r := &Report{}
 		known, _ := checkItems(items, r)
-		cfg := DefaultConfig()
+		cfg := config.DefaultConfig()
 		inv := NewInventory(known, cfg, r)
 		settleDelays(inv, cfg)
 		for _, rule := range Rules {

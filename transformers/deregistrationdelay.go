@@ -5,6 +5,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // R2: a short, explicit deregistration delay. The ELB's default of 300 s
@@ -18,7 +19,7 @@ var ruleDeregistrationDelay = RuleInfo{
 // DeregistrationDelay writes deregistration_delay.timeout_seconds where the
 // delays phase settled one to add, Classic ELB connection draining, and warns
 // where no delay can be set.
-func DeregistrationDelay(inv *Inventory, cfg Config, r *Report) {
+func DeregistrationDelay(inv *Inventory, cfg config.Config, r *Report) {
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {
 			continue

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // R7: a PodDisruptionBudget that protects without blocking. Without one, a
@@ -22,7 +23,7 @@ var ruleDisruptionBudget = RuleInfo{
 // DisruptionBudget adds a policy/v1 PodDisruptionBudget for each workload in
 // scope that runs 2+ replicas and that no budget covers, and warns about the
 // budgets it finds that block, overlap or are no longer served.
-func DisruptionBudget(inv *Inventory, cfg Config, r *Report) {
+func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
 	budgets := newBudgetIndex(inv, readBudgets(inv.PDBs, r))
 	autoscalers := readAutoscalers(inv.Others, r)
 	overlapsReported := map[string]bool{}
@@ -197,7 +198,7 @@ func (index *budgetIndex) nameTaken(namespace, name string) bool {
 // review warns, once per budget, when it blocks every eviction of w's pods,
 // is still policy/v1beta1, or lets a drain hang on an unhealthy pod. It
 // reports whether the budget is fine.
-func (b *budget) review(w *Workload, replicas replicaCount, cfg Config, r *Report) bool {
+func (b *budget) review(w *Workload, replicas replicaCount, cfg config.Config, r *Report) bool {
 	if isSkipped(b.view.root) {
 		return true
 	}
@@ -311,7 +312,7 @@ func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 // addBudget adds a budget named after the workload, with its selector, unless
 // the name is taken or the selector would put a second budget over pods that
 // one already covers.
-func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetIndex, cfg Config, r *Report) {
+func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetIndex, cfg config.Config, r *Report) {
 	kind, name := w.kind, w.name
 	selector, err := readSelector(w.root, "spec", "selector")
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // behindNLB is an LBC NLB Service that fronts the pods labelled app: web in
@@ -90,7 +91,7 @@ spec:
 // runRuleOn runs every rule over the stream and returns the items and, one
 // line each, the results of rule (and the errors of any rule):
 // "severity Kind/name field=current: message".
-func runRuleOn(t *testing.T, stream string, cfg Config, rule RuleID) (fn.KubeObjects, []string) {
+func runRuleOn(t *testing.T, stream string, cfg config.Config, rule RuleID) (fn.KubeObjects, []string) {
 	t.Helper()
 	list, results := applyRules(t, stream, cfg)
 	var lines []string
@@ -402,7 +403,7 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := DefaultConfig()
+			cfg := config.DefaultConfig()
 			if tt.maxUnavailable != "" {
 				cfg.MaxUnavailable = tt.maxUnavailable
 			}
@@ -433,8 +434,8 @@ spec:
 
 // In audit mode nothing is added, and the budget lbguard would add is an error.
 func TestDisruptionBudgetAudit(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Mode = ModeAudit
+	cfg := config.DefaultConfig()
+	cfg.Mode = config.ModeAudit
 	items, results := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), cfg, ruleDisruptionBudget.ID)
 	if got := budgetsIn(items); len(got) != 0 {
 		t.Errorf("audit added budgets: %v", got)
@@ -461,7 +462,7 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 		{servingWorkload("Deployment", "web", "  replicas: 3\n"), canary},
 		{canary, servingWorkload("Deployment", "web", "  replicas: 3\n")},
 	} {
-		items, _ := runRuleOn(t, behindNLB(order...), DefaultConfig(), ruleDisruptionBudget.ID)
+		items, _ := runRuleOn(t, behindNLB(order...), config.DefaultConfig(), ruleDisruptionBudget.ID)
 		list := fn.KubeObjects(items)
 		var budgets []*budget
 		for _, obj := range list {
@@ -546,12 +547,12 @@ func TestLabelSelectorMatches(t *testing.T) {
 
 // A second run finds the budget the first one added and keeps it.
 func TestDisruptionBudgetSecondRun(t *testing.T) {
-	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), DefaultConfig(), ruleDisruptionBudget.ID)
+	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), config.DefaultConfig(), ruleDisruptionBudget.ID)
 	var stream []string
 	for _, obj := range first {
 		stream = append(stream, obj.String())
 	}
-	second, results := runRuleOn(t, strings.Join(stream, "---\n"), DefaultConfig(), ruleDisruptionBudget.ID)
+	second, results := runRuleOn(t, strings.Join(stream, "---\n"), config.DefaultConfig(), ruleDisruptionBudget.ID)
 	if got := budgetsIn(second); len(got) != 1 || got["web"] != newWebBudget("1") {
 		t.Errorf("budgets after the second run: %v", got)
 	}

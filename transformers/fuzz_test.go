@@ -9,6 +9,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -64,7 +65,7 @@ func FuzzRules(f *testing.F) {
 
 		before := fuzzTexts(items)
 		audited := fuzzCopy(items)
-		cfg := DefaultConfig()
+		cfg := config.DefaultConfig()
 		results := Run(&items, cfg, Snapshot(items)).Results
 		rl := &fn.ResourceList{Items: fuzzCopy(items), FunctionConfig: fn.NewEmptyKubeObject(), Results: results}
 		if _, err := rl.ToYAML(); err != nil {
@@ -102,7 +103,7 @@ func FuzzRules(f *testing.F) {
 			}
 		}
 
-		cfg.Mode = ModeAudit
+		cfg.Mode = config.ModeAudit
 		auditResults := Run(&audited, cfg, Snapshot(audited)).Results
 		if got := fuzzTexts(audited); !reflect.DeepEqual(got, before) {
 			t.Fatalf("audit changes the items")

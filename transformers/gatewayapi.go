@@ -5,6 +5,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // The Gateway API objects of the list, indexed once: which Gateways the AWS
@@ -135,15 +136,15 @@ const (
 
 // classify says who serves the Gateway key: by its class's controllerName
 // (never the class name), else by the config.
-func (inv *Inventory) classify(key objectKey, cfg Config) (*gateway, gatewayVerdict, string) {
+func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gatewayVerdict, string) {
 	gw := &gateway{key: key, object: inv.gatewayAPI.gateways[key]}
-	byConfig := func(t GatewayType, ok bool, what string) (*gateway, gatewayVerdict, string) {
+	byConfig := func(t config.GatewayType, ok bool, what string) (*gateway, gatewayVerdict, string) {
 		switch {
 		case !ok:
 			return gw, gatewayUnknown, what
-		case t == GatewayTypeIgnore:
+		case t == config.GatewayTypeIgnore:
 			return gw, gatewayNotAWS, ""
-		case t == GatewayTypeNLB:
+		case t == config.GatewayTypeNLB:
 			gw.kind = GatewayNLB
 		default:
 			gw.kind = GatewayALB

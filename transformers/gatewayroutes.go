@@ -5,6 +5,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -90,7 +91,7 @@ func readRef(n *yaml.Node, namespace string) (parentRef, bool) {
 
 // addRoute adds one load balancer for each AWS Gateway the route attaches
 // to, and warns where it cannot tell who serves the Gateway.
-func (inv *Inventory) addRoute(route *fn.KubeObject, cfg Config, r *Report) {
+func (inv *Inventory) addRoute(route *fn.KubeObject, cfg config.Config, r *Report) {
 	v := inv.view(route)
 	for _, key := range inv.routeParents(route, r) {
 		gw, verdict, why := inv.classify(key, cfg)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // The delays phase for Gateway backends: before any rule runs, decide what
@@ -60,7 +61,7 @@ func (inv *Inventory) writtenSettings(b *Backend) gatewaySettings {
 
 // settleGatewayTargets plans, Service by Service, what R1 and R2 write and
 // settles each backend's target type and delay as they will be.
-func settleGatewayTargets(inv *Inventory, cfg Config) {
+func settleGatewayTargets(inv *Inventory, cfg config.Config) {
 	for _, t := range inv.gatewayTargets {
 		t.plan = inv.planTarget(t, cfg)
 		for _, b := range t.backends {
@@ -87,7 +88,7 @@ func settleGatewayTargets(inv *Inventory, cfg Config) {
 // effective type is not ip, the delay where a backend's has none. A delay
 // a default TargetGroupConfiguration states is the user's: the Service's
 // own, which overrides it, carries the longest such delay on.
-func (inv *Inventory) planTarget(t *gatewayTarget, cfg Config) targetGroupPlan {
+func (inv *Inventory) planTarget(t *gatewayTarget, cfg config.Config) targetGroupPlan {
 	plan := targetGroupPlan{settled: true}
 	if t.conflicting() || t.skipped(inv) {
 		return plan

@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"github.com/lbguard/lbguard/transformers/config"
 	"reflect"
 	"sort"
 	"strconv"
@@ -133,7 +134,7 @@ func TestEffectiveTargetGroupSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inv := NewInventory(parseItems(t, gatewayList(gatewayBase+routeToWeb+tt.objects)), DefaultConfig(), &Report{})
+			inv := NewInventory(parseItems(t, gatewayList(gatewayBase+routeToWeb+tt.objects)), config.DefaultConfig(), &Report{})
 			var got []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {
@@ -172,7 +173,7 @@ func TestRouteBackends(t *testing.T) {
 	tests := []struct {
 		name    string
 		objects string
-		cfg     func(*Config)
+		cfg     func(*config.Config)
 		want    []string // "LB-kind route-ns/route → svc-ns/svc ports"
 		results []string
 	}{
@@ -208,15 +209,15 @@ func TestRouteBackends(t *testing.T) {
 			results: []string{"warning R1 HTTPRoute r attaches to ListenerSet shop/ls, which is not in the list: lbguard cannot tell which Gateway serves it, so it leaves its backends alone"}},
 		{name: "an unknown Gateway", objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]"),
 			results: []string{"warning R1 HTTPRoute r attaches to Gateway shop/edge, but Gateway shop/edge is not in the list: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore"}},
-		{name: "a Gateway named in the config", cfg: func(c *Config) { c.Gateways["shop/edge"] = GatewayTypeALB },
+		{name: "a Gateway named in the config", cfg: func(c *config.Config) { c.Gateways["shop/edge"] = config.GatewayTypeALB },
 			objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]"),
 			want:    []string{"Gateway ALB shop/r → shop/web [80]"}},
-		{name: "a Gateway the config ignores", cfg: func(c *Config) { c.Gateways["edge"] = GatewayTypeIgnore },
+		{name: "a Gateway the config ignores", cfg: func(c *config.Config) { c.Gateways["edge"] = config.GatewayTypeIgnore },
 			objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]")},
 		{name: "a class not in the list", objects: route("HTTPRoute", "v1", "shop", "[{name: other}]", "[{name: web, port: 80}]") +
 			"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: other, namespace: shop}\nspec: {gatewayClassName: shared-alb}\n---\n",
 			results: []string{"warning R1 HTTPRoute r attaches to Gateway shop/other, but its GatewayClass shared-alb is not in the list: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore"}},
-		{name: "a class named in the config", cfg: func(c *Config) { c.GatewayClasses["shared-alb"] = GatewayTypeALB },
+		{name: "a class named in the config", cfg: func(c *config.Config) { c.GatewayClasses["shared-alb"] = config.GatewayTypeALB },
 			objects: route("HTTPRoute", "v1", "shop", "[{name: other}]", "[{name: web, port: 80}]") +
 				"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: other, namespace: shop}\nspec: {gatewayClassName: shared-alb}\n---\n",
 			want: []string{"Gateway ALB shop/r → shop/web [80]"}},

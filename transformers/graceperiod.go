@@ -5,6 +5,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // R6: a grace period that covers the preStop delay and the app's own
@@ -25,7 +26,7 @@ const nodeGroupDrainTimeout = 900
 var gracePeriodPath = "spec.template.spec.terminationGracePeriodSeconds"
 
 // GracePeriod raises terminationGracePeriodSeconds to S + A, never lowers it.
-func GracePeriod(inv *Inventory, cfg Config, r *Report) {
+func GracePeriod(inv *Inventory, cfg config.Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, _, err := w.PreStopSeconds(cfg)
 		if err != nil {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // ingressShape is an Ingress served by the LBC, with spec as given (indented
@@ -542,7 +543,7 @@ func TestIngressBackends(t *testing.T) {
 
 			items = identParse(t, doc)
 			r = &Report{}
-			inv := NewInventory(items, DefaultConfig(), r)
+			inv := NewInventory(items, config.DefaultConfig(), r)
 			var backends []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {

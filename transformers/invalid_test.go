@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"github.com/lbguard/lbguard/transformers/config"
 	"strings"
 	"testing"
 )
@@ -26,7 +27,7 @@ func TestInvalidObjectUnchanged(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			items := identParse(t, identService, identDeployment("web", "shop", tt.spec))
 			deployment := items[1].String()
-			results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+			results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 			if got := identErrors(results); len(got) != 1 || got[0] != tt.error {
 				t.Errorf("errors %q, want [%q]", got, tt.error)
 			}
@@ -69,7 +70,7 @@ spec:
 `
 	items := identParse(t, ingress, identService, identDeployment("web", "shop", identSpec))
 	before := identStrings(items)
-	results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+	results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 	want := []string{
 		"Ingress web: spec.defaultBackend must be a map",
 		"Ingress web: spec.rules[0].http.paths[0].backend.service.port must be a map",

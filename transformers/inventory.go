@@ -10,6 +10,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -120,7 +121,7 @@ type objectKey struct{ namespace, name string }
 // NewInventory indexes items. Objects it cannot read are reported as errors
 // and left out of the inventory (they pass through unchanged). cfg names
 // the Gateways and classes defined outside the list.
-func NewInventory(items fn.KubeObjects, cfg Config, r *Report) *Inventory {
+func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory {
 	inv := &Inventory{
 		Namespaces:         map[string]*fn.KubeObject{},
 		services:           map[objectKey]*fn.KubeObject{},

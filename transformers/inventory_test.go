@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // parseItems reads a multi-document YAML list of resources.
@@ -31,7 +32,7 @@ func objectID(obj *fn.KubeObject) string {
 // describeBackends prints each backend of each load balancer on one line:
 // the load balancer, the Service, the ports it uses, the workloads the Service
 // selects, and the effective target type, deregistration delay and health check.
-func describeBackends(inv *Inventory, cfg Config) []string {
+func describeBackends(inv *Inventory, cfg config.Config) []string {
 	var out []string
 	for _, lb := range inv.LoadBalancers {
 		skipped := ""
@@ -115,7 +116,7 @@ spec:
 func TestInventory(t *testing.T) {
 	tests := []struct {
 		name      string
-		cfg       func(*Config)
+		cfg       func(*config.Config)
 		items     string
 		backends  []string
 		workloads []string
@@ -711,7 +712,7 @@ spec:
 		},
 		{
 			name: "TargetGroupBinding: spec.serviceRef, the declared target type, a delay known only from the config, by name or namespace/name",
-			cfg: func(c *Config) {
+			cfg: func(c *config.Config) {
 				// README: a name, or namespace/name (which wins).
 				c.TargetGroupBindingDelays = map[string]int{"shop/stated": 15, "stated": 99, "undeclared": 40, "other/ip": 5}
 			},
@@ -1030,7 +1031,7 @@ spec:
   rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
 `
 			for i := 0; i < 50; i++ {
-				inv := NewInventory(parseItems(t, list), DefaultConfig(), &Report{})
+				inv := NewInventory(parseItems(t, list), config.DefaultConfig(), &Report{})
 				if got := len(inv.LoadBalancers); got != tt.want {
 					t.Fatalf("run %d: %d load balancers, want %d", i, got, tt.want)
 				}
@@ -1079,7 +1080,7 @@ apiVersion: example.com/v1
 kind: Namespace
 metadata: {name: not-a-namespace}
 `)
-	inv := NewInventory(items, DefaultConfig(), &Report{})
+	inv := NewInventory(items, config.DefaultConfig(), &Report{})
 	if len(inv.Namespaces) != 1 || inv.Namespaces["shop"] == nil {
 		t.Errorf("Namespaces = %v, want only shop", keysOf(inv.Namespaces))
 	}

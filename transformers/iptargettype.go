@@ -3,6 +3,7 @@ package transformers
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // R1: the ip target type. With instance targets the ELB sends to every node's
@@ -15,7 +16,7 @@ var ruleIPTargetType = RuleInfo{
 
 // IPTargetType sets target type ip on ALB Ingresses (or on the backend Service
 // that overrides them) and on LBC-owned Services, and warns where it cannot.
-func IPTargetType(inv *Inventory, cfg Config, r *Report) {
+func IPTargetType(inv *Inventory, cfg config.Config, r *Report) {
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {
 			continue

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // The outcome names the workloads each result puts at risk: the workload
@@ -23,12 +24,12 @@ func TestOutcomeWorkloads(t *testing.T) {
 	}, "---\n")
 	web := ResourceID{"apps/v1", "Deployment", "shop", "web"}
 	webSet := ResourceID{"apps/v1", "StatefulSet", "shop", "web"}
-	for _, mode := range []Mode{ModeFix, ModeAudit} {
+	for _, mode := range []config.Mode{config.ModeFix, config.ModeAudit} {
 		objs, err := fn.ParseKubeObjects([]byte(stream))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := DefaultConfig()
+		cfg := config.DefaultConfig()
 		cfg.Mode = mode
 		items := fn.KubeObjects(objs)
 		outcome := Run(&items, cfg, Snapshot(items))

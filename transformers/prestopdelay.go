@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -22,12 +23,12 @@ var rulePreStopDelay = RuleInfo{
 
 // sleepActionSince is the Kubernetes version that serves preStop.sleep by
 // default (beta, on by default from 1.30; GA in 1.34).
-var sleepActionSince = KubernetesVersion{1, 30}
+var sleepActionSince = config.KubernetesVersion{Major: 1, Minor: 30}
 
 // PreStopDelay gives every serving container a preStop delay of S seconds, raises
 // a plain sleep that is too short, and warns about hooks whose delay it
 // cannot see.
-func PreStopDelay(inv *Inventory, cfg Config, r *Report) {
+func PreStopDelay(inv *Inventory, cfg config.Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, source, err := w.PreStopSeconds(cfg)
 		if err != nil {
@@ -57,7 +58,7 @@ func PreStopDelay(inv *Inventory, cfg Config, r *Report) {
 // preStopFloor is the shortest delay that is safe: an existing sleep at
 // least this long is the user's choice and stays. It is D (and the NLB floor
 // where an NLB may serve), or S itself when the user chose S.
-func (w *Workload) preStopFloor(cfg Config, s int) int {
+func (w *Workload) preStopFloor(cfg config.Config, s int) int {
 	if _, ok := annotations.Get(w.root, annotations.PreStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
 		return s
 	}
@@ -133,7 +134,7 @@ func isShell(s string) bool {
 	return false
 }
 
-func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Report) {
+func ensurePreStop(w *Workload, c *Container, s, floor int, cfg config.Config, r *Report) {
 	hook, err := readPreStop(c)
 	if err != nil {
 		r.InvalidField(w.Object, err)
@@ -180,7 +181,7 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg Config, r *Repor
 	}
 }
 
-func addPreStop(w *Workload, c *Container, s int, cfg Config, what string, r *Report) {
+func addPreStop(w *Workload, c *Container, s int, cfg config.Config, what string, r *Report) {
 	var err error
 	var proposed any
 	var path string

@@ -5,6 +5,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // R3: readiness gates. With them a new pod counts as Ready only once its ELB
@@ -16,7 +17,7 @@ var ruleReadinessGates = RuleInfo{
 }
 
 // ReadinessGates labels each Namespace that holds ip-target backends.
-func ReadinessGates(inv *Inventory, cfg Config, r *Report) {
+func ReadinessGates(inv *Inventory, cfg config.Config, r *Report) {
 	needed := map[string]*fn.KubeObject{} // namespace → a load balancer that needs it, for the report
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {

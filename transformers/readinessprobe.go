@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -28,7 +29,7 @@ var probeHandlers = []string{"exec", "httpGet", "tcpSocket", "grpc"}
 
 // ReadinessProbe gives each serving container without a readinessProbe one,
 // and warns about liveness probes that restart healthy pods.
-func ReadinessProbe(inv *Inventory, cfg Config, r *Report) {
+func ReadinessProbe(inv *Inventory, cfg config.Config, r *Report) {
 	checks := readinessChecks{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		containers := w.Containers()

@@ -3,7 +3,10 @@
 // of annotations and fields, and the report of every edit and risk.
 package transformers
 
-import "github.com/kptdev/krm-functions-sdk/go/fn"
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+)
 
 // RuleID names a rule of docs/rules.md (R1 … R8) in result tags.
 type RuleID string
@@ -22,7 +25,7 @@ type RuleInfo struct {
 // place and reports every edit and every risk it leaves.
 type Rule struct {
 	RuleInfo
-	Apply func(inv *Inventory, cfg Config, r *Report)
+	Apply func(inv *Inventory, cfg config.Config, r *Report)
 }
 
 // Rules run in this order: the load balancers first, then the workloads.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // Originals gives the items again as they came in, in the same order. The
@@ -33,19 +34,19 @@ func Copies(items fn.KubeObjects) fn.KubeObjects {
 
 // Run applies every rule to items. In audit mode items end as they came in,
 // and every edit fix would make is an error.
-func Run(items *fn.KubeObjects, cfg Config, originals Originals) *Outcome {
+func Run(items *fn.KubeObjects, cfg config.Config, originals Originals) *Outcome {
 	return run(items, cfg, originals, Rules)
 }
 
 // run applies rules, a subset of Rules in their order, to items.
-func run(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
-	if cfg.Mode == ModeAudit {
+func run(items *fn.KubeObjects, cfg config.Config, originals Originals, rules []Rule) *Outcome {
+	if cfg.Mode == config.ModeAudit {
 		return audit(items, cfg, originals, rules)
 	}
 	return fix(items, cfg, originals, rules)
 }
 
-func fix(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
+func fix(items *fn.KubeObjects, cfg config.Config, originals Originals, rules []Rule) *Outcome {
 	r := &Report{}
 	known, duplicated := checkItems(*items, r)
 	if duplicated {
@@ -103,7 +104,7 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
 // A resource annotated lbguard.dev/audit: warn has its violations reported as
 // warnings, for a gradual roll-out; an object fix would add (a
 // PodDisruptionBudget) counts as part of the item of its name.
-func audit(list *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
+func audit(list *fn.KubeObjects, cfg config.Config, originals Originals, rules []Rule) *Outcome {
 	const auditAnnotation = "lbguard.dev/audit"
 	items := *list
 	type id struct{ apiVersion, kind, namespace, name, path string }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/kptdev/krm-functions-sdk/go/fn/testhelpers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // ruleCases are the situations every rule is tested in, alone.
@@ -26,7 +27,7 @@ func TestRulesAlone(t *testing.T) {
 					t.Fatal(err)
 				}
 				rl := &fn.ResourceList{Items: objs, FunctionConfig: fn.NewEmptyKubeObject()}
-				rl.Results = run(&rl.Items, DefaultConfig(), Snapshot(rl.Items), []Rule{rule}).Results
+				rl.Results = run(&rl.Items, config.DefaultConfig(), Snapshot(rl.Items), []Rule{rule}).Results
 				out, err := rl.ToYAML()
 				if err != nil {
 					t.Fatal(err)

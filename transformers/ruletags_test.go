@@ -1,6 +1,7 @@
 package transformers
 
 import (
+	"github.com/lbguard/lbguard/transformers/config"
 	"slices"
 	"strings"
 	"testing"
@@ -33,10 +34,10 @@ func TestEveryResultNamesItsRule(t *testing.T) {
 	for _, info := range RuleInfos() {
 		known[string(info.ID)] = true
 	}
-	for _, mode := range []Mode{ModeFix, ModeAudit} {
+	for _, mode := range []config.Mode{config.ModeFix, config.ModeAudit} {
 		t.Run(string(mode), func(t *testing.T) {
 			items := parseItems(t, list)
-			cfg := DefaultConfig()
+			cfg := config.DefaultConfig()
 			cfg.Mode = mode
 			results := Run(&items, cfg, Snapshot(items)).Results
 			var got []string // the results about the routes and the Ingress action

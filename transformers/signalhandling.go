@@ -8,6 +8,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // R8: SIGTERM reaches the app. The kubelet signals PID 1 of each container.
@@ -22,7 +23,7 @@ var ruleSignalHandling = RuleInfo{
 
 // SignalHandling warns about serving containers that start their app under a
 // `sh -c` script that does not exec it.
-func SignalHandling(inv *Inventory, cfg Config, r *Report) {
+func SignalHandling(inv *Inventory, cfg config.Config, r *Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		for _, c := range w.Containers() {
 			if c.Serving {

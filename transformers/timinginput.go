@@ -7,6 +7,7 @@ import (
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -15,7 +16,7 @@ import (
 // the manifests do not hold (traffic, platform, calibration) the caller adds.
 
 // TimingInput is the model's input for workload w behind backend b.
-func (inv *Inventory) TimingInput(w *Workload, b *Backend, cfg Config) timing.Input {
+func (inv *Inventory) TimingInput(w *Workload, b *Backend, cfg config.Config) timing.Input {
 	return timing.Input{LoadBalancer: inv.timingLoadBalancer(b, cfg), Workload: inv.timingWorkload(w, cfg)}
 }
 
@@ -56,7 +57,7 @@ var healthCheckKeys = map[timing.Front][4]string{
 
 const connectionTermination = "deregistration_delay.connection_termination.enabled"
 
-func (inv *Inventory) timingLoadBalancer(b *Backend, cfg Config) timing.LoadBalancer {
+func (inv *Inventory) timingLoadBalancer(b *Backend, cfg config.Config) timing.LoadBalancer {
 	k := timingKinds[b.LB.Kind]
 	lb := timing.LoadBalancer{
 		Kind: k.kind, Front: k.front,
@@ -96,7 +97,7 @@ func (inv *Inventory) timingLoadBalancer(b *Backend, cfg Config) timing.LoadBala
 	return lb
 }
 
-func (inv *Inventory) timingWorkload(w *Workload, cfg Config) timing.Workload {
+func (inv *Inventory) timingWorkload(w *Workload, cfg config.Config) timing.Workload {
 	tw := timing.Workload{
 		Replicas: inv.Replicas(w),
 		Strategy: strategy(w.root, w.kind),

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/timing"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // What a change closes, in seconds of failed requests (docs/timing.md §5.4):
@@ -46,7 +47,7 @@ type closedWindows struct {
 // same windows, worked out once, and fronts of the same input are read once:
 // N workloads behind N Services of one selector cost N runs of the model,
 // not N².
-func windowsToClose(inv *Inventory, cfg Config) *closedWindows {
+func windowsToClose(inv *Inventory, cfg config.Config) *closedWindows {
 	c := &closedWindows{byWorkload: map[*fn.KubeObject]map[RuleID]timing.Window{}, byNamespace: map[string]timing.Window{}}
 	m := &frontInputs{inv: inv, cfg: cfg, fronts: map[*frontSet][]frontInput{}, lbs: map[*Backend]frontInput{}}
 	done := map[workloadWindowsKey]map[RuleID]timing.Window{}
@@ -89,7 +90,7 @@ func windowsToClose(inv *Inventory, cfg Config) *closedWindows {
 // ones of each set of fronts once.
 type frontInputs struct {
 	inv    *Inventory
-	cfg    Config
+	cfg    config.Config
 	fronts map[*frontSet][]frontInput
 	lbs    map[*Backend]frontInput
 }

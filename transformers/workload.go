@@ -7,6 +7,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -29,13 +30,13 @@ func (w *Workload) Fronts() []*Backend {
 // WorkloadsInScope lists the workloads the workload rules edit: not opted
 // out, fronted by a load balancer (or any, when the scope is "all"), and not
 // reached only through opted-out load balancers or Services.
-func (inv *Inventory) WorkloadsInScope(cfg Config) []*Workload {
+func (inv *Inventory) WorkloadsInScope(cfg config.Config) []*Workload {
 	var out []*Workload
 	for _, w := range inv.Workloads {
 		switch {
 		case w.skipped:
 		case len(w.Backends) > 0 && len(w.Fronts()) == 0:
-		case len(w.Backends) == 0 && cfg.Scope != ScopeAll:
+		case len(w.Backends) == 0 && cfg.Scope != config.ScopeAll:
 		default:
 			out = append(out, w)
 		}
@@ -46,7 +47,7 @@ func (inv *Inventory) WorkloadsInScope(cfg Config) []*Workload {
 // DeregistrationDelay is D for the workload: the largest effective delay
 // among the load balancers in front of it. known is false when no front
 // tells (a TargetGroupBinding only, or no load balancer at all).
-func (w *Workload) DeregistrationDelay(cfg Config) (seconds int, known bool) {
+func (w *Workload) DeregistrationDelay(cfg config.Config) (seconds int, known bool) {
 	d := w.frontDelays(cfg)
 	return d.longest, d.known
 }
@@ -65,7 +66,7 @@ type frontDelays struct {
 	tgb     map[string]int // the config's TargetGroupBindingDelays they were read with, before it
 }
 
-func (w *Workload) frontDelays(cfg Config) *frontDelays {
+func (w *Workload) frontDelays(cfg config.Config) *frontDelays {
 	fs := w.fronts
 	if fs == nil || len(fs.fronts) == 0 {
 		return &frontDelays{}
@@ -114,7 +115,7 @@ const albPropagationSeconds = 15
 // lbguard.dev/prestop-seconds, else the config's preStopSeconds, else the
 // largest need of its load balancers: D + 15 s behind an ALB, at least the
 // NLB floor (and D) behind anything an NLB may serve. source says which.
-func (w *Workload) PreStopSeconds(cfg Config) (seconds int, source string, err error) {
+func (w *Workload) PreStopSeconds(cfg config.Config) (seconds int, source string, err error) {
 	if n, found, err := secondsAnnotation(w.root, annotations.PreStopSecondsAnnotation); found {
 		if err != nil {
 			return 0, "", err
@@ -143,7 +144,7 @@ const PreStopFromLoadBalancers = "its load balancers"
 
 // ShutdownSeconds is A for the workload: the annotation
 // lbguard.dev/shutdown-seconds, else the config's shutdownSeconds.
-func (w *Workload) ShutdownSeconds(cfg Config) (int, error) {
+func (w *Workload) ShutdownSeconds(cfg config.Config) (int, error) {
 	n, found, err := secondsAnnotation(w.root, annotations.ShutdownSecondsAnnotation)
 	if !found {
 		return cfg.ShutdownSeconds, nil

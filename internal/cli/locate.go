@@ -4,13 +4,14 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // The documents read, as the reports see them: where each result is
 // written, and where each resource is.
 
 // report places the results of a run over the documents read.
-func (in *inputs) report(mode transformers.Mode, version string, outcome *transformers.Outcome) *report.Report {
+func (in *inputs) report(mode config.Mode, version string, outcome *transformers.Outcome) *report.Report {
 	return report.New(mode, version, outcome, in)
 }
 

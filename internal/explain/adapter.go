@@ -5,6 +5,7 @@ import (
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // Options are what the manifests do not hold: the traffic, the platform and
@@ -63,7 +64,7 @@ func qualified(namespace, name string) string {
 }
 
 // Subjects reads every workload behind every load balancer of items.
-func Subjects(items fn.KubeObjects, cfg transformers.Config, opts Options) []Subject {
+func Subjects(items fn.KubeObjects, cfg config.Config, opts Options) []Subject {
 	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
 	var out []Subject
 	for _, w := range inv.Workloads {
@@ -74,7 +75,7 @@ func Subjects(items fn.KubeObjects, cfg transformers.Config, opts Options) []Sub
 	return out
 }
 
-func subject(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg transformers.Config, opts Options) Subject {
+func subject(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg config.Config, opts Options) Subject {
 	s := Subject{Workload: w.ID(), LB: b.LB.ID(), LBKind: b.LB.Kind, Service: b.ServiceName}
 	s.Input = inv.TimingInput(w, b, cfg)
 	s.Input.LoadBalancer.AutoMode = s.Input.LoadBalancer.AutoMode || opts.AutoMode
@@ -94,7 +95,7 @@ func gateLabel(inv *transformers.Inventory, namespace string) (label string, lis
 	return ns.GetLabels()[annotations.ReadinessGateLabel], true
 }
 
-func facts(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg transformers.Config) Facts {
+func facts(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg config.Config) Facts {
 	f := Facts{OptedOut: w.OptedOut() || b.Skipped()}
 	f.PreStop, f.PreStopSource, _ = w.PreStopSeconds(cfg)
 	for _, c := range w.Containers() {

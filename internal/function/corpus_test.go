@@ -12,6 +12,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -235,7 +236,7 @@ func TestCorpusProperties(t *testing.T) {
 			// balancers, their backend Services, the workloads they front,
 			// and Namespaces.
 			mayChange := map[string]bool{}
-			inv := transformers.NewInventory(input, transformers.DefaultConfig(), &transformers.Report{})
+			inv := transformers.NewInventory(input, config.DefaultConfig(), &transformers.Report{})
 			for _, lb := range inv.LoadBalancers {
 				mayChange[corpusItemID(lb.Object)] = true
 				for _, b := range lb.Backends {
@@ -323,7 +324,7 @@ func corpusHasGroupKind(obj *fn.KubeObject, group, kind string) bool {
 // the list that holds ip targets without the readiness-gate label.
 func corpusViolations(items fn.KubeObjects) []string {
 	var out []string
-	cfg := transformers.DefaultConfig()
+	cfg := config.DefaultConfig()
 	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
 	ipNamespaces := map[string]string{}
 	for _, lb := range inv.LoadBalancers {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // corpusWorkloadViolations lists what R4–R7 leave wrong in items, for each
@@ -20,7 +21,7 @@ import (
 // exactly one budget that allows an eviction.
 func corpusWorkloadViolations(items fn.KubeObjects) []string {
 	var out []string
-	cfg := transformers.DefaultConfig()
+	cfg := config.DefaultConfig()
 	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		where := w.Object.GetKind() + " " + w.Namespace + "/" + w.Object.GetName()

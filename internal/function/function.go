@@ -9,6 +9,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/krmio"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // Processor is what Run applies to the list between reading and writing
@@ -60,7 +61,7 @@ func Run(stdin io.Reader, stdout, stderr io.Writer, process Processor) (status i
 // when the config is bad; and fails after the rules when any result is an
 // error. originals reads the items again, should edits need undoing.
 func Process(rl *fn.ResourceList, originals transformers.Originals) (bool, error) {
-	cfg, errs := transformers.DecodeConfig(rl.FunctionConfig)
+	cfg, errs := config.DecodeConfig(rl.FunctionConfig)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			res := fn.ConfigObjectResult("lbguard config: "+e.Error(), rl.FunctionConfig, fn.Error)

@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // placedByMessage is a report.Source that places each result where its
@@ -42,7 +43,7 @@ func TestTextReportOfResultsWithoutDocuments(t *testing.T) {
 		Tags:        map[string]string{transformers.TagRule: "R6", transformers.TagAction: transformers.ActionChanged},
 	}}
 	src := placedByMessage{results[0].Message: {File: "settings.yaml", Line: 3}}
-	rep := report.New(transformers.ModeAudit, "v1.2.3", &transformers.Outcome{Results: results}, src)
+	rep := report.New(config.ModeAudit, "v1.2.3", &transformers.Outcome{Results: results}, src)
 	var b strings.Builder
 	if err := rep.WriteText(&b); err != nil {
 		t.Fatal(err)
@@ -91,7 +92,7 @@ func TestTextReportNamesTheNotesItLeavesOut(t *testing.T) {
 		{"another kind", fn.Results{other, kept}, "(2 notes not shown: 1 value kept as the user set it, 1 other note; --format json lists them)\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rep := report.New(transformers.ModeAudit, "v1.2.3", &transformers.Outcome{Results: c.results}, placedByMessage{})
+			rep := report.New(config.ModeAudit, "v1.2.3", &transformers.Outcome{Results: c.results}, placedByMessage{})
 			var b strings.Builder
 			if err := rep.WriteText(&b); err != nil {
 				t.Fatal(err)

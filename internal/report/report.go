@@ -11,6 +11,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // Exit statuses of the command line.
@@ -64,7 +65,7 @@ type Read struct {
 
 // Report is every result of a run, placed and grouped.
 type Report struct {
-	mode     transformers.Mode
+	mode     config.Mode
 	version  string
 	read     Read
 	findings []*finding
@@ -111,7 +112,7 @@ type group struct {
 
 // New places every result of a run: its file, line and the workloads it
 // puts at risk. version is lbguard's, for the machine formats.
-func New(mode transformers.Mode, version string, outcome *transformers.Outcome, src Source) *Report {
+func New(mode config.Mode, version string, outcome *transformers.Outcome, src Source) *Report {
 	rep := &Report{mode: mode, version: version, read: src.Read()}
 	groups := map[string]*group{}
 	groupFor := func(ref *fn.ResourceRef, file *fn.File, workload bool, gateways []string) *group {
@@ -186,7 +187,7 @@ func (rep *Report) shown(f *finding) bool {
 	switch {
 	case f.res.Severity == fn.Error || f.res.Severity == fn.Warning || f.rule == RuleUnit:
 		return true
-	case rep.mode == transformers.ModeFix:
+	case rep.mode == config.ModeFix:
 		return f.action == transformers.ActionChanged
 	}
 	return false

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // The text report, for people: the groups in the order of their documents,
@@ -18,7 +19,7 @@ import (
 func (rep *Report) SummaryLine() string {
 	c := rep.count()
 	what := plural(c.errors, "error", "errors") + ", " + plural(c.warnings, "warning", "warnings")
-	if rep.mode == transformers.ModeFix {
+	if rep.mode == config.ModeFix {
 		changes := plural(c.changes, "change", "changes") + ", "
 		if c.unwritten > 0 {
 			changes += strconv.Itoa(c.unwritten) + " not written, "
@@ -86,7 +87,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 	if c.notes > 0 {
 		fmt.Fprintf(&b, "(%s not shown: %s; --format json lists them)\n", plural(c.notes, "note", "notes"), c.noteKinds())
 	}
-	if rep.mode == transformers.ModeAudit && c.errors > c.unchecked {
+	if rep.mode == config.ModeAudit && c.errors > c.unchecked {
 		b.WriteString("Apply the fixes with `lbguard fix --in-place PATH...` (or `lbguard fix` as a KRM function); " +
 			"annotate a resource lbguard.dev/audit: warn to report its findings as warnings while you roll out.\n")
 	}
@@ -161,7 +162,7 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 			fmt.Fprintf(b, "      now:   %s\n      wants: %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 		}
 	} else if f.action == transformers.ActionChanged && f.res.Field != nil {
-		if rep.mode == transformers.ModeFix {
+		if rep.mode == config.ModeFix {
 			fmt.Fprintf(b, "      was:   %s\n      now:   %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 			label = "done:"
 		} else {
@@ -172,7 +173,7 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 		label = "error:"
 	}
 	fmt.Fprintf(b, "      %-6s %s\n", label, transformers.ChangeDescription(f.res))
-	if f.res.Severity != fn.Info || rep.mode == transformers.ModeAudit {
+	if f.res.Severity != fn.Info || rep.mode == config.ModeAudit {
 		fmt.Fprintf(b, "      why:   %s\n", info.Why)
 	}
 }

@@ -1,4 +1,4 @@
-package transformers
+package config
 
 import (
 	"fmt"
