@@ -69,10 +69,10 @@ func autoModeNamespaces(inv *Inventory, r *Report) {
 				what = "NLB"
 			}
 			if ns := inv.Namespaces[b.Namespace]; ns != nil {
-				r.Risk(ruleReadinessGates.ID, ns, annotations.LabelPath(annotations.ReadinessGateLabel), nil, format, b.Namespace, what, lb.kind, lb.name)
+				r.Risk(ReadinessGatesID, ns, annotations.LabelPath(annotations.ReadinessGateLabel), nil, format, b.Namespace, what, lb.kind, lb.name)
 				continue
 			}
-			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: b.Namespace}, annotations.LabelPath(annotations.ReadinessGateLabel), format, b.Namespace, what, lb.kind, lb.name)
+			r.RiskAt(ReadinessGatesID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: b.Namespace}, annotations.LabelPath(annotations.ReadinessGateLabel), format, b.Namespace, what, lb.kind, lb.name)
 		}
 	}
 }

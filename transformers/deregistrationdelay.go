@@ -12,7 +12,7 @@ import (
 // holds every rollout and drain five minutes per pod; an explicit delay is one
 // the workload's preStop can be held against.
 var ruleDeregistrationDelay = RuleInfo{
-	ID: "R2", Name: "DeregistrationDelay", Title: "deregistration delay", Severity: fn.Error,
+	ID: DeregistrationDelayID, Name: "DeregistrationDelay", Title: "deregistration delay", Severity: fn.Error,
 	Why: "A deregistration delay nobody set is the ELB's 300 s (and a Classic ELB without connection draining cuts in-flight requests the moment a pod leaves); only an explicit, short delay is one the pod's preStop delay can be held against.",
 }
 

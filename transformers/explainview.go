@@ -1,7 +1,6 @@
 package transformers
 
 import (
-	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
 )
 
@@ -94,30 +93,4 @@ func (b *Backend) targetGroupAttributes() *annotations.StringMap {
 		return nil
 	}
 	return m
-}
-
-// timingIndex is what the timing model reads of other objects than the
-// workload, indexed once per inventory: a workload at a time would read
-// every autoscaler and budget of the list again.
-type timingIndex struct {
-	autoscalers map[string]*autoscaler
-	budgets     *budgetIndex
-}
-
-func (inv *Inventory) timingIndexes() *timingIndex {
-	if inv.timingIndex == nil {
-		r := inv.scratchReport()
-		inv.timingIndex = &timingIndex{readAutoscalers(inv.Others, r), newBudgetIndex(inv, readBudgets(inv.PDBs, r))}
-	}
-	return inv.timingIndex
-}
-
-// scratchReport takes what reading reports and drops it (the rules report
-// what cannot be read), sharing the run's views so that no object is viewed
-// twice.
-func (inv *Inventory) scratchReport() *Report {
-	if inv.views.of == nil {
-		inv.views.of = map[*fn.KubeObject]*objectView{} // so that the copy below shares it
-	}
-	return &Report{views: *inv.views}
 }

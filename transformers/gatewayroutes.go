@@ -35,7 +35,7 @@ func (inv *Inventory) routeParents(route *fn.KubeObject, r *Report) []objectKey 
 		case "ListenerSet":
 			ls := inv.gatewayAPI.listenerSets[key]
 			if ls == nil {
-				r.Risk(ruleIPTargetType.ID, route, "spec.parentRefs["+strconv.Itoa(i)+"]", ref.name,
+				r.Risk(IPTargetTypeID, route, "spec.parentRefs["+strconv.Itoa(i)+"]", ref.name,
 					"%s %s attaches to ListenerSet %s/%s, which is not in the list: lbguard cannot tell which Gateway serves it, so it leaves its backends alone",
 					v.kind, v.name, ref.namespace, ref.name)
 				continue
@@ -99,12 +99,12 @@ func (inv *Inventory) addRoute(route *fn.KubeObject, cfg config.Config, r *Repor
 		case gatewayNotAWS:
 			continue
 		case gatewayUnknown:
-			r.Risk(ruleIPTargetType.ID, route, "spec.parentRefs", key.namespace+"/"+key.name,
+			r.Risk(IPTargetTypeID, route, "spec.parentRefs", key.namespace+"/"+key.name,
 				"%s %s attaches to Gateway %s/%s, but %s: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore",
 				v.kind, v.name, key.namespace, key.name, why)
 			continue
 		case gatewayAutoMode:
-			r.Risk(ruleIPTargetType.ID, route, "spec.parentRefs", key.namespace+"/"+key.name,
+			r.Risk(IPTargetTypeID, route, "spec.parentRefs", key.namespace+"/"+key.name,
 				"%s %s attaches to Gateway %s/%s of EKS Auto Mode (controller %s), which lbguard does not handle yet: check its target type, deregistration delay and health check by hand",
 				v.kind, v.name, key.namespace, key.name, why)
 			continue
@@ -136,7 +136,7 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 			switch ref.kind {
 			case "Service":
 			case "TargetGroupName", "Gateway":
-				r.Kept(ruleIPTargetType.ID, lb.Object, path+".kind", ref.kind,
+				r.Kept(IPTargetTypeID, lb.Object, path+".kind", ref.kind,
 					"%s %s sends to %s %s, which fronts no pods of this list (%s): lbguard leaves it alone",
 					lb.kind, lb.name, ref.kind, ref.name, map[string]string{
 						"TargetGroupName": "a target group made outside Kubernetes",
@@ -148,13 +148,13 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 			}
 			port, _, err := yamlnode.IntAt(n, "port")
 			if err != nil || port == 0 {
-				r.Risk(ruleIPTargetType.ID, lb.Object, path+".port", nil,
+				r.Risk(IPTargetTypeID, lb.Object, path+".port", nil,
 					"%s %s: the backendRef to Service %s names no port: the LBC requires the Service port and does not wire this backend",
 					lb.kind, lb.name, ref.name)
 				continue
 			}
 			if ref.namespace != namespace && !inv.granted(lb, ref) {
-				r.Kept(ruleIPTargetType.ID, lb.Object, path+".namespace", ref.namespace,
+				r.Kept(IPTargetTypeID, lb.Object, path+".namespace", ref.namespace,
 					"%s %s sends to Service %s/%s, but no ReferenceGrant in namespace %s allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone",
 					lb.kind, lb.name, ref.namespace, ref.name, ref.namespace)
 				continue

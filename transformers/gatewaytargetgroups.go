@@ -30,7 +30,7 @@ func gatewayTargetTypeIP(inv *Inventory, r *Report) {
 		if was == "" {
 			continue
 		}
-		tgc, what := inv.ensureOwnTGC(t, ruleIPTargetType.ID, "targetType ip", r)
+		tgc, what := inv.ensureOwnTGC(t, IPTargetTypeID, "targetType ip", r)
 		if tgc == nil {
 			continue
 		}
@@ -41,7 +41,7 @@ func gatewayTargetTypeIP(inv *Inventory, r *Report) {
 		}
 		current, _ := yamlnode.StringAt(defaults, "targetType")
 		yamlnode.SetField(defaults, "targetType", yamlnode.String("ip"))
-		r.Changed(ruleIPTargetType.ID, tgc, "spec.defaultConfiguration.targetType", nilIfEmpty(current), "ip",
+		r.Changed(IPTargetTypeID, tgc, "spec.defaultConfiguration.targetType", nilIfEmpty(current), "ip",
 			"%s: targetType ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod. The LBC makes new target groups for it",
 			what, was)
 	}
@@ -56,7 +56,7 @@ func ipRouteEntries(inv *Inventory, t *gatewayTarget, own *fn.KubeObject, r *Rep
 			continue
 		}
 		yamlnode.SetField(props, "targetType", yamlnode.String("ip"))
-		r.Changed(ruleIPTargetType.ID, own, "spec.routeConfigurations["+strconv.Itoa(i)+"].targetGroupProps.targetType", "instance", "ip",
+		r.Changed(IPTargetTypeID, own, "spec.routeConfigurations["+strconv.Itoa(i)+"].targetGroupProps.targetType", "instance", "ip",
 			"TargetGroupConfiguration %s: the route entry %s pinned targetType instance for Service %s: set to ip, as every route to the Service must send to pod IPs",
 			inv.view(own).name, describeRouteEntry(entry), t.key.name)
 	}
@@ -89,7 +89,7 @@ func gatewayDelays(inv *Inventory, r *Report) {
 		for _, b := range t.backends {
 			if d, from, set := inv.effective(b, t.ownTGC()).delay(); set && !kept[from] && !b.Skipped() {
 				kept[from] = true
-				r.Kept(ruleDeregistrationDelay.ID, from, "spec", d,
+				r.Kept(DeregistrationDelayID, from, "spec", d,
 					"TargetGroupConfiguration %s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
 					inv.view(from).name, d)
 			}
@@ -98,7 +98,7 @@ func gatewayDelays(inv *Inventory, r *Report) {
 			continue
 		}
 		value := strconv.Itoa(t.plan.delay)
-		tgc, what := inv.ensureOwnTGC(t, ruleDeregistrationDelay.ID, annotations.DeregistrationDelayAttribute+"="+value, r)
+		tgc, what := inv.ensureOwnTGC(t, DeregistrationDelayID, annotations.DeregistrationDelayAttribute+"="+value, r)
 		if tgc == nil {
 			continue
 		}
@@ -118,7 +118,7 @@ func gatewayDelays(inv *Inventory, r *Report) {
 		attrs.Content = append(attrs.Content, yamlnode.Map(
 			yamlnode.Field{Key: "key", Value: yamlnode.String(annotations.DeregistrationDelayAttribute)},
 			yamlnode.Field{Key: "value", Value: yamlnode.String(value)}))
-		r.Changed(ruleDeregistrationDelay.ID, tgc, "spec.defaultConfiguration.targetGroupAttributes", nil, annotations.DeregistrationDelayAttribute+
+		r.Changed(DeregistrationDelayID, tgc, "spec.defaultConfiguration.targetGroupAttributes", nil, annotations.DeregistrationDelayAttribute+
 			"="+value, "%s: deregistration delay set to %s s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
 			what, value, platformDeregistrationDelay)
 	}

@@ -114,7 +114,7 @@ func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action stri
 	}
 	targets, err := forwardTargets(value)
 	if err != nil {
-		r.Risk(ruleIPTargetType.ID, lb.Object, annotations.Path(key), value,
+		r.Risk(IPTargetTypeID, lb.Object, annotations.Path(key), value,
 			"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.name, action, err)
 		return
 	}

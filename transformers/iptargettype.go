@@ -10,7 +10,7 @@ import (
 // NodePort and kube-proxy forwards: health checks and draining see the node,
 // not the pod, and readiness gates cannot apply.
 var ruleIPTargetType = RuleInfo{
-	ID: "R1", Name: "IPTargetType", Title: "ip target type", Severity: fn.Error,
+	ID: IPTargetTypeID, Name: "IPTargetType", Title: "ip target type", Severity: fn.Error,
 	Why: "With instance targets the ELB sends to every node's NodePort and kube-proxy forwards, so health checks and draining see the node, not the pod, and a pod that is going away still gets new requests.",
 }
 

@@ -78,3 +78,8 @@ func rootOf(obj *fn.KubeObject) *yaml.Node {
 	*obj = *fn.MoveToKubeObject(rn)
 	return root
 }
+
+// ResourceID names an object as its manifest does (Namespace as written,
+// "" when none): by value, since the reports may hold other copies of the
+// objects the rules read.
+type ResourceID struct{ APIVersion, Kind, Namespace, Name string }

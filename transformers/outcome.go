@@ -20,11 +20,6 @@ type Outcome struct {
 // reports group Gateway-fronted workloads under them.
 func (o *Outcome) Gateways(w ResourceID) []string { return o.gateways[w] }
 
-// ResourceID names an object as its manifest does (Namespace as written,
-// "" when none): by value, since the reports may hold other copies of the
-// objects the rules read.
-type ResourceID struct{ APIVersion, Kind, Namespace, Name string }
-
 // Workloads lists the workloads res puts at risk, in list order.
 // They are named on demand: N results about N Services in front of the same
 // N workloads would otherwise hold N² names, which the KRM function never

@@ -12,7 +12,7 @@ import (
 // target is healthy, so a rollout cannot outrun target registration. The LBC
 // webhook adds the gates when a pod is created, in labelled namespaces only.
 var ruleReadinessGates = RuleInfo{
-	ID: "R3", Name: "ReadinessGates", Title: "readiness gates", Severity: fn.Error,
+	ID: ReadinessGatesID, Name: "ReadinessGates", Title: "readiness gates", Severity: fn.Error,
 	Why: "Without readiness gates a new pod turns Ready before the ELB has registered it and seen it pass a health check, so a rollout can kill the old pods while the target group has no healthy target.",
 }
 

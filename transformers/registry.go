@@ -8,9 +8,6 @@ import (
 	"github.com/lbguard/lbguard/transformers/config"
 )
 
-// RuleID names a rule of docs/rules.md (R1 … R8) in result tags.
-type RuleID string
-
 // RuleInfo is what lbguard says of a rule wherever it names it: its file,
 // its function, the results' tags, the reports, SARIF and the docs.
 type RuleInfo struct {

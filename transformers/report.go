@@ -206,3 +206,20 @@ func (r *Report) InvalidField(obj *fn.KubeObject, err error) {
 	}
 	r.Invalid(obj, fe.Path, fe.Problem)
 }
+
+// Originals gives the items again as they came in, in the same order. The
+// rules edit items in place and call it only when they must undo edits: an
+// object a rule finds unreadable goes back as it came, and in audit mode the
+// whole list does. So a list is never copied up front: a function reads its
+// input again, which costs nothing when nothing is undone.
+type Originals func() (fn.KubeObjects, error)
+
+// RuleID names a rule of docs/rules.md (R1 … R8) in result tags.
+type RuleID string
+
+// The rules whose risks the front ends report while the inventory is read.
+const (
+	IPTargetTypeID        RuleID = "R1"
+	DeregistrationDelayID RuleID = "R2"
+	ReadinessGatesID      RuleID = "R3"
+)

@@ -10,13 +10,6 @@ import (
 	"github.com/lbguard/lbguard/transformers/config"
 )
 
-// Originals gives the items again as they came in, in the same order. The
-// rules edit items in place and call it only when they must undo edits: an
-// object a rule finds unreadable goes back as it came, and in audit mode the
-// whole list does. So a list is never copied up front: a function reads its
-// input again, which costs nothing when nothing is undone.
-type Originals func() (fn.KubeObjects, error)
-
 // Snapshot copies items now, for callers that cannot read their input again.
 func Snapshot(items fn.KubeObjects) Originals {
 	copies := Copies(items)
