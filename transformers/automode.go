@@ -17,13 +17,13 @@ const (
 )
 
 // isIngressClassParams is true of the LBC's and Auto Mode's IngressClassParams.
-func (gk groupKind) isIngressClassParams() bool {
-	return gk == groupKind{"elbv2.k8s.aws", "IngressClassParams"} || gk == groupKind{autoModeGroup, "IngressClassParams"}
+func (gk GroupKind) isIngressClassParams() bool {
+	return gk == GroupKind{"elbv2.k8s.aws", "IngressClassParams"} || gk == GroupKind{autoModeGroup, "IngressClassParams"}
 }
 
 // isTargetGroupBinding is true of the LBC's and Auto Mode's TargetGroupBindings.
-func (gk groupKind) isTargetGroupBinding() bool {
-	return gk == groupKind{"elbv2.k8s.aws", "TargetGroupBinding"} || gk == groupKind{autoModeGroup, "TargetGroupBinding"}
+func (gk GroupKind) isTargetGroupBinding() bool {
+	return gk == GroupKind{"elbv2.k8s.aws", "TargetGroupBinding"} || gk == GroupKind{autoModeGroup, "TargetGroupBinding"}
 }
 
 // instanceParams is the IngressClassParams that class takes when it pins
@@ -34,25 +34,25 @@ func (inv *Inventory) instanceParams(class *fn.KubeObject) *fn.KubeObject {
 	if class == nil {
 		return nil
 	}
-	ref := yamlnode.Find(inv.root(class), "spec", "parameters")
+	ref := yamlnode.Find(inv.Root(class), "spec", "parameters")
 	group, _ := yamlnode.StringAt(ref, "apiGroup")
 	kind, _ := yamlnode.StringAt(ref, "kind")
 	name, _ := yamlnode.StringAt(ref, "name")
-	params := inv.ingressClassParams[groupKind{group, kind}.String()+"/"+name]
+	params := inv.ingressClassParams[GroupKind{group, kind}.String()+"/"+name]
 	if params == nil || kind != "IngressClassParams" {
 		return nil
 	}
-	if t, _ := yamlnode.StringAt(inv.root(params), "spec", "targetType"); t != "instance" {
+	if t, _ := yamlnode.StringAt(inv.Root(params), "spec", "targetType"); t != "instance" {
 		return nil
 	}
 	return params
 }
 
-func (gk groupKind) String() string { return gk.kind + "." + gk.group }
+func (gk GroupKind) String() string { return gk.kind + "." + gk.group }
 
 // autoModeNamespaces warns once for each namespace with Auto Mode targets:
 // Auto Mode has no pod readiness gates, so no label can hold a rollout.
-func autoModeNamespaces(inv *Inventory, r *Report) {
+func AutoModeNamespaces(inv *Inventory, r *Report) {
 	seen := map[string]bool{}
 	for _, lb := range inv.LoadBalancers {
 		if !lb.AutoMode || lb.Skipped {
@@ -69,10 +69,10 @@ func autoModeNamespaces(inv *Inventory, r *Report) {
 				what = "NLB"
 			}
 			if ns := inv.Namespaces[b.Namespace]; ns != nil {
-				r.Risk(ReadinessGatesID, ns, annotations.LabelPath(annotations.ReadinessGateLabel), nil, format, b.Namespace, what, lb.kind, lb.name)
+				r.Risk(ReadinessGatesID, ns, annotations.LabelPath(annotations.ReadinessGateLabel), nil, format, b.Namespace, what, lb.KindName, lb.Name)
 				continue
 			}
-			r.RiskAt(ReadinessGatesID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: b.Namespace}, annotations.LabelPath(annotations.ReadinessGateLabel), format, b.Namespace, what, lb.kind, lb.name)
+			r.RiskAt(ReadinessGatesID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: b.Namespace}, annotations.LabelPath(annotations.ReadinessGateLabel), format, b.Namespace, what, lb.KindName, lb.Name)
 		}
 	}
 }

@@ -13,10 +13,10 @@ import (
 // order, with no empty status, and without the SDK's setters, which decode
 // and re-wrap the object at each field. The workload's selector, which
 // addBudget has read (a map), is copied as written, comments included.
-func newBudgetObject(w *Workload, maxUnavailable string) *fn.KubeObject {
+func NewBudgetObject(w *Workload, maxUnavailable string) *fn.KubeObject {
 	str := yamlnode.String
-	metadata := yamlnode.Map(yamlnode.Field{Key: "name", Value: str(w.name)})
-	if ns := w.namespace; ns != "" {
+	metadata := yamlnode.Map(yamlnode.Field{Key: "name", Value: str(w.Name)})
+	if ns := w.WrittenNamespace; ns != "" {
 		metadata.Content = append(metadata.Content, str("namespace"), str(ns))
 	}
 	metadata.Content = append(metadata.Content, str("labels"), yamlnode.Map(yamlnode.Field{Key: annotations.GeneratedByLabel, Value: str(annotations.GeneratedByValue)}))
@@ -26,7 +26,7 @@ func newBudgetObject(w *Workload, maxUnavailable string) *fn.KubeObject {
 	}
 	spec := yamlnode.Map(
 		yamlnode.Field{Key: "maxUnavailable", Value: budget},
-		yamlnode.Field{Key: "selector", Value: yaml.CopyYNode(yamlnode.Find(w.root, "spec", "selector"))},
+		yamlnode.Field{Key: "selector", Value: yaml.CopyYNode(yamlnode.Find(w.Root, "spec", "selector"))},
 		yamlnode.Field{Key: "unhealthyPodEvictionPolicy", Value: str("AlwaysAllow")})
 	root := yamlnode.Map(
 		yamlnode.Field{Key: "apiVersion", Value: str("policy/v1")},

@@ -11,41 +11,41 @@ import (
 // R7 reviews and adds them, the timing model reads which one covers a workload.
 
 // budget is a PodDisruptionBudget of the list, or one lbguard adds.
-type budget struct {
-	object         *fn.KubeObject
-	view           *objectView
-	namespace      string
-	selector       *labelSelector
-	maxUnavailable *intOrPercent
-	minAvailable   *intOrPercent
-	generated      bool
+type Budget struct {
+	Object         *fn.KubeObject
+	View           *ObjectView
+	Namespace      string
+	Selector       *LabelSelector
+	MaxUnavailable *intOrPercent
+	MinAvailable   *intOrPercent
+	Generated      bool
 	order          int // in the index: list order, then the added ones
 
-	reviewed, good bool // review's verdict, given once per budget
+	Reviewed, Good bool // review's verdict, given once per budget
 }
 
-type budgetList []*budget
+type budgetList []*Budget
 
 // readBudgets reads every PodDisruptionBudget of the list. A policy/v1beta1
 // budget is read as the policy/v1 budget it must become, since no cluster
 // serves v1beta1 any more: an empty selector then covers the whole namespace
 // (in v1beta1 it covered nothing), and lbguard must not add a second budget
 // over those pods.
-func readBudgets(objects []*fn.KubeObject, r *Report) budgetList {
+func ReadBudgets(objects []*fn.KubeObject, r *Report) budgetList {
 	var list budgetList
 	for _, obj := range objects {
-		v := r.view(obj)
-		b := &budget{object: obj, view: v, namespace: v.namespaceOrDefault()}
+		v := r.View(obj)
+		b := &Budget{Object: obj, View: v, Namespace: v.NamespaceOrDefault()}
 		var err error
-		if b.selector, err = readSelector(v.root, "spec", "selector"); err != nil {
+		if b.Selector, err = ReadSelector(v.Root, "spec", "selector"); err != nil {
 			r.Invalid(obj, "spec.selector", err.Error())
 			continue
 		}
-		if b.maxUnavailable, err = intOrPercentAt(v.root, "spec", "maxUnavailable"); err != nil {
+		if b.MaxUnavailable, err = IntOrPercentAt(v.Root, "spec", "maxUnavailable"); err != nil {
 			r.Invalid(obj, "spec.maxUnavailable", err.Error())
 			continue
 		}
-		if b.minAvailable, err = intOrPercentAt(v.root, "spec", "minAvailable"); err != nil {
+		if b.MinAvailable, err = IntOrPercentAt(v.Root, "spec", "minAvailable"); err != nil {
 			r.Invalid(obj, "spec.minAvailable", err.Error())
 			continue
 		}
@@ -61,7 +61,7 @@ func readBudgets(objects []*fn.KubeObject, r *Report) budgetList {
 // Each budget is indexed by one of its matchLabels pairs, which a workload's
 // pods must carry: a namespace of N workloads with a budget each would
 // otherwise cost N² matches.
-type budgetIndex struct {
+type BudgetIndex struct {
 	byNamespace map[string]*namespaceBudgets
 	names       map[objectKey]bool
 	count       int // budgets added to the index: each one's order
@@ -72,13 +72,13 @@ type namespaceBudgets struct {
 	rest    budgetList            // those without matchLabels: checked against every workload
 }
 
-func newBudgetIndex(inv *Inventory, list budgetList) *budgetIndex {
-	index := &budgetIndex{byNamespace: map[string]*namespaceBudgets{}, names: map[objectKey]bool{}}
+func NewBudgetIndex(inv *Inventory, list budgetList) *BudgetIndex {
+	index := &BudgetIndex{byNamespace: map[string]*namespaceBudgets{}, names: map[objectKey]bool{}}
 	for _, b := range list {
 		index.insert(b)
 	}
 	for _, obj := range append(inv.PDBs[:len(inv.PDBs):len(inv.PDBs)], inv.NewObjects...) {
-		if v := inv.view(obj); v.kind == "PodDisruptionBudget" {
+		if v := inv.view(obj); v.KindName == "PodDisruptionBudget" {
 			index.names[v.key()] = true
 		}
 	}
@@ -87,15 +87,15 @@ func newBudgetIndex(inv *Inventory, list budgetList) *budgetIndex {
 
 // covering lists the budgets that select the workload's pods, in list
 // order, then the added ones.
-func (index *budgetIndex) covering(w *Workload) []*budget {
+func (index *BudgetIndex) Covering(w *Workload) []*Budget {
 	nb := index.byNamespace[w.Namespace]
 	if nb == nil {
 		return nil
 	}
-	var out []*budget
+	var out []*Budget
 	add := func(list budgetList) {
 		for _, b := range list {
-			if b.selector.matches(w.PodLabels) {
+			if b.Selector.Matches(w.PodLabels) {
 				out = append(out, b)
 			}
 		}
@@ -104,35 +104,35 @@ func (index *budgetIndex) covering(w *Workload) []*budget {
 	for k, v := range w.PodLabels { // a budget is under one pair only: never twice
 		add(nb.byLabel[k+"="+v])
 	}
-	slices.SortFunc(out, func(a, b *budget) int { return a.order - b.order })
+	slices.SortFunc(out, func(a, b *Budget) int { return a.order - b.order })
 	return out
 }
 
-func (index *budgetIndex) insert(b *budget) {
+func (index *BudgetIndex) insert(b *Budget) {
 	b.order = index.count
 	index.count++
-	nb := index.byNamespace[b.namespace]
+	nb := index.byNamespace[b.Namespace]
 	if nb == nil {
 		nb = &namespaceBudgets{byLabel: map[string]budgetList{}}
-		index.byNamespace[b.namespace] = nb
+		index.byNamespace[b.Namespace] = nb
 	}
-	if b.selector == nil || len(b.selector.matchLabels) == 0 {
+	if b.Selector == nil || len(b.Selector.matchLabels) == 0 {
 		nb.rest = append(nb.rest, b)
 		return
 	}
-	k := slices.Min(slices.Collect(maps.Keys(b.selector.matchLabels)))
-	key := k + "=" + b.selector.matchLabels[k]
+	k := slices.Min(slices.Collect(maps.Keys(b.Selector.matchLabels)))
+	key := k + "=" + b.Selector.matchLabels[k]
 	nb.byLabel[key] = append(nb.byLabel[key], b)
 }
 
 // add records a budget lbguard adds.
-func (index *budgetIndex) add(b *budget) {
+func (index *BudgetIndex) Add(b *Budget) {
 	index.insert(b)
-	index.names[objectKey{b.namespace, b.view.name}] = true
+	index.names[objectKey{b.Namespace, b.View.Name}] = true
 }
 
 // nameTaken tells whether a PodDisruptionBudget of the list (readable or
 // not) or one lbguard added holds the name in the namespace.
-func (index *budgetIndex) nameTaken(namespace, name string) bool {
+func (index *BudgetIndex) NameTaken(namespace, name string) bool {
 	return index.names[objectKey{namespace, name}]
 }

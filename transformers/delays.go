@@ -13,20 +13,20 @@ import (
 // it, so each rule reads the same D whether it runs alone or after R2.
 
 // platformDeregistrationDelay is the ELB's own default, used where nothing sets one.
-const platformDeregistrationDelay = 300
+const PlatformDeregistrationDelay = 300
 
 // delaySetting is one holder of target-group attributes whose delay R2
 // settles: it keeps a delay the holder sets, and adds delay where it sets none.
 type delaySetting struct {
-	holder *fn.KubeObject
-	key    string // the annotation of the attributes
-	delay  int
+	Holder *fn.KubeObject
+	Key    string // the annotation of the attributes
+	Delay  int
 }
 
 // settledDelay is a backend's delay as the delays phase settled it.
 type settledDelay struct {
-	seconds int
-	known   bool
+	Seconds int
+	Known   bool
 }
 
 // delayPlan is what R2 will write: the delay it adds to each holder's
@@ -44,7 +44,7 @@ type delayHolder struct {
 // settleDelays decides, load balancer by load balancer, the holders R2
 // settles and the delay it adds to each, then settles every backend's delay.
 // A holder shared by two load balancers is settled by the first.
-func settleDelays(inv *Inventory, cfg config.Config) {
+func SettleDelays(inv *Inventory, cfg config.Config) {
 	plan := &delayPlan{added: map[delayHolder]int{}, defaultDelay: cfg.DeregistrationDelaySeconds}
 	seen := map[delayHolder]bool{}
 	settle := func(lb *LoadBalancer, holder *fn.KubeObject, key string, delay int) {
@@ -53,8 +53,8 @@ func settleDelays(inv *Inventory, cfg config.Config) {
 			return
 		}
 		seen[h] = true
-		lb.delaySettings = append(lb.delaySettings, delaySetting{holder, key, delay})
-		if _, _, set, err := parseDelayAttribute(annotations.Value(inv.root(holder), key)); err == nil && !set {
+		lb.DelaySettings = append(lb.DelaySettings, delaySetting{holder, key, delay})
+		if _, _, set, err := ParseDelayAttribute(annotations.Value(inv.Root(holder), key)); err == nil && !set {
 			plan.added[h] = delay
 		}
 	}
@@ -71,8 +71,8 @@ func settleDelays(inv *Inventory, cfg config.Config) {
 	}
 	for _, lb := range inv.LoadBalancers {
 		for _, b := range lb.Backends {
-			seconds, known := b.readDeregistrationDelay(cfg, plan)
-			b.delay = &settledDelay{seconds, known}
+			seconds, known := b.ReadDeregistrationDelay(cfg, plan)
+			b.Delay = &settledDelay{seconds, known}
 		}
 	}
 	settleGatewayTargets(inv, cfg)
@@ -85,7 +85,7 @@ func settleDelays(inv *Inventory, cfg config.Config) {
 // overrides the attributes keeps it.
 func settleALB(lb *LoadBalancer, cfg config.Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
 	delay := cfg.DeregistrationDelaySeconds
-	if d, ok := delayAttribute(lb.root, annotations.ALBTargetGroupAttributes); ok {
+	if d, ok := delayAttribute(lb.Root, annotations.ALBTargetGroupAttributes); ok {
 		delay = d
 	}
 	ingressValueUsed := false
@@ -112,33 +112,33 @@ func settleALB(lb *LoadBalancer, cfg config.Config, settle func(*LoadBalancer, *
 // floor. A delay nobody set is the platform's 300 s. Before the delays are
 // settled (an inventory built alone), it is the delay as written.
 func (b *Backend) DeregistrationDelay(cfg config.Config) (seconds int, known bool) {
-	if b.delay != nil {
-		return b.delay.seconds, b.delay.known
+	if b.Delay != nil {
+		return b.Delay.Seconds, b.Delay.Known
 	}
-	return b.readDeregistrationDelay(cfg, nil)
+	return b.ReadDeregistrationDelay(cfg, nil)
 }
 
 // readDeregistrationDelay reads the delay as written, and as plan will
 // write it unless plan is nil.
-func (b *Backend) readDeregistrationDelay(cfg config.Config, plan *delayPlan) (seconds int, known bool) {
+func (b *Backend) ReadDeregistrationDelay(cfg config.Config, plan *delayPlan) (seconds int, known bool) {
 	switch b.LB.Kind {
 	case TGBinding:
 		// Keyed by namespace/name, or by name alone (README).
-		if d, ok := cfg.TargetGroupBindingDelays[b.LB.namespaceOrDefault()+"/"+b.LB.name]; ok {
+		if d, ok := cfg.TargetGroupBindingDelays[b.LB.NamespaceOrDefault()+"/"+b.LB.Name]; ok {
 			return d, true
 		}
-		d, ok := cfg.TargetGroupBindingDelays[b.LB.name]
+		d, ok := cfg.TargetGroupBindingDelays[b.LB.Name]
 		return d, ok
 	case InTreeNLB:
-		return platformDeregistrationDelay, false
+		return PlatformDeregistrationDelay, false
 	case GatewayALB, GatewayNLB:
-		return b.settings.delay, true
+		return b.Settings.Delay, true
 	}
-	seconds = platformDeregistrationDelay
-	attributes, holder, _ := b.Annotation(b.attributesKey())
-	if _, d, set, err := parseDelayAttribute(attributes); err == nil && set {
+	seconds = PlatformDeregistrationDelay
+	attributes, holder, _ := b.Annotation(b.AttributesKey())
+	if _, d, set, err := ParseDelayAttribute(attributes); err == nil && set {
 		seconds = d
-	} else if d, ok := plan.addedTo(holder, b.attributesKey()); ok {
+	} else if d, ok := plan.addedTo(holder, b.AttributesKey()); ok {
 		seconds = d
 	}
 	if b.LB.Kind == ClassicELB {
@@ -165,11 +165,11 @@ func (plan *delayPlan) addedTo(holder *fn.KubeObject, key string) (int, bool) {
 // where no timeout is set.
 func (lb *LoadBalancer) drainingTimeout(plan *delayPlan) (int, bool) {
 	settling := plan != nil && !lb.Skipped
-	enabled, set := annotations.Get(lb.root, annotations.SvcConnectionDraining)
+	enabled, set := annotations.Get(lb.Root, annotations.SvcConnectionDraining)
 	if enabled != "true" && !(settling && !set) {
 		return 0, false
 	}
-	if text, ok := annotations.Get(lb.root, annotations.SvcConnectionDrainTimeout); ok {
+	if text, ok := annotations.Get(lb.Root, annotations.SvcConnectionDrainTimeout); ok {
 		return parseSeconds(text)
 	}
 	if settling {

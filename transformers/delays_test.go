@@ -38,22 +38,22 @@ func TestSettledDelaysHold(t *testing.T) {
 			items = append(items, objs...)
 		}
 		r := &Report{}
-		known, _ := checkItems(items, r)
+		known, _ := CheckItems(items, r)
 		cfg := config.DefaultConfig()
 		inv := NewInventory(known, cfg, r)
-		settleDelays(inv, cfg)
+		SettleDelays(inv, cfg)
 		for _, rule := range Rules {
 			rule.Apply(inv, cfg, r)
 		}
 		for _, lb := range inv.LoadBalancers {
 			for _, b := range lb.Backends {
-				if b.delay == nil {
-					t.Errorf("%s: %s %s backend %s: no settled delay", dir, lb.Kind, lb.name, b.ServiceName)
+				if b.Delay == nil {
+					t.Errorf("%s: %s %s backend %s: no settled delay", dir, lb.Kind, lb.Name, b.ServiceName)
 					continue
 				}
 				backends++
-				if s, k := b.readDeregistrationDelay(cfg, nil); s != b.delay.seconds || k != b.delay.known {
-					t.Errorf("%s: %s %s backend %s: settled %d/%v, now %d/%v", dir, lb.Kind, lb.name, b.ServiceName, b.delay.seconds, b.delay.known, s, k)
+				if s, k := b.ReadDeregistrationDelay(cfg, nil); s != b.Delay.Seconds || k != b.Delay.Known {
+					t.Errorf("%s: %s %s backend %s: settled %d/%v, now %d/%v", dir, lb.Kind, lb.Name, b.ServiceName, b.Delay.Seconds, b.Delay.Known, s, k)
 				}
 			}
 		}

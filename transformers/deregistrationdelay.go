@@ -30,26 +30,26 @@ func DeregistrationDelay(inv *Inventory, cfg config.Config, r *Report) {
 		case InTreeNLB:
 			r.Risk(ruleDeregistrationDelay.ID, lb.Object, annotations.Path(annotations.SvcTargetGroupAttributes), nil,
 				"Service %s: the in-tree NLB takes no deregistration delay, so its target groups keep the ELB default of %d s; its workloads get the NLB preStop floor. Move it to the LBC to set one",
-				lb.name, platformDeregistrationDelay)
+				lb.Name, PlatformDeregistrationDelay)
 		case TGBinding:
 			if _, known := lb.Backends[0].DeregistrationDelay(cfg); !known {
 				r.Risk(ruleDeregistrationDelay.ID, lb.Object, "spec.targetGroupARN", nil,
 					"TargetGroupBinding %s: its target group is managed outside Kubernetes, so its deregistration delay cannot be seen here: check it where the target group is defined (at most %d s keeps the NLB preStop floor enough), or state it in the config's targetGroupBindingDelays",
-					lb.name, cfg.NLBPreStopSeconds)
+					lb.Name, cfg.NLBPreStopSeconds)
 			}
 		}
-		for _, s := range lb.delaySettings {
-			ensureDelayAttribute(s.holder, s.key, s.delay, r)
+		for _, s := range lb.DelaySettings {
+			ensureDelayAttribute(s.Holder, s.Key, s.Delay, r)
 		}
 	}
-	gatewayDelays(inv, r)
+	GatewayDelays(inv, r)
 }
 
 // ensureDelayAttribute merges the delay into obj's target-group-attributes,
 // keeping every other attribute and its order, and keeps a delay already set.
 func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) {
-	current, exists := annotations.Get(r.root(obj), key)
-	attrs, d, set, err := parseDelayAttribute(current)
+	current, exists := annotations.Get(r.Root(obj), key)
+	attrs, d, set, err := ParseDelayAttribute(current)
 	switch {
 	case err != nil:
 		r.Invalid(obj, annotations.Path(key), err.Error())
@@ -57,12 +57,12 @@ func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) 
 	case set:
 		r.Kept(ruleDeregistrationDelay.ID, obj, annotations.Path(key), current,
 			"%s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
-			r.describe(obj), d)
+			r.Describe(obj), d)
 		return
 	}
 	attrs.Set(annotations.DeregistrationDelayAttribute, strconv.Itoa(delay))
 	proposed := attrs.String()
-	if err := annotations.Set(obj, r.root(obj), key, proposed); err != nil {
+	if err := annotations.Set(obj, r.Root(obj), key, proposed); err != nil {
 		r.Invalid(obj, annotations.Path(key), err.Error())
 		return
 	}
@@ -72,34 +72,34 @@ func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *Report) 
 	}
 	r.Changed(ruleDeregistrationDelay.ID, obj, annotations.Path(key), currentValue, proposed,
 		"%s: deregistration delay set to %d s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
-		r.describe(obj), delay, platformDeregistrationDelay)
+		r.Describe(obj), delay, PlatformDeregistrationDelay)
 }
 
 // classicConnectionDraining turns on Classic ELB connection draining, which is
 // off unless enabled: without it in-flight requests are cut at once.
 func classicConnectionDraining(svc *fn.KubeObject, delay int, r *Report) {
-	v := r.view(svc)
-	switch enabled, ok := annotations.Get(v.root, annotations.SvcConnectionDraining); {
+	v := r.View(svc)
+	switch enabled, ok := annotations.Get(v.Root, annotations.SvcConnectionDraining); {
 	case !ok:
 		setAnnotation(svc, annotations.SvcConnectionDraining, "true", nil, r,
-			"Service %s: Classic ELB connection draining enabled: without it the ELB cuts in-flight requests the moment a pod leaves", v.name)
+			"Service %s: Classic ELB connection draining enabled: without it the ELB cuts in-flight requests the moment a pod leaves", v.Name)
 	case enabled != "true":
 		r.Risk(ruleDeregistrationDelay.ID, svc, annotations.Path(annotations.SvcConnectionDraining), enabled,
-			"Service %s: Classic ELB connection draining is turned off by the user and left so: in-flight requests are cut the moment a pod leaves", v.name)
+			"Service %s: Classic ELB connection draining is turned off by the user and left so: in-flight requests are cut the moment a pod leaves", v.Name)
 		return
 	}
-	if timeout, ok := annotations.Get(v.root, annotations.SvcConnectionDrainTimeout); ok {
+	if timeout, ok := annotations.Get(v.Root, annotations.SvcConnectionDrainTimeout); ok {
 		r.Kept(ruleDeregistrationDelay.ID, svc, annotations.Path(annotations.SvcConnectionDrainTimeout), timeout,
-			"Service %s: Classic ELB connection draining timeout of %s s set by the user is kept", v.name, timeout)
+			"Service %s: Classic ELB connection draining timeout of %s s set by the user is kept", v.Name, timeout)
 		return
 	}
 	setAnnotation(svc, annotations.SvcConnectionDrainTimeout, strconv.Itoa(delay), nil, r,
-		"Service %s: Classic ELB connection draining timeout set to %d s", v.name, delay)
+		"Service %s: Classic ELB connection draining timeout set to %d s", v.Name, delay)
 }
 
 // setAnnotation writes one annotation and reports the change under R2.
 func setAnnotation(obj *fn.KubeObject, key, value string, current any, r *Report, format string, args ...any) {
-	if err := annotations.Set(obj, r.root(obj), key, value); err != nil {
+	if err := annotations.Set(obj, r.Root(obj), key, value); err != nil {
 		r.Invalid(obj, annotations.Path(key), err.Error())
 		return
 	}

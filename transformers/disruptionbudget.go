@@ -22,22 +22,22 @@ var ruleDisruptionBudget = RuleInfo{
 // scope that runs 2+ replicas and that no budget covers, and warns about the
 // budgets it finds that block, overlap or are no longer served.
 func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
-	budgets := newBudgetIndex(inv, readBudgets(inv.PDBs, r))
-	autoscalers := readAutoscalers(inv.Others, r)
+	budgets := NewBudgetIndex(inv, ReadBudgets(inv.PDBs, r))
+	autoscalers := ReadAutoscalers(inv.Others, r)
 	overlapsReported := map[string]bool{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		// Drains leave DaemonSet pods in place, and a budget cannot count
 		// them (a DaemonSet has no scale): there is nothing to protect.
-		if w.kind == "DaemonSet" {
+		if w.KindName == "DaemonSet" {
 			continue
 		}
-		replicas, ok := readReplicas(w, autoscalers, r)
+		replicas, ok := ReadReplicas(w, autoscalers, r)
 		if !ok {
 			continue
 		}
-		var existing []*budget
-		for _, b := range budgets.covering(w) {
-			if !b.generated {
+		var existing []*Budget
+		for _, b := range budgets.Covering(w) {
+			if !b.Generated {
 				existing = append(existing, b)
 			}
 		}
@@ -50,17 +50,17 @@ func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
 			reportOverlap(w, existing, overlapsReported, r)
 		case len(existing) == 1 && good:
 			b := existing[0]
-			r.Kept(ruleDisruptionBudget.ID, b.object, "spec", b.summary(),
-				"PodDisruptionBudget %s already covers %s %s: kept as it is", b.view.name, w.kind, w.name)
+			r.Kept(ruleDisruptionBudget.ID, b.Object, "spec", b.summary(),
+				"PodDisruptionBudget %s already covers %s %s: kept as it is", b.View.Name, w.KindName, w.Name)
 		}
-		if replicas.max == 0 {
+		if replicas.Max == 0 {
 			continue // scaled to zero: no pod to protect
 		}
-		if replicas.max < 2 {
+		if replicas.Max < 2 {
 			reportSingleReplica(w, replicas, r)
 			continue
 		}
-		if len(budgets.covering(w)) == 0 {
+		if len(budgets.Covering(w)) == 0 {
 			addBudget(inv, w, replicas, budgets, cfg, r)
 		}
 	}
@@ -69,78 +69,78 @@ func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
 // review warns, once per budget, when it blocks every eviction of w's pods,
 // is still policy/v1beta1, or lets a drain hang on an unhealthy pod. It
 // reports whether the budget is fine.
-func (b *budget) review(w *Workload, replicas replicaCount, cfg config.Config, r *Report) bool {
-	if isSkipped(b.view.root) {
+func (b *Budget) review(w *Workload, replicas ReplicaCount, cfg config.Config, r *Report) bool {
+	if IsSkipped(b.View.Root) {
 		return true
 	}
-	if b.reviewed {
-		return b.good
+	if b.Reviewed {
+		return b.Good
 	}
-	b.reviewed, b.good = true, true
-	name, workload := b.view.name, w.kind+" "+w.name
-	v1beta1 := b.view.apiVersion == "policy/v1beta1"
+	b.Reviewed, b.Good = true, true
+	name, workload := b.View.Name, w.KindName+" "+w.Name
+	v1beta1 := b.View.APIVersion == "policy/v1beta1"
 	if v1beta1 {
-		b.good = false
+		b.Good = false
 		note := ""
-		if b.selector != nil && b.selector.empty() {
-			note = fmt.Sprintf(", and mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace %s in policy/v1", b.namespace)
+		if b.Selector != nil && b.Selector.Empty() {
+			note = fmt.Sprintf(", and mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace %s in policy/v1", b.Namespace)
 		}
-		r.Risk(ruleDisruptionBudget.ID, b.object, "apiVersion", "policy/v1beta1",
+		r.Risk(ruleDisruptionBudget.ID, b.Object, "apiVersion", "policy/v1beta1",
 			"PodDisruptionBudget %s is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and %s is left without a budget. lbguard leaves it as it is: change its apiVersion to policy/v1%s",
 			name, workload, note)
 	}
-	if field, current, blocking := b.blocks(replicas.min); blocking {
-		b.good = false
-		r.Risk(ruleDisruptionBudget.ID, b.object, field, current,
+	if field, current, blocking := b.blocks(replicas.Min); blocking {
+		b.Good = false
+		r.Risk(ruleDisruptionBudget.ID, b.Object, field, current,
 			"PodDisruptionBudget %s allows no eviction of the pods of %s (%s with %s): drains and node upgrades hang on them. lbguard leaves it as it is: use maxUnavailable: 1 (or a percentage) instead",
-			name, workload, b.summary(), replicas.describeMin())
+			name, workload, b.summary(), replicas.DescribeMin())
 	}
-	policy, _ := yamlnode.StringAt(b.view.root, "spec", "unhealthyPodEvictionPolicy")
-	set := yamlnode.Find(b.view.root, "spec", "unhealthyPodEvictionPolicy") != nil
+	policy, _ := yamlnode.StringAt(b.View.Root, "spec", "unhealthyPodEvictionPolicy")
+	set := yamlnode.Find(b.View.Root, "spec", "unhealthyPodEvictionPolicy") != nil
 	if !v1beta1 && cfg.KubernetesVersion.AtLeast(1, 27) && policy != "AlwaysAllow" {
-		b.good = false
+		b.Good = false
 		var current any
 		if set {
 			current = policy
 		}
-		r.Risk(ruleDisruptionBudget.ID, b.object, "spec.unhealthyPodEvictionPolicy", current,
+		r.Risk(ruleDisruptionBudget.ID, b.Object, "spec.unhealthyPodEvictionPolicy", current,
 			"PodDisruptionBudget %s does not set unhealthyPodEvictionPolicy: AlwaysAllow: while its budget is spent, a pod of %s that runs but is not ready cannot be evicted either, so a drain can hang on a crash-looping pod. lbguard leaves it as it is",
 			name, workload)
 	}
-	return b.good
+	return b.Good
 }
 
 // blocks tells whether the budget allows no eviction at all when the
 // workload runs the given number of replicas. Percentages round up, as in
 // the disruption controller.
-func (b *budget) blocks(replicas int) (field string, current any, blocking bool) {
+func (b *Budget) blocks(replicas int) (field string, current any, blocking bool) {
 	switch {
 	case replicas < 1:
 		return "", nil, false // no pod to evict
-	case b.maxUnavailable != nil:
-		return "spec.maxUnavailable", b.maxUnavailable.value(), b.maxUnavailable.of(replicas) == 0
-	case b.minAvailable != nil:
-		return "spec.minAvailable", b.minAvailable.value(), b.minAvailable.of(replicas) >= replicas
+	case b.MaxUnavailable != nil:
+		return "spec.maxUnavailable", b.MaxUnavailable.Value(), b.MaxUnavailable.Of(replicas) == 0
+	case b.MinAvailable != nil:
+		return "spec.minAvailable", b.MinAvailable.Value(), b.MinAvailable.Of(replicas) >= replicas
 	}
 	return "", nil, false
 }
 
 // summary is the budget's limit as written, such as "maxUnavailable: 1".
-func (b *budget) summary() string {
+func (b *Budget) summary() string {
 	switch {
-	case b.maxUnavailable != nil:
-		return "maxUnavailable: " + b.maxUnavailable.String()
-	case b.minAvailable != nil:
-		return "minAvailable: " + b.minAvailable.String()
+	case b.MaxUnavailable != nil:
+		return "maxUnavailable: " + b.MaxUnavailable.String()
+	case b.MinAvailable != nil:
+		return "minAvailable: " + b.MinAvailable.String()
 	}
 	return "no limit"
 }
 
 // reportOverlap warns once per set of budgets that cover the same pods.
-func reportOverlap(w *Workload, existing []*budget, reported map[string]bool, r *Report) {
+func reportOverlap(w *Workload, existing []*Budget, reported map[string]bool, r *Report) {
 	names := make([]string, len(existing))
 	for i, b := range existing {
-		names[i] = b.view.name
+		names[i] = b.View.Name
 	}
 	key := w.Namespace + "/" + strings.Join(names, ",")
 	if reported[key] {
@@ -151,9 +151,9 @@ func reportOverlap(w *Workload, existing []*budget, reported map[string]bool, r 
 	if len(names) == 2 {
 		all = "both"
 	}
-	r.Risk(ruleDisruptionBudget.ID, existing[1].object, "spec.selector", nil,
+	r.Risk(ruleDisruptionBudget.ID, existing[1].Object, "spec.selector", nil,
 		"PodDisruptionBudgets %s %s cover the pods of %s %s: the eviction API refuses to evict a pod that more than one budget covers, so drains hang on these pods. Keep one; lbguard edits none",
-		joinNames(names), all, w.kind, w.name)
+		joinNames(names), all, w.KindName, w.Name)
 }
 
 // joinNames writes "a and b", "a, b and c".
@@ -164,18 +164,18 @@ func joinNames(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
+func reportSingleReplica(w *Workload, replicas ReplicaCount, r *Report) {
 	const consequence = "lbguard adds no PodDisruptionBudget (a budget that keeps the only pod would block every drain), so a drain or node upgrade takes the pod down and the load balancer has no healthy target until its replacement is ready: run 2 or more replicas"
-	kind, name := w.kind, w.name
+	kind, name := w.KindName, w.Name
 	switch {
-	case replicas.autoscaler != nil:
-		r.Risk(ruleDisruptionBudget.ID, replicas.autoscaler, "spec.maxReplicas", replicas.max,
-			"HorizontalPodAutoscaler %s keeps %s %s at a single replica (maxReplicas: %d): %s", replicas.scaledBy, kind, name, replicas.max, consequence)
-	case !replicas.written:
+	case replicas.Autoscaler != nil:
+		r.Risk(ruleDisruptionBudget.ID, replicas.Autoscaler, "spec.maxReplicas", replicas.Max,
+			"HorizontalPodAutoscaler %s keeps %s %s at a single replica (maxReplicas: %d): %s", replicas.ScaledBy, kind, name, replicas.Max, consequence)
+	case !replicas.Written:
 		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.replicas", nil,
 			"%s %s runs a single replica (spec.replicas is not set, and defaults to 1): %s", kind, name, consequence)
 	default:
-		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.replicas", replicas.max,
+		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.replicas", replicas.Max,
 			"%s %s runs a single replica: %s", kind, name, consequence)
 	}
 }
@@ -183,41 +183,41 @@ func reportSingleReplica(w *Workload, replicas replicaCount, r *Report) {
 // addBudget adds a budget named after the workload, with its selector, unless
 // the name is taken or the selector would put a second budget over pods that
 // one already covers.
-func addBudget(inv *Inventory, w *Workload, replicas replicaCount, budgets *budgetIndex, cfg config.Config, r *Report) {
-	kind, name := w.kind, w.name
-	selector, err := readSelector(w.root, "spec", "selector")
+func addBudget(inv *Inventory, w *Workload, replicas ReplicaCount, budgets *BudgetIndex, cfg config.Config, r *Report) {
+	kind, name := w.KindName, w.Name
+	selector, err := ReadSelector(w.Root, "spec", "selector")
 	if err != nil {
 		r.Invalid(w.Object, "spec.selector", err.Error())
 		return
 	}
-	if selector == nil || selector.empty() {
+	if selector == nil || selector.Empty() {
 		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 			"%s %s has no spec.selector to copy: lbguard adds no PodDisruptionBudget, since an empty selector would cover every pod of namespace %s", kind, name, w.Namespace)
 		return
 	}
-	if budgets.nameTaken(w.Namespace, name) {
+	if budgets.NameTaken(w.Namespace, name) {
 		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 			"%s %s has no PodDisruptionBudget, and another PodDisruptionBudget already has the name %s: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: %s and unhealthyPodEvictionPolicy: AlwaysAllow",
 			kind, name, name, cfg.MaxUnavailable)
 		return
 	}
-	for _, other := range inv.mayMatch(w.Namespace, selector) {
-		if other == w || !selector.matches(other.PodLabels) {
+	for _, other := range inv.MayMatch(w.Namespace, selector) {
+		if other == w || !selector.Matches(other.PodLabels) {
 			continue
 		}
-		if covering := budgets.covering(other); len(covering) > 0 {
+		if covering := budgets.Covering(other); len(covering) > 0 {
 			r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 				"%s %s has no PodDisruptionBudget, but its selector also selects the pods of %s %s, which PodDisruptionBudget %s covers: a second budget over those pods would make their eviction fail, so lbguard adds none. Narrow the selector, or cover both workloads with one budget",
-				kind, name, other.kind, other.name, covering[0].view.name)
+				kind, name, other.KindName, other.Name, covering[0].View.Name)
 			return
 		}
 	}
 
-	pdb := newBudgetObject(w, cfg.MaxUnavailable)
+	pdb := NewBudgetObject(w, cfg.MaxUnavailable)
 	inv.NewObjects = append(inv.NewObjects, pdb)
-	r.madeFor(pdb, w.Object)
-	budgets.add(&budget{object: pdb, view: r.view(pdb), namespace: w.Namespace, selector: selector, generated: true})
+	r.MadeFor(pdb, w.Object)
+	budgets.Add(&Budget{Object: pdb, View: r.View(pdb), Namespace: w.Namespace, Selector: selector, Generated: true})
 	r.Changed(ruleDisruptionBudget.ID, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
 		"PodDisruptionBudget %s added for %s %s (%s): a drain or node upgrade evicts at most %s of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)",
-		name, kind, name, replicas.describe(), cfg.MaxUnavailable)
+		name, kind, name, replicas.Describe(), cfg.MaxUnavailable)
 }

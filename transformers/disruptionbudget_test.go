@@ -464,14 +464,14 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 	} {
 		items, _ := runRuleOn(t, behindNLB(order...), config.DefaultConfig(), ruleDisruptionBudget.ID)
 		list := fn.KubeObjects(items)
-		var budgets []*budget
+		var budgets []*Budget
 		for _, obj := range list {
 			if obj.GetKind() == "PodDisruptionBudget" {
-				sel, err := readSelector(rootOf(obj), "spec", "selector")
+				sel, err := ReadSelector(RootOf(obj), "spec", "selector")
 				if err != nil {
 					t.Fatal(err)
 				}
-				budgets = append(budgets, &budget{object: obj, namespace: "shop", selector: sel})
+				budgets = append(budgets, &Budget{Object: obj, Namespace: "shop", Selector: sel})
 			}
 		}
 		if len(budgets) == 0 {
@@ -480,7 +480,7 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 		canaryPods := map[string]string{"app": "web", "track": "canary"}
 		covering := 0
 		for _, b := range budgets {
-			if b.selector.matches(canaryPods) {
+			if b.Selector.Matches(canaryPods) {
 				covering++
 			}
 		}
@@ -513,16 +513,16 @@ func TestLabelSelectorMatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sel, err := readSelector(rootOf(obj), "selector")
+		sel, err := ReadSelector(RootOf(obj), "selector")
 		if err != nil {
 			t.Fatalf("%s: %v", tt.selector, err)
 		}
-		if got := sel.matches(pod); got != tt.want {
+		if got := sel.Matches(pod); got != tt.want {
 			t.Errorf("%s matches %v = %v, want %v", tt.selector, pod, got, tt.want)
 		}
 	}
-	var none *labelSelector
-	if none.matches(pod) {
+	var none *LabelSelector
+	if none.Matches(pod) {
 		t.Errorf("a missing selector must select nothing")
 	}
 	for selector, want := range map[string]string{
@@ -535,12 +535,12 @@ func TestLabelSelectorMatches(t *testing.T) {
 		"{matchExpressions: [{key: a}]}": `matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist, not ""`,
 	} {
 		obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nselector: " + selector + "\n"))
-		if _, err := readSelector(rootOf(obj), "selector"); err == nil || err.Error() != want {
+		if _, err := ReadSelector(RootOf(obj), "selector"); err == nil || err.Error() != want {
 			t.Errorf("selector %s: got %v, want %s", selector, err, want)
 		}
 	}
 	obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nspec: []\n"))
-	if _, err := readSelector(rootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
+	if _, err := ReadSelector(RootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
 		t.Errorf("selector under a list: got %v", err)
 	}
 }

@@ -8,13 +8,10 @@ import (
 // rules hold against each other, which the timing model turns into seconds
 // of failed requests. No rule calls these.
 
-// ID is the workload's ResourceID.
-func (w *Workload) ID() ResourceID { return w.id() }
-
 // ShutdownStated tells whether the workload sets A itself, with
 // ShutdownSecondsAnnotation.
 func (w *Workload) ShutdownStated() bool {
-	_, ok := annotations.Get(w.root, annotations.ShutdownSecondsAnnotation)
+	_, ok := annotations.Get(w.Root, annotations.ShutdownSecondsAnnotation)
 	return ok
 }
 
@@ -22,7 +19,7 @@ func (w *Workload) ShutdownStated() bool {
 // attributes state, read as the rules read it (0 when it is not a valid
 // number of seconds); set is false when they state none.
 func (b *Backend) StatedDelay() (delay int, set bool) {
-	key := b.attributesKey()
+	key := b.AttributesKey()
 	if key == "" {
 		return 0, false
 	}
@@ -30,24 +27,21 @@ func (b *Backend) StatedDelay() (delay int, set bool) {
 	if !ok {
 		return 0, false
 	}
-	_, delay, set, _ = parseDelayAttribute(v)
+	_, delay, set, _ = ParseDelayAttribute(v)
 	return delay, set
 }
 
 // OptedOut tells whether the workload carries lbguard.dev/skip.
-func (w *Workload) OptedOut() bool { return w.skipped }
-
-// ID is the load balancer object's ResourceID.
-func (lb *LoadBalancer) ID() ResourceID { return lb.id() }
+func (w *Workload) OptedOut() bool { return w.Skipped }
 
 // Replicas is how many pods the workload runs: spec.replicas (1 when
 // absent), or the minimum of the HorizontalPodAutoscaler that scales it.
 func (inv *Inventory) Replicas(w *Workload) int {
-	n, ok := readReplicas(w, inv.timingIndexes().autoscalers, inv.scratchReport())
+	n, ok := ReadReplicas(w, inv.TimingIndexes().Autoscalers, inv.ScratchReport())
 	if !ok {
 		return 1
 	}
-	return n.min
+	return n.Min
 }
 
 // BudgetMaxUnavailable is how many of the workload's replicas the first
@@ -55,12 +49,12 @@ func (inv *Inventory) Replicas(w *Workload) int {
 // (replicas − minAvailable for a minAvailable budget); found is false when
 // none covers it.
 func (inv *Inventory) BudgetMaxUnavailable(w *Workload, replicas int) (maxUnavailable int, found bool) {
-	for _, b := range inv.timingIndexes().budgets.covering(w) {
+	for _, b := range inv.TimingIndexes().Budgets.Covering(w) {
 		switch {
-		case b.maxUnavailable != nil:
-			return b.maxUnavailable.of(replicas), true
-		case b.minAvailable != nil:
-			return max(0, replicas-b.minAvailable.of(replicas)), true
+		case b.MaxUnavailable != nil:
+			return b.MaxUnavailable.Of(replicas), true
+		case b.MinAvailable != nil:
+			return max(0, replicas-b.MinAvailable.Of(replicas)), true
 		}
 	}
 	return 0, false
@@ -80,7 +74,7 @@ func (c *Container) PreStopSleep() (seconds int, plain bool) {
 // targetGroupAttributes are the backend's effective target-group
 // attributes; nil when it has none or they cannot be read.
 func (b *Backend) targetGroupAttributes() *annotations.StringMap {
-	key := b.attributesKey()
+	key := b.AttributesKey()
 	if key == "" {
 		return nil
 	}

@@ -59,29 +59,29 @@ func newGatewayObjects() *gatewayObjects {
 }
 
 // add indexes obj when it is one of the kinds above; ok is false otherwise.
-func (g *gatewayObjects) add(obj *fn.KubeObject, v *objectView) (ok bool) {
-	switch v.gk.group {
+func (g *gatewayObjects) add(obj *fn.KubeObject, v *ObjectView) (ok bool) {
+	switch v.GroupKind.group {
 	case gatewayAPIGroup:
-		switch v.gk.kind {
+		switch v.GroupKind.kind {
 		case "GatewayClass":
-			g.classes[v.name] = obj
+			g.classes[v.Name] = obj
 		case "Gateway":
 			g.gateways[v.key()] = obj
 		case "ListenerSet":
 			g.listenerSets[v.key()] = obj
 		case "ReferenceGrant":
-			g.grants[v.namespaceOrDefault()] = append(g.grants[v.namespaceOrDefault()], obj)
+			g.grants[v.NamespaceOrDefault()] = append(g.grants[v.NamespaceOrDefault()], obj)
 		default:
-			if _, route := routeKinds[v.gk.kind]; !route {
+			if _, route := routeKinds[v.GroupKind.kind]; !route {
 				return false
 			}
 			g.routes = append(g.routes, obj)
 		}
 	case lbcGatewayGroup:
 		if g.apiVersion == "" {
-			g.apiVersion = v.apiVersion
+			g.apiVersion = v.APIVersion
 		}
-		switch v.gk.kind {
+		switch v.GroupKind.kind {
 		case "TargetGroupConfiguration":
 			g.targetGroups[v.key()] = append(g.targetGroups[v.key()], obj)
 			if service, ok := targetService(v); ok {
@@ -100,11 +100,11 @@ func (g *gatewayObjects) add(obj *fn.KubeObject, v *objectView) (ok bool) {
 // targetService is the Service a TargetGroupConfiguration's targetReference
 // names: in its namespace, of kind Service (the default). ok is false when
 // it has no targetReference (a default) or names another kind.
-func targetService(v *objectView) (objectKey, bool) {
-	ref := yamlnode.Find(v.root, "spec", "targetReference")
+func targetService(v *ObjectView) (objectKey, bool) {
+	ref := yamlnode.Find(v.Root, "spec", "targetReference")
 	name, _ := yamlnode.StringAt(ref, "name")
 	kind, _ := yamlnode.StringAt(ref, "kind")
-	return objectKey{v.namespaceOrDefault(), name}, ref != nil && (kind == "" || kind == "Service")
+	return objectKey{v.NamespaceOrDefault(), name}, ref != nil && (kind == "" || kind == "Service")
 }
 
 // createdAPIVersion is the apiVersion of a TargetGroupConfiguration lbguard
@@ -118,7 +118,7 @@ func (g *gatewayObjects) createdAPIVersion() string {
 
 // gateway is one Gateway that routes attach to, as lbguard knows it.
 type gateway struct {
-	key    objectKey
+	Key    objectKey
 	object *fn.KubeObject // nil when only the config names it
 	class  *fn.KubeObject // nil when the class is not in the list
 	kind   LBKind         // GatewayALB or GatewayNLB
@@ -137,7 +137,7 @@ const (
 // classify says who serves the Gateway key: by its class's controllerName
 // (never the class name), else by the config.
 func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gatewayVerdict, string) {
-	gw := &gateway{key: key, object: inv.gatewayAPI.gateways[key]}
+	gw := &gateway{Key: key, object: inv.gatewayAPI.gateways[key]}
 	byConfig := func(t config.GatewayType, ok bool, what string) (*gateway, gatewayVerdict, string) {
 		switch {
 		case !ok:
@@ -152,19 +152,19 @@ func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gate
 		return gw, gatewayAWS, ""
 	}
 	if gw.object == nil {
-		t, ok := cfg.Gateways[key.namespace+"/"+key.name]
+		t, ok := cfg.Gateways[key.Namespace+"/"+key.Name]
 		if !ok {
-			t, ok = cfg.Gateways[key.name]
+			t, ok = cfg.Gateways[key.Name]
 		}
-		return byConfig(t, ok, "Gateway "+key.namespace+"/"+key.name+" is not in the list")
+		return byConfig(t, ok, "Gateway "+key.Namespace+"/"+key.Name+" is not in the list")
 	}
-	className, _ := yamlnode.StringAt(inv.root(gw.object), "spec", "gatewayClassName")
+	className, _ := yamlnode.StringAt(inv.Root(gw.object), "spec", "gatewayClassName")
 	gw.class = inv.gatewayAPI.classes[className]
 	if gw.class == nil {
 		t, ok := cfg.GatewayClasses[className]
 		return byConfig(t, ok, "its GatewayClass "+className+" is not in the list")
 	}
-	switch controller, _ := yamlnode.StringAt(inv.root(gw.class), "spec", "controllerName"); {
+	switch controller, _ := yamlnode.StringAt(inv.Root(gw.class), "spec", "controllerName"); {
 	case controller == lbcALBGatewayController:
 		gw.kind = GatewayALB
 	case controller == lbcNLBGatewayController:

@@ -25,7 +25,7 @@ func (inv *Inventory) routeParents(route *fn.KubeObject, r *Report) []objectKey 
 	v := inv.view(route)
 	var keys []objectKey
 	seen := map[objectKey]bool{}
-	for i, ref := range readRefs(v.root, "parentRefs", v.namespaceOrDefault()) {
+	for i, ref := range readRefs(v.Root, "parentRefs", v.NamespaceOrDefault()) {
 		if ref.group != gatewayAPIGroup {
 			continue
 		}
@@ -37,11 +37,11 @@ func (inv *Inventory) routeParents(route *fn.KubeObject, r *Report) []objectKey 
 			if ls == nil {
 				r.Risk(IPTargetTypeID, route, "spec.parentRefs["+strconv.Itoa(i)+"]", ref.name,
 					"%s %s attaches to ListenerSet %s/%s, which is not in the list: lbguard cannot tell which Gateway serves it, so it leaves its backends alone",
-					v.kind, v.name, ref.namespace, ref.name)
+					v.KindName, v.Name, ref.namespace, ref.name)
 				continue
 			}
 			lv := inv.view(ls)
-			parent, ok := readRef(yamlnode.Find(lv.root, "spec", "parentRef"), lv.namespaceOrDefault())
+			parent, ok := readRef(yamlnode.Find(lv.Root, "spec", "parentRef"), lv.NamespaceOrDefault())
 			if !ok || parent.group != gatewayAPIGroup || parent.kind != "Gateway" {
 				continue
 			}
@@ -99,22 +99,22 @@ func (inv *Inventory) addRoute(route *fn.KubeObject, cfg config.Config, r *Repor
 		case gatewayNotAWS:
 			continue
 		case gatewayUnknown:
-			r.Risk(IPTargetTypeID, route, "spec.parentRefs", key.namespace+"/"+key.name,
+			r.Risk(IPTargetTypeID, route, "spec.parentRefs", key.Namespace+"/"+key.Name,
 				"%s %s attaches to Gateway %s/%s, but %s: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore",
-				v.kind, v.name, key.namespace, key.name, why)
+				v.KindName, v.Name, key.Namespace, key.Name, why)
 			continue
 		case gatewayAutoMode:
-			r.Risk(IPTargetTypeID, route, "spec.parentRefs", key.namespace+"/"+key.name,
+			r.Risk(IPTargetTypeID, route, "spec.parentRefs", key.Namespace+"/"+key.Name,
 				"%s %s attaches to Gateway %s/%s of EKS Auto Mode (controller %s), which lbguard does not handle yet: check its target type, deregistration delay and health check by hand",
-				v.kind, v.name, key.namespace, key.name, why)
+				v.KindName, v.Name, key.Namespace, key.Name, why)
 			continue
 		}
-		if routeKinds[v.kind] != gw.kind {
+		if routeKinds[v.KindName] != gw.kind {
 			continue // the LBC serves this kind on the other load balancer type only
 		}
 		lb := inv.newLoadBalancer(gw.kind, route)
-		lb.gateway = gw
-		lb.Skipped = lb.Skipped || gw.object != nil && isSkipped(inv.root(gw.object))
+		lb.Gateway = gw
+		lb.Skipped = lb.Skipped || gw.object != nil && IsSkipped(inv.Root(gw.object))
 		inv.LoadBalancers = append(inv.LoadBalancers, lb)
 		inv.addRouteBackends(lb, r)
 	}
@@ -122,8 +122,8 @@ func (inv *Inventory) addRoute(route *fn.KubeObject, cfg config.Config, r *Repor
 
 // addRouteBackends links every Service the route's rules send to.
 func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
-	namespace := lb.namespaceOrDefault()
-	for i, rule := range yamlnode.Items(yamlnode.Find(lb.root, "spec", "rules")) {
+	namespace := lb.NamespaceOrDefault()
+	for i, rule := range yamlnode.Items(yamlnode.Find(lb.Root, "spec", "rules")) {
 		for j, n := range yamlnode.Items(yamlnode.Find(rule, "backendRefs")) {
 			path := "spec.rules[" + strconv.Itoa(i) + "].backendRefs[" + strconv.Itoa(j) + "]"
 			ref, ok := readRef(n, namespace)
@@ -138,7 +138,7 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 			case "TargetGroupName", "Gateway":
 				r.Kept(IPTargetTypeID, lb.Object, path+".kind", ref.kind,
 					"%s %s sends to %s %s, which fronts no pods of this list (%s): lbguard leaves it alone",
-					lb.kind, lb.name, ref.kind, ref.name, map[string]string{
+					lb.KindName, lb.Name, ref.kind, ref.name, map[string]string{
 						"TargetGroupName": "a target group made outside Kubernetes",
 						"Gateway":         "the chained Gateway's own routes reach the pods",
 					}[ref.kind])
@@ -150,13 +150,13 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 			if err != nil || port == 0 {
 				r.Risk(IPTargetTypeID, lb.Object, path+".port", nil,
 					"%s %s: the backendRef to Service %s names no port: the LBC requires the Service port and does not wire this backend",
-					lb.kind, lb.name, ref.name)
+					lb.KindName, lb.Name, ref.name)
 				continue
 			}
 			if ref.namespace != namespace && !inv.granted(lb, ref) {
 				r.Kept(IPTargetTypeID, lb.Object, path+".namespace", ref.namespace,
 					"%s %s sends to Service %s/%s, but no ReferenceGrant in namespace %s allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone",
-					lb.kind, lb.name, ref.namespace, ref.name, ref.namespace)
+					lb.KindName, lb.Name, ref.namespace, ref.name, ref.namespace)
 				continue
 			}
 			inv.addBackend(lb, ref.namespace, ref.name, []string{strconv.Itoa(port)}, r)
@@ -169,13 +169,13 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 // namespace, to core Services, all of them or this one.
 func (inv *Inventory) granted(lb *LoadBalancer, ref parentRef) bool {
 	for _, grant := range inv.gatewayAPI.grants[ref.namespace] {
-		root := inv.root(grant)
+		root := inv.Root(grant)
 		from := false
 		for _, n := range yamlnode.Items(yamlnode.Find(root, "spec", "from")) {
 			group, _ := yamlnode.StringAt(n, "group")
 			kind, _ := yamlnode.StringAt(n, "kind")
 			ns, _ := yamlnode.StringAt(n, "namespace")
-			from = from || group == gatewayAPIGroup && kind == lb.kind && ns == lb.namespaceOrDefault()
+			from = from || group == gatewayAPIGroup && kind == lb.KindName && ns == lb.NamespaceOrDefault()
 		}
 		if !from {
 			continue

@@ -16,45 +16,45 @@ import (
 // gatewaySettings is what a route backend's target group has: as written,
 // then as the delays phase settles it.
 type gatewaySettings struct {
-	targetType string // "" is the LBC's default, instance
-	delay      int    // 0 with delaySet false: the ELB's 300 s
+	TargetType string // "" is the LBC's default, instance
+	Delay      int    // 0 with delaySet false: the ELB's 300 s
 	delaySet   bool
-	delayFrom  *fn.KubeObject // the TargetGroupConfiguration that sets it
-	props      tgProps        // the effective props as written: the health check
+	DelayFrom  *fn.KubeObject // the TargetGroupConfiguration that sets it
+	Props      tgProps        // the effective props as written: the health check
 
-	healthCheckView *objectView // the TargetGroupConfiguration of props.healthCheck
+	HealthCheckView *ObjectView // the TargetGroupConfiguration of props.healthCheck
 }
 
 // writtenSettings reads the backend's settings as written. With two
 // TargetGroupConfigurations for its Service, the LBC takes either: ip only
 // if both give ip, and the longer delay.
 func (inv *Inventory) writtenSettings(b *Backend) gatewaySettings {
-	t := b.target
-	candidates := []*fn.KubeObject{t.ownTGC()}
+	t := b.Target
+	candidates := []*fn.KubeObject{t.OwnTGC()}
 	if t.conflicting() {
-		candidates = t.own
+		candidates = t.Own
 	}
 	var s gatewaySettings
 	for i, own := range candidates {
 		p := inv.effective(b, own)
 		d, from, set := p.delay()
 		if !set {
-			d = platformDeregistrationDelay
+			d = PlatformDeregistrationDelay
 		}
 		if i == 0 {
-			s = gatewaySettings{targetType: p.targetType, delay: d, delaySet: set, delayFrom: from, props: p}
+			s = gatewaySettings{TargetType: p.targetType, Delay: d, delaySet: set, DelayFrom: from, Props: p}
 			continue
 		}
 		if p.targetType != "ip" {
-			s.targetType = p.targetType
+			s.TargetType = p.targetType
 		}
-		s.delay, s.delaySet = max(s.delay, d), s.delaySet && set
-		if p.healthCheck == nil || s.props.healthCheck != p.healthCheck {
-			s.props.healthCheck = nil // the health check cannot be known
+		s.Delay, s.delaySet = max(s.Delay, d), s.delaySet && set
+		if p.HealthCheck == nil || s.Props.HealthCheck != p.HealthCheck {
+			s.Props.HealthCheck = nil // the health check cannot be known
 		}
 	}
-	if s.props.healthCheck != nil {
-		s.healthCheckView = inv.view(s.props.healthCheckFrom)
+	if s.Props.HealthCheck != nil {
+		s.HealthCheckView = inv.view(s.Props.healthCheckFrom)
 	}
 	return s
 }
@@ -62,23 +62,23 @@ func (inv *Inventory) writtenSettings(b *Backend) gatewaySettings {
 // settleGatewayTargets plans, Service by Service, what R1 and R2 write and
 // settles each backend's target type and delay as they will be.
 func settleGatewayTargets(inv *Inventory, cfg config.Config) {
-	for _, t := range inv.gatewayTargets {
+	for _, t := range inv.GatewayTargets {
 		t.plan = inv.planTarget(t, cfg)
 		for _, b := range t.backends {
-			s := b.settings
-			own := t.ownTGC()
+			s := b.Settings
+			own := t.OwnTGC()
 			if t.plan.targetType {
-				s.targetType = "ip"
+				s.TargetType = "ip"
 			}
 			if t.plan.delay > 0 {
 				// The written delay is the Service's own default: it yields
 				// only to the Service's own route entries.
 				if _, from, set := inv.effective(b, own).delay(); !set || from != own || own == nil {
-					s.delay, s.delaySet = t.plan.delay, true
+					s.Delay, s.delaySet = t.plan.delay, true
 				}
 			}
-			b.settings = s
-			b.delay = &settledDelay{s.delay, true}
+			b.Settings = s
+			b.Delay = &settledDelay{s.Delay, true}
 		}
 	}
 }
@@ -93,7 +93,7 @@ func (inv *Inventory) planTarget(t *gatewayTarget, cfg config.Config) targetGrou
 	if t.conflicting() || t.skipped(inv) {
 		return plan
 	}
-	own := t.ownTGC()
+	own := t.OwnTGC()
 	missing, stated := false, 0
 	for _, b := range t.backends {
 		if b.Skipped() {
@@ -123,7 +123,7 @@ func (inv *Inventory) planTarget(t *gatewayTarget, cfg config.Config) targetGrou
 // route to it, or the Service, or its own TargetGroupConfiguration is
 // opted out.
 func (t *gatewayTarget) skipped(inv *Inventory) bool {
-	if own := t.ownTGC(); own != nil && isSkipped(inv.root(own)) {
+	if own := t.OwnTGC(); own != nil && IsSkipped(inv.Root(own)) {
 		return true
 	}
 	for _, b := range t.backends {
@@ -138,12 +138,12 @@ func (t *gatewayTarget) skipped(inv *Inventory) bool {
 // healthCheckConfig names; the LBC's defaults are not named, so they give
 // the probe a TCP check, as an Ingress without healthcheck annotations does.
 func (b *Backend) gatewayHealthCheck() HealthCheck {
-	p := b.settings.props
+	p := b.Settings.Props
 	var hc HealthCheck
-	if p.healthCheck != nil {
-		hc.Path, _ = yamlnode.StringAt(p.healthCheck, "healthCheckPath")
-		hc.Port = yamlnode.ScalarText(yamlnode.Find(p.healthCheck, "healthCheckPort"))
-		hc.Protocol, _ = yamlnode.StringAt(p.healthCheck, "healthCheckProtocol")
+	if p.HealthCheck != nil {
+		hc.Path, _ = yamlnode.StringAt(p.HealthCheck, "healthCheckPath")
+		hc.Port = yamlnode.ScalarText(yamlnode.Find(p.HealthCheck, "healthCheckPort"))
+		hc.Protocol, _ = yamlnode.StringAt(p.HealthCheck, "healthCheckProtocol")
 	}
 	hc.Protocol = strings.ToUpper(hc.Protocol)
 	if b.LB.Kind == GatewayALB && p.isGRPC(b) {

@@ -18,12 +18,12 @@ import (
 // gatewayTargetTypeIP makes every Gateway backend's target type ip: it
 // changes the Service's own route entries that pin instance, then sets
 // defaultConfiguration.targetType where a backend is still not ip.
-func gatewayTargetTypeIP(inv *Inventory, r *Report) {
-	for _, t := range inv.gatewayTargets {
+func GatewayTargetTypeIP(inv *Inventory, r *Report) {
+	for _, t := range inv.GatewayTargets {
 		if !t.plan.targetType {
 			continue
 		}
-		if own := t.ownTGC(); own != nil {
+		if own := t.OwnTGC(); own != nil {
 			ipRouteEntries(inv, t, own, r)
 		}
 		was := t.notIP(inv)
@@ -34,7 +34,7 @@ func gatewayTargetTypeIP(inv *Inventory, r *Report) {
 		if tgc == nil {
 			continue
 		}
-		defaults := yamlnode.EnsureMap(inv.root(tgc), "spec", "defaultConfiguration")
+		defaults := yamlnode.EnsureMap(inv.Root(tgc), "spec", "defaultConfiguration")
 		if defaults == nil {
 			r.Invalid(tgc, "spec.defaultConfiguration", "must be a map")
 			continue
@@ -50,7 +50,7 @@ func gatewayTargetTypeIP(inv *Inventory, r *Report) {
 // ipRouteEntries changes the own TargetGroupConfiguration's route entries
 // that pin instance: they win over its defaultConfiguration.
 func ipRouteEntries(inv *Inventory, t *gatewayTarget, own *fn.KubeObject, r *Report) {
-	for i, entry := range yamlnode.Items(yamlnode.Find(inv.root(own), "spec", "routeConfigurations")) {
+	for i, entry := range yamlnode.Items(yamlnode.Find(inv.Root(own), "spec", "routeConfigurations")) {
 		props := yamlnode.Find(entry, "targetGroupProps")
 		if current, _ := yamlnode.StringAt(props, "targetType"); current != "instance" {
 			continue
@@ -58,7 +58,7 @@ func ipRouteEntries(inv *Inventory, t *gatewayTarget, own *fn.KubeObject, r *Rep
 		yamlnode.SetField(props, "targetType", yamlnode.String("ip"))
 		r.Changed(IPTargetTypeID, own, "spec.routeConfigurations["+strconv.Itoa(i)+"].targetGroupProps.targetType", "instance", "ip",
 			"TargetGroupConfiguration %s: the route entry %s pinned targetType instance for Service %s: set to ip, as every route to the Service must send to pod IPs",
-			inv.view(own).name, describeRouteEntry(entry), t.key.name)
+			inv.view(own).Name, describeRouteEntry(entry), t.key.Name)
 	}
 }
 
@@ -66,13 +66,13 @@ func ipRouteEntries(inv *Inventory, t *gatewayTarget, own *fn.KubeObject, r *Rep
 // ip, as written: "" when every one is ip.
 func (t *gatewayTarget) notIP(inv *Inventory) string {
 	for _, b := range t.backends {
-		p := inv.effective(b, t.ownTGC())
+		p := inv.effective(b, t.OwnTGC())
 		switch {
 		case b.Skipped() || p.targetType == "ip":
 		case p.targetType == "":
 			return "instance, the LBC default"
 		default:
-			return p.targetType + " from TargetGroupConfiguration " + inv.view(p.targetTypeFrom).name
+			return p.targetType + " from TargetGroupConfiguration " + inv.view(p.targetTypeFrom).Name
 		}
 	}
 	return ""
@@ -80,18 +80,18 @@ func (t *gatewayTarget) notIP(inv *Inventory) string {
 
 // gatewayDelays adds the delay the delays phase settled to each Service's
 // own TargetGroupConfiguration, and records the delays users set.
-func gatewayDelays(inv *Inventory, r *Report) {
+func GatewayDelays(inv *Inventory, r *Report) {
 	kept := map[*fn.KubeObject]bool{}
-	for _, t := range inv.gatewayTargets {
+	for _, t := range inv.GatewayTargets {
 		if t.conflicting() || t.skipped(inv) {
 			continue
 		}
 		for _, b := range t.backends {
-			if d, from, set := inv.effective(b, t.ownTGC()).delay(); set && !kept[from] && !b.Skipped() {
+			if d, from, set := inv.effective(b, t.OwnTGC()).delay(); set && !kept[from] && !b.Skipped() {
 				kept[from] = true
 				r.Kept(DeregistrationDelayID, from, "spec", d,
 					"TargetGroupConfiguration %s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
-					inv.view(from).name, d)
+					inv.view(from).Name, d)
 			}
 		}
 		if t.plan.delay == 0 || !inv.validOwnDelay(t, r) {
@@ -102,7 +102,7 @@ func gatewayDelays(inv *Inventory, r *Report) {
 		if tgc == nil {
 			continue
 		}
-		defaults := yamlnode.EnsureMap(inv.root(tgc), "spec", "defaultConfiguration")
+		defaults := yamlnode.EnsureMap(inv.Root(tgc), "spec", "defaultConfiguration")
 		attrs := yamlnode.Find(defaults, "targetGroupAttributes")
 		switch {
 		case defaults == nil:
@@ -120,18 +120,18 @@ func gatewayDelays(inv *Inventory, r *Report) {
 			yamlnode.Field{Key: "value", Value: yamlnode.String(value)}))
 		r.Changed(DeregistrationDelayID, tgc, "spec.defaultConfiguration.targetGroupAttributes", nil, annotations.DeregistrationDelayAttribute+
 			"="+value, "%s: deregistration delay set to %s s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
-			what, value, platformDeregistrationDelay)
+			what, value, PlatformDeregistrationDelay)
 	}
 }
 
 // validOwnDelay checks the delay attributes of the Service's own
 // TargetGroupConfiguration: one outside 0–3600 is refused by the ELB.
 func (inv *Inventory) validOwnDelay(t *gatewayTarget, r *Report) bool {
-	own := t.ownTGC()
+	own := t.OwnTGC()
 	if own == nil {
 		return true
 	}
-	root := inv.root(own)
+	root := inv.Root(own)
 	lists := map[string]*yaml.Node{"spec.defaultConfiguration": yamlnode.Find(root, "spec", "defaultConfiguration")}
 	for i, entry := range yamlnode.Items(yamlnode.Find(root, "spec", "routeConfigurations")) {
 		lists["spec.routeConfigurations["+strconv.Itoa(i)+"].targetGroupProps"] = yamlnode.Find(entry, "targetGroupProps")
@@ -155,11 +155,11 @@ func (inv *Inventory) validOwnDelay(t *gatewayTarget, r *Report) bool {
 // when none can be made: the Service is not in the list, or its name is
 // taken by another TargetGroupConfiguration.
 func (inv *Inventory) ensureOwnTGC(t *gatewayTarget, rule RuleID, lacking string, r *Report) (tgc *fn.KubeObject, what string) {
-	if own := t.ownTGC(); own != nil {
-		what = "TargetGroupConfiguration " + inv.view(own).name + " of Service " + t.key.name
-		if own == t.created && !t.createdReported {
+	if own := t.OwnTGC(); own != nil {
+		what = "TargetGroupConfiguration " + inv.view(own).Name + " of Service " + t.key.Name
+		if own == t.Created && !t.createdReported {
 			t.createdReported = true
-			what = "TargetGroupConfiguration " + t.key.name + " added for Service " + t.key.name
+			what = "TargetGroupConfiguration " + t.key.Name + " added for Service " + t.key.Name
 		}
 		return own, what
 	}
@@ -167,18 +167,18 @@ func (inv *Inventory) ensureOwnTGC(t *gatewayTarget, rule RuleID, lacking string
 	if t.service == nil {
 		r.Risk(rule, route.Object, "", nil,
 			"%s %s sends to Service %s/%s, which is not in the list: lbguard cannot add its TargetGroupConfiguration. Add one in namespace %s with targetReference {name: %s} and %s",
-			route.kind, route.name, t.key.namespace, t.key.name, t.key.namespace, t.key.name, lacking)
+			route.KindName, route.Name, t.key.Namespace, t.key.Name, t.key.Namespace, t.key.Name, lacking)
 		return nil, ""
 	}
 	if named := inv.gatewayAPI.targetGroups[t.key]; len(named) > 0 {
 		r.Risk(rule, named[0], "spec.targetReference", nil,
 			"Service %s has no TargetGroupConfiguration, and TargetGroupConfiguration %s names another target: lbguard adds none. Add one under another name with targetReference {name: %s} and %s",
-			t.key.name, t.key.name, t.key.name, lacking)
+			t.key.Name, t.key.Name, t.key.Name, lacking)
 		return nil, ""
 	}
-	t.created = newTargetGroupObject(inv.gatewayAPI.createdAPIVersion(), inv.view(t.service))
-	inv.NewObjects = append(inv.NewObjects, t.created)
-	r.madeFor(t.created, t.service)
+	t.Created = newTargetGroupObject(inv.gatewayAPI.createdAPIVersion(), inv.view(t.service))
+	inv.NewObjects = append(inv.NewObjects, t.Created)
+	r.MadeFor(t.Created, t.service)
 	return inv.ensureOwnTGC(t, rule, lacking, r)
 }
 

@@ -16,11 +16,11 @@ import (
 type gatewayTarget struct {
 	key      objectKey
 	service  *fn.KubeObject   // nil when the Service is not in the list
-	own      []*fn.KubeObject // the TargetGroupConfigurations that name it; more than one is an error
+	Own      []*fn.KubeObject // the TargetGroupConfigurations that name it; more than one is an error
 	backends []*Backend
 
 	plan    targetGroupPlan // what R1 and R2 write, settled before the rules run
-	created *fn.KubeObject  // the TargetGroupConfiguration lbguard added, once made
+	Created *fn.KubeObject  // the TargetGroupConfiguration lbguard added, once made
 
 	createdReported bool // the first field written into created has said it is new
 }
@@ -35,48 +35,48 @@ type targetGroupPlan struct {
 
 // ownTGC is the Service's own TargetGroupConfiguration, nil when it has
 // none (or several: then nothing is written).
-func (t *gatewayTarget) ownTGC() *fn.KubeObject {
-	if t.created != nil {
-		return t.created
+func (t *gatewayTarget) OwnTGC() *fn.KubeObject {
+	if t.Created != nil {
+		return t.Created
 	}
-	if len(t.own) == 1 {
-		return t.own[0]
+	if len(t.Own) == 1 {
+		return t.Own[0]
 	}
 	return nil
 }
 
 // conflicting is true when two TargetGroupConfigurations name the Service:
 // the LBC takes either, so the effective settings cannot be known.
-func (t *gatewayTarget) conflicting() bool { return len(t.own) > 1 }
+func (t *gatewayTarget) conflicting() bool { return len(t.Own) > 1 }
 
 // resolveTargetGroups links each route backend to its Service's target and
 // reports Services that two TargetGroupConfigurations name.
 func (inv *Inventory) resolveTargetGroups(r *Report) {
 	targets := map[objectKey]*gatewayTarget{}
 	for _, lb := range inv.LoadBalancers {
-		if !lb.Kind.isGateway() {
+		if !lb.Kind.IsGateway() {
 			continue
 		}
 		for _, b := range lb.Backends {
 			key := objectKey{b.Namespace, b.ServiceName}
 			t := targets[key]
 			if t == nil {
-				t = &gatewayTarget{key: key, service: b.Service, own: inv.ownTargetGroups(key)}
+				t = &gatewayTarget{key: key, service: b.Service, Own: inv.ownTargetGroups(key)}
 				targets[key] = t
-				inv.gatewayTargets = append(inv.gatewayTargets, t)
-				for _, other := range t.own[min(1, len(t.own)):] {
+				inv.GatewayTargets = append(inv.GatewayTargets, t)
+				for _, other := range t.Own[min(1, len(t.Own)):] {
 					r.Invalid(other, "spec.targetReference.name",
-						"names Service "+key.namespace+"/"+key.name+", as TargetGroupConfiguration "+inv.view(t.own[0]).name+
+						"names Service "+key.Namespace+"/"+key.Name+", as TargetGroupConfiguration "+inv.view(t.Own[0]).Name+
 							" does too: the LBC takes either one, so lbguard changes nothing for this Service. Keep one TargetGroupConfiguration per Service")
 				}
 			}
 			t.backends = append(t.backends, b)
-			b.target = t
+			b.Target = t
 		}
 	}
-	for _, t := range inv.gatewayTargets {
+	for _, t := range inv.GatewayTargets {
 		for _, b := range t.backends {
-			b.settings = inv.writtenSettings(b)
+			b.Settings = inv.writtenSettings(b)
 		}
 	}
 }
@@ -97,14 +97,14 @@ func (inv *Inventory) defaultLayer(gw *gateway) *tgcLayer {
 		return nil
 	}
 	gv := inv.view(gw.object)
-	gatewayConfig := inv.lbConfig(yamlnode.Find(gv.root, "spec", "infrastructure", "parametersRef"), gv.namespaceOrDefault())
-	var classConfig *objectView
+	gatewayConfig := inv.lbConfig(yamlnode.Find(gv.Root, "spec", "infrastructure", "parametersRef"), gv.NamespaceOrDefault())
+	var classConfig *ObjectView
 	if gw.class != nil {
-		classConfig = inv.lbConfig(yamlnode.Find(inv.root(gw.class), "spec", "parametersRef"), "")
+		classConfig = inv.lbConfig(yamlnode.Find(inv.Root(gw.class), "spec", "parametersRef"), "")
 	}
 	preferGateway := false
 	if classConfig != nil {
-		mode, _ := yamlnode.StringAt(classConfig.root, "spec", "mergingMode")
+		mode, _ := yamlnode.StringAt(classConfig.Root, "spec", "mergingMode")
 		preferGateway = mode == "prefer-gateway"
 	}
 	return mergeDefaultLayers(inv.defaultTGC(classConfig), inv.defaultTGC(gatewayConfig), preferGateway)
@@ -113,7 +113,7 @@ func (inv *Inventory) defaultLayer(gw *gateway) *tgcLayer {
 // lbConfig is the LoadBalancerConfiguration a parametersRef names, nil
 // when it names another kind or one not in the list. namespace is where a
 // reference without one points ("" when it must name one).
-func (inv *Inventory) lbConfig(ref *yaml.Node, namespace string) *objectView {
+func (inv *Inventory) lbConfig(ref *yaml.Node, namespace string) *ObjectView {
 	group, _ := yamlnode.StringAt(ref, "group")
 	kind, _ := yamlnode.StringAt(ref, "kind")
 	name, _ := yamlnode.StringAt(ref, "name")
@@ -131,16 +131,16 @@ func (inv *Inventory) lbConfig(ref *yaml.Node, namespace string) *objectView {
 
 // defaultTGC is the layer of the TargetGroupConfiguration named by the
 // LoadBalancerConfiguration config as its default, nil when there is none.
-func (inv *Inventory) defaultTGC(config *objectView) *tgcLayer {
+func (inv *Inventory) defaultTGC(config *ObjectView) *tgcLayer {
 	if config == nil {
 		return nil
 	}
-	name, _ := yamlnode.StringAt(config.root, "spec", "defaultTargetGroupConfiguration", "name")
+	name, _ := yamlnode.StringAt(config.Root, "spec", "defaultTargetGroupConfiguration", "name")
 	if name == "" {
 		return nil
 	}
-	for _, tgc := range inv.gatewayAPI.targetGroups[objectKey{config.namespaceOrDefault(), name}] {
-		if root := inv.root(tgc); yamlnode.Find(root, "spec", "targetReference") == nil {
+	for _, tgc := range inv.gatewayAPI.targetGroups[objectKey{config.NamespaceOrDefault(), name}] {
+		if root := inv.Root(tgc); yamlnode.Find(root, "spec", "targetReference") == nil {
 			layer := layerOf(tgc, root)
 			return &layer
 		}
@@ -150,18 +150,18 @@ func (inv *Inventory) defaultTGC(config *objectView) *tgcLayer {
 
 // routeOf names the backend's route as routeConfigurations match it.
 func (b *Backend) routeOf() routeID {
-	return routeID{b.LB.kind, b.LB.namespaceOrDefault(), b.LB.name}
+	return routeID{b.LB.KindName, b.LB.NamespaceOrDefault(), b.LB.Name}
 }
 
 // effective is the backend's target-group settings as the LBC computes
 // them, with own as the Service's TargetGroupConfiguration (nil: none).
 func (inv *Inventory) effective(b *Backend, own *fn.KubeObject) tgProps {
 	var p tgProps
-	if d := inv.defaultLayer(b.LB.gateway); d != nil {
+	if d := inv.defaultLayer(b.LB.Gateway); d != nil {
 		p = d.forRoute(b.routeOf())
 	}
 	if own != nil {
-		p = layerOf(own, inv.root(own)).forRoute(b.routeOf()).over(p)
+		p = layerOf(own, inv.Root(own)).forRoute(b.routeOf()).over(p)
 	}
 	return p
 }
@@ -170,5 +170,5 @@ func (inv *Inventory) effective(b *Backend, own *fn.KubeObject) tgProps {
 // TargetGroupConfiguration says protocolVersion GRPC, or a GRPCRoute leaves
 // it to the listener (gRPC on HTTPS).
 func (p tgProps) isGRPC(b *Backend) bool {
-	return strings.EqualFold(p.protocolVersion, "GRPC") || p.protocolVersion == "" && b.LB.kind == "GRPCRoute"
+	return strings.EqualFold(p.protocolVersion, "GRPC") || p.protocolVersion == "" && b.LB.KindName == "GRPCRoute"
 }

@@ -138,12 +138,12 @@ func TestEffectiveTargetGroupSettings(t *testing.T) {
 			var got []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {
-					s := b.settings
+					s := b.Settings
 					path := ""
-					if s.props.healthCheck != nil {
+					if s.Props.HealthCheck != nil {
 						path = b.HealthCheck().Path
 					}
-					got = append(got, s.targetType+" "+strconv.Itoa(s.delay)+" "+path)
+					got = append(got, s.TargetType+" "+strconv.Itoa(s.Delay)+" "+path)
 				}
 			}
 			if !reflect.DeepEqual(got, []string{tt.want}) {
@@ -239,7 +239,7 @@ func TestRouteBackends(t *testing.T) {
 				for _, b := range lb.Backends {
 					ports := append([]string(nil), b.Ports...)
 					sort.Strings(ports)
-					got = append(got, string(lb.Kind)+" "+lb.namespaceOrDefault()+"/"+lb.name+" → "+b.Namespace+"/"+b.ServiceName+" ["+strings.Join(ports, " ")+"]")
+					got = append(got, string(lb.Kind)+" "+lb.NamespaceOrDefault()+"/"+lb.Name+" → "+b.Namespace+"/"+b.ServiceName+" ["+strings.Join(ports, " ")+"]")
 				}
 			}
 			if !reflect.DeepEqual(got, tt.want) {

@@ -38,7 +38,7 @@ func GracePeriod(inv *Inventory, cfg config.Config, r *Report) {
 			continue
 		}
 		containers := w.Containers()
-		current, set, err := yamlnode.IntAt(w.root, append(podSpecPath, "terminationGracePeriodSeconds")...)
+		current, set, err := yamlnode.IntAt(w.Root, append(PodSpecPath, "terminationGracePeriodSeconds")...)
 		if err != nil || current < 0 {
 			r.Invalid(w.Object, gracePeriodPath, "must be a whole number of seconds, 0 or more")
 			continue
@@ -51,7 +51,7 @@ func GracePeriod(inv *Inventory, cfg config.Config, r *Report) {
 		g := current
 		if need > current {
 			g = need
-			if err := w.Object.SetNestedInt(need, append(podSpecPath, "terminationGracePeriodSeconds")...); err != nil {
+			if err := w.Object.SetNestedInt(need, append(PodSpecPath, "terminationGracePeriodSeconds")...); err != nil {
 				r.Invalid(w.Object, gracePeriodPath, err.Error())
 				continue
 			}
@@ -63,12 +63,12 @@ func GracePeriod(inv *Inventory, cfg config.Config, r *Report) {
 			}
 			r.Changed(ruleGracePeriod.ID, w.Object, gracePeriodPath, currentValue, need,
 				"%s %s: grace period raised from %s to %d s = preStop %d s + shutdown %d s, so the kubelet does not kill the app while it drains or finishes its requests",
-				w.kind, w.name, was, need, preStop, a)
+				w.KindName, w.Name, was, need, preStop, a)
 		}
 		if g > nodeGroupDrainTimeout {
 			r.Risk(ruleGracePeriod.ID, w.Object, gracePeriodPath, g,
 				"%s %s: a grace period of %d s is longer than the %d s an EKS managed node group waits for a drain: node upgrades will give up on these pods",
-				w.kind, w.name, g, nodeGroupDrainTimeout)
+				w.KindName, w.Name, g, nodeGroupDrainTimeout)
 		}
 	}
 }

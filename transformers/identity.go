@@ -29,7 +29,7 @@ func (id resourceID) String() string {
 // listed more than once. It returns the items the rules may read; duplicated
 // is true when some object is listed twice: which copy the cluster would get
 // cannot be told, so no rule may run.
-func checkItems(items fn.KubeObjects, r *Report) (known fn.KubeObjects, duplicated bool) {
+func CheckItems(items fn.KubeObjects, r *Report) (known fn.KubeObjects, duplicated bool) {
 	first := map[resourceID]int{}
 	for i, obj := range items {
 		id, ok := identify(obj, i, r)
@@ -63,46 +63,46 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 	}
 	// The view has read the id's fields as strings, "" when missing or not
 	// a string; notString tells the two apart, for the rare "".
-	v := r.view(obj)
+	v := r.View(obj)
 	notString := func(value string, path ...string) bool {
 		if value != "" {
 			return false
 		}
-		n := yamlnode.Find(v.root, path...)
+		n := yamlnode.Find(v.Root, path...)
 		return n != nil && !yamlnode.IsString(n)
 	}
 	switch {
-	case notString(v.apiVersion, "apiVersion"):
+	case notString(v.APIVersion, "apiVersion"):
 		return invalid("apiVersion", "must be a string")
-	case v.apiVersion == "":
+	case v.APIVersion == "":
 		return invalid("apiVersion", "is missing")
-	case notString(v.kind, "kind"):
+	case notString(v.KindName, "kind"):
 		return invalid("kind", "must be a string")
-	case v.kind == "":
+	case v.KindName == "":
 		return invalid("kind", "is missing")
 	}
-	if n := yamlnode.Find(v.root, "metadata"); n != nil && n.Kind != yaml.MappingNode {
+	if n := yamlnode.Find(v.Root, "metadata"); n != nil && n.Kind != yaml.MappingNode {
 		return invalid("metadata", "must be a map")
 	}
-	if notString(v.name, "metadata", "name") {
+	if notString(v.Name, "metadata", "name") {
 		return invalid("metadata.name", "must be a string")
 	}
-	if notString(v.namespace, "metadata", "namespace") {
+	if notString(v.WrittenNamespace, "metadata", "namespace") {
 		return invalid("metadata.namespace", "must be a string")
 	}
 	// The SDK reads unreadable labels or annotations as none: a Service
 	// would lose its load-balancer type, a workload its lbguard.dev/skip.
 	for _, field := range []string{"labels", "annotations"} {
-		if path, problem := checkStringMap(yamlnode.Find(v.root, "metadata", field), "metadata."+field); problem != "" {
+		if path, problem := checkStringMap(yamlnode.Find(v.Root, "metadata", field), "metadata."+field); problem != "" {
 			r.Invalid(obj, path, problem)
 			return resourceID{}, false
 		}
 	}
-	group, _, _ := strings.Cut(v.apiVersion, "/")
-	if !strings.Contains(v.apiVersion, "/") {
+	group, _, _ := strings.Cut(v.APIVersion, "/")
+	if !strings.Contains(v.APIVersion, "/") {
 		group = "" // the core group: "v1"
 	}
-	return resourceID{group: group, kind: v.kind, namespace: v.namespaceOrDefault(), name: v.name}, true
+	return resourceID{group: group, kind: v.KindName, namespace: v.NamespaceOrDefault(), name: v.Name}, true
 }
 
 // checkStringMap finds what makes n, the labels or annotations at path,

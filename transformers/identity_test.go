@@ -244,7 +244,7 @@ func TestIdentifyShapes(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := &Report{}
-		known, _ := checkItems(items, r)
+		known, _ := CheckItems(items, r)
 		var got []string
 		for _, res := range r.Results {
 			got = append(got, res.Message)

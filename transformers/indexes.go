@@ -6,14 +6,14 @@ import "github.com/kptdev/krm-functions-sdk/go/fn"
 // workload, indexed once per inventory: a workload at a time would read
 // every autoscaler and budget of the list again.
 type timingIndex struct {
-	autoscalers map[string]*autoscaler
-	budgets     *budgetIndex
+	Autoscalers map[string]*autoscaler
+	Budgets     *BudgetIndex
 }
 
-func (inv *Inventory) timingIndexes() *timingIndex {
+func (inv *Inventory) TimingIndexes() *timingIndex {
 	if inv.timingIndex == nil {
-		r := inv.scratchReport()
-		inv.timingIndex = &timingIndex{readAutoscalers(inv.Others, r), newBudgetIndex(inv, readBudgets(inv.PDBs, r))}
+		r := inv.ScratchReport()
+		inv.timingIndex = &timingIndex{ReadAutoscalers(inv.Others, r), NewBudgetIndex(inv, ReadBudgets(inv.PDBs, r))}
 	}
 	return inv.timingIndex
 }
@@ -21,9 +21,9 @@ func (inv *Inventory) timingIndexes() *timingIndex {
 // scratchReport takes what reading reports and drops it (the rules report
 // what cannot be read), sharing the run's views so that no object is viewed
 // twice.
-func (inv *Inventory) scratchReport() *Report {
+func (inv *Inventory) ScratchReport() *Report {
 	if inv.views.of == nil {
-		inv.views.of = map[*fn.KubeObject]*objectView{} // so that the copy below shares it
+		inv.views.of = map[*fn.KubeObject]*ObjectView{} // so that the copy below shares it
 	}
 	return &Report{views: *inv.views}
 }

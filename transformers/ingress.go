@@ -26,14 +26,14 @@ const (
 // annotation wins over spec.ingressClassName; with neither, the list's
 // default IngressClass decides.
 func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *fn.KubeObject) {
-	if name, ok := annotations.Get(inv.root(ing), annotations.LegacyIngressClass); ok {
+	if name, ok := annotations.Get(inv.Root(ing), annotations.LegacyIngressClass); ok {
 		class := inv.ingressClasses[name]
 		if name == annotations.LBCDefaultIngressClass {
 			return byLBC, class
 		}
 		return inv.classController(class), class
 	}
-	if name, _ := yamlnode.StringAt(inv.root(ing), "spec", "ingressClassName"); name != "" {
+	if name, _ := yamlnode.StringAt(inv.Root(ing), "spec", "ingressClassName"); name != "" {
 		if class, ok := inv.ingressClasses[name]; ok {
 			return inv.classController(class), class
 		}
@@ -54,7 +54,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *
 	var chosen *fn.KubeObject
 	for _, name := range names {
 		class := inv.ingressClasses[name]
-		if annotations.Value(inv.root(class), annotations.DefaultIngressClass) != "true" {
+		if annotations.Value(inv.Root(class), annotations.DefaultIngressClass) != "true" {
 			continue
 		}
 		k := inv.classController(class)
@@ -73,7 +73,7 @@ func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
 	if class == nil {
 		return notLBC
 	}
-	switch controller, _ := yamlnode.StringAt(inv.root(class), "spec", "controller"); controller {
+	switch controller, _ := yamlnode.StringAt(inv.Root(class), "spec", "controller"); controller {
 	case annotations.LBCIngressController:
 		return byLBC
 	case annotations.AutoModeIngressController:
@@ -89,15 +89,15 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 	}
 	lb := inv.newLoadBalancer(ALBIngress, ing)
 	lb.AutoMode = controller == byAutoMode
-	lb.instanceParams = inv.instanceParams(class)
+	lb.InstanceParams = inv.instanceParams(class)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
-	namespace := lb.namespaceOrDefault()
-	for _, ref := range ingressBackends(ing, r) {
-		if ref.port == "use-annotation" {
-			inv.addActionBackends(lb, namespace, ref.service, r)
+	namespace := lb.NamespaceOrDefault()
+	for _, ref := range IngressBackends(ing, r) {
+		if ref.Port == "use-annotation" {
+			inv.addActionBackends(lb, namespace, ref.Service, r)
 			continue
 		}
-		inv.addBackend(lb, namespace, ref.service, []string{ref.port}, r)
+		inv.addBackend(lb, namespace, ref.Service, []string{ref.Port}, r)
 	}
 }
 
@@ -105,7 +105,7 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 // use-annotation backend forwards to.
 func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action string, r *Report) {
 	key := annotations.ALBActionPrefix + action
-	value, ok := annotations.Get(lb.root, key)
+	value, ok := annotations.Get(lb.Root, key)
 	if !ok {
 		// Argo Rollouts writes the action at run time; the named Service
 		// selects the same pods.
@@ -115,15 +115,15 @@ func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action stri
 	targets, err := forwardTargets(value)
 	if err != nil {
 		r.Risk(IPTargetTypeID, lb.Object, annotations.Path(key), value,
-			"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.name, action, err)
+			"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.Name, action, err)
 		return
 	}
 	for _, t := range targets {
-		inv.addBackend(lb, namespace, t.service, []string{t.port}, r)
+		inv.addBackend(lb, namespace, t.Service, []string{t.Port}, r)
 	}
 }
 
-type backendRef struct{ service, port string }
+type backendRef struct{ Service, Port string }
 
 // backendReader reads the backends of one Ingress from its nodes and
 // reports the fields it cannot read.
@@ -137,9 +137,9 @@ type backendReader struct {
 // ingressBackends lists spec.defaultBackend, spec.backend and every path
 // backend, in that order, in the networking.k8s.io/v1 shape and the old
 // extensions/v1beta1 one.
-func ingressBackends(ing *fn.KubeObject, r *Report) []backendRef {
+func IngressBackends(ing *fn.KubeObject, r *Report) []backendRef {
 	b := &backendReader{ing: ing, r: r}
-	spec := b.mapAt(r.view(ing).root, "spec", "spec")
+	spec := b.mapAt(r.View(ing).Root, "spec", "spec")
 	if spec == nil {
 		return nil
 	}
@@ -208,7 +208,7 @@ func (b *backendReader) add(backend *yaml.Node, path string) {
 		return
 	}
 	if name, _ := yamlnode.StringAt(backend, "serviceName"); name != "" {
-		b.refs = append(b.refs, backendRef{service: name, port: portAt(backend, "servicePort", "servicePort")})
+		b.refs = append(b.refs, backendRef{Service: name, Port: portAt(backend, "servicePort", "servicePort")})
 	}
 }
 
@@ -217,9 +217,9 @@ func (b *backendReader) add(backend *yaml.Node, path string) {
 func (b *backendReader) addService(svc *yaml.Node, path string) {
 	ref := backendRef{}
 	if port := b.mapAt(svc, "port", path+".port"); port != nil {
-		ref.port = portAt(port, "name", "number")
+		ref.Port = portAt(port, "name", "number")
 	}
-	if ref.service, _ = yamlnode.StringAt(svc, "name"); ref.service != "" {
+	if ref.Service, _ = yamlnode.StringAt(svc, "name"); ref.Service != "" {
 		b.refs = append(b.refs, ref)
 	}
 }
@@ -265,7 +265,7 @@ func forwardTargets(action string) ([]backendRef, error) {
 	var refs []backendRef
 	for _, g := range groups {
 		if g.ServiceName != "" { // a targetGroupARN forwards outside the cluster
-			refs = append(refs, backendRef{service: g.ServiceName, port: strings.Trim(string(g.ServicePort), `"`)})
+			refs = append(refs, backendRef{Service: g.ServiceName, Port: strings.Trim(string(g.ServicePort), `"`)})
 		}
 	}
 	return refs, nil

@@ -531,8 +531,8 @@ func TestIngressBackends(t *testing.T) {
 			items := identParse(t, doc)
 			r := &Report{}
 			var refs []string
-			for _, ref := range ingressBackends(items[0], r) {
-				refs = append(refs, ref.service+":"+ref.port)
+			for _, ref := range IngressBackends(items[0], r) {
+				refs = append(refs, ref.Service+":"+ref.Port)
 			}
 			if strings.Join(refs, "\n") != strings.Join(tt.refs, "\n") {
 				t.Errorf("backends read:\n%q\nwant:\n%q", refs, tt.refs)

@@ -32,7 +32,7 @@ func (k LBKind) isALB() bool { return k == ALBIngress || k == GatewayALB }
 
 // isGateway is true of a Gateway API route: its target groups are set by
 // TargetGroupConfigurations, never by annotations.
-func (k LBKind) isGateway() bool { return k == GatewayALB || k == GatewayNLB }
+func (k LBKind) IsGateway() bool { return k == GatewayALB || k == GatewayNLB }
 
 // Inventory is the ResourceList read once: its load balancers, the Services
 // behind them, and the workloads those Services select.
@@ -49,21 +49,21 @@ type Inventory struct {
 	// IngressClassParams by "Kind.group/name": cluster-scoped, two groups
 	ingressClassParams map[string]*fn.KubeObject
 	gatewayAPI         *gatewayObjects
-	gatewayTargets     []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
+	GatewayTargets     []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
 	podIndex           map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
-	selections         map[selectionKey]*selection       // the workloads of each selector, by namespace
-	selectionOrder     []*selection                      // in the order first used
+	selections         map[selectionKey]*Selection       // the workloads of each selector, by namespace
+	selectionOrder     []*Selection                      // in the order first used
 	backendCount       int                               // backends that have a Service: each one's seq
 	workloadsIn        map[string][]*Workload            // namespace → its workloads, in list order
-	views              *objectViews                      // the report's: each object's root node and names
+	views              *ObjectViews                      // the report's: each object's root node and names
 	timingIndex        *timingIndex                      // autoscalers and budgets, read once for the timing model
 }
 
 // view is obj's root node and names, read once per run.
-func (inv *Inventory) view(obj *fn.KubeObject) *objectView { return inv.views.view(obj) }
+func (inv *Inventory) view(obj *fn.KubeObject) *ObjectView { return inv.views.View(obj) }
 
 // root is obj's root node, got from the SDK once per run.
-func (inv *Inventory) root(obj *fn.KubeObject) *yaml.Node { return inv.views.view(obj).root }
+func (inv *Inventory) Root(obj *fn.KubeObject) *yaml.Node { return inv.views.View(obj).Root }
 
 // LoadBalancer is one object that makes AWS send traffic to pods: an ALB
 // Ingress, a LoadBalancer Service, a TargetGroupBinding, or a route as one
@@ -75,13 +75,13 @@ type LoadBalancer struct {
 	Skipped  bool // opted out with lbguard.dev/skip (a route: or its Gateway)
 	AutoMode bool // EKS Auto Mode's ALB, NLB or TargetGroupBinding: ip by default, no readiness gates
 
-	instanceParams *fn.KubeObject // an Ingress's: the IngressClassParams of its class that pin instance
+	InstanceParams *fn.KubeObject // an Ingress's: the IngressClassParams of its class that pin instance
 
-	gateway *gateway // the Gateway of a route
+	Gateway *gateway // the Gateway of a route
 
-	delaySettings []delaySetting // the holders of its delay R2 settles, in order
+	DelaySettings []delaySetting // the holders of its delay R2 settles, in order
 
-	*objectView // Object's root node, to read its annotations, and its names
+	*ObjectView // Object's root node, to read its annotations, and its names
 }
 
 // Backend is one Service a load balancer sends traffic to.
@@ -93,13 +93,13 @@ type Backend struct {
 	Ports       []string       // the Service ports the load balancer uses (numbers or names); none: all
 	Workloads   []*Workload    // shared by the backends whose Services have the same selector: read only
 
-	selection   *selection      // the selection of its Service's selector; nil when it selects nothing
+	Selection   *Selection      // the selection of its Service's selector; nil when it selects nothing
 	seq         int             // the order in which the backend was read, among those with a Service
 	skipped     bool            // its load balancer or Service is opted out (no rule writes the opt-out)
-	serviceView *objectView     // Service's root node, to read its annotations, and its names
-	delay       *settledDelay   // set by the delays phase, before the rules
-	target      *gatewayTarget  // a route's: its Service behind AWS Gateways
-	settings    gatewaySettings // a route's: its target group's settings
+	ServiceView *ObjectView     // Service's root node, to read its annotations, and its names
+	Delay       *settledDelay   // set by the delays phase, before the rules
+	Target      *gatewayTarget  // a route's: its Service behind AWS Gateways
+	Settings    gatewaySettings // a route's: its target group's settings
 }
 
 // Workload is a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout.
@@ -109,14 +109,14 @@ type Workload struct {
 	PodLabels map[string]string
 	Backends  []*Backend // every backend that selects its pods, skipped ones included; shared: read only
 
-	fronts     *frontSet // Backends and what the rules read of them, shared by the workloads of the same Services
+	FrontSet   *FrontSet // Backends and what the rules read of them, shared by the workloads of the same Services
 	containers []*Container
-	skipped    bool // opted out with lbguard.dev/skip (no rule writes it)
+	Skipped    bool // opted out with lbguard.dev/skip (no rule writes it)
 
-	*objectView // Object's root node, to read its fields, and its names
+	*ObjectView // Object's root node, to read its fields, and its names
 }
 
-type objectKey struct{ namespace, name string }
+type objectKey struct{ Namespace, Name string }
 
 // NewInventory indexes items. Objects it cannot read are reported as errors
 // and left out of the inventory (they pass through unchanged). cfg names
@@ -128,7 +128,7 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 		ingressClasses:     map[string]*fn.KubeObject{},
 		ingressClassParams: map[string]*fn.KubeObject{},
 		podIndex:           map[string]map[string][]*Workload{},
-		selections:         map[selectionKey]*selection{},
+		selections:         map[selectionKey]*Selection{},
 		workloadsIn:        map[string][]*Workload{},
 		gatewayAPI:         newGatewayObjects(),
 		views:              &r.views,
@@ -136,23 +136,23 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
 		v := inv.view(obj)
-		switch gk := v.gk; {
-		case gk == groupKind{"", "Namespace"}:
-			inv.Namespaces[v.name] = obj
-		case gk == groupKind{"", "Service"}:
+		switch gk := v.GroupKind; {
+		case gk == GroupKind{"", "Namespace"}:
+			inv.Namespaces[v.Name] = obj
+		case gk == GroupKind{"", "Service"}:
 			inv.services[v.key()] = obj
 			services = append(services, obj)
-		case gk == groupKind{"networking.k8s.io", "IngressClass"}:
-			inv.ingressClasses[v.name] = obj
+		case gk == GroupKind{"networking.k8s.io", "IngressClass"}:
+			inv.ingressClasses[v.Name] = obj
 		case gk.isIngress():
 			ingresses = append(ingresses, obj)
 		case gk.isTargetGroupBinding():
 			bindings = append(bindings, obj)
 		case gk.isIngressClassParams():
-			inv.ingressClassParams[gk.String()+"/"+v.name] = obj
-		case gk == groupKind{"policy", "PodDisruptionBudget"}:
+			inv.ingressClassParams[gk.String()+"/"+v.Name] = obj
+		case gk == GroupKind{"policy", "PodDisruptionBudget"}:
 			inv.PDBs = append(inv.PDBs, obj)
-		case gk.isWorkload():
+		case gk.IsWorkload():
 			inv.addWorkload(obj, r)
 		case inv.gatewayAPI.add(obj, v):
 		default:
@@ -179,16 +179,16 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 // groupKind is an object's API group ("" is the core group) and kind: what
 // tells kinds apart. fn.KubeObject.IsGVK lets an empty group on either side
 // match any group, which takes a Knative Service for a core Service.
-type groupKind struct{ group, kind string }
+type GroupKind struct{ group, kind string }
 
-func (gk groupKind) isIngress() bool {
-	return gk == groupKind{"networking.k8s.io", "Ingress"} || gk == groupKind{"extensions", "Ingress"}
+func (gk GroupKind) isIngress() bool {
+	return gk == GroupKind{"networking.k8s.io", "Ingress"} || gk == GroupKind{"extensions", "Ingress"}
 }
 
-func (gk groupKind) isWorkload() bool {
+func (gk GroupKind) IsWorkload() bool {
 	switch gk {
-	case groupKind{"apps", "Deployment"}, groupKind{"apps", "StatefulSet"}, groupKind{"apps", "DaemonSet"},
-		groupKind{"apps", "ReplicaSet"}, groupKind{"argoproj.io", "Rollout"}:
+	case GroupKind{"apps", "Deployment"}, GroupKind{"apps", "StatefulSet"}, GroupKind{"apps", "DaemonSet"},
+		GroupKind{"apps", "ReplicaSet"}, GroupKind{"argoproj.io", "Rollout"}:
 		return true
 	}
 	return false
@@ -196,17 +196,17 @@ func (gk groupKind) isWorkload() bool {
 
 func (inv *Inventory) addWorkload(obj *fn.KubeObject, r *Report) {
 	v := inv.view(obj)
-	labels, err := yamlnode.StringMapAt(v.root, "spec", "template", "metadata", "labels")
+	labels, err := yamlnode.StringMapAt(v.Root, "spec", "template", "metadata", "labels")
 	if err != nil {
 		r.Invalid(obj, "spec.template.metadata.labels", "must be a map of strings")
 		return
 	}
-	containers, err := readContainers(obj, v.root)
+	containers, err := readContainers(obj, v.Root)
 	if err != nil {
 		r.InvalidField(obj, err)
 		return
 	}
-	w := &Workload{Object: obj, Namespace: v.namespaceOrDefault(), PodLabels: labels, containers: containers, skipped: isSkipped(v.root), objectView: v}
+	w := &Workload{Object: obj, Namespace: v.NamespaceOrDefault(), PodLabels: labels, containers: containers, Skipped: IsSkipped(v.Root), ObjectView: v}
 	inv.Workloads = append(inv.Workloads, w)
 	inv.workloadsIn[w.Namespace] = append(inv.workloadsIn[w.Namespace], w)
 	byLabel := inv.podIndex[w.Namespace]
@@ -242,7 +242,7 @@ func (inv *Inventory) selected(namespace string, selector map[string]string) []*
 
 // mayMatch narrows the workloads of namespace to those selector may select:
 // those whose pods carry one of its matchLabels pairs, in list order.
-func (inv *Inventory) mayMatch(namespace string, selector *labelSelector) []*Workload {
+func (inv *Inventory) MayMatch(namespace string, selector *LabelSelector) []*Workload {
 	if selector == nil || len(selector.matchLabels) == 0 {
 		return inv.workloadsIn[namespace]
 	}
@@ -271,14 +271,14 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 	b.Service = inv.services[objectKey{namespace, name}]
 	b.skipped = lb.Skipped
 	if b.Service != nil {
-		b.serviceView = inv.view(b.Service)
-		b.skipped = b.skipped || isSkipped(b.serviceView.root)
-		selector, err := yamlnode.StringMapAt(b.serviceView.root, "spec", "selector")
+		b.ServiceView = inv.view(b.Service)
+		b.skipped = b.skipped || IsSkipped(b.ServiceView.Root)
+		selector, err := yamlnode.StringMapAt(b.ServiceView.Root, "spec", "selector")
 		if err != nil {
 			r.Invalid(b.Service, "spec.selector", "must be a map of strings")
 		}
 		if sel := inv.selection(namespace, selector); sel != nil {
-			b.Workloads, b.selection = sel.workloads, sel
+			b.Workloads, b.Selection = sel.workloads, sel
 			b.seq = inv.backendCount
 			inv.backendCount++
 			sel.backends = append(sel.backends, b)
@@ -291,7 +291,7 @@ func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports
 // backends whose Services have that selector. Services often share a
 // selector (a hostile list may give N Services the one selector of N
 // workloads): the workloads are looked up, and stored, once per selector.
-type selection struct {
+type Selection struct {
 	workloads []*Workload
 	backends  []*Backend
 }
@@ -300,7 +300,7 @@ type selectionKey struct{ namespace, selector string }
 
 // selection is the selection of selector in namespace, made on first use;
 // nil when selector is empty (it selects nothing).
-func (inv *Inventory) selection(namespace string, selector map[string]string) *selection {
+func (inv *Inventory) selection(namespace string, selector map[string]string) *Selection {
 	if len(selector) == 0 {
 		return nil
 	}
@@ -312,7 +312,7 @@ func (inv *Inventory) selection(namespace string, selector map[string]string) *s
 	key := selectionKey{namespace, b.String()}
 	sel := inv.selections[key]
 	if sel == nil {
-		sel = &selection{workloads: slices.Clip(inv.selected(namespace, selector))}
+		sel = &Selection{workloads: slices.Clip(inv.selected(namespace, selector))}
 		inv.selections[key] = sel
 		inv.selectionOrder = append(inv.selectionOrder, sel)
 	}
@@ -321,9 +321,9 @@ func (inv *Inventory) selection(namespace string, selector map[string]string) *s
 
 // frontSet is a workload's backends, shared by every workload that the same
 // selections pick, and what the rules read of them, worked out once.
-type frontSet struct {
+type FrontSet struct {
 	backends []*Backend
-	fronts   []*Backend // those not opted out
+	InUse    []*Backend // those not opted out
 	delays   []*frontDelays
 }
 
@@ -341,7 +341,7 @@ func (inv *Inventory) linkWorkloads() {
 			in[w] = append(in[w], i)
 		}
 	}
-	sets := map[string]*frontSet{}
+	sets := map[string]*FrontSet{}
 	for _, w := range inv.Workloads {
 		selections := in[w]
 		if len(selections) == 0 {
@@ -350,7 +350,7 @@ func (inv *Inventory) linkWorkloads() {
 		key := fmt.Sprint(selections)
 		fs := sets[key]
 		if fs == nil {
-			fs = &frontSet{}
+			fs = &FrontSet{}
 			for _, i := range selections {
 				fs.backends = append(fs.backends, inv.selectionOrder[i].backends...)
 			}
@@ -358,13 +358,13 @@ func (inv *Inventory) linkWorkloads() {
 			fs.backends = slices.Clip(fs.backends)
 			for _, b := range fs.backends {
 				if !b.Skipped() {
-					fs.fronts = append(fs.fronts, b)
+					fs.InUse = append(fs.InUse, b)
 				}
 			}
-			fs.fronts = slices.Clip(fs.fronts)
+			fs.InUse = slices.Clip(fs.InUse)
 			sets[key] = fs
 		}
-		w.Backends, w.fronts = fs.backends, fs
+		w.Backends, w.FrontSet = fs.backends, fs
 	}
 }
 
@@ -382,11 +382,11 @@ func appendUnique(list []string, items ...string) []string {
 }
 
 // isSkipped is true of the object whose root node is root when it is opted out.
-func isSkipped(root *yaml.Node) bool {
+func IsSkipped(root *yaml.Node) bool {
 	return annotations.Value(root, annotations.SkipAnnotation) == "true"
 }
 
 func (inv *Inventory) newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
 	v := inv.view(obj)
-	return &LoadBalancer{Kind: kind, Object: obj, Skipped: isSkipped(v.root), objectView: v}
+	return &LoadBalancer{Kind: kind, Object: obj, Skipped: IsSkipped(v.Root), ObjectView: v}
 }

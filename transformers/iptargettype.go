@@ -23,39 +23,39 @@ func IPTargetType(inv *Inventory, cfg config.Config, r *Report) {
 		}
 		switch lb.Kind {
 		case ALBIngress:
-			if lb.instanceParams != nil {
+			if lb.InstanceParams != nil {
 				instanceParamsRisk(lb, r)
 				continue
 			}
 			albTargetTypeIP(lb, r)
 		case LBCNLB:
-			if annotations.Value(lb.root, annotations.SvcLBType) != "nlb-ip" {
+			if annotations.Value(lb.Root, annotations.SvcLBType) != "nlb-ip" {
 				setTargetTypeIP(lb.Object, annotations.SvcNLBTargetType, lb.AutoMode, r)
 			}
 		case ClassicELB:
 			r.Risk(ruleIPTargetType.ID, lb.Object, annotations.Path(annotations.SvcLBType), nil,
 				"Service %s has no %s: the in-tree controller serves it as a Classic ELB (instance targets, connection draining), unless the LBC adopted it when it was created (then an NLB that reads nlb-target-type and target-group-attributes). lbguard writes the settings of both owners; for ip targets create a new Service with %s: external (changing the type of a live Service leaks its load balancer)",
-				lb.name, annotations.SvcLBType, annotations.SvcLBType)
+				lb.Name, annotations.SvcLBType, annotations.SvcLBType)
 			setTargetTypeIP(lb.Object, annotations.SvcNLBTargetType, false, r)
 		case InTreeNLB:
 			r.Risk(ruleIPTargetType.ID, lb.Object, annotations.Path(annotations.SvcLBType), "nlb",
 				"Service %s is an NLB of the in-tree controller: it always targets instances and takes no deregistration delay; move it to the LBC (a new Service with %s: external and %s: ip; changing the type of a live Service leaks its load balancer)",
-				lb.name, annotations.SvcLBType, annotations.SvcNLBTargetType)
+				lb.Name, annotations.SvcLBType, annotations.SvcNLBTargetType)
 		case TGBinding:
 			switch t := lb.Backends[0].TargetType(); t {
 			case "ip":
 			case "":
 				r.Risk(ruleIPTargetType.ID, lb.Object, "spec.targetType", nil,
 					"TargetGroupBinding %s declares no targetType: the LBC reads it from the target group. If that group is instance, the ELB sends to NodePorts and the type cannot be changed in place: bind an ip target group in a new TargetGroupBinding. Its namespace is labelled for readiness gates all the same (the label does nothing for instance targets)",
-					lb.name)
+					lb.Name)
 			default:
 				r.Risk(ruleIPTargetType.ID, lb.Object, "spec.targetType", t,
 					"TargetGroupBinding %s does not declare targetType ip, and the field is immutable: bind an ip target group in a new TargetGroupBinding so that the ELB sends to pods, not NodePorts",
-					lb.name)
+					lb.Name)
 			}
 		}
 	}
-	gatewayTargetTypeIP(inv, r)
+	GatewayTargetTypeIP(inv, r)
 }
 
 // albTargetTypeIP writes target-type ip where each backend's effective value
@@ -81,17 +81,17 @@ func albTargetTypeIP(lb *LoadBalancer, r *Report) {
 // in its IngressClassParams, which no annotation overrides. The class and
 // its params serve other teams' Ingresses: lbguard edits neither.
 func instanceParamsRisk(lb *LoadBalancer, r *Report) {
-	params := r.view(lb.instanceParams)
+	params := r.View(lb.InstanceParams)
 	r.Risk(ruleIPTargetType.ID, lb.Object, "spec.ingressClassName", nil,
 		"Ingress %s: its IngressClass takes IngressClassParams %s (%s), which sets targetType instance; that overrides the Ingress's %s annotation (LBC v2.13 and later), so the ELB sends to NodePorts. lbguard edits neither the class nor its params, which serve every Ingress of the class: set targetType ip there, or use a class without it",
-		lb.name, params.name, params.apiVersion, annotations.ALBTargetType)
+		lb.Name, params.Name, params.APIVersion, annotations.ALBTargetType)
 }
 
 // setTargetTypeIP writes target type ip into obj's annotation key. Where
 // the default is ip already (EKS Auto Mode), only an annotation that pins
 // another type is changed.
 func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report) {
-	current, ok := annotations.Get(r.root(obj), key)
+	current, ok := annotations.Get(r.Root(obj), key)
 	if ok && current == "ip" || !ok && ipByDefault {
 		return
 	}
@@ -101,11 +101,11 @@ func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report
 		was = current
 		currentValue = current
 	}
-	if err := annotations.Set(obj, r.root(obj), key, "ip"); err != nil {
+	if err := annotations.Set(obj, r.Root(obj), key, "ip"); err != nil {
 		r.Invalid(obj, annotations.Path(key), err.Error())
 		return
 	}
 	r.Changed(ruleIPTargetType.ID, obj, annotations.Path(key), currentValue, "ip",
 		"%s: target type set to ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod",
-		r.describe(obj), was)
+		r.Describe(obj), was)
 }

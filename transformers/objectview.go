@@ -13,66 +13,66 @@ import (
 // the nodes. The SDK's getters decode and allocate at each call, and getting
 // the node from the SDK does too; the rules ask for the same objects' names
 // and nodes many times. No rule renames an object.
-type objectView struct {
-	root                              *yaml.Node
-	apiVersion, kind, name, namespace string // "" when missing or not a string
-	gk                                groupKind
+type ObjectView struct {
+	Root                                         *yaml.Node
+	APIVersion, KindName, Name, WrittenNamespace string // "" when missing or not a string
+	GroupKind                                    GroupKind
 }
 
 // namespaceOrDefault is where the object lives: no namespace counts as
 // "default", as kustomize compares ids and kubectl places it.
-func (v *objectView) namespaceOrDefault() string {
-	if v.namespace == "" {
+func (v *ObjectView) NamespaceOrDefault() string {
+	if v.WrittenNamespace == "" {
 		return "default"
 	}
-	return v.namespace
+	return v.WrittenNamespace
 }
 
 // key is the object's namespace (or "default") and name.
-func (v *objectView) key() objectKey { return objectKey{v.namespaceOrDefault(), v.name} }
+func (v *ObjectView) key() objectKey { return objectKey{v.NamespaceOrDefault(), v.Name} }
 
 // id is the object's ResourceID: its names as written.
-func (v *objectView) id() ResourceID {
-	return ResourceID{APIVersion: v.apiVersion, Kind: v.kind, Namespace: v.namespace, Name: v.name}
+func (v *ObjectView) ID() ResourceID {
+	return ResourceID{APIVersion: v.APIVersion, Kind: v.KindName, Namespace: v.WrittenNamespace, Name: v.Name}
 }
 
 // objectViews keeps each object's view for the rest of a run.
-type objectViews struct {
-	of map[*fn.KubeObject]*objectView
+type ObjectViews struct {
+	of map[*fn.KubeObject]*ObjectView
 }
 
-func (c *objectViews) view(obj *fn.KubeObject) *objectView {
+func (c *ObjectViews) View(obj *fn.KubeObject) *ObjectView {
 	if v, ok := c.of[obj]; ok {
 		return v
 	}
 	if c.of == nil {
-		c.of = map[*fn.KubeObject]*objectView{}
+		c.of = map[*fn.KubeObject]*ObjectView{}
 	}
-	root := rootOf(obj)
+	root := RootOf(obj)
 	str := func(path ...string) string { s, _ := yamlnode.StringAt(root, path...); return s }
-	v := &objectView{root: root, apiVersion: str("apiVersion"), kind: str("kind"),
-		name: str("metadata", "name"), namespace: str("metadata", "namespace")}
-	v.gk = sdkGroupKind(v.apiVersion, v.kind)
+	v := &ObjectView{Root: root, APIVersion: str("apiVersion"), KindName: str("kind"),
+		Name: str("metadata", "name"), WrittenNamespace: str("metadata", "namespace")}
+	v.GroupKind = SDKGroupKind(v.APIVersion, v.KindName)
 	c.of[obj] = v
 	return v
 }
 
 // sdkGroupKind reads the group and kind as the SDK's GroupVersionKind does:
 // an apiVersion with more than one "/" has neither.
-func sdkGroupKind(apiVersion, kind string) groupKind {
+func SDKGroupKind(apiVersion, kind string) GroupKind {
 	switch strings.Count(apiVersion, "/") {
 	case 0:
-		return groupKind{"", kind}
+		return GroupKind{"", kind}
 	case 1:
 		group, _, _ := strings.Cut(apiVersion, "/")
-		return groupKind{group, kind}
+		return GroupKind{group, kind}
 	}
-	return groupKind{}
+	return GroupKind{}
 }
 
 // rootOf is obj's YAML root node. The SDK's setters edit below the root,
 // which stays the same node.
-func rootOf(obj *fn.KubeObject) *yaml.Node {
+func RootOf(obj *fn.KubeObject) *yaml.Node {
 	rn := obj.MoveToResourceNode()
 	root := rn.YNode()
 	*obj = *fn.MoveToKubeObject(rn)

@@ -26,10 +26,10 @@ func TestObjectViewIsSDK(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := obj.GroupVersionKind()
-		wantView := objectView{apiVersion: obj.GetAPIVersion(), kind: obj.GetKind(), name: obj.GetName(),
-			namespace: obj.GetNamespace(), gk: groupKind{want.Group, want.Kind}}
-		got := *(&objectViews{}).view(obj)
-		got.root = nil
+		wantView := ObjectView{APIVersion: obj.GetAPIVersion(), KindName: obj.GetKind(), Name: obj.GetName(),
+			WrittenNamespace: obj.GetNamespace(), GroupKind: GroupKind{want.Group, want.Kind}}
+		got := *(&ObjectViews{}).View(obj)
+		got.Root = nil
 		if got != wantView {
 			t.Errorf("%s:\n got  %+v\n want %+v", doc, got, wantView)
 		}

@@ -27,7 +27,7 @@ func (o *Outcome) Gateways(w ResourceID) []string { return o.gateways[w] }
 func (o *Outcome) Workloads(res *fn.Result) []ResourceID {
 	var ids []ResourceID
 	for _, w := range o.workloads[res] {
-		ids = append(ids, w.id())
+		ids = append(ids, w.ID())
 	}
 	return ids
 }
@@ -35,7 +35,7 @@ func (o *Outcome) Workloads(res *fn.Result) []ResourceID {
 // IsWorkload tells whether apiVersion and kind are one of the workload kinds
 // lbguard reads (apps/v1 Deployment, StatefulSet, DaemonSet, ReplicaSet, and
 // Argo Rollout), by group, not by kind alone.
-func IsWorkload(apiVersion, kind string) bool { return sdkGroupKind(apiVersion, kind).isWorkload() }
+func IsWorkload(apiVersion, kind string) bool { return SDKGroupKind(apiVersion, kind).IsWorkload() }
 
 // newOutcome maps each result to the workloads it puts at risk: the workload
 // it is about; the workloads behind a load balancer or Service it is about;
@@ -49,12 +49,12 @@ func newOutcome(inv *Inventory, r *Report) *Outcome {
 			o.workloads[res] = at
 		}
 	}
-	gateways := map[*frontSet][]string{} // once for the workloads behind the same backends
+	gateways := map[*FrontSet][]string{} // once for the workloads behind the same backends
 	for _, w := range inv.Workloads {
-		if w.fronts == nil {
+		if w.FrontSet == nil {
 			continue
 		}
-		fronts, seen := gateways[w.fronts]
+		fronts, seen := gateways[w.FrontSet]
 		if !seen {
 			for _, b := range w.Backends {
 				if front := b.gatewayFront(); front != "" && !slices.Contains(fronts, front) {
@@ -62,10 +62,10 @@ func newOutcome(inv *Inventory, r *Report) *Outcome {
 				}
 			}
 			fronts = slices.Clip(fronts)
-			gateways[w.fronts] = fronts
+			gateways[w.FrontSet] = fronts
 		}
 		if len(fronts) > 0 {
-			o.gateways[w.id()] = fronts
+			o.gateways[w.ID()] = fronts
 		}
 	}
 	return o
@@ -74,7 +74,7 @@ func newOutcome(inv *Inventory, r *Report) *Outcome {
 // gatewayFront names a route backend's route and Gateway; "" for other
 // load balancers.
 func (b *Backend) gatewayFront() string {
-	gw := b.LB.gateway
+	gw := b.LB.Gateway
 	if gw == nil {
 		return ""
 	}
@@ -82,7 +82,7 @@ func (b *Backend) gatewayFront() string {
 	if b.LB.Kind == GatewayNLB {
 		lb = "NLB"
 	}
-	return b.LB.kind + " " + b.LB.namespaceOrDefault() + "/" + b.LB.name + " on Gateway " + gw.key.namespace + "/" + gw.key.name + " (" + lb + ")"
+	return b.LB.KindName + " " + b.LB.NamespaceOrDefault() + "/" + b.LB.Name + " on Gateway " + gw.Key.Namespace + "/" + gw.Key.Name + " (" + lb + ")"
 }
 
 // riskIndex finds the workloads behind an object or in a namespace in one
@@ -108,16 +108,16 @@ func newRiskIndex(inv *Inventory) *riskIndex {
 	// backends: most objects have one, whose list is shared as it is.
 	type objectSelection struct {
 		obj *fn.KubeObject
-		sel *selection
+		sel *Selection
 	}
 	seen := map[objectSelection]bool{}
 	for _, lb := range inv.LoadBalancers {
 		for _, b := range lb.Backends {
-			if b.selection == nil || len(b.Workloads) == 0 {
+			if b.Selection == nil || len(b.Workloads) == 0 {
 				continue
 			}
 			for _, obj := range b.frontObjects() {
-				if key := (objectSelection{obj, b.selection}); !seen[key] {
+				if key := (objectSelection{obj, b.Selection}); !seen[key] {
 					seen[key] = true
 					x.behind[obj] = mergeWorkloads(x.behind[obj], b.Workloads, index)
 				}
@@ -150,16 +150,16 @@ func mergeWorkloads(a, b []*Workload, index map[*Workload]int) []*Workload {
 // frontObjects are the objects in front of a backend's workloads: its load
 // balancer, its Service, and the TargetGroupConfigurations that set it.
 func (b *Backend) frontObjects() []*fn.KubeObject {
-	objs := []*fn.KubeObject{b.LB.Object, b.Service, b.settings.delayFrom}
-	if t := b.target; t != nil {
-		objs = append(append(objs, t.created), t.own...)
+	objs := []*fn.KubeObject{b.LB.Object, b.Service, b.Settings.DelayFrom}
+	if t := b.Target; t != nil {
+		objs = append(append(objs, t.Created), t.Own...)
 	}
 	return slices.DeleteFunc(objs, func(obj *fn.KubeObject) bool { return obj == nil })
 }
 
 func (x *riskIndex) workloadsAtRisk(r *Report, res *fn.Result) []*Workload {
-	obj := r.owners[res]
-	if owner := r.partOf[obj]; owner != nil {
+	obj := r.Owners[res]
+	if owner := r.PartOf[obj]; owner != nil {
 		obj = owner
 	}
 	if w := x.workloads[obj]; obj != nil && w != nil {

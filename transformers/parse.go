@@ -34,7 +34,7 @@ func secondsAnnotation(root *yaml.Node, key string) (seconds int, found bool, er
 	}
 	seconds, ok := parseSeconds(text)
 	if !ok {
-		return 0, true, fieldError{annotations.Path(key), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(text)}
+		return 0, true, FieldError{annotations.Path(key), "must be a whole number of seconds from 0 to 3600, not " + strconv.Quote(text)}
 	}
 	return seconds, true, nil
 }
@@ -43,7 +43,7 @@ func secondsAnnotation(root *yaml.Node, key string) (seconds int, found bool, er
 // value of a target-group-attributes annotation; set is false when the
 // attributes hold none. err says what the LBC would refuse: attributes that
 // are not a string map, or a delay outside 0–3600.
-func parseDelayAttribute(attributes string) (attrs *annotations.StringMap, delay int, set bool, err error) {
+func ParseDelayAttribute(attributes string) (attrs *annotations.StringMap, delay int, set bool, err error) {
 	attrs, err = annotations.ParseStringMap(attributes)
 	if err != nil {
 		return nil, 0, false, errors.New("is not a list of key=value attributes (" + err.Error() + "); the LBC would refuse it")
@@ -62,12 +62,12 @@ func parseDelayAttribute(attributes string) (attrs *annotations.StringMap, delay
 // delayAttribute is the valid delay of the object whose root node is root,
 // read from its target-group-attributes annotation key.
 func delayAttribute(root *yaml.Node, key string) (int, bool) {
-	_, delay, set, err := parseDelayAttribute(annotations.Value(root, key))
+	_, delay, set, err := ParseDelayAttribute(annotations.Value(root, key))
 	return delay, set && err == nil
 }
 
 // parseSleepSeconds reads the delay of a `sleep N` command: N or Ns.
-func parseSleepSeconds(arg string) (int, bool) {
+func ParseSleepSeconds(arg string) (int, bool) {
 	n, err := strconv.Atoi(strings.TrimSuffix(arg, "s"))
 	return n, err == nil
 }
@@ -75,13 +75,13 @@ func parseSleepSeconds(arg string) (int, bool) {
 // intOrPercent is a budget's maxUnavailable or minAvailable: a number of
 // pods, or a percentage of the workload's replicas.
 type intOrPercent struct {
-	number  int
-	percent bool
+	Number  int
+	Percent bool
 }
 
 // intOrPercentAt reads the value at path under n, as the API reads an
 // IntOrString: a whole number, or a string "N%"; nil when it is not set.
-func intOrPercentAt(n *yaml.Node, path ...string) (*intOrPercent, error) {
+func IntOrPercentAt(n *yaml.Node, path ...string) (*intOrPercent, error) {
 	if number, found, err := yamlnode.IntAt(n, path...); err == nil {
 		if !found {
 			return nil, nil
@@ -89,7 +89,7 @@ func intOrPercentAt(n *yaml.Node, path ...string) (*intOrPercent, error) {
 		if number < 0 {
 			return nil, errors.New("must not be negative")
 		}
-		return &intOrPercent{number: number}, nil
+		return &intOrPercent{Number: number}, nil
 	}
 	text, _ := yamlnode.StringAt(n, path...)
 	digits, isPercent := strings.CutSuffix(text, "%")
@@ -97,29 +97,29 @@ func intOrPercentAt(n *yaml.Node, path ...string) (*intOrPercent, error) {
 	if !isPercent || err != nil || number < 0 {
 		return nil, errors.New("must be a whole number of pods or a percentage")
 	}
-	return &intOrPercent{number: number, percent: true}, nil
+	return &intOrPercent{Number: number, Percent: true}, nil
 }
 
 // of scales the value to a number of pods; percentages round up, as the
 // disruption controller rounds them.
-func (v *intOrPercent) of(replicas int) int {
-	if v.percent {
-		return (v.number*replicas + 99) / 100
+func (v *intOrPercent) Of(replicas int) int {
+	if v.Percent {
+		return (v.Number*replicas + 99) / 100
 	}
-	return v.number
+	return v.Number
 }
 
 // value is the value as a result shows it: a number, or a "25%" string.
-func (v *intOrPercent) value() any {
-	if v.percent {
+func (v *intOrPercent) Value() any {
+	if v.Percent {
 		return v.String()
 	}
-	return v.number
+	return v.Number
 }
 
 func (v *intOrPercent) String() string {
-	if v.percent {
-		return strconv.Itoa(v.number) + "%"
+	if v.Percent {
+		return strconv.Itoa(v.Number) + "%"
 	}
-	return strconv.Itoa(v.number)
+	return strconv.Itoa(v.Number)
 }

@@ -40,12 +40,12 @@ func PreStopDelay(inv *Inventory, cfg config.Config, r *Report) {
 		if d, known := w.DeregistrationDelay(cfg); known && s < d {
 			r.Risk(rulePreStopDelay.ID, w.Object, annotations.Path(annotations.PreStopSecondsAnnotation), s,
 				"%s %s: the preStop delay of %d s from %s is shorter than the deregistration delay of %d s: the app stops while the ELB still drains it",
-				w.kind, w.name, s, source, d)
+				w.KindName, w.Name, s, source, d)
 		}
 		if s > 600 {
 			r.Risk(rulePreStopDelay.ID, w.Object, "", s,
 				"%s %s: a preStop delay of %d s (from %s) holds every pod that long on each rollout and drain; shorten the deregistration delay if requests allow",
-				w.kind, w.name, s, source)
+				w.KindName, w.Name, s, source)
 		}
 		for _, c := range containers {
 			if c.Serving || cfg.SidecarPreStop {
@@ -59,15 +59,15 @@ func PreStopDelay(inv *Inventory, cfg config.Config, r *Report) {
 // least this long is the user's choice and stays. It is D (and the NLB floor
 // where an NLB may serve), or S itself when the user chose S.
 func (w *Workload) preStopFloor(cfg config.Config, s int) int {
-	if _, ok := annotations.Get(w.root, annotations.PreStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
+	if _, ok := annotations.Get(w.Root, annotations.PreStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
 		return s
 	}
 	floor := 0
-	if d := w.frontDelays(cfg); d.nonALB {
+	if d := w.FrontDelays(cfg); d.NonALB {
 		floor = max(floor, cfg.NLBPreStopSeconds)
 	}
-	if d := w.frontDelays(cfg); d.known {
-		floor = max(floor, d.longest)
+	if d := w.FrontDelays(cfg); d.Known {
+		floor = max(floor, d.Longest)
 	}
 	if len(w.Fronts()) == 0 {
 		floor = cfg.DeregistrationDelaySeconds
@@ -84,22 +84,22 @@ type preStopHook struct {
 }
 
 func readPreStop(c *Container) (preStopHook, error) {
-	hook, err := yamlnode.OfKind(c.node, yaml.MappingNode, "lifecycle", "preStop")
+	hook, err := yamlnode.OfKind(c.Node, yaml.MappingNode, "lifecycle", "preStop")
 	if err != nil {
-		return preStopHook{}, fieldError{c.Path("lifecycle.preStop"), "must be a map"}
+		return preStopHook{}, FieldError{c.Path("lifecycle.preStop"), "must be a map"}
 	}
 	if hook == nil {
 		return preStopHook{kind: "none"}, nil
 	}
 	if n, found, err := yamlnode.IntAt(hook, "sleep", "seconds"); found {
 		if err != nil {
-			return preStopHook{}, fieldError{c.Path("lifecycle.preStop.sleep.seconds"), "must be an integer"}
+			return preStopHook{}, FieldError{c.Path("lifecycle.preStop.sleep.seconds"), "must be an integer"}
 		}
 		return preStopHook{kind: "sleep", seconds: n}, nil
 	}
 	command, err := yamlnode.StringListAt(hook, "exec", "command")
 	if err != nil {
-		return preStopHook{}, fieldError{c.Path("lifecycle.preStop.exec.command"), "must be a list of strings"}
+		return preStopHook{}, FieldError{c.Path("lifecycle.preStop.exec.command"), "must be a list of strings"}
 	}
 	if i, n, ok := plainSleep(command); ok {
 		return preStopHook{kind: "exec-sleep", seconds: n, command: command, index: i}, nil
@@ -112,12 +112,12 @@ func readPreStop(c *Container) (preStopHook, error) {
 func plainSleep(command []string) (index, seconds int, ok bool) {
 	switch {
 	case len(command) == 2 && isSleep(command[0]):
-		n, ok := parseSleepSeconds(command[1])
+		n, ok := ParseSleepSeconds(command[1])
 		return 1, n, ok
 	case len(command) == 3 && isShell(command[0]) && command[1] == "-c":
 		fields := strings.Fields(command[2])
 		if len(fields) == 2 && isSleep(fields[0]) {
-			n, ok := parseSleepSeconds(fields[1])
+			n, ok := ParseSleepSeconds(fields[1])
 			return 2, n, ok
 		}
 	}
@@ -164,7 +164,7 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg config.Config, r
 			err = c.SetNestedInt(s, "lifecycle", "preStop", "sleep", "seconds")
 		} else {
 			raised := strings.Replace(hook.command[hook.index], strconv.Itoa(hook.seconds), strconv.Itoa(s), 1)
-			if !yamlnode.SetScalar(w.root, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
+			if !yamlnode.SetScalar(w.Root, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
 				"lifecycle", "preStop", "exec", "command", strconv.Itoa(hook.index)) {
 				err = fmt.Errorf("cannot edit the command")
 			}
@@ -206,7 +206,7 @@ func addPreStop(w *Workload, c *Container, s int, cfg config.Config, what string
 
 // describeContainer names a container in messages.
 func describeContainer(w *Workload, c *Container) string {
-	return w.kind + " " + w.name + " container " + strconv.Quote(c.Name)
+	return w.KindName + " " + w.Name + " container " + strconv.Quote(c.Name)
 }
 
 // longestPreStopSleep is the longest preStop delay lbguard can see in the

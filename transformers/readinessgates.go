@@ -32,7 +32,7 @@ func ReadinessGates(inv *Inventory, cfg config.Config, r *Report) {
 			}
 		}
 	}
-	autoModeNamespaces(inv, r)
+	AutoModeNamespaces(inv, r)
 	names := make([]string, 0, len(needed))
 	for ns := range needed {
 		names = append(names, ns)
@@ -42,20 +42,20 @@ func ReadinessGates(inv *Inventory, cfg config.Config, r *Report) {
 		ns, inList := inv.Namespaces[name]
 		if !inList {
 			r.RiskAt(ruleReadinessGates.ID, &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: name}, annotations.LabelPath(annotations.ReadinessGateLabel), "Namespace %s holds ip targets of %s but is not in the list, so lbguard cannot label it: label it %s=enabled before its pods are created (the LBC webhook adds readiness gates only to pods created after the label)",
-				name, r.describe(needed[name]), annotations.ReadinessGateLabel)
+				name, r.Describe(needed[name]), annotations.ReadinessGateLabel)
 			continue
 		}
-		if isSkipped(r.root(ns)) {
+		if IsSkipped(r.Root(ns)) {
 			r.Skipped(ns) // the label it needs is left out: say so, as for every opt-out
 			continue
 		}
-		switch current, ok := annotations.Label(r.root(ns), annotations.ReadinessGateLabel); {
+		switch current, ok := annotations.Label(r.Root(ns), annotations.ReadinessGateLabel); {
 		case ok && current == "enabled":
 		case ok:
 			r.Risk(ruleReadinessGates.ID, ns, annotations.LabelPath(annotations.ReadinessGateLabel), current,
 				"Namespace %s: %s is %q, set by the user and left so: its pods get no readiness gates, and a rollout can outrun target registration", name, annotations.ReadinessGateLabel, current)
 		default:
-			if err := annotations.SetLabel(ns, r.root(ns), annotations.ReadinessGateLabel, "enabled"); err != nil {
+			if err := annotations.SetLabel(ns, r.Root(ns), annotations.ReadinessGateLabel, "enabled"); err != nil {
 				r.Invalid(ns, annotations.LabelPath(annotations.ReadinessGateLabel), err.Error())
 				continue
 			}

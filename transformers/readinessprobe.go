@@ -57,7 +57,7 @@ func ReadinessProbe(inv *Inventory, cfg config.Config, r *Report) {
 // probe is not a map. Only the probe is converted to a map, not the whole
 // container (a conversion goes through YAML and JSON text).
 func probe(w *Workload, c *Container, field string, r *Report) (p map[string]any, ok bool) {
-	switch n := yamlnode.Find(c.node, field); {
+	switch n := yamlnode.Find(c.Node, field); {
 	case n == nil || yamlnode.IsNull(n):
 		return nil, true
 	case n.Kind == yaml.MappingNode:
@@ -95,7 +95,7 @@ func addReadinessProbe(w *Workload, c *Container, checks readinessChecks, r *Rep
 	if !ok {
 		r.Risk(ruleReadinessProbe.ID, w.Object, path, nil,
 			"%s %s container %q: no readinessProbe, and no TCP port to check, so lbguard cannot add one: the pod turns Ready before the app listens; add a readinessProbe that fits the app",
-			w.kind, w.name, c.Name)
+			w.KindName, w.Name, c.Name)
 		return nil
 	}
 	// Field by field, in the order people write them; numbers stay numbers.
@@ -120,11 +120,11 @@ func addReadinessProbe(w *Workload, c *Container, checks readinessChecks, r *Rep
 	if check.Path == "" {
 		r.Changed(ruleReadinessProbe.ID, w.Object, path, nil, handler,
 			"%s %s container %q: readinessProbe added: a tcpSocket check on port %v%s, so the pod turns Ready only once the container accepts connections",
-			w.kind, w.name, c.Name, check.Port, check.Source)
+			w.KindName, w.Name, c.Name, check.Port, check.Source)
 	} else {
 		r.Changed(ruleReadinessProbe.ID, w.Object, path, nil, handler,
 			"%s %s container %q: readinessProbe added: an httpGet on %s, port %v, %s, so that Kubernetes and the ELB judge the pod alike",
-			w.kind, w.name, c.Name, check.Path, check.Port, check.Source)
+			w.KindName, w.Name, c.Name, check.Path, check.Port, check.Source)
 	}
 	return handler
 }
@@ -135,7 +135,7 @@ func addReadinessProbe(w *Workload, c *Container, checks readinessChecks, r *Rep
 type readinessChecks map[readinessKey]readinessChoice
 
 type readinessKey struct {
-	fronts *frontSet
+	fronts *FrontSet
 	ports  string
 }
 
@@ -145,7 +145,7 @@ type readinessChoice struct {
 }
 
 func (m readinessChecks) For(w *Workload, c *Container) (readinessCheck, bool) {
-	key := readinessKey{w.fronts, fmt.Sprintf("%#v", tcpPorts(c))}
+	key := readinessKey{w.FrontSet, fmt.Sprintf("%#v", tcpPorts(c))}
 	choice, seen := m[key]
 	if !seen {
 		choice.check, choice.ok = readinessCheckFor(w, c)
@@ -166,9 +166,9 @@ func readinessCheckFor(w *Workload, c *Container) (readinessCheck, bool) {
 		if scheme, http := httpHealthCheck(b, hc); ok && http && hc.Path != "" {
 			holder := healthCheckHolder(b)
 			return readinessCheck{Path: hc.Path, Scheme: scheme, Port: port.probePort(),
-				Source: "the health check that " + holder.kind + " " + holder.name + " names"}, true
+				Source: "the health check that " + holder.KindName + " " + holder.Name + " names"}, true
 		}
-		lb := b.LB.kind + " " + b.LB.name
+		lb := b.LB.KindName + " " + b.LB.Name
 		source := " (the port " + lb + " health-checks)"
 		if !ok || hc.Port == "" || hc.Port == healthCheckPortTrafficPort {
 			// the health check reaches another container, or this port anyway
@@ -228,7 +228,7 @@ func healthCheckTarget(b *Backend, hcPort string, c *Container) (ContainerPort, 
 		return containerPort(c, hcPort)
 	}
 	named := hcPort != "" && hcPort != healthCheckPortTrafficPort
-	for _, sp := range servicePorts(b.serviceView) {
+	for _, sp := range servicePorts(b.ServiceView) {
 		if (named && sp.Name == hcPort) || (!named && b.usesPort(sp)) {
 			if p, ok := containerPort(c, sp.TargetPort); ok {
 				return p, true
@@ -248,11 +248,11 @@ type servicePort struct {
 // servicePorts lists the ports of the Service whose view is svc; none when
 // svc is nil or its ports unreadable (the probe then falls back to a TCP
 // check on the container's first port).
-func servicePorts(svc *objectView) []servicePort {
+func servicePorts(svc *ObjectView) []servicePort {
 	if svc == nil {
 		return nil
 	}
-	list, _ := yamlnode.OfKind(svc.root, yaml.SequenceNode, "spec", "ports")
+	list, _ := yamlnode.OfKind(svc.Root, yaml.SequenceNode, "spec", "ports")
 	if list == nil || !yamlnode.IsListOfMaps(list) {
 		return nil
 	}
@@ -303,27 +303,27 @@ func httpHealthCheck(b *Backend, hc HealthCheck) (scheme string, ok bool) {
 
 // healthCheckHolder is the object whose annotation (or, for a route, whose
 // healthCheckConfig) names the health-check path.
-func healthCheckHolder(b *Backend) *objectView {
-	if b.LB.Kind.isGateway() {
-		return b.settings.healthCheckView
+func healthCheckHolder(b *Backend) *ObjectView {
+	if b.LB.Kind.IsGateway() {
+		return b.Settings.HealthCheckView
 	}
 	key := annotations.SvcHealthCheckPath
 	if b.LB.Kind == ALBIngress {
 		key = annotations.ALBHealthCheckPath
 	}
 	if _, holder, ok := b.Annotation(key); ok && holder == b.Service {
-		return b.serviceView
+		return b.ServiceView
 	}
-	return b.LB.objectView
+	return b.LB.ObjectView
 }
 
 // checkLiveness warns about liveness probes that restart pods which are only
 // slow: the same check as readiness, or a single failure allowed.
 func checkLiveness(w *Workload, c *Container, liveness, readiness map[string]any, r *Report) {
-	if n, _, _ := yamlnode.IntAt(c.node, "livenessProbe", "failureThreshold"); n == 1 {
+	if n, _, _ := yamlnode.IntAt(c.Node, "livenessProbe", "failureThreshold"); n == 1 {
 		r.Risk(ruleReadinessProbe.ID, w.Object, c.Path("livenessProbe.failureThreshold"), 1,
 			"%s %s container %q: livenessProbe has failureThreshold 1: a single slow or failed check restarts the container and cuts its in-flight requests; allow 3 (the default) or more",
-			w.kind, w.name, c.Name)
+			w.KindName, w.Name, c.Name)
 	}
 	if readiness == nil {
 		return
@@ -332,7 +332,7 @@ func checkLiveness(w *Workload, c *Container, liveness, readiness map[string]any
 	if len(handler) > 0 && reflect.DeepEqual(portsByNumber(c, handler), portsByNumber(c, probeHandler(readiness))) {
 		r.Risk(ruleReadinessProbe.ID, w.Object, c.Path("livenessProbe"), handler,
 			"%s %s container %q: livenessProbe runs the same check as the readinessProbe: when the app is only busy or a dependency is down, the kubelet restarts it instead of taking it out of the load balancer, and every replica can restart at once. Give the liveness probe a cheaper check (the process is alive) or a higher failureThreshold",
-			w.kind, w.name, c.Name)
+			w.KindName, w.Name, c.Name)
 	}
 }
 

@@ -9,28 +9,28 @@ import (
 
 // replicaCount is how many pods a workload runs: a fixed number, or the
 // range its HorizontalPodAutoscaler may scale it in.
-type replicaCount struct {
-	min, max   int
-	written    bool           // spec.replicas is set
-	autoscaler *fn.KubeObject // the HPA that decides, if any
-	scaledBy   string         // its name
+type ReplicaCount struct {
+	Min, Max   int
+	Written    bool           // spec.replicas is set
+	Autoscaler *fn.KubeObject // the HPA that decides, if any
+	ScaledBy   string         // its name
 }
 
-func (c replicaCount) describe() string {
-	if c.autoscaler != nil {
-		return fmt.Sprintf("%d to %d replicas, scaled by HorizontalPodAutoscaler %s", c.min, c.max, c.scaledBy)
+func (c ReplicaCount) Describe() string {
+	if c.Autoscaler != nil {
+		return fmt.Sprintf("%d to %d replicas, scaled by HorizontalPodAutoscaler %s", c.Min, c.Max, c.ScaledBy)
 	}
-	if c.max == 1 {
+	if c.Max == 1 {
 		return "1 replica"
 	}
-	return fmt.Sprintf("%d replicas", c.max)
+	return fmt.Sprintf("%d replicas", c.Max)
 }
 
-func (c replicaCount) describeMin() string {
-	if c.autoscaler != nil {
-		return fmt.Sprintf("%d replicas, the minimum of HorizontalPodAutoscaler %s", c.min, c.scaledBy)
+func (c ReplicaCount) DescribeMin() string {
+	if c.Autoscaler != nil {
+		return fmt.Sprintf("%d replicas, the minimum of HorizontalPodAutoscaler %s", c.Min, c.ScaledBy)
 	}
-	return replicaCount{min: c.min, max: c.min}.describe()
+	return ReplicaCount{Min: c.Min, Max: c.Min}.Describe()
 }
 
 // readReplicas reads spec.replicas (1 when absent, the API default). An HPA
@@ -39,19 +39,19 @@ func (c replicaCount) describeMin() string {
 // 2 or more. At minReplicas 1 the budget's maxUnavailable still lets a drain
 // evict the one pod (it never blocks), and once the HPA scales out the budget
 // keeps the load balancer from losing every target at once.
-func readReplicas(w *Workload, autoscalers map[string]*autoscaler, r *Report) (replicaCount, bool) {
-	n, found, err := yamlnode.IntAt(w.root, "spec", "replicas")
+func ReadReplicas(w *Workload, autoscalers map[string]*autoscaler, r *Report) (ReplicaCount, bool) {
+	n, found, err := yamlnode.IntAt(w.Root, "spec", "replicas")
 	if err != nil {
 		r.Invalid(w.Object, "spec.replicas", "must be an integer")
-		return replicaCount{}, false
+		return ReplicaCount{}, false
 	}
-	if hpa := autoscalers[autoscalerKey(w.Namespace, w.kind, w.name)]; hpa != nil {
-		return replicaCount{min: hpa.min, max: hpa.max, written: found, autoscaler: hpa.object, scaledBy: r.view(hpa.object).name}, true
+	if hpa := autoscalers[autoscalerKey(w.Namespace, w.KindName, w.Name)]; hpa != nil {
+		return ReplicaCount{Min: hpa.min, Max: hpa.max, Written: found, Autoscaler: hpa.object, ScaledBy: r.View(hpa.object).Name}, true
 	}
 	if !found {
 		n = 1
 	}
-	return replicaCount{min: n, max: n, written: found}, true
+	return ReplicaCount{Min: n, Max: n, Written: found}, true
 }
 
 // autoscaler is a HorizontalPodAutoscaler (any autoscaling version: the
@@ -66,20 +66,20 @@ func autoscalerKey(namespace, kind, name string) string {
 }
 
 // readAutoscalers indexes the HPAs of the list by the workload they scale.
-func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler {
+func ReadAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler {
 	index := map[string]*autoscaler{}
 	for _, obj := range objects {
-		v := r.view(obj)
-		if v.gk != (groupKind{"autoscaling", "HorizontalPodAutoscaler"}) {
+		v := r.View(obj)
+		if v.GroupKind != (GroupKind{"autoscaling", "HorizontalPodAutoscaler"}) {
 			continue
 		}
-		kind, _ := yamlnode.StringAt(v.root, "spec", "scaleTargetRef", "kind")
-		name, _ := yamlnode.StringAt(v.root, "spec", "scaleTargetRef", "name")
+		kind, _ := yamlnode.StringAt(v.Root, "spec", "scaleTargetRef", "kind")
+		name, _ := yamlnode.StringAt(v.Root, "spec", "scaleTargetRef", "name")
 		if kind == "" || name == "" {
 			r.Invalid(obj, "spec.scaleTargetRef", "must name the kind and name of the workload it scales")
 			continue
 		}
-		minReplicas, found, err := yamlnode.IntAt(v.root, "spec", "minReplicas")
+		minReplicas, found, err := yamlnode.IntAt(v.Root, "spec", "minReplicas")
 		if err != nil {
 			r.Invalid(obj, "spec.minReplicas", "must be an integer")
 			continue
@@ -87,12 +87,12 @@ func readAutoscalers(objects []*fn.KubeObject, r *Report) map[string]*autoscaler
 		if !found {
 			minReplicas = 1
 		}
-		maxReplicas, _, err := yamlnode.IntAt(v.root, "spec", "maxReplicas")
+		maxReplicas, _, err := yamlnode.IntAt(v.Root, "spec", "maxReplicas")
 		if err != nil || maxReplicas < 1 {
 			r.Invalid(obj, "spec.maxReplicas", "must be an integer of at least 1")
 			continue
 		}
-		key := autoscalerKey(v.namespaceOrDefault(), kind, name)
+		key := autoscalerKey(v.NamespaceOrDefault(), kind, name)
 		if index[key] == nil {
 			index[key] = &autoscaler{object: obj, min: minReplicas, max: maxReplicas}
 		}

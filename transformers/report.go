@@ -25,24 +25,24 @@ const (
 type Report struct {
 	Results fn.Results
 
-	owners  map[*fn.Result]*fn.KubeObject     // the object each result is about
+	Owners  map[*fn.Result]*fn.KubeObject     // the object each result is about
 	invalid map[*fn.KubeObject]bool           // objects with a field lbguard cannot read
-	partOf  map[*fn.KubeObject]*fn.KubeObject // a new object → the workload it was made for
+	PartOf  map[*fn.KubeObject]*fn.KubeObject // a new object → the workload it was made for
 	refs    map[*fn.KubeObject]resultRef      // each object's reference, read once
-	views   objectViews                       // each object's root node and names, read once
+	views   ObjectViews                       // each object's root node and names, read once
 }
 
 // view is obj's root node and names, read once per run.
-func (r *Report) view(obj *fn.KubeObject) *objectView { return r.views.view(obj) }
+func (r *Report) View(obj *fn.KubeObject) *ObjectView { return r.views.View(obj) }
 
 // describe is "Kind name", as results name an object.
-func (r *Report) describe(obj *fn.KubeObject) string {
-	v := r.view(obj)
-	return v.kind + " " + v.name
+func (r *Report) Describe(obj *fn.KubeObject) string {
+	v := r.View(obj)
+	return v.KindName + " " + v.Name
 }
 
 // root is obj's root node, got from the SDK once per run.
-func (r *Report) root(obj *fn.KubeObject) *yaml.Node { return r.views.view(obj).root }
+func (r *Report) Root(obj *fn.KubeObject) *yaml.Node { return r.views.View(obj).Root }
 
 // resultRef is what results say of the object they are about, shared by
 // all of them: an object has many results, and reading its name, kind and
@@ -76,10 +76,10 @@ func (r *Report) add(severity fn.Severity, rule RuleID, action string, obj *fn.K
 	}
 	res.Tags = map[string]string{TagRule: string(rule), TagAction: action}
 	r.Results = append(r.Results, res)
-	if r.owners == nil {
-		r.owners = map[*fn.Result]*fn.KubeObject{}
+	if r.Owners == nil {
+		r.Owners = map[*fn.Result]*fn.KubeObject{}
 	}
-	r.owners[res] = obj
+	r.Owners[res] = obj
 }
 
 // Changed records an edit lbguard made.
@@ -99,13 +99,13 @@ func (r *Report) Risk(rule RuleID, obj *fn.KubeObject, path string, current any,
 
 // Skipped records an object opted out with lbguard.dev/skip.
 func (r *Report) Skipped(obj *fn.KubeObject) {
-	v := r.view(obj)
+	v := r.View(obj)
 	also := ", with what only it fronts"
-	if v.gk.isWorkload() || v.kind == "Namespace" {
+	if v.GroupKind.IsWorkload() || v.KindName == "Namespace" {
 		also = ""
 	}
 	r.add(fn.Info, "", ActionSkipped, obj, annotations.Path(annotations.SkipAnnotation), "true", nil,
-		"%s %s is opted out with %s: left as it is%s", v.kind, v.name, annotations.SkipAnnotation, also)
+		"%s %s is opted out with %s: left as it is%s", v.KindName, v.Name, annotations.SkipAnnotation, also)
 }
 
 // Invalid records a field lbguard cannot read. The object passes through
@@ -115,8 +115,8 @@ func (r *Report) Invalid(obj *fn.KubeObject, path string, problem string) {
 		r.invalid = map[*fn.KubeObject]bool{}
 	}
 	r.invalid[obj] = true
-	v := r.view(obj)
-	r.add(fn.Error, "", ActionInvalid, obj, path, nil, nil, "%s %s: %s %s", v.kind, v.name, path, problem)
+	v := r.View(obj)
+	r.add(fn.Error, "", ActionInvalid, obj, path, nil, nil, "%s %s: %s %s", v.KindName, v.Name, path, problem)
 }
 
 // RiskAt records a risk about a resource that is not in the list.
@@ -134,14 +134,14 @@ func (r *Report) RiskAt(rule RuleID, ref *fn.ResourceRef, path string, format st
 // rule could not read, and drops the edits reported on it: other rules may
 // have edited it before the one that could not read it, and an object
 // lbguard cannot read passes through as it came.
-func (r *Report) keepInvalidUnchanged(items fn.KubeObjects, originals Originals) {
+func (r *Report) KeepInvalidUnchanged(items fn.KubeObjects, originals Originals) {
 	if len(r.invalid) == 0 {
 		return
 	}
-	r.Results = append(r.Results, restore(&items, originals, func(i int) bool { return r.invalid[items[i]] })...)
+	r.Results = append(r.Results, Restore(&items, originals, func(i int) bool { return r.invalid[items[i]] })...)
 	kept := r.Results[:0]
 	for _, res := range r.Results {
-		if r.isInvalid(r.owners[res]) && res.Tags[TagAction] == ActionChanged {
+		if r.isInvalid(r.Owners[res]) && res.Tags[TagAction] == ActionChanged {
 			continue
 		}
 		kept = append(kept, res)
@@ -152,7 +152,7 @@ func (r *Report) keepInvalidUnchanged(items fn.KubeObjects, originals Originals)
 // restore replaces the items for which undo is true by their originals. The
 // originals are the same list read again; should they not be, it is an error
 // (the edits stay), not a silent mix of two lists.
-func restore(items *fn.KubeObjects, originals Originals, undo func(i int) bool) fn.Results {
+func Restore(items *fn.KubeObjects, originals Originals, undo func(i int) bool) fn.Results {
 	fail := func(format string, args ...any) fn.Results {
 		return fn.Results{fn.ErrorResult(fmt.Errorf("lbguard cannot undo its edits: "+format, args...))}
 	}
@@ -172,23 +172,23 @@ func restore(items *fn.KubeObjects, originals Originals, undo func(i int) bool) 
 }
 
 // madeChange is true of a result that reports an edit lbguard made.
-func madeChange(res *fn.Result) bool { return res.Tags[TagAction] == ActionChanged }
+func MadeChange(res *fn.Result) bool { return res.Tags[TagAction] == ActionChanged }
 
 // madeFor records that lbguard made obj (a PodDisruptionBudget) for owner:
 // if owner turns out unreadable, obj is dropped with owner's edits.
-func (r *Report) madeFor(obj, owner *fn.KubeObject) {
-	if r.partOf == nil {
-		r.partOf = map[*fn.KubeObject]*fn.KubeObject{}
+func (r *Report) MadeFor(obj, owner *fn.KubeObject) {
+	if r.PartOf == nil {
+		r.PartOf = map[*fn.KubeObject]*fn.KubeObject{}
 	}
-	r.partOf[obj] = owner
+	r.PartOf[obj] = owner
 }
 
 func (r *Report) isInvalid(obj *fn.KubeObject) bool {
-	return r.invalid[obj] || r.invalid[r.partOf[obj]]
+	return r.invalid[obj] || r.invalid[r.PartOf[obj]]
 }
 
 // validNew keeps the new objects whose workload lbguard could read.
-func (r *Report) validNew(objs []*fn.KubeObject) []*fn.KubeObject {
+func (r *Report) ValidNew(objs []*fn.KubeObject) []*fn.KubeObject {
 	var kept []*fn.KubeObject
 	for _, obj := range objs {
 		if !r.isInvalid(obj) {
@@ -200,9 +200,9 @@ func (r *Report) validNew(objs []*fn.KubeObject) []*fn.KubeObject {
 
 // InvalidField reports err, a fieldError, as an unreadable field of obj.
 func (r *Report) InvalidField(obj *fn.KubeObject, err error) {
-	var fe fieldError
+	var fe FieldError
 	if !errors.As(err, &fe) {
-		fe = fieldError{Problem: err.Error()}
+		fe = FieldError{Problem: err.Error()}
 	}
 	r.Invalid(obj, fe.Path, fe.Problem)
 }

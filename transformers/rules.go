@@ -41,7 +41,7 @@ func run(items *fn.KubeObjects, cfg config.Config, originals Originals, rules []
 
 func fix(items *fn.KubeObjects, cfg config.Config, originals Originals, rules []Rule) *Outcome {
 	r := &Report{}
-	known, duplicated := checkItems(*items, r)
+	known, duplicated := CheckItems(*items, r)
 	if duplicated {
 		// No rule runs; the inventory only groups the errors by workload.
 		return newOutcome(NewInventory(known, cfg, &Report{}), r)
@@ -49,13 +49,13 @@ func fix(items *fn.KubeObjects, cfg config.Config, originals Originals, rules []
 	inv := NewInventory(known, cfg, r)
 	reportSkips(inv, r)
 	closes := windowsToClose(inv, cfg) // the manifests as written, before any edit
-	settleDelays(inv, cfg)
+	SettleDelays(inv, cfg)
 	for _, rule := range rules {
 		rule.Apply(inv, cfg, r)
 	}
 	closes.annotate(r)
-	r.keepInvalidUnchanged(*items, originals)
-	upsert(items, r.validNew(inv.NewObjects), r)
+	r.KeepInvalidUnchanged(*items, originals)
+	upsert(items, r.ValidNew(inv.NewObjects), r)
 	return newOutcome(inv, r)
 }
 
@@ -70,21 +70,21 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
 	}
 	kinds := map[string]bool{}
 	for _, obj := range objs {
-		kinds[r.view(obj).kind] = true
+		kinds[r.View(obj).KindName] = true
 	}
 	index := map[ResourceID]int{}
 	for i, item := range *items {
-		v := r.view(item)
-		if !kinds[v.kind] {
+		v := r.View(item)
+		if !kinds[v.KindName] {
 			continue
 		}
-		key := v.id()
+		key := v.ID()
 		if _, seen := index[key]; !seen {
 			index[key] = i
 		}
 	}
 	for _, obj := range objs {
-		key := r.view(obj).id()
+		key := r.View(obj).ID()
 		if i, ok := index[key]; ok {
 			(*items)[i] = obj
 			continue
@@ -115,22 +115,22 @@ func audit(list *fn.KubeObjects, cfg config.Config, originals Originals, rules [
 	for _, obj := range items {
 		ref := fn.ConfigObjectResult("", obj, fn.Info)
 		present[idOf(ref.ResourceRef, ref.File)] = true
-		view := bad.view(obj)
-		switch v, ok := annotations.Get(view.root, auditAnnotation); {
+		view := bad.View(obj)
+		switch v, ok := annotations.Get(view.Root, auditAnnotation); {
 		case !ok || v == "error":
 		case v == "warn":
 			warn[idOf(ref.ResourceRef, ref.File)] = true
-			warnByName[[2]string{view.namespace, view.name}] = true
+			warnByName[[2]string{view.WrittenNamespace, view.Name}] = true
 		default:
 			bad.Invalid(obj, annotations.Path(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
 		}
 	}
 	outcome := fix(list, cfg, originals, rules)
 	results := outcome.Results
-	if len(*list) != len(items) || slices.ContainsFunc(results, madeChange) {
+	if len(*list) != len(items) || slices.ContainsFunc(results, MadeChange) {
 		// Undo it all: drop what fix added, and put every object back.
 		*list = items[:len(items):len(items)]
-		results = append(results, restore(list, originals, func(int) bool { return true })...)
+		results = append(results, Restore(list, originals, func(int) bool { return true })...)
 	}
 	for _, res := range results {
 		if res.Tags[TagAction] != ActionChanged || res.ResourceRef == nil {
@@ -162,16 +162,16 @@ func reportSkips(inv *Inventory, r *Report) {
 	for _, lb := range inv.LoadBalancers {
 		skip(lb.Object, lb.Skipped)
 		for _, b := range lb.Backends {
-			skip(b.Service, b.Service != nil && isSkipped(b.serviceView.root))
+			skip(b.Service, b.Service != nil && IsSkipped(b.ServiceView.Root))
 		}
 	}
-	for _, t := range inv.gatewayTargets {
-		if own := t.ownTGC(); own != nil {
-			skip(own, isSkipped(r.root(own)))
+	for _, t := range inv.GatewayTargets {
+		if own := t.OwnTGC(); own != nil {
+			skip(own, IsSkipped(r.Root(own)))
 		}
 	}
 	for _, w := range inv.Workloads {
-		skip(w.Object, w.skipped)
+		skip(w.Object, w.Skipped)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 
 // labelSelector is a PodDisruptionBudget's or a workload's spec.selector:
 // every matchLabels pair and every matchExpressions requirement must hold.
-type labelSelector struct {
+type LabelSelector struct {
 	matchLabels  map[string]string
 	requirements []selectorRequirement
 }
@@ -23,7 +23,7 @@ type selectorRequirement struct {
 // readSelector reads the selector at path under root; nil when there is
 // none (a missing selector selects no pod, an empty one every pod of the
 // namespace).
-func readSelector(root *yaml.Node, path ...string) (*labelSelector, error) {
+func ReadSelector(root *yaml.Node, path ...string) (*LabelSelector, error) {
 	selector, err := yamlnode.OfKind(root, yaml.MappingNode, path...)
 	if err != nil {
 		return nil, fmt.Errorf("must be a label selector")
@@ -31,7 +31,7 @@ func readSelector(root *yaml.Node, path ...string) (*labelSelector, error) {
 	if selector == nil {
 		return nil, nil
 	}
-	s := &labelSelector{}
+	s := &LabelSelector{}
 	if s.matchLabels, err = yamlnode.StringMapAt(selector, "matchLabels"); err != nil {
 		return nil, fmt.Errorf("matchLabels must be a map of strings")
 	}
@@ -56,13 +56,13 @@ func readSelector(root *yaml.Node, path ...string) (*labelSelector, error) {
 	return s, nil
 }
 
-func (s *labelSelector) empty() bool {
+func (s *LabelSelector) Empty() bool {
 	return len(s.matchLabels) == 0 && len(s.requirements) == 0
 }
 
 // matches tells whether the selector selects pods with these labels; a nil
 // selector selects none.
-func (s *labelSelector) matches(podLabels map[string]string) bool {
+func (s *LabelSelector) Matches(podLabels map[string]string) bool {
 	if s == nil {
 		return false
 	}

@@ -34,19 +34,19 @@ func serviceKind(root *yaml.Node) (LBKind, bool) {
 }
 
 func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
-	kind, ok := serviceKind(inv.root(svc))
+	kind, ok := serviceKind(inv.Root(svc))
 	if !ok {
 		return
 	}
 	lb := inv.newLoadBalancer(kind, svc)
-	class, _ := yamlnode.StringAt(lb.root, "spec", "loadBalancerClass")
+	class, _ := yamlnode.StringAt(lb.Root, "spec", "loadBalancerClass")
 	lb.AutoMode = class == autoModeLoadBalancerClass
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
-	inv.addBackend(lb, lb.namespaceOrDefault(), lb.name, nil, r)
+	inv.addBackend(lb, lb.NamespaceOrDefault(), lb.Name, nil, r)
 }
 
 func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
-	root := inv.root(tgb)
+	root := inv.Root(tgb)
 	name, _ := yamlnode.StringAt(root, "spec", "serviceRef", "name")
 	if name == "" {
 		r.Invalid(tgb, "spec.serviceRef.name", "must name a Service")
@@ -59,13 +59,13 @@ func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
 		}
 	}
 	lb := inv.newLoadBalancer(TGBinding, tgb)
-	lb.AutoMode = lb.gk.group == autoModeGroup
+	lb.AutoMode = lb.GroupKind.group == autoModeGroup
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	var ports []string
 	if port != "" {
 		ports = []string{port}
 	}
-	inv.addBackend(lb, lb.namespaceOrDefault(), name, ports, r)
+	inv.addBackend(lb, lb.NamespaceOrDefault(), name, ports, r)
 }
 
 // Skipped reports whether lbguard must leave this backend's objects alone.
@@ -80,14 +80,14 @@ func (b *Backend) Skipped() bool {
 // backend Service's annotations over the Ingress's, key by key.
 func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, ok bool) {
 	if b.LB.Kind == ALBIngress && b.Service != nil {
-		if v, ok := annotations.Get(b.serviceView.root, key); ok {
+		if v, ok := annotations.Get(b.ServiceView.Root, key); ok {
 			return v, b.Service, true
 		}
 	}
-	if b.LB.Kind == TGBinding || b.LB.Kind.isGateway() {
+	if b.LB.Kind == TGBinding || b.LB.Kind.IsGateway() {
 		return "", nil, false // no annotation sets their target groups
 	}
-	v, ok := annotations.Get(b.LB.root, key)
+	v, ok := annotations.Get(b.LB.Root, key)
 	return v, b.LB.Object, ok
 }
 
@@ -103,7 +103,7 @@ func (b *Backend) targetTypeKey() string {
 }
 
 // attributesKey is the annotation that carries target-group attributes, if any.
-func (b *Backend) attributesKey() string {
+func (b *Backend) AttributesKey() string {
 	switch b.LB.Kind {
 	case ALBIngress:
 		return annotations.ALBTargetGroupAttributes
@@ -118,21 +118,21 @@ func (b *Backend) attributesKey() string {
 func (b *Backend) TargetType() string {
 	switch b.LB.Kind {
 	case TGBinding:
-		t, _ := yamlnode.StringAt(b.LB.root, "spec", "targetType")
+		t, _ := yamlnode.StringAt(b.LB.Root, "spec", "targetType")
 		return t
 	case GatewayALB, GatewayNLB:
-		if t := b.settings.targetType; t != "" {
+		if t := b.Settings.TargetType; t != "" {
 			return t
 		}
 		return "instance"
 	case InTreeNLB:
 		return "instance"
 	case LBCNLB:
-		if annotations.Value(b.LB.root, annotations.SvcLBType) == "nlb-ip" {
+		if annotations.Value(b.LB.Root, annotations.SvcLBType) == "nlb-ip" {
 			return "ip"
 		}
 	}
-	if b.LB.instanceParams != nil {
+	if b.LB.InstanceParams != nil {
 		return "instance" // the class's params override the annotation
 	}
 	if t, _, ok := b.Annotation(b.targetTypeKey()); ok {

@@ -34,12 +34,12 @@ func SignalHandling(inv *Inventory, cfg config.Config, r *Report) {
 }
 
 func checkShellWrapper(w *Workload, c *Container, r *Report) {
-	command, err := yamlnode.StringListAt(c.node, "command")
+	command, err := yamlnode.StringListAt(c.Node, "command")
 	if err != nil {
 		r.Invalid(w.Object, c.Path("command"), "must be a list of strings")
 		return
 	}
-	args, err := yamlnode.StringListAt(c.node, "args")
+	args, err := yamlnode.StringListAt(c.Node, "args")
 	if err != nil {
 		r.Invalid(w.Object, c.Path("args"), "must be a list of strings")
 		return
@@ -61,7 +61,7 @@ func checkShellWrapper(w *Workload, c *Container, r *Report) {
 	}
 	r.Risk(ruleSignalHandling.ID, w.Object, c.Path(field), script,
 		"%s %s container %q: the app runs under `%s -c` without exec, so the shell stays PID 1, ignores SIGTERM and does not pass it on: the app never hears of the shutdown and is killed when the grace period ends, in the middle of its requests. In the script, %s",
-		w.kind, w.name, c.Name, shell, advice)
+		w.KindName, w.Name, c.Name, shell, advice)
 }
 
 // shells are the programs whose -c script lbguard reads. Init wrappers such

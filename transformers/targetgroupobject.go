@@ -12,15 +12,15 @@ import (
 // with an empty defaultConfiguration that R1 and R2 fill with only what
 // the effective settings lack. targetReference names the Service alone
 // (kind and group default; the field is required before LBC v3.2).
-func newTargetGroupObject(apiVersion string, svc *objectView) *fn.KubeObject {
+func newTargetGroupObject(apiVersion string, svc *ObjectView) *fn.KubeObject {
 	str := yamlnode.String
-	metadata := yamlnode.Map(yamlnode.Field{Key: "name", Value: str(svc.name)})
-	if svc.namespace != "" {
-		metadata.Content = append(metadata.Content, str("namespace"), str(svc.namespace))
+	metadata := yamlnode.Map(yamlnode.Field{Key: "name", Value: str(svc.Name)})
+	if svc.WrittenNamespace != "" {
+		metadata.Content = append(metadata.Content, str("namespace"), str(svc.WrittenNamespace))
 	}
 	metadata.Content = append(metadata.Content, str("labels"), yamlnode.Map(yamlnode.Field{Key: annotations.GeneratedByLabel, Value: str(annotations.GeneratedByValue)}))
 	spec := yamlnode.Map(
-		yamlnode.Field{Key: "targetReference", Value: yamlnode.Map(yamlnode.Field{Key: "name", Value: str(svc.name)})},
+		yamlnode.Field{Key: "targetReference", Value: yamlnode.Map(yamlnode.Field{Key: "name", Value: str(svc.Name)})},
 		yamlnode.Field{Key: "defaultConfiguration", Value: yamlnode.Map()})
 	root := yamlnode.Map(
 		yamlnode.Field{Key: "apiVersion", Value: str(apiVersion)},

@@ -17,7 +17,7 @@ type tgProps struct {
 	targetType      string
 	targetTypeFrom  *fn.KubeObject
 	attributes      map[string]tgAttribute
-	healthCheck     *yaml.Node // healthCheckConfig, taken whole
+	HealthCheck     *yaml.Node // healthCheckConfig, taken whole
 	healthCheckFrom *fn.KubeObject
 	protocolVersion string
 }
@@ -50,7 +50,7 @@ func readProps(n *yaml.Node, from *fn.KubeObject) tgProps {
 		p.attributes[key] = tgAttribute{value, from}
 	}
 	if hc := yamlnode.Find(n, "healthCheckConfig"); hc != nil && hc.Kind == yaml.MappingNode {
-		p.healthCheck, p.healthCheckFrom = hc, from
+		p.HealthCheck, p.healthCheckFrom = hc, from
 	}
 	p.protocolVersion, _ = yamlnode.StringAt(n, "protocolVersion")
 	return p
@@ -62,8 +62,8 @@ func (p tgProps) over(low tgProps) tgProps {
 	if p.targetType != "" {
 		out.targetType, out.targetTypeFrom = p.targetType, p.targetTypeFrom
 	}
-	if p.healthCheck != nil {
-		out.healthCheck, out.healthCheckFrom = p.healthCheck, p.healthCheckFrom
+	if p.HealthCheck != nil {
+		out.HealthCheck, out.healthCheckFrom = p.HealthCheck, p.healthCheckFrom
 	}
 	if p.protocolVersion != "" {
 		out.protocolVersion = p.protocolVersion

@@ -87,11 +87,11 @@ func (inv *Inventory) timingLoadBalancer(b *Backend, cfg config.Config) timing.L
 		}
 	}
 	if b.Service != nil {
-		policy, _ := yamlnode.StringAt(b.serviceView.root, "spec", "externalTrafficPolicy")
+		policy, _ := yamlnode.StringAt(b.ServiceView.Root, "spec", "externalTrafficPolicy")
 		lb.ExternalTrafficPolicyLocal = policy == "Local"
 	}
 	if ns := inv.Namespaces[b.Namespace]; ns != nil {
-		gate, _ := annotations.Label(inv.root(ns), annotations.ReadinessGateLabel)
+		gate, _ := annotations.Label(inv.Root(ns), annotations.ReadinessGateLabel)
 		lb.ReadinessGate = gate == "enabled"
 	}
 	return lb
@@ -100,12 +100,12 @@ func (inv *Inventory) timingLoadBalancer(b *Backend, cfg config.Config) timing.L
 func (inv *Inventory) timingWorkload(w *Workload, cfg config.Config) timing.Workload {
 	tw := timing.Workload{
 		Replicas: inv.Replicas(w),
-		Strategy: strategy(w.root, w.kind),
+		Strategy: strategy(w.Root, w.KindName),
 	}
 	if u, found := inv.BudgetMaxUnavailable(w, tw.Replicas); found {
 		tw.Budget = &timing.Budget{MaxUnavailable: timing.IntOrPercent{Value: u}}
 	}
-	if g, found, err := yamlnode.IntAt(w.root, append(podSpecPath, "terminationGracePeriodSeconds")...); found && err == nil {
+	if g, found, err := yamlnode.IntAt(w.Root, append(PodSpecPath, "terminationGracePeriodSeconds")...); found && err == nil {
 		grace := float64(g)
 		tw.Grace = &grace
 	}
@@ -177,9 +177,9 @@ func strategy(root *yaml.Node, kind string) timing.Strategy {
 
 // rollingBound reads maxSurge or maxUnavailable; nil when unset or unreadable.
 func rollingBound(root *yaml.Node, path ...string) *timing.IntOrPercent {
-	v, err := intOrPercentAt(root, path...)
+	v, err := IntOrPercentAt(root, path...)
 	if v == nil || err != nil {
 		return nil
 	}
-	return &timing.IntOrPercent{Value: v.number, Percent: v.percent}
+	return &timing.IntOrPercent{Value: v.Number, Percent: v.Percent}
 }

@@ -49,7 +49,7 @@ type closedWindows struct {
 // not N².
 func windowsToClose(inv *Inventory, cfg config.Config) *closedWindows {
 	c := &closedWindows{byWorkload: map[*fn.KubeObject]map[RuleID]timing.Window{}, byNamespace: map[string]timing.Window{}}
-	m := &frontInputs{inv: inv, cfg: cfg, fronts: map[*frontSet][]frontInput{}, lbs: map[*Backend]frontInput{}}
+	m := &frontInputs{inv: inv, cfg: cfg, fronts: map[*FrontSet][]frontInput{}, lbs: map[*Backend]frontInput{}}
 	done := map[workloadWindowsKey]map[RuleID]timing.Window{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, _, err := w.PreStopSeconds(cfg)
@@ -57,7 +57,7 @@ func windowsToClose(inv *Inventory, cfg config.Config) *closedWindows {
 			continue
 		}
 		workload := inv.timingWorkload(w, cfg) // the same behind every front
-		key := workloadWindowsKey{w.fronts, modelKey(workload), s}
+		key := workloadWindowsKey{w.FrontSet, modelKey(workload), s}
 		if byRule, ok := done[key]; ok {
 			// The same windows again: they change no namespace's longest.
 			c.byWorkload[w.Object] = byRule
@@ -91,7 +91,7 @@ func windowsToClose(inv *Inventory, cfg config.Config) *closedWindows {
 type frontInputs struct {
 	inv    *Inventory
 	cfg    config.Config
-	fronts map[*frontSet][]frontInput
+	fronts map[*FrontSet][]frontInput
 	lbs    map[*Backend]frontInput
 }
 
@@ -107,10 +107,10 @@ type frontInput struct {
 // of is the distinct inputs of w's fronts, in the order first met: the
 // longest window of a repeated input is the one already met.
 func (m *frontInputs) of(w *Workload) []frontInput {
-	if w.fronts == nil {
+	if w.FrontSet == nil {
 		return nil
 	}
-	if in, ok := m.fronts[w.fronts]; ok {
+	if in, ok := m.fronts[w.FrontSet]; ok {
 		return in
 	}
 	type seenKey struct {
@@ -120,7 +120,7 @@ func (m *frontInputs) of(w *Workload) []frontInput {
 	}
 	seen := map[seenKey]bool{}
 	var in []frontInput
-	for _, b := range w.fronts.fronts {
+	for _, b := range w.FrontSet.InUse {
 		f, ok := m.lbs[b]
 		if !ok {
 			lb := m.inv.timingLoadBalancer(b, m.cfg)
@@ -132,12 +132,12 @@ func (m *frontInputs) of(w *Workload) []frontInput {
 			in = append(in, f)
 		}
 	}
-	m.fronts[w.fronts] = in
+	m.fronts[w.FrontSet] = in
 	return in
 }
 
 type workloadWindowsKey struct {
-	fronts   *frontSet
+	fronts   *FrontSet
 	workload string // modelKey(workload)
 	preStop  int
 }
@@ -203,13 +203,13 @@ func (c *closedWindows) annotate(r *Report) {
 		if res.Tags[TagAction] != ActionChanged {
 			continue
 		}
-		rule, obj := RuleID(res.Tags[TagRule]), r.owners[res]
+		rule, obj := RuleID(res.Tags[TagRule]), r.Owners[res]
 		var w timing.Window
 		switch rule {
 		case rulePreStopDelay.ID, ruleGracePeriod.ID:
 			w = c.byWorkload[obj][rule]
 		case ruleReadinessGates.ID:
-			w = c.byNamespace[r.view(obj).name]
+			w = c.byNamespace[r.View(obj).Name]
 		default:
 			continue
 		}

@@ -15,16 +15,16 @@ import (
 // delay each must outlast, and its containers.
 
 // podSpecPath is where every workload kind keeps its pod spec.
-var podSpecPath = []string{"spec", "template", "spec"}
+var PodSpecPath = []string{"spec", "template", "spec"}
 
 // Fronts returns the backends through which load balancers lbguard may act
 // on reach this workload (opted-out ones left out).
 // The list is shared: read only.
 func (w *Workload) Fronts() []*Backend {
-	if w.fronts == nil {
+	if w.FrontSet == nil {
 		return nil
 	}
-	return w.fronts.fronts
+	return w.FrontSet.InUse
 }
 
 // WorkloadsInScope lists the workloads the workload rules edit: not opted
@@ -34,7 +34,7 @@ func (inv *Inventory) WorkloadsInScope(cfg config.Config) []*Workload {
 	var out []*Workload
 	for _, w := range inv.Workloads {
 		switch {
-		case w.skipped:
+		case w.Skipped:
 		case len(w.Backends) > 0 && len(w.Fronts()) == 0:
 		case len(w.Backends) == 0 && cfg.Scope != config.ScopeAll:
 		default:
@@ -48,50 +48,50 @@ func (inv *Inventory) WorkloadsInScope(cfg config.Config) []*Workload {
 // among the load balancers in front of it. known is false when no front
 // tells (a TargetGroupBinding only, or no load balancer at all).
 func (w *Workload) DeregistrationDelay(cfg config.Config) (seconds int, known bool) {
-	d := w.frontDelays(cfg)
-	return d.longest, d.known
+	d := w.FrontDelays(cfg)
+	return d.Longest, d.Known
 }
 
 // frontDelays is what the workload rules read of the delays of their
 // fronts, worked out once for all the workloads behind the same ones: a
 // hostile list can put N Services in front of N workloads.
 type frontDelays struct {
-	longest   int  // the longest known D
-	known     bool // some front's D is known
+	Longest   int  // the longest known D
+	Known     bool // some front's D is known
 	albNeed   int  // the longest known D + 15 s behind an ALB
-	nonALB    bool // a front is not an ALB: an NLB may serve
+	NonALB    bool // a front is not an ALB: an NLB may serve
 	nonALBMax int  // the longest known D of those
 
 	settled bool           // read after the delays phase
 	tgb     map[string]int // the config's TargetGroupBindingDelays they were read with, before it
 }
 
-func (w *Workload) frontDelays(cfg config.Config) *frontDelays {
-	fs := w.fronts
-	if fs == nil || len(fs.fronts) == 0 {
+func (w *Workload) FrontDelays(cfg config.Config) *frontDelays {
+	fs := w.FrontSet
+	if fs == nil || len(fs.InUse) == 0 {
 		return &frontDelays{}
 	}
 	// The delays phase settles every backend's D at once, after which
 	// the config no longer matters; before it, D is read as written.
-	settled := fs.fronts[0].delay != nil
+	settled := fs.InUse[0].Delay != nil
 	for _, d := range fs.delays {
 		if d.settled == settled && (settled || sameMap(d.tgb, cfg.TargetGroupBindingDelays)) {
 			return d
 		}
 	}
 	d := &frontDelays{settled: settled, tgb: cfg.TargetGroupBindingDelays}
-	for _, b := range fs.fronts {
+	for _, b := range fs.InUse {
 		if !b.LB.Kind.isALB() {
-			d.nonALB = true
+			d.NonALB = true
 		}
 		seconds, known := b.DeregistrationDelay(cfg)
 		if !known {
 			continue
 		}
-		if !d.known || seconds > d.longest {
-			d.longest = seconds
+		if !d.Known || seconds > d.Longest {
+			d.Longest = seconds
 		}
-		d.known = true
+		d.Known = true
 		if b.LB.Kind.isALB() {
 			d.albNeed = max(d.albNeed, seconds+albPropagationSeconds)
 		} else {
@@ -116,7 +116,7 @@ const albPropagationSeconds = 15
 // largest need of its load balancers: D + 15 s behind an ALB, at least the
 // NLB floor (and D) behind anything an NLB may serve. source says which.
 func (w *Workload) PreStopSeconds(cfg config.Config) (seconds int, source string, err error) {
-	if n, found, err := secondsAnnotation(w.root, annotations.PreStopSecondsAnnotation); found {
+	if n, found, err := secondsAnnotation(w.Root, annotations.PreStopSecondsAnnotation); found {
 		if err != nil {
 			return 0, "", err
 		}
@@ -130,9 +130,9 @@ func (w *Workload) PreStopSeconds(cfg config.Config) (seconds int, source string
 	}
 	// The largest need of a front: D + 15 s behind an ALB, the NLB floor
 	// or D behind the others.
-	d := w.frontDelays(cfg)
+	d := w.FrontDelays(cfg)
 	seconds = d.albNeed
-	if d.nonALB {
+	if d.NonALB {
 		seconds = max(seconds, cfg.NLBPreStopSeconds, d.nonALBMax)
 	}
 	return seconds, PreStopFromLoadBalancers, nil
@@ -145,7 +145,7 @@ const PreStopFromLoadBalancers = "its load balancers"
 // ShutdownSeconds is A for the workload: the annotation
 // lbguard.dev/shutdown-seconds, else the config's shutdownSeconds.
 func (w *Workload) ShutdownSeconds(cfg config.Config) (int, error) {
-	n, found, err := secondsAnnotation(w.root, annotations.ShutdownSecondsAnnotation)
+	n, found, err := secondsAnnotation(w.Root, annotations.ShutdownSecondsAnnotation)
 	if !found {
 		return cfg.ShutdownSeconds, nil
 	}
@@ -153,9 +153,9 @@ func (w *Workload) ShutdownSeconds(cfg config.Config) (int, error) {
 }
 
 // fieldError is a value lbguard cannot use, with its field path.
-type fieldError struct{ Path, Problem string }
+type FieldError struct{ Path, Problem string }
 
-func (e fieldError) Error() string { return e.Path + " " + e.Problem }
+func (e FieldError) Error() string { return e.Path + " " + e.Problem }
 
 // Container is one entry of spec.template.spec.containers.
 type Container struct {
@@ -164,7 +164,7 @@ type Container struct {
 	Name    string
 	Serving bool // it has ports, or it is the first container of a pod with none
 
-	node  *yaml.Node      // the container's map, to read fields with find
+	Node  *yaml.Node      // the container's map, to read fields with find
 	ports []ContainerPort // read once: no rule edits them
 }
 
@@ -185,9 +185,9 @@ func (w *Workload) Containers() []*Container { return w.containers }
 // every rule can rely on their shape and a bad one is reported once. root is
 // obj's root node.
 func readContainers(obj *fn.KubeObject, root *yaml.Node) ([]*Container, error) {
-	list, _, err := obj.NestedSlice(append(podSpecPath, "containers")...)
+	list, _, err := obj.NestedSlice(append(PodSpecPath, "containers")...)
 	if err != nil {
-		return nil, fieldError{"spec.template.spec.containers", "must be a list of containers"}
+		return nil, FieldError{"spec.template.spec.containers", "must be a list of containers"}
 	}
 	var nodes []*yaml.Node
 	if len(list) > 0 { // the SDK has checked that it is a list of maps
@@ -198,10 +198,10 @@ func readContainers(obj *fn.KubeObject, root *yaml.Node) ([]*Container, error) {
 	for i, c := range list {
 		node := nodes[i]
 		name, _ := yamlnode.StringAt(node, "name")
-		containers[i] = &Container{SubObject: c, Index: i, Name: name, node: node}
+		containers[i] = &Container{SubObject: c, Index: i, Name: name, Node: node}
 		ports, err := yamlnode.OfKind(node, yaml.SequenceNode, "ports")
 		if err != nil || ports != nil && !yamlnode.IsListOfMaps(ports) {
-			return nil, fieldError{containers[i].Path("ports"), "must be a list of ports"}
+			return nil, FieldError{containers[i].Path("ports"), "must be a list of ports"}
 		}
 		for _, p := range yamlnode.Items(ports) {
 			name, _ := yamlnode.StringAt(p, "name")
