@@ -43,15 +43,14 @@ func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
 		}
 		good := true
 		for _, b := range existing {
-			good = b.review(w, replicas, cfg, r) && good
+			good = reviewBudget(b, w, replicas, cfg, r) && good
 		}
 		switch {
 		case len(existing) > 1:
 			reportOverlap(w, existing, overlapsReported, r)
 		case len(existing) == 1 && good:
 			b := existing[0]
-			r.Kept(ruleDisruptionBudget.ID, b.Object, "spec", b.summary(),
-				"PodDisruptionBudget %s already covers %s %s: kept as it is", b.View.Name, w.KindName, w.Name)
+			r.Kept(ruleDisruptionBudget.ID, b.Object, "spec", budgetSummary(b), "PodDisruptionBudget %s already covers %s %s: kept as it is", b.View.Name, w.KindName, w.Name)
 		}
 		if replicas.Max == 0 {
 			continue // scaled to zero: no pod to protect
@@ -69,7 +68,7 @@ func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
 // review warns, once per budget, when it blocks every eviction of w's pods,
 // is still policy/v1beta1, or lets a drain hang on an unhealthy pod. It
 // reports whether the budget is fine.
-func (b *Budget) review(w *Workload, replicas ReplicaCount, cfg config.Config, r *Report) bool {
+func reviewBudget(b *Budget, w *Workload, replicas ReplicaCount, cfg config.Config, r *Report) bool {
 	if IsSkipped(b.View.Root) {
 		return true
 	}
@@ -89,11 +88,11 @@ func (b *Budget) review(w *Workload, replicas ReplicaCount, cfg config.Config, r
 			"PodDisruptionBudget %s is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and %s is left without a budget. lbguard leaves it as it is: change its apiVersion to policy/v1%s",
 			name, workload, note)
 	}
-	if field, current, blocking := b.blocks(replicas.Min); blocking {
+	if field, current, blocking := budgetBlocks(b, replicas.Min); blocking {
 		b.Good = false
 		r.Risk(ruleDisruptionBudget.ID, b.Object, field, current,
 			"PodDisruptionBudget %s allows no eviction of the pods of %s (%s with %s): drains and node upgrades hang on them. lbguard leaves it as it is: use maxUnavailable: 1 (or a percentage) instead",
-			name, workload, b.summary(), replicas.DescribeMin())
+			name, workload, budgetSummary(b), replicas.DescribeMin())
 	}
 	policy, _ := yamlnode.StringAt(b.View.Root, "spec", "unhealthyPodEvictionPolicy")
 	set := yamlnode.Find(b.View.Root, "spec", "unhealthyPodEvictionPolicy") != nil
@@ -113,7 +112,7 @@ func (b *Budget) review(w *Workload, replicas ReplicaCount, cfg config.Config, r
 // blocks tells whether the budget allows no eviction at all when the
 // workload runs the given number of replicas. Percentages round up, as in
 // the disruption controller.
-func (b *Budget) blocks(replicas int) (field string, current any, blocking bool) {
+func budgetBlocks(b *Budget, replicas int) (field string, current any, blocking bool) {
 	switch {
 	case replicas < 1:
 		return "", nil, false // no pod to evict
@@ -126,7 +125,7 @@ func (b *Budget) blocks(replicas int) (field string, current any, blocking bool)
 }
 
 // summary is the budget's limit as written, such as "maxUnavailable: 1".
-func (b *Budget) summary() string {
+func budgetSummary(b *Budget) string {
 	switch {
 	case b.MaxUnavailable != nil:
 		return "maxUnavailable: " + b.MaxUnavailable.String()

@@ -57,7 +57,7 @@ func newOutcome(inv *Inventory, r *Report) *Outcome {
 		fronts, seen := gateways[w.FrontSet]
 		if !seen {
 			for _, b := range w.Backends {
-				if front := b.gatewayFront(); front != "" && !slices.Contains(fronts, front) {
+				if front := gatewayFront(b); front != "" && !slices.Contains(fronts, front) {
 					fronts = append(fronts, front)
 				}
 			}
@@ -73,7 +73,7 @@ func newOutcome(inv *Inventory, r *Report) *Outcome {
 
 // gatewayFront names a route backend's route and Gateway; "" for other
 // load balancers.
-func (b *Backend) gatewayFront() string {
+func gatewayFront(b *Backend) string {
 	gw := b.LB.Gateway
 	if gw == nil {
 		return ""
@@ -116,7 +116,7 @@ func newRiskIndex(inv *Inventory) *riskIndex {
 			if b.Selection == nil || len(b.Workloads) == 0 {
 				continue
 			}
-			for _, obj := range b.frontObjects() {
+			for _, obj := range frontObjects(b) {
 				if key := (objectSelection{obj, b.Selection}); !seen[key] {
 					seen[key] = true
 					x.behind[obj] = mergeWorkloads(x.behind[obj], b.Workloads, index)
@@ -149,7 +149,7 @@ func mergeWorkloads(a, b []*Workload, index map[*Workload]int) []*Workload {
 
 // frontObjects are the objects in front of a backend's workloads: its load
 // balancer, its Service, and the TargetGroupConfigurations that set it.
-func (b *Backend) frontObjects() []*fn.KubeObject {
+func frontObjects(b *Backend) []*fn.KubeObject {
 	objs := []*fn.KubeObject{b.LB.Object, b.Service, b.Settings.DelayFrom}
 	if t := b.Target; t != nil {
 		objs = append(append(objs, t.Created), t.Own...)

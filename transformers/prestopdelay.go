@@ -9,7 +9,6 @@ import (
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
-	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
 // R5: a preStop delay. The kubelet sends SIGTERM at the same moment the
@@ -36,7 +35,7 @@ func PreStopDelay(inv *Inventory, cfg config.Config, r *Report) {
 			continue
 		}
 		containers := w.Containers()
-		floor := w.preStopFloor(cfg, s)
+		floor := preStopFloor(w, cfg, s)
 		if d, known := w.DeregistrationDelay(cfg); known && s < d {
 			r.Risk(rulePreStopDelay.ID, w.Object, annotations.Path(annotations.PreStopSecondsAnnotation), s,
 				"%s %s: the preStop delay of %d s from %s is shorter than the deregistration delay of %d s: the app stops while the ELB still drains it",
@@ -58,7 +57,7 @@ func PreStopDelay(inv *Inventory, cfg config.Config, r *Report) {
 // preStopFloor is the shortest delay that is safe: an existing sleep at
 // least this long is the user's choice and stays. It is D (and the NLB floor
 // where an NLB may serve), or S itself when the user chose S.
-func (w *Workload) preStopFloor(cfg config.Config, s int) int {
+func preStopFloor(w *Workload, cfg config.Config, s int) int {
 	if _, ok := annotations.Get(w.Root, annotations.PreStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
 		return s
 	}
@@ -73,65 +72,6 @@ func (w *Workload) preStopFloor(cfg config.Config, s int) int {
 		floor = cfg.DeregistrationDelaySeconds
 	}
 	return min(floor, s)
-}
-
-// preStopHook is what a container's preStop does, as far as lbguard can see.
-type preStopHook struct {
-	kind    string // "none", "sleep" (the sleep action), "exec-sleep" (an exec that only sleeps), "custom"
-	seconds int    // the delay of "sleep" and "exec-sleep"
-	command []string
-	index   int // which element of command holds the delay
-}
-
-func readPreStop(c *Container) (preStopHook, error) {
-	hook, err := yamlnode.OfKind(c.Node, yaml.MappingNode, "lifecycle", "preStop")
-	if err != nil {
-		return preStopHook{}, FieldError{c.Path("lifecycle.preStop"), "must be a map"}
-	}
-	if hook == nil {
-		return preStopHook{kind: "none"}, nil
-	}
-	if n, found, err := yamlnode.IntAt(hook, "sleep", "seconds"); found {
-		if err != nil {
-			return preStopHook{}, FieldError{c.Path("lifecycle.preStop.sleep.seconds"), "must be an integer"}
-		}
-		return preStopHook{kind: "sleep", seconds: n}, nil
-	}
-	command, err := yamlnode.StringListAt(hook, "exec", "command")
-	if err != nil {
-		return preStopHook{}, FieldError{c.Path("lifecycle.preStop.exec.command"), "must be a list of strings"}
-	}
-	if i, n, ok := plainSleep(command); ok {
-		return preStopHook{kind: "exec-sleep", seconds: n, command: command, index: i}, nil
-	}
-	return preStopHook{kind: "custom"}, nil
-}
-
-// plainSleep recognises an exec that does nothing but sleep: ["sleep", "N"]
-// or a shell running "sleep N". It returns the element that holds N.
-func plainSleep(command []string) (index, seconds int, ok bool) {
-	switch {
-	case len(command) == 2 && isSleep(command[0]):
-		n, ok := ParseSleepSeconds(command[1])
-		return 1, n, ok
-	case len(command) == 3 && isShell(command[0]) && command[1] == "-c":
-		fields := strings.Fields(command[2])
-		if len(fields) == 2 && isSleep(fields[0]) {
-			n, ok := ParseSleepSeconds(fields[1])
-			return 2, n, ok
-		}
-	}
-	return 0, 0, false
-}
-
-func isSleep(s string) bool { return s == "sleep" || s == "/bin/sleep" || s == "/usr/bin/sleep" }
-
-func isShell(s string) bool {
-	switch s {
-	case "sh", "/bin/sh", "bash", "/bin/bash", "/usr/bin/bash", "ash", "/bin/ash", "dash", "/bin/dash":
-		return true
-	}
-	return false
 }
 
 func ensurePreStop(w *Workload, c *Container, s, floor int, cfg config.Config, r *Report) {

@@ -229,7 +229,7 @@ func healthCheckTarget(b *Backend, hcPort string, c *Container) (ContainerPort, 
 	}
 	named := hcPort != "" && hcPort != healthCheckPortTrafficPort
 	for _, sp := range servicePorts(b.ServiceView) {
-		if (named && sp.Name == hcPort) || (!named && b.usesPort(sp)) {
+		if (named && sp.Name == hcPort) || (!named && usesPort(b, sp)) {
 			if p, ok := containerPort(c, sp.TargetPort); ok {
 				return p, true
 			}
@@ -276,7 +276,7 @@ func servicePorts(svc *ObjectView) []servicePort {
 
 // usesPort reports whether the load balancer sends to the Service port sp.
 // An empty port reference (an Ingress backend that names none) counts as any.
-func (b *Backend) usesPort(sp servicePort) bool {
+func usesPort(b *Backend, sp servicePort) bool {
 	if len(b.Ports) == 0 {
 		return true
 	}

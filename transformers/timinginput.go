@@ -16,8 +16,8 @@ import (
 // the manifests do not hold (traffic, platform, calibration) the caller adds.
 
 // TimingInput is the model's input for workload w behind backend b.
-func (inv *Inventory) TimingInput(w *Workload, b *Backend, cfg config.Config) timing.Input {
-	return timing.Input{LoadBalancer: inv.timingLoadBalancer(b, cfg), Workload: inv.timingWorkload(w, cfg)}
+func TimingInput(inv *Inventory, w *Workload, b *Backend, cfg config.Config) timing.Input {
+	return timing.Input{LoadBalancer: timingLoadBalancer(inv, b, cfg), Workload: timingWorkload(inv, w, cfg)}
 }
 
 // timingKinds maps lbguard's load balancers onto the model's.
@@ -57,7 +57,7 @@ var healthCheckKeys = map[timing.Front][4]string{
 
 const connectionTermination = "deregistration_delay.connection_termination.enabled"
 
-func (inv *Inventory) timingLoadBalancer(b *Backend, cfg config.Config) timing.LoadBalancer {
+func timingLoadBalancer(inv *Inventory, b *Backend, cfg config.Config) timing.LoadBalancer {
 	k := timingKinds[b.LB.Kind]
 	lb := timing.LoadBalancer{
 		Kind: k.kind, Front: k.front,
@@ -97,7 +97,7 @@ func (inv *Inventory) timingLoadBalancer(b *Backend, cfg config.Config) timing.L
 	return lb
 }
 
-func (inv *Inventory) timingWorkload(w *Workload, cfg config.Config) timing.Workload {
+func timingWorkload(inv *Inventory, w *Workload, cfg config.Config) timing.Workload {
 	tw := timing.Workload{
 		Replicas: inv.Replicas(w),
 		Strategy: strategy(w.Root, w.KindName),

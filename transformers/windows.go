@@ -56,7 +56,7 @@ func windowsToClose(inv *Inventory, cfg config.Config) *closedWindows {
 		if err != nil {
 			continue
 		}
-		workload := inv.timingWorkload(w, cfg) // the same behind every front
+		workload := timingWorkload(inv, w, cfg) // the same behind every front
 		key := workloadWindowsKey{w.FrontSet, modelKey(workload), s}
 		if byRule, ok := done[key]; ok {
 			// The same windows again: they change no namespace's longest.
@@ -123,7 +123,7 @@ func (m *frontInputs) of(w *Workload) []frontInput {
 	for _, b := range w.FrontSet.InUse {
 		f, ok := m.lbs[b]
 		if !ok {
-			lb := m.inv.timingLoadBalancer(b, m.cfg)
+			lb := timingLoadBalancer(m.inv, b, m.cfg)
 			f = frontInput{lb: lb, key: modelKey(lb), ip: b.TargetType() == "ip", namespace: b.Namespace}
 			m.lbs[b] = f
 		}

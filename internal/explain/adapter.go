@@ -77,7 +77,7 @@ func Subjects(items fn.KubeObjects, cfg config.Config, opts Options) []Subject {
 
 func subject(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg config.Config, opts Options) Subject {
 	s := Subject{Workload: w.ID(), LB: b.LB.ID(), LBKind: b.LB.Kind, Service: b.ServiceName}
-	s.Input = inv.TimingInput(w, b, cfg)
+	s.Input = transformers.TimingInput(inv, w, b, cfg)
 	s.Input.LoadBalancer.AutoMode = s.Input.LoadBalancer.AutoMode || opts.AutoMode
 	s.Input.Workload.AppStart = opts.AppStart
 	s.Input.Traffic, s.Input.Platform, s.Input.Calibration = opts.Traffic, opts.Platform, opts.Calibration
