@@ -64,16 +64,16 @@ func (inv *Inventory) BudgetMaxUnavailable(w *Workload, replicas int) (maxUnavai
 // plain is false for a hook lbguard cannot read as a delay (a custom
 // command), whose length it does not know.
 func (c *Container) PreStopSleep() (seconds int, plain bool) {
-	hook, err := readPreStop(c)
-	if err != nil || hook.kind == "custom" {
+	hook, err := ReadPreStop(c)
+	if err != nil || hook.Kind == "custom" {
 		return 0, false
 	}
-	return hook.seconds, true
+	return hook.Seconds, true
 }
 
 // targetGroupAttributes are the backend's effective target-group
 // attributes; nil when it has none or they cannot be read.
-func (b *Backend) targetGroupAttributes() *annotations.StringMap {
+func (b *Backend) TargetGroupAttributes() *annotations.StringMap {
 	key := b.AttributesKey()
 	if key == "" {
 		return nil

@@ -12,34 +12,34 @@ import (
 
 // preStopHook is what a container's preStop does, as far as lbguard can see.
 type preStopHook struct {
-	kind    string // "none", "sleep" (the sleep action), "exec-sleep" (an exec that only sleeps), "custom"
-	seconds int    // the delay of "sleep" and "exec-sleep"
-	command []string
-	index   int // which element of command holds the delay
+	Kind    string // "none", "sleep" (the sleep action), "exec-sleep" (an exec that only sleeps), "custom"
+	Seconds int    // the delay of "sleep" and "exec-sleep"
+	Command []string
+	Index   int // which element of command holds the delay
 }
 
-func readPreStop(c *Container) (preStopHook, error) {
+func ReadPreStop(c *Container) (preStopHook, error) {
 	hook, err := yamlnode.OfKind(c.Node, yaml.MappingNode, "lifecycle", "preStop")
 	if err != nil {
 		return preStopHook{}, FieldError{c.Path("lifecycle.preStop"), "must be a map"}
 	}
 	if hook == nil {
-		return preStopHook{kind: "none"}, nil
+		return preStopHook{Kind: "none"}, nil
 	}
 	if n, found, err := yamlnode.IntAt(hook, "sleep", "seconds"); found {
 		if err != nil {
 			return preStopHook{}, FieldError{c.Path("lifecycle.preStop.sleep.seconds"), "must be an integer"}
 		}
-		return preStopHook{kind: "sleep", seconds: n}, nil
+		return preStopHook{Kind: "sleep", Seconds: n}, nil
 	}
 	command, err := yamlnode.StringListAt(hook, "exec", "command")
 	if err != nil {
 		return preStopHook{}, FieldError{c.Path("lifecycle.preStop.exec.command"), "must be a list of strings"}
 	}
 	if i, n, ok := plainSleep(command); ok {
-		return preStopHook{kind: "exec-sleep", seconds: n, command: command, index: i}, nil
+		return preStopHook{Kind: "exec-sleep", Seconds: n, Command: command, Index: i}, nil
 	}
-	return preStopHook{kind: "custom"}, nil
+	return preStopHook{Kind: "custom"}, nil
 }
 
 // plainSleep recognises an exec that does nothing but sleep: ["sleep", "N"]

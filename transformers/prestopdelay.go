@@ -75,13 +75,13 @@ func preStopFloor(w *Workload, cfg config.Config, s int) int {
 }
 
 func ensurePreStop(w *Workload, c *Container, s, floor int, cfg config.Config, r *Report) {
-	hook, err := readPreStop(c)
+	hook, err := ReadPreStop(c)
 	if err != nil {
 		r.InvalidField(w.Object, err)
 		return
 	}
 	what := describeContainer(w, c)
-	switch hook.kind {
+	switch hook.Kind {
 	case "none":
 		if s == 0 {
 			return
@@ -89,23 +89,23 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg config.Config, r
 		addPreStop(w, c, s, cfg, what, r)
 	case "sleep", "exec-sleep":
 		path := c.Path("lifecycle.preStop.sleep.seconds")
-		if hook.kind == "exec-sleep" {
+		if hook.Kind == "exec-sleep" {
 			path = c.Path("lifecycle.preStop.exec.command")
 		}
-		if hook.seconds >= floor {
-			if hook.seconds != s {
-				r.Kept(rulePreStopDelay.ID, w.Object, path, hook.seconds,
-					"%s: preStop sleep of %d s set by the user is kept (at least %d s is needed)", what, hook.seconds, floor)
+		if hook.Seconds >= floor {
+			if hook.Seconds != s {
+				r.Kept(rulePreStopDelay.ID, w.Object, path, hook.Seconds,
+					"%s: preStop sleep of %d s set by the user is kept (at least %d s is needed)", what, hook.Seconds, floor)
 			}
 			return
 		}
 		var err error
-		if hook.kind == "sleep" {
+		if hook.Kind == "sleep" {
 			err = c.SetNestedInt(s, "lifecycle", "preStop", "sleep", "seconds")
 		} else {
-			raised := strings.Replace(hook.command[hook.index], strconv.Itoa(hook.seconds), strconv.Itoa(s), 1)
+			raised := strings.Replace(hook.Command[hook.Index], strconv.Itoa(hook.Seconds), strconv.Itoa(s), 1)
 			if !yamlnode.SetScalar(w.Root, raised, "spec", "template", "spec", "containers", strconv.Itoa(c.Index),
-				"lifecycle", "preStop", "exec", "command", strconv.Itoa(hook.index)) {
+				"lifecycle", "preStop", "exec", "command", strconv.Itoa(hook.Index)) {
 				err = fmt.Errorf("cannot edit the command")
 			}
 		}
@@ -113,8 +113,8 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg config.Config, r
 			r.Invalid(w.Object, path, err.Error())
 			return
 		}
-		r.Changed(rulePreStopDelay.ID, w.Object, path, hook.seconds, s,
-			"%s: preStop sleep raised from %d s to %d s: a shorter sleep lets the app stop while the ELB still routes to it", what, hook.seconds, s)
+		r.Changed(rulePreStopDelay.ID, w.Object, path, hook.Seconds, s,
+			"%s: preStop sleep raised from %d s to %d s: a shorter sleep lets the app stop while the ELB still routes to it", what, hook.Seconds, s)
 	case "custom":
 		r.Risk(rulePreStopDelay.ID, w.Object, c.Path("lifecycle.preStop"), nil,
 			"%s: its own preStop hook is kept, but lbguard cannot see how long it waits: check that it keeps the app serving for at least %d s after the pod starts terminating", what, floor)
@@ -155,8 +155,8 @@ func describeContainer(w *Workload, c *Container) string {
 func longestPreStopSleep(containers []*Container) int {
 	longest := 0
 	for _, c := range containers {
-		if hook, err := readPreStop(c); err == nil {
-			longest = max(longest, hook.seconds)
+		if hook, err := ReadPreStop(c); err == nil {
+			longest = max(longest, hook.Seconds)
 		}
 	}
 	return longest

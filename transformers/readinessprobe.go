@@ -165,7 +165,7 @@ func readinessCheckFor(w *Workload, c *Container) (readinessCheck, bool) {
 		port, ok := healthCheckTarget(b, hc.Port, c)
 		if scheme, http := httpHealthCheck(b, hc); ok && http && hc.Path != "" {
 			holder := healthCheckHolder(b)
-			return readinessCheck{Path: hc.Path, Scheme: scheme, Port: port.probePort(),
+			return readinessCheck{Path: hc.Path, Scheme: scheme, Port: probePort(port),
 				Source: "the health check that " + holder.KindName + " " + holder.Name + " names"}, true
 		}
 		lb := b.LB.KindName + " " + b.LB.Name
@@ -176,7 +176,7 @@ func readinessCheckFor(w *Workload, c *Container) (readinessCheck, bool) {
 			source = " (the port " + lb + " sends traffic to)"
 		}
 		if ok && tcp == nil {
-			tcp = &readinessCheck{Port: port.probePort(), Source: source}
+			tcp = &readinessCheck{Port: probePort(port), Source: source}
 		}
 	}
 	if tcp != nil {
@@ -186,12 +186,12 @@ func readinessCheckFor(w *Workload, c *Container) (readinessCheck, bool) {
 	if len(ports) == 0 {
 		return readinessCheck{}, false
 	}
-	return readinessCheck{Port: ports[0].probePort()}, true
+	return readinessCheck{Port: probePort(ports[0])}, true
 }
 
 // probePort is how a probe names a container port: by its name when it has
 // one, so the probe follows the port if its number changes.
-func (p ContainerPort) probePort() any {
+func probePort(p ContainerPort) any {
 	if p.Name != "" {
 		return p.Name
 	}

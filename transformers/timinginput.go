@@ -71,7 +71,7 @@ func timingLoadBalancer(inv *Inventory, b *Backend, cfg config.Config) timing.Lo
 		seconds := float64(d)
 		lb.DeregistrationDelay = &seconds
 	}
-	if attrs := b.targetGroupAttributes(); attrs != nil {
+	if attrs := b.TargetGroupAttributes(); attrs != nil {
 		v, _ := attrs.Get(connectionTermination)
 		lb.ConnectionTermination = strings.EqualFold(v, "true")
 	}
