@@ -8,6 +8,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // The delays phase settles each backend's delay before the rules run: R2
@@ -37,11 +38,11 @@ func TestSettledDelaysHold(t *testing.T) {
 			}
 			items = append(items, objs...)
 		}
-		r := &Report{}
-		known, _ := CheckItems(items, r)
+		r := &model.Report{}
+		known, _ := model.CheckItems(items, r)
 		cfg := config.DefaultConfig()
-		inv := NewInventory(known, cfg, r)
-		SettleDelays(inv, cfg)
+		inv := model.NewInventory(known, cfg, r)
+		model.SettleDelays(inv, cfg)
 		for _, rule := range Rules {
 			rule.Apply(inv, cfg, r)
 		}

@@ -7,6 +7,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // R7: a PodDisruptionBudget that protects without blocking. Without one, a
@@ -21,9 +22,9 @@ var ruleDisruptionBudget = RuleInfo{
 // DisruptionBudget adds a policy/v1 PodDisruptionBudget for each workload in
 // scope that runs 2+ replicas and that no budget covers, and warns about the
 // budgets it finds that block, overlap or are no longer served.
-func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
-	budgets := NewBudgetIndex(inv, ReadBudgets(inv.PDBs, r))
-	autoscalers := ReadAutoscalers(inv.Others, r)
+func DisruptionBudget(inv *model.Inventory, cfg config.Config, r *model.Report) {
+	budgets := model.NewBudgetIndex(inv, model.ReadBudgets(inv.PDBs, r))
+	autoscalers := model.ReadAutoscalers(inv.Others, r)
 	overlapsReported := map[string]bool{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		// Drains leave DaemonSet pods in place, and a budget cannot count
@@ -31,11 +32,11 @@ func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
 		if w.KindName == "DaemonSet" {
 			continue
 		}
-		replicas, ok := ReadReplicas(w, autoscalers, r)
+		replicas, ok := model.ReadReplicas(w, autoscalers, r)
 		if !ok {
 			continue
 		}
-		var existing []*Budget
+		var existing []*model.Budget
 		for _, b := range budgets.Covering(w) {
 			if !b.Generated {
 				existing = append(existing, b)
@@ -68,8 +69,8 @@ func DisruptionBudget(inv *Inventory, cfg config.Config, r *Report) {
 // review warns, once per budget, when it blocks every eviction of w's pods,
 // is still policy/v1beta1, or lets a drain hang on an unhealthy pod. It
 // reports whether the budget is fine.
-func reviewBudget(b *Budget, w *Workload, replicas ReplicaCount, cfg config.Config, r *Report) bool {
-	if IsSkipped(b.View.Root) {
+func reviewBudget(b *model.Budget, w *model.Workload, replicas model.ReplicaCount, cfg config.Config, r *model.Report) bool {
+	if model.IsSkipped(b.View.Root) {
 		return true
 	}
 	if b.Reviewed {
@@ -112,7 +113,7 @@ func reviewBudget(b *Budget, w *Workload, replicas ReplicaCount, cfg config.Conf
 // blocks tells whether the budget allows no eviction at all when the
 // workload runs the given number of replicas. Percentages round up, as in
 // the disruption controller.
-func budgetBlocks(b *Budget, replicas int) (field string, current any, blocking bool) {
+func budgetBlocks(b *model.Budget, replicas int) (field string, current any, blocking bool) {
 	switch {
 	case replicas < 1:
 		return "", nil, false // no pod to evict
@@ -125,7 +126,7 @@ func budgetBlocks(b *Budget, replicas int) (field string, current any, blocking 
 }
 
 // summary is the budget's limit as written, such as "maxUnavailable: 1".
-func budgetSummary(b *Budget) string {
+func budgetSummary(b *model.Budget) string {
 	switch {
 	case b.MaxUnavailable != nil:
 		return "maxUnavailable: " + b.MaxUnavailable.String()
@@ -136,7 +137,7 @@ func budgetSummary(b *Budget) string {
 }
 
 // reportOverlap warns once per set of budgets that cover the same pods.
-func reportOverlap(w *Workload, existing []*Budget, reported map[string]bool, r *Report) {
+func reportOverlap(w *model.Workload, existing []*model.Budget, reported map[string]bool, r *model.Report) {
 	names := make([]string, len(existing))
 	for i, b := range existing {
 		names[i] = b.View.Name
@@ -163,7 +164,7 @@ func joinNames(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-func reportSingleReplica(w *Workload, replicas ReplicaCount, r *Report) {
+func reportSingleReplica(w *model.Workload, replicas model.ReplicaCount, r *model.Report) {
 	const consequence = "lbguard adds no PodDisruptionBudget (a budget that keeps the only pod would block every drain), so a drain or node upgrade takes the pod down and the load balancer has no healthy target until its replacement is ready: run 2 or more replicas"
 	kind, name := w.KindName, w.Name
 	switch {
@@ -182,9 +183,9 @@ func reportSingleReplica(w *Workload, replicas ReplicaCount, r *Report) {
 // addBudget adds a budget named after the workload, with its selector, unless
 // the name is taken or the selector would put a second budget over pods that
 // one already covers.
-func addBudget(inv *Inventory, w *Workload, replicas ReplicaCount, budgets *BudgetIndex, cfg config.Config, r *Report) {
+func addBudget(inv *model.Inventory, w *model.Workload, replicas model.ReplicaCount, budgets *model.BudgetIndex, cfg config.Config, r *model.Report) {
 	kind, name := w.KindName, w.Name
-	selector, err := ReadSelector(w.Root, "spec", "selector")
+	selector, err := model.ReadSelector(w.Root, "spec", "selector")
 	if err != nil {
 		r.Invalid(w.Object, "spec.selector", err.Error())
 		return
@@ -212,10 +213,10 @@ func addBudget(inv *Inventory, w *Workload, replicas ReplicaCount, budgets *Budg
 		}
 	}
 
-	pdb := NewBudgetObject(w, cfg.MaxUnavailable)
+	pdb := model.NewBudgetObject(w, cfg.MaxUnavailable)
 	inv.NewObjects = append(inv.NewObjects, pdb)
 	r.MadeFor(pdb, w.Object)
-	budgets.Add(&Budget{Object: pdb, View: r.View(pdb), Namespace: w.Namespace, Selector: selector, Generated: true})
+	budgets.Add(&model.Budget{Object: pdb, View: r.View(pdb), Namespace: w.Namespace, Selector: selector, Generated: true})
 	r.Changed(ruleDisruptionBudget.ID, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
 		"PodDisruptionBudget %s added for %s %s (%s): a drain or node upgrade evicts at most %s of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)",
 		name, kind, name, replicas.Describe(), cfg.MaxUnavailable)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // behindNLB is an LBC NLB Service that fronts the pods labelled app: web in
@@ -91,12 +92,12 @@ spec:
 // runRuleOn runs every rule over the stream and returns the items and, one
 // line each, the results of rule (and the errors of any rule):
 // "severity Kind/name field=current: message".
-func runRuleOn(t *testing.T, stream string, cfg config.Config, rule RuleID) (fn.KubeObjects, []string) {
+func runRuleOn(t *testing.T, stream string, cfg config.Config, rule model.RuleID) (fn.KubeObjects, []string) {
 	t.Helper()
 	list, results := applyRules(t, stream, cfg)
 	var lines []string
 	for _, res := range results {
-		if res.Tags[TagRule] != string(rule) && res.Severity != fn.Error {
+		if res.Tags[model.TagRule] != string(rule) && res.Severity != fn.Error {
 			continue
 		}
 		line := fmt.Sprintf("%s %s/%s", res.Severity, res.ResourceRef.Kind, res.ResourceRef.Name)
@@ -464,14 +465,14 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 	} {
 		items, _ := runRuleOn(t, behindNLB(order...), config.DefaultConfig(), ruleDisruptionBudget.ID)
 		list := fn.KubeObjects(items)
-		var budgets []*Budget
+		var budgets []*model.Budget
 		for _, obj := range list {
 			if obj.GetKind() == "PodDisruptionBudget" {
-				sel, err := ReadSelector(RootOf(obj), "spec", "selector")
+				sel, err := model.ReadSelector(model.RootOf(obj), "spec", "selector")
 				if err != nil {
 					t.Fatal(err)
 				}
-				budgets = append(budgets, &Budget{Object: obj, Namespace: "shop", Selector: sel})
+				budgets = append(budgets, &model.Budget{Object: obj, Namespace: "shop", Selector: sel})
 			}
 		}
 		if len(budgets) == 0 {
@@ -513,7 +514,7 @@ func TestLabelSelectorMatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sel, err := ReadSelector(RootOf(obj), "selector")
+		sel, err := model.ReadSelector(model.RootOf(obj), "selector")
 		if err != nil {
 			t.Fatalf("%s: %v", tt.selector, err)
 		}
@@ -521,7 +522,7 @@ func TestLabelSelectorMatches(t *testing.T) {
 			t.Errorf("%s matches %v = %v, want %v", tt.selector, pod, got, tt.want)
 		}
 	}
-	var none *LabelSelector
+	var none *model.LabelSelector
 	if none.Matches(pod) {
 		t.Errorf("a missing selector must select nothing")
 	}
@@ -535,12 +536,12 @@ func TestLabelSelectorMatches(t *testing.T) {
 		"{matchExpressions: [{key: a}]}": `matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist, not ""`,
 	} {
 		obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nselector: " + selector + "\n"))
-		if _, err := ReadSelector(RootOf(obj), "selector"); err == nil || err.Error() != want {
+		if _, err := model.ReadSelector(model.RootOf(obj), "selector"); err == nil || err.Error() != want {
 			t.Errorf("selector %s: got %v, want %s", selector, err, want)
 		}
 	}
 	obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nspec: []\n"))
-	if _, err := ReadSelector(RootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
+	if _, err := model.ReadSelector(model.RootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
 		t.Errorf("selector under a list: got %v", err)
 	}
 }

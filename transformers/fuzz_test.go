@@ -10,6 +10,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -82,7 +83,7 @@ func FuzzRules(f *testing.F) {
 			}
 		}
 		for _, r := range results {
-			if r.Tags[TagAction] != ActionInvalid || r.ResourceRef == nil {
+			if r.Tags[model.TagAction] != model.ActionInvalid || r.ResourceRef == nil {
 				continue
 			}
 			id := r.ResourceRef.Kind + " " + r.ResourceRef.Namespace + "/" + r.ResourceRef.Name
@@ -93,7 +94,7 @@ func FuzzRules(f *testing.F) {
 
 		second := Run(&items, cfg, Snapshot(items)).Results
 		for _, r := range second {
-			if r.Tags[TagAction] == ActionChanged {
+			if r.Tags[model.TagAction] == model.ActionChanged {
 				t.Fatalf("the second run changes more: %s", r.Message)
 			}
 		}
@@ -274,7 +275,7 @@ func fuzzCopy(items fn.KubeObjects) fn.KubeObjects {
 func fuzzChanges(results fn.Results, severity fn.Severity) []string {
 	var out []string
 	for _, r := range results {
-		if r.Tags[TagAction] != ActionChanged || r.Severity != severity {
+		if r.Tags[model.TagAction] != model.ActionChanged || r.Severity != severity {
 			continue
 		}
 		s := r.ResourceRef.Kind + " " + r.ResourceRef.Name

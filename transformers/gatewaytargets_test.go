@@ -2,6 +2,7 @@ package transformers
 
 import (
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"reflect"
 	"sort"
 	"strconv"
@@ -134,7 +135,7 @@ func TestEffectiveTargetGroupSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inv := NewInventory(parseItems(t, gatewayList(gatewayBase+routeToWeb+tt.objects)), config.DefaultConfig(), &Report{})
+			inv := model.NewInventory(parseItems(t, gatewayList(gatewayBase+routeToWeb+tt.objects)), config.DefaultConfig(), &model.Report{})
 			var got []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {
@@ -232,8 +233,8 @@ func TestRouteBackends(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := configDefaultsWith(tt.cfg)
-			r := &Report{}
-			inv := NewInventory(parseItems(t, gatewayList(gatewayBase+tt.objects)), cfg, r)
+			r := &model.Report{}
+			inv := model.NewInventory(parseItems(t, gatewayList(gatewayBase+tt.objects)), cfg, r)
 			var got []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {
@@ -247,7 +248,7 @@ func TestRouteBackends(t *testing.T) {
 			}
 			var results []string
 			for _, res := range r.Results {
-				results = append(results, string(res.Severity)+" "+res.Tags[TagRule]+" "+res.Message)
+				results = append(results, string(res.Severity)+" "+res.Tags[model.TagRule]+" "+res.Message)
 			}
 			if !reflect.DeepEqual(results, tt.results) {
 				t.Errorf("results:\n got  %q\n want %q", results, tt.results)

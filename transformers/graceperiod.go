@@ -6,6 +6,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // R6: a grace period that covers the preStop delay and the app's own
@@ -26,7 +27,7 @@ const nodeGroupDrainTimeout = 900
 var gracePeriodPath = "spec.template.spec.terminationGracePeriodSeconds"
 
 // GracePeriod raises terminationGracePeriodSeconds to S + A, never lowers it.
-func GracePeriod(inv *Inventory, cfg config.Config, r *Report) {
+func GracePeriod(inv *model.Inventory, cfg config.Config, r *model.Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, _, err := w.PreStopSeconds(cfg)
 		if err != nil {
@@ -38,7 +39,7 @@ func GracePeriod(inv *Inventory, cfg config.Config, r *Report) {
 			continue
 		}
 		containers := w.Containers()
-		current, set, err := yamlnode.IntAt(w.Root, append(PodSpecPath, "terminationGracePeriodSeconds")...)
+		current, set, err := yamlnode.IntAt(w.Root, append(model.PodSpecPath, "terminationGracePeriodSeconds")...)
 		if err != nil || current < 0 {
 			r.Invalid(w.Object, gracePeriodPath, "must be a whole number of seconds, 0 or more")
 			continue
@@ -51,7 +52,7 @@ func GracePeriod(inv *Inventory, cfg config.Config, r *Report) {
 		g := current
 		if need > current {
 			g = need
-			if err := w.Object.SetNestedInt(need, append(PodSpecPath, "terminationGracePeriodSeconds")...); err != nil {
+			if err := w.Object.SetNestedInt(need, append(model.PodSpecPath, "terminationGracePeriodSeconds")...); err != nil {
 				r.Invalid(w.Object, gracePeriodPath, err.Error())
 				continue
 			}

@@ -2,6 +2,7 @@ package transformers
 
 import (
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"strconv"
 	"strings"
 	"testing"
@@ -124,7 +125,7 @@ func TestUnreadableWorkloadGetsNoBudget(t *testing.T) {
 		}
 	}
 	for _, res := range results {
-		if res.Tags[TagAction] == ActionChanged && res.ResourceRef.Kind != "Ingress" && res.ResourceRef.Kind != "Namespace" {
+		if res.Tags[model.TagAction] == model.ActionChanged && res.ResourceRef.Kind != "Ingress" && res.ResourceRef.Kind != "Namespace" {
 			t.Errorf("a change is reported for the unreadable workload or its budget: %s", res.Message)
 		}
 	}

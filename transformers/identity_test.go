@@ -6,6 +6,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // identService fronts the pods labelled app: web with an LBC NLB whose settings
@@ -243,8 +244,8 @@ func TestIdentifyShapes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &Report{}
-		known, _ := CheckItems(items, r)
+		r := &model.Report{}
+		known, _ := model.CheckItems(items, r)
 		var got []string
 		for _, res := range r.Results {
 			got = append(got, res.Message)

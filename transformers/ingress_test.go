@@ -8,6 +8,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // ingressShape is an Ingress served by the LBC, with spec as given (indented
@@ -529,9 +530,9 @@ func TestIngressBackends(t *testing.T) {
 			doc := ingressShape(apiVersion, tt.annotations, tt.spec)
 
 			items := identParse(t, doc)
-			r := &Report{}
+			r := &model.Report{}
 			var refs []string
-			for _, ref := range IngressBackends(items[0], r) {
+			for _, ref := range model.IngressBackends(items[0], r) {
 				refs = append(refs, ref.Service+":"+ref.Port)
 			}
 			if strings.Join(refs, "\n") != strings.Join(tt.refs, "\n") {
@@ -542,8 +543,8 @@ func TestIngressBackends(t *testing.T) {
 			}
 
 			items = identParse(t, doc)
-			r = &Report{}
-			inv := NewInventory(items, config.DefaultConfig(), r)
+			r = &model.Report{}
+			inv := model.NewInventory(items, config.DefaultConfig(), r)
 			var backends []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {

@@ -2,6 +2,7 @@ package transformers
 
 import (
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"strings"
 	"testing"
 )
@@ -37,7 +38,7 @@ func TestInvalidObjectUnchanged(t *testing.T) {
 				}
 			}
 			for _, r := range results {
-				if r.ResourceRef != nil && r.ResourceRef.Kind == "Deployment" && r.Tags[TagAction] == ActionChanged {
+				if r.ResourceRef != nil && r.ResourceRef.Kind == "Deployment" && r.Tags[model.TagAction] == model.ActionChanged {
 					t.Errorf("a change is reported on the Deployment left as it was: %s", r.Message)
 				}
 			}

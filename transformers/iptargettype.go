@@ -4,44 +4,45 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // R1: the ip target type. With instance targets the ELB sends to every node's
 // NodePort and kube-proxy forwards: health checks and draining see the node,
 // not the pod, and readiness gates cannot apply.
 var ruleIPTargetType = RuleInfo{
-	ID: IPTargetTypeID, Name: "IPTargetType", Title: "ip target type", Severity: fn.Error,
+	ID: model.IPTargetTypeID, Name: "IPTargetType", Title: "ip target type", Severity: fn.Error,
 	Why: "With instance targets the ELB sends to every node's NodePort and kube-proxy forwards, so health checks and draining see the node, not the pod, and a pod that is going away still gets new requests.",
 }
 
 // IPTargetType sets target type ip on ALB Ingresses (or on the backend Service
 // that overrides them) and on LBC-owned Services, and warns where it cannot.
-func IPTargetType(inv *Inventory, cfg config.Config, r *Report) {
+func IPTargetType(inv *model.Inventory, cfg config.Config, r *model.Report) {
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {
 			continue
 		}
 		switch lb.Kind {
-		case ALBIngress:
+		case model.ALBIngress:
 			if lb.InstanceParams != nil {
 				instanceParamsRisk(lb, r)
 				continue
 			}
 			albTargetTypeIP(lb, r)
-		case LBCNLB:
+		case model.LBCNLB:
 			if annotations.Value(lb.Root, annotations.SvcLBType) != "nlb-ip" {
 				setTargetTypeIP(lb.Object, annotations.SvcNLBTargetType, lb.AutoMode, r)
 			}
-		case ClassicELB:
+		case model.ClassicELB:
 			r.Risk(ruleIPTargetType.ID, lb.Object, annotations.Path(annotations.SvcLBType), nil,
 				"Service %s has no %s: the in-tree controller serves it as a Classic ELB (instance targets, connection draining), unless the LBC adopted it when it was created (then an NLB that reads nlb-target-type and target-group-attributes). lbguard writes the settings of both owners; for ip targets create a new Service with %s: external (changing the type of a live Service leaks its load balancer)",
 				lb.Name, annotations.SvcLBType, annotations.SvcLBType)
 			setTargetTypeIP(lb.Object, annotations.SvcNLBTargetType, false, r)
-		case InTreeNLB:
+		case model.InTreeNLB:
 			r.Risk(ruleIPTargetType.ID, lb.Object, annotations.Path(annotations.SvcLBType), "nlb",
 				"Service %s is an NLB of the in-tree controller: it always targets instances and takes no deregistration delay; move it to the LBC (a new Service with %s: external and %s: ip; changing the type of a live Service leaks its load balancer)",
 				lb.Name, annotations.SvcLBType, annotations.SvcNLBTargetType)
-		case TGBinding:
+		case model.TGBinding:
 			switch t := lb.Backends[0].TargetType(); t {
 			case "ip":
 			case "":
@@ -55,12 +56,12 @@ func IPTargetType(inv *Inventory, cfg config.Config, r *Report) {
 			}
 		}
 	}
-	GatewayTargetTypeIP(inv, r)
+	model.GatewayTargetTypeIP(inv, r)
 }
 
 // albTargetTypeIP writes target-type ip where each backend's effective value
 // lives: on a backend Service that carries its own, else on the Ingress.
-func albTargetTypeIP(lb *LoadBalancer, r *Report) {
+func albTargetTypeIP(lb *model.LoadBalancer, r *model.Report) {
 	ingressValueUsed := false
 	for _, b := range lb.Backends {
 		if b.Skipped() {
@@ -80,7 +81,7 @@ func albTargetTypeIP(lb *LoadBalancer, r *Report) {
 // instanceParamsRisk warns that the Ingress's class pins instance targets
 // in its IngressClassParams, which no annotation overrides. The class and
 // its params serve other teams' Ingresses: lbguard edits neither.
-func instanceParamsRisk(lb *LoadBalancer, r *Report) {
+func instanceParamsRisk(lb *model.LoadBalancer, r *model.Report) {
 	params := r.View(lb.InstanceParams)
 	r.Risk(ruleIPTargetType.ID, lb.Object, "spec.ingressClassName", nil,
 		"Ingress %s: its IngressClass takes IngressClassParams %s (%s), which sets targetType instance; that overrides the Ingress's %s annotation (LBC v2.13 and later), so the ELB sends to NodePorts. lbguard edits neither the class nor its params, which serve every Ingress of the class: set targetType ip there, or use a class without it",
@@ -90,7 +91,7 @@ func instanceParamsRisk(lb *LoadBalancer, r *Report) {
 // setTargetTypeIP writes target type ip into obj's annotation key. Where
 // the default is ip already (EKS Auto Mode), only an annotation that pins
 // another type is changed.
-func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report) {
+func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *model.Report) {
 	current, ok := annotations.Get(r.Root(obj), key)
 	if ok && current == "ip" || !ok && ipByDefault {
 		return

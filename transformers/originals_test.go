@@ -7,11 +7,12 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // countedOriginals reads docs again on each call and counts the calls: the
 // rules must read the originals only when they undo edits.
-func countedOriginals(t *testing.T, calls *int, docs ...string) Originals {
+func countedOriginals(t *testing.T, calls *int, docs ...string) model.Originals {
 	return func() (fn.KubeObjects, error) {
 		*calls++
 		return identParse(t, docs...), nil
@@ -69,7 +70,7 @@ func TestOriginalsUnavailable(t *testing.T) {
 	unreadable := identDeployment("web", "shop", strings.Replace(identSpec, "replicas: 2", "replicas: three", 1))
 	tests := []struct {
 		name      string
-		originals Originals
+		originals model.Originals
 		want      string
 	}{
 		{

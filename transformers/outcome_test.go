@@ -7,6 +7,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // The outcome names the workloads each result puts at risk: the workload
@@ -22,8 +23,8 @@ func TestOutcomeWorkloads(t *testing.T) {
 		servingWorkload("StatefulSet", "web", "  replicas: 2\n"),
 		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: batch\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: batch\n  template:\n    metadata:\n      labels:\n        app: batch\n    spec:\n      containers:\n      - name: batch\n        image: batch\n",
 	}, "---\n")
-	web := ResourceID{"apps/v1", "Deployment", "shop", "web"}
-	webSet := ResourceID{"apps/v1", "StatefulSet", "shop", "web"}
+	web := model.ResourceID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}
+	webSet := model.ResourceID{APIVersion: "apps/v1", Kind: "StatefulSet", Namespace: "shop", Name: "web"}
 	for _, mode := range []config.Mode{config.ModeFix, config.ModeAudit} {
 		objs, err := fn.ParseKubeObjects([]byte(stream))
 		if err != nil {
@@ -33,12 +34,12 @@ func TestOutcomeWorkloads(t *testing.T) {
 		cfg.Mode = mode
 		items := fn.KubeObjects(objs)
 		outcome := Run(&items, cfg, Snapshot(items))
-		got := map[string][]ResourceID{}
+		got := map[string][]model.ResourceID{}
 		for _, res := range outcome.Results {
-			key := res.Tags[TagRule] + " " + res.ResourceRef.Kind + "/" + res.ResourceRef.Name
+			key := res.Tags[model.TagRule] + " " + res.ResourceRef.Kind + "/" + res.ResourceRef.Name
 			got[key] = append(got[key], outcome.Workloads(res)...)
 		}
-		want := map[string][]ResourceID{
+		want := map[string][]model.ResourceID{
 			"R1 Ingress/web":             {web, webSet},
 			"R2 Ingress/web":             {web, webSet},
 			"R3 Namespace/shop":          {web, webSet},

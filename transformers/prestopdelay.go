@@ -9,6 +9,7 @@ import (
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // R5: a preStop delay. The kubelet sends SIGTERM at the same moment the
@@ -27,7 +28,7 @@ var sleepActionSince = config.KubernetesVersion{Major: 1, Minor: 30}
 // PreStopDelay gives every serving container a preStop delay of S seconds, raises
 // a plain sleep that is too short, and warns about hooks whose delay it
 // cannot see.
-func PreStopDelay(inv *Inventory, cfg config.Config, r *Report) {
+func PreStopDelay(inv *model.Inventory, cfg config.Config, r *model.Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, source, err := w.PreStopSeconds(cfg)
 		if err != nil {
@@ -57,7 +58,7 @@ func PreStopDelay(inv *Inventory, cfg config.Config, r *Report) {
 // preStopFloor is the shortest delay that is safe: an existing sleep at
 // least this long is the user's choice and stays. It is D (and the NLB floor
 // where an NLB may serve), or S itself when the user chose S.
-func preStopFloor(w *Workload, cfg config.Config, s int) int {
+func preStopFloor(w *model.Workload, cfg config.Config, s int) int {
 	if _, ok := annotations.Get(w.Root, annotations.PreStopSecondsAnnotation); ok || cfg.PreStopSeconds != nil {
 		return s
 	}
@@ -74,8 +75,8 @@ func preStopFloor(w *Workload, cfg config.Config, s int) int {
 	return min(floor, s)
 }
 
-func ensurePreStop(w *Workload, c *Container, s, floor int, cfg config.Config, r *Report) {
-	hook, err := ReadPreStop(c)
+func ensurePreStop(w *model.Workload, c *model.Container, s, floor int, cfg config.Config, r *model.Report) {
+	hook, err := model.ReadPreStop(c)
 	if err != nil {
 		r.InvalidField(w.Object, err)
 		return
@@ -121,7 +122,7 @@ func ensurePreStop(w *Workload, c *Container, s, floor int, cfg config.Config, r
 	}
 }
 
-func addPreStop(w *Workload, c *Container, s int, cfg config.Config, what string, r *Report) {
+func addPreStop(w *model.Workload, c *model.Container, s int, cfg config.Config, what string, r *model.Report) {
 	var err error
 	var proposed any
 	var path string
@@ -145,17 +146,17 @@ func addPreStop(w *Workload, c *Container, s int, cfg config.Config, what string
 }
 
 // describeContainer names a container in messages.
-func describeContainer(w *Workload, c *Container) string {
+func describeContainer(w *model.Workload, c *model.Container) string {
 	return w.KindName + " " + w.Name + " container " + strconv.Quote(c.Name)
 }
 
 // longestPreStopSleep is the longest preStop delay lbguard can see in the
 // pod; the grace period must hold it (the API server refuses a sleep action
 // longer than the grace period).
-func longestPreStopSleep(containers []*Container) int {
+func longestPreStopSleep(containers []*model.Container) int {
 	longest := 0
 	for _, c := range containers {
-		if hook, err := ReadPreStop(c); err == nil {
+		if hook, err := model.ReadPreStop(c); err == nil {
 			longest = max(longest, hook.Seconds)
 		}
 	}

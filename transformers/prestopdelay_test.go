@@ -7,6 +7,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // workloadBehindALB is a Service behind an ALB Ingress and one Deployment
@@ -77,14 +78,14 @@ func findObject(t *testing.T, items fn.KubeObjects, kind, name string) *fn.KubeO
 }
 
 // ruleResults keeps the results of one rule, as "severity: field: message".
-func ruleResults(results fn.Results, rule RuleID) []string {
-	return resultsWhere(results, func(r *fn.Result) bool { return r.Tags[TagRule] == string(rule) })
+func ruleResults(results fn.Results, rule model.RuleID) []string {
+	return resultsWhere(results, func(r *fn.Result) bool { return r.Tags[model.TagRule] == string(rule) })
 }
 
 // ruleOrInvalidResults keeps those of one rule and the unreadable fields.
-func ruleOrInvalidResults(results fn.Results, rule RuleID) []string {
+func ruleOrInvalidResults(results fn.Results, rule model.RuleID) []string {
 	return resultsWhere(results, func(r *fn.Result) bool {
-		return r.Tags[TagRule] == string(rule) || r.Tags[TagAction] == ActionInvalid
+		return r.Tags[model.TagRule] == string(rule) || r.Tags[model.TagAction] == model.ActionInvalid
 	})
 }
 

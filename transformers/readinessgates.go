@@ -6,18 +6,19 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // R3: readiness gates. With them a new pod counts as Ready only once its ELB
 // target is healthy, so a rollout cannot outrun target registration. The LBC
 // webhook adds the gates when a pod is created, in labelled namespaces only.
 var ruleReadinessGates = RuleInfo{
-	ID: ReadinessGatesID, Name: "ReadinessGates", Title: "readiness gates", Severity: fn.Error,
+	ID: model.ReadinessGatesID, Name: "ReadinessGates", Title: "readiness gates", Severity: fn.Error,
 	Why: "Without readiness gates a new pod turns Ready before the ELB has registered it and seen it pass a health check, so a rollout can kill the old pods while the target group has no healthy target.",
 }
 
 // ReadinessGates labels each Namespace that holds ip-target backends.
-func ReadinessGates(inv *Inventory, cfg config.Config, r *Report) {
+func ReadinessGates(inv *model.Inventory, cfg config.Config, r *model.Report) {
 	needed := map[string]*fn.KubeObject{} // namespace → a load balancer that needs it, for the report
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {
@@ -32,7 +33,7 @@ func ReadinessGates(inv *Inventory, cfg config.Config, r *Report) {
 			}
 		}
 	}
-	AutoModeNamespaces(inv, r)
+	model.AutoModeNamespaces(inv, r)
 	names := make([]string, 0, len(needed))
 	for ns := range needed {
 		names = append(names, ns)
@@ -45,7 +46,7 @@ func ReadinessGates(inv *Inventory, cfg config.Config, r *Report) {
 				name, r.Describe(needed[name]), annotations.ReadinessGateLabel)
 			continue
 		}
-		if IsSkipped(r.Root(ns)) {
+		if model.IsSkipped(r.Root(ns)) {
 			r.Skipped(ns) // the label it needs is left out: say so, as for every opt-out
 			continue
 		}
@@ -68,7 +69,7 @@ func ReadinessGates(inv *Inventory, cfg config.Config, r *Report) {
 // mayTargetIPs is true of a backend with ip targets, or of a
 // TargetGroupBinding that leaves the type to its target group: the label
 // does nothing for instance targets, and is needed for ip ones.
-func mayTargetIPs(b *Backend) bool {
+func mayTargetIPs(b *model.Backend) bool {
 	t := b.TargetType()
-	return t == "ip" || t == "" && b.LB.Kind == TGBinding
+	return t == "ip" || t == "" && b.LB.Kind == model.TGBinding
 }

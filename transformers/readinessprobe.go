@@ -9,6 +9,7 @@ import (
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -29,7 +30,7 @@ var probeHandlers = []string{"exec", "httpGet", "tcpSocket", "grpc"}
 
 // ReadinessProbe gives each serving container without a readinessProbe one,
 // and warns about liveness probes that restart healthy pods.
-func ReadinessProbe(inv *Inventory, cfg config.Config, r *Report) {
+func ReadinessProbe(inv *model.Inventory, cfg config.Config, r *model.Report) {
 	checks := readinessChecks{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		containers := w.Containers()
@@ -56,7 +57,7 @@ func ReadinessProbe(inv *Inventory, cfg config.Config, r *Report) {
 // templates often write). ok is false, with an error reported, when the
 // probe is not a map. Only the probe is converted to a map, not the whole
 // container (a conversion goes through YAML and JSON text).
-func probe(w *Workload, c *Container, field string, r *Report) (p map[string]any, ok bool) {
+func probe(w *model.Workload, c *model.Container, field string, r *model.Report) (p map[string]any, ok bool) {
 	switch n := yamlnode.Find(c.Node, field); {
 	case n == nil || yamlnode.IsNull(n):
 		return nil, true
@@ -89,7 +90,7 @@ func (rc readinessCheck) handler() map[string]any {
 // addReadinessProbe writes the check c's load balancers use as its
 // readinessProbe (only the handler: the probe's default timings stand) and
 // returns the probe, or nil when none can be made.
-func addReadinessProbe(w *Workload, c *Container, checks readinessChecks, r *Report) map[string]any {
+func addReadinessProbe(w *model.Workload, c *model.Container, checks readinessChecks, r *model.Report) map[string]any {
 	path := c.Path("readinessProbe")
 	check, ok := checks.For(w, c)
 	if !ok {
@@ -135,7 +136,7 @@ func addReadinessProbe(w *Workload, c *Container, checks readinessChecks, r *Rep
 type readinessChecks map[readinessKey]readinessChoice
 
 type readinessKey struct {
-	fronts *FrontSet
+	fronts *model.FrontSet
 	ports  string
 }
 
@@ -144,7 +145,7 @@ type readinessChoice struct {
 	ok    bool
 }
 
-func (m readinessChecks) For(w *Workload, c *Container) (readinessCheck, bool) {
+func (m readinessChecks) For(w *model.Workload, c *model.Container) (readinessCheck, bool) {
 	key := readinessKey{w.FrontSet, fmt.Sprintf("%#v", tcpPorts(c))}
 	choice, seen := m[key]
 	if !seen {
@@ -158,7 +159,7 @@ func (m readinessChecks) For(w *Workload, c *Container) (readinessCheck, bool) {
 // load balancer in front that reaches c, else a TCP check on the port a load
 // balancer sends to, else on c's first TCP port. ok is false when c has no
 // TCP port at all.
-func readinessCheckFor(w *Workload, c *Container) (readinessCheck, bool) {
+func readinessCheckFor(w *model.Workload, c *model.Container) (readinessCheck, bool) {
 	var tcp *readinessCheck
 	for _, b := range w.Fronts() {
 		hc := b.HealthCheck()
@@ -191,7 +192,7 @@ func readinessCheckFor(w *Workload, c *Container) (readinessCheck, bool) {
 
 // probePort is how a probe names a container port: by its name when it has
 // one, so the probe follows the port if its number changes.
-func probePort(p ContainerPort) any {
+func probePort(p model.ContainerPort) any {
 	if p.Name != "" {
 		return p.Name
 	}
@@ -199,8 +200,8 @@ func probePort(p ContainerPort) any {
 }
 
 // tcpPorts lists c's ports a kubelet can probe: TCP, the default protocol.
-func tcpPorts(c *Container) []ContainerPort {
-	var ports []ContainerPort
+func tcpPorts(c *model.Container) []model.ContainerPort {
+	var ports []model.ContainerPort
 	for _, p := range c.Ports() {
 		if p.Protocol == "" || p.Protocol == "TCP" {
 			ports = append(ports, p)
@@ -210,20 +211,20 @@ func tcpPorts(c *Container) []ContainerPort {
 }
 
 // containerPort finds c's TCP port named or numbered target.
-func containerPort(c *Container, target string) (ContainerPort, bool) {
+func containerPort(c *model.Container, target string) (model.ContainerPort, bool) {
 	for _, p := range tcpPorts(c) {
 		if p.Name == target || strconv.Itoa(p.Number) == target {
 			return p, true
 		}
 	}
-	return ContainerPort{}, false
+	return model.ContainerPort{}, false
 }
 
 // healthCheckTarget resolves the health-check port the backend names to a
 // port of c. "traffic-port" (the default) is the port the load balancer sends
 // to: its Service port's targetPort; a number is the target's own port; a
 // name is a Service port's (the LBC resolves it to that port's targetPort).
-func healthCheckTarget(b *Backend, hcPort string, c *Container) (ContainerPort, bool) {
+func healthCheckTarget(b *model.Backend, hcPort string, c *model.Container) (model.ContainerPort, bool) {
 	if _, err := strconv.Atoi(hcPort); err == nil {
 		return containerPort(c, hcPort)
 	}
@@ -235,7 +236,7 @@ func healthCheckTarget(b *Backend, hcPort string, c *Container) (ContainerPort, 
 			}
 		}
 	}
-	return ContainerPort{}, false
+	return model.ContainerPort{}, false
 }
 
 // servicePort is one entry of a Service's spec.ports.
@@ -248,7 +249,7 @@ type servicePort struct {
 // servicePorts lists the ports of the Service whose view is svc; none when
 // svc is nil or its ports unreadable (the probe then falls back to a TCP
 // check on the container's first port).
-func servicePorts(svc *ObjectView) []servicePort {
+func servicePorts(svc *model.ObjectView) []servicePort {
 	if svc == nil {
 		return nil
 	}
@@ -276,7 +277,7 @@ func servicePorts(svc *ObjectView) []servicePort {
 
 // usesPort reports whether the load balancer sends to the Service port sp.
 // An empty port reference (an Ingress backend that names none) counts as any.
-func usesPort(b *Backend, sp servicePort) bool {
+func usesPort(b *model.Backend, sp servicePort) bool {
 	if len(b.Ports) == 0 {
 		return true
 	}
@@ -291,9 +292,9 @@ func usesPort(b *Backend, sp servicePort) bool {
 // httpHealthCheck reports whether the backend's health check is plain HTTP(S)
 // that an httpGet probe can mirror, and its scheme when HTTPS. A gRPC target
 // group checks a gRPC method with gRPC status codes: no httpGet can pass that.
-func httpHealthCheck(b *Backend, hc HealthCheck) (scheme string, ok bool) {
+func httpHealthCheck(b *model.Backend, hc model.HealthCheck) (scheme string, ok bool) {
 	switch {
-	case b.LB.Kind == TGBinding || b.LB.Kind == InTreeNLB, hc.Protocol == "GRPC":
+	case b.LB.Kind == model.TGBinding || b.LB.Kind == model.InTreeNLB, hc.Protocol == "GRPC":
 		return "", false
 	case hc.Protocol == "HTTPS":
 		return "HTTPS", true
@@ -303,12 +304,12 @@ func httpHealthCheck(b *Backend, hc HealthCheck) (scheme string, ok bool) {
 
 // healthCheckHolder is the object whose annotation (or, for a route, whose
 // healthCheckConfig) names the health-check path.
-func healthCheckHolder(b *Backend) *ObjectView {
+func healthCheckHolder(b *model.Backend) *model.ObjectView {
 	if b.LB.Kind.IsGateway() {
 		return b.Settings.HealthCheckView
 	}
 	key := annotations.SvcHealthCheckPath
-	if b.LB.Kind == ALBIngress {
+	if b.LB.Kind == model.ALBIngress {
 		key = annotations.ALBHealthCheckPath
 	}
 	if _, holder, ok := b.Annotation(key); ok && holder == b.Service {
@@ -319,7 +320,7 @@ func healthCheckHolder(b *Backend) *ObjectView {
 
 // checkLiveness warns about liveness probes that restart pods which are only
 // slow: the same check as readiness, or a single failure allowed.
-func checkLiveness(w *Workload, c *Container, liveness, readiness map[string]any, r *Report) {
+func checkLiveness(w *model.Workload, c *model.Container, liveness, readiness map[string]any, r *model.Report) {
 	if n, _, _ := yamlnode.IntAt(c.Node, "livenessProbe", "failureThreshold"); n == 1 {
 		r.Risk(ruleReadinessProbe.ID, w.Object, c.Path("livenessProbe.failureThreshold"), 1,
 			"%s %s container %q: livenessProbe has failureThreshold 1: a single slow or failed check restarts the container and cuts its in-flight requests; allow 3 (the default) or more",
@@ -349,7 +350,7 @@ func probeHandler(p map[string]any) map[string]any {
 
 // portsByNumber writes a handler's port as the container port's number, so
 // that "http" and 8080 compare equal.
-func portsByNumber(c *Container, handler map[string]any) map[string]any {
+func portsByNumber(c *model.Container, handler map[string]any) map[string]any {
 	out := make(map[string]any, len(handler))
 	for key, action := range handler {
 		if m, ok := action.(map[string]any); ok && m["port"] != nil {

@@ -1,17 +1,18 @@
-// Package transformers holds lbguard's rules R1–R8 (docs/rules.md) and what
-// they share: the inventory of a ResourceList, the delays phase, the parser
-// of annotations and fields, and the report of every edit and risk.
+// Package transformers runs lbguard's rules R1–R8 (docs/rules.md) over the
+// inventory of package model: Run reads the inventory, settles the delays,
+// applies the rules of the registry in order and gathers the outcome.
 package transformers
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // RuleInfo is what lbguard says of a rule wherever it names it: its file,
 // its function, the results' tags, the reports, SARIF and the docs.
 type RuleInfo struct {
-	ID       RuleID
+	ID       model.RuleID
 	Name     string      // one name everywhere: "IPTargetType"
 	Title    string      // for people: "ip target type"
 	Why      string      // one sentence: why breaking the rule drops requests
@@ -22,7 +23,7 @@ type RuleInfo struct {
 // place and reports every edit and every risk it leaves.
 type Rule struct {
 	RuleInfo
-	Apply func(inv *Inventory, cfg config.Config, r *Report)
+	Apply func(inv *model.Inventory, cfg config.Config, r *model.Report)
 }
 
 // Rules run in this order: the load balancers first, then the workloads.
@@ -62,5 +63,5 @@ func DescribeRule(id string) RuleInfo {
 			return info
 		}
 	}
-	return RuleInfo{ID: RuleID(id), Name: id, Title: id}
+	return RuleInfo{ID: model.RuleID(id), Name: id, Title: id}
 }

@@ -8,10 +8,11 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Snapshot copies items now, for callers that cannot read their input again.
-func Snapshot(items fn.KubeObjects) Originals {
+func Snapshot(items fn.KubeObjects) model.Originals {
 	copies := Copies(items)
 	return func() (fn.KubeObjects, error) { return copies, nil }
 }
@@ -27,29 +28,30 @@ func Copies(items fn.KubeObjects) fn.KubeObjects {
 
 // Run applies every rule to items. In audit mode items end as they came in,
 // and every edit fix would make is an error.
-func Run(items *fn.KubeObjects, cfg config.Config, originals Originals) *Outcome {
+func Run(items *fn.KubeObjects, cfg config.Config, originals model.Originals) *Outcome {
 	return run(items, cfg, originals, Rules)
 }
 
 // run applies rules, a subset of Rules in their order, to items.
-func run(items *fn.KubeObjects, cfg config.Config, originals Originals, rules []Rule) *Outcome {
+func run(items *fn.KubeObjects, cfg config.Config, originals model.Originals, rules []Rule) *Outcome {
 	if cfg.Mode == config.ModeAudit {
 		return audit(items, cfg, originals, rules)
 	}
 	return fix(items, cfg, originals, rules)
 }
 
-func fix(items *fn.KubeObjects, cfg config.Config, originals Originals, rules []Rule) *Outcome {
-	r := &Report{}
-	known, duplicated := CheckItems(*items, r)
+func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, rules []Rule) *Outcome {
+	r := &model.Report{}
+	known, duplicated := model.CheckItems(*items, r)
 	if duplicated {
 		// No rule runs; the inventory only groups the errors by workload.
-		return newOutcome(NewInventory(known, cfg, &Report{}), r)
+		return newOutcome(model.NewInventory(known, cfg, &model.Report{}), r)
 	}
-	inv := NewInventory(known, cfg, r)
+	inv := model.NewInventory(known, cfg, r)
 	reportSkips(inv, r)
-	closes := windowsToClose(inv, cfg) // the manifests as written, before any edit
-	SettleDelays(inv, cfg)
+	closes := windowsToClose(inv, cfg)
+	model. // the manifests as written, before any edit
+		SettleDelays(inv, cfg)
 	for _, rule := range rules {
 		rule.Apply(inv, cfg, r)
 	}
@@ -64,7 +66,7 @@ func fix(items *fn.KubeObjects, cfg config.Config, originals Originals, rules []
 // items once, and only those of the kinds of objs: Upsert scans the whole
 // list for each object, which makes adding a budget per workload quadratic
 // in the size of the list.
-func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
+func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *model.Report) {
 	if len(objs) == 0 {
 		return
 	}
@@ -72,7 +74,7 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
 	for _, obj := range objs {
 		kinds[r.View(obj).KindName] = true
 	}
-	index := map[ResourceID]int{}
+	index := map[model.ResourceID]int{}
 	for i, item := range *items {
 		v := r.View(item)
 		if !kinds[v.KindName] {
@@ -97,7 +99,7 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
 // A resource annotated lbguard.dev/audit: warn has its violations reported as
 // warnings, for a gradual roll-out; an object fix would add (a
 // PodDisruptionBudget) counts as part of the item of its name.
-func audit(list *fn.KubeObjects, cfg config.Config, originals Originals, rules []Rule) *Outcome {
+func audit(list *fn.KubeObjects, cfg config.Config, originals model.Originals, rules []Rule) *Outcome {
 	const auditAnnotation = "lbguard.dev/audit"
 	items := *list
 	type id struct{ apiVersion, kind, namespace, name, path string }
@@ -111,7 +113,7 @@ func audit(list *fn.KubeObjects, cfg config.Config, originals Originals, rules [
 	present := map[id]bool{}
 	warn := map[id]bool{}
 	warnByName := map[[2]string]bool{} // namespace, name
-	bad := &Report{}
+	bad := &model.Report{}
 	for _, obj := range items {
 		ref := fn.ConfigObjectResult("", obj, fn.Info)
 		present[idOf(ref.ResourceRef, ref.File)] = true
@@ -127,17 +129,17 @@ func audit(list *fn.KubeObjects, cfg config.Config, originals Originals, rules [
 	}
 	outcome := fix(list, cfg, originals, rules)
 	results := outcome.Results
-	if len(*list) != len(items) || slices.ContainsFunc(results, MadeChange) {
+	if len(*list) != len(items) || slices.ContainsFunc(results, model.MadeChange) {
 		// Undo it all: drop what fix added, and put every object back.
 		*list = items[:len(items):len(items)]
-		results = append(results, Restore(list, originals, func(int) bool { return true })...)
+		results = append(results, model.Restore(list, originals, func(int) bool { return true })...)
 	}
 	for _, res := range results {
-		if res.Tags[TagAction] != ActionChanged || res.ResourceRef == nil {
+		if res.Tags[model.TagAction] != model.ActionChanged || res.ResourceRef == nil {
 			continue
 		}
 		// The message was written for a change made: say it was not.
-		res.Message = auditPrefix(res.Tags[TagRule]) + res.Message
+		res.Message = auditPrefix(res.Tags[model.TagRule]) + res.Message
 		i := idOf(res.ResourceRef, res.File)
 		if warn[i] || !present[i] && warnByName[[2]string{res.ResourceRef.Namespace, res.ResourceRef.Name}] {
 			res.Severity = fn.Warning
@@ -151,7 +153,7 @@ func audit(list *fn.KubeObjects, cfg config.Config, originals Originals, rules [
 }
 
 // reportSkips says once for each opted-out object that it is left alone.
-func reportSkips(inv *Inventory, r *Report) {
+func reportSkips(inv *model.Inventory, r *model.Report) {
 	seen := map[*fn.KubeObject]bool{}
 	skip := func(obj *fn.KubeObject, skipped bool) {
 		if skipped && !seen[obj] {
@@ -162,12 +164,12 @@ func reportSkips(inv *Inventory, r *Report) {
 	for _, lb := range inv.LoadBalancers {
 		skip(lb.Object, lb.Skipped)
 		for _, b := range lb.Backends {
-			skip(b.Service, b.Service != nil && IsSkipped(b.ServiceView.Root))
+			skip(b.Service, b.Service != nil && model.IsSkipped(b.ServiceView.Root))
 		}
 	}
 	for _, t := range inv.GatewayTargets {
 		if own := t.OwnTGC(); own != nil {
-			skip(own, IsSkipped(r.Root(own)))
+			skip(own, model.IsSkipped(r.Root(own)))
 		}
 	}
 	for _, w := range inv.Workloads {
@@ -181,5 +183,5 @@ func auditPrefix(rule string) string { return "[" + rule + "] would change: " }
 // ChangeDescription is a result's message without audit's prefix, for
 // reports that show the rule and the proposed value on their own.
 func ChangeDescription(res *fn.Result) string {
-	return strings.TrimPrefix(res.Message, auditPrefix(res.Tags[TagRule]))
+	return strings.TrimPrefix(res.Message, auditPrefix(res.Tags[model.TagRule]))
 }

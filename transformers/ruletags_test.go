@@ -2,6 +2,7 @@ package transformers
 
 import (
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"slices"
 	"strings"
 	"testing"
@@ -42,9 +43,9 @@ func TestEveryResultNamesItsRule(t *testing.T) {
 			results := Run(&items, cfg, Snapshot(items)).Results
 			var got []string // the results about the routes and the Ingress action
 			for _, res := range results {
-				rule, action := res.Tags[TagRule], res.Tags[TagAction]
+				rule, action := res.Tags[model.TagRule], res.Tags[model.TagAction]
 				switch {
-				case action == ActionInvalid || action == ActionSkipped:
+				case action == model.ActionInvalid || action == model.ActionSkipped:
 					if rule != "" {
 						t.Errorf("%s result with rule %q: %s", action, rule, res.Message)
 					}

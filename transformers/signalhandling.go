@@ -9,6 +9,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // R8: SIGTERM reaches the app. The kubelet signals PID 1 of each container.
@@ -23,7 +24,7 @@ var ruleSignalHandling = RuleInfo{
 
 // SignalHandling warns about serving containers that start their app under a
 // `sh -c` script that does not exec it.
-func SignalHandling(inv *Inventory, cfg config.Config, r *Report) {
+func SignalHandling(inv *model.Inventory, cfg config.Config, r *model.Report) {
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		for _, c := range w.Containers() {
 			if c.Serving {
@@ -33,7 +34,7 @@ func SignalHandling(inv *Inventory, cfg config.Config, r *Report) {
 	}
 }
 
-func checkShellWrapper(w *Workload, c *Container, r *Report) {
+func checkShellWrapper(w *model.Workload, c *model.Container, r *model.Report) {
 	command, err := yamlnode.StringListAt(c.Node, "command")
 	if err != nil {
 		r.Invalid(w.Object, c.Path("command"), "must be a list of strings")

@@ -8,6 +8,7 @@ import (
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -16,26 +17,21 @@ import (
 // the manifests do not hold (traffic, platform, calibration) the caller adds.
 
 // TimingInput is the model's input for workload w behind backend b.
-func TimingInput(inv *Inventory, w *Workload, b *Backend, cfg config.Config) timing.Input {
+func TimingInput(inv *model.Inventory, w *model.Workload, b *model.Backend, cfg config.Config) timing.Input {
 	return timing.Input{LoadBalancer: timingLoadBalancer(inv, b, cfg), Workload: timingWorkload(inv, w, cfg)}
 }
 
 // timingKinds maps lbguard's load balancers onto the model's.
-var timingKinds = map[LBKind]struct {
+var timingKinds = map[model.LBKind]struct {
 	kind  timing.Kind
 	front timing.Front
-}{
-	ALBIngress: {timing.ALB, timing.FrontIngress},
-	LBCNLB:     {timing.NLB, timing.FrontService},
+}{model.ALBIngress: {timing.ALB, timing.FrontIngress}, model.LBCNLB: {timing.NLB, timing.FrontService}, model.
 	// With no type annotation the in-tree controller makes a Classic ELB
 	// of node targets, unless the LBC adopted it at creation.
-	ClassicELB: {timing.Classic, timing.FrontService},
-	InTreeNLB:  {timing.NLB, timing.FrontService},
+	ClassicELB: {timing.Classic, timing.FrontService}, model.InTreeNLB: {timing.NLB, timing.FrontService}, model.
 	// A target group made outside Kubernetes may be either; the NLB's
 	// latencies are the longer, as the rules' NLB preStop floor assumes.
-	TGBinding:  {timing.NLB, timing.FrontTargetGroupBinding},
-	GatewayALB: {timing.ALB, timing.FrontGatewayRoute},
-	GatewayNLB: {timing.NLB, timing.FrontGatewayRoute},
+	TGBinding: {timing.NLB, timing.FrontTargetGroupBinding}, model.GatewayALB: {timing.ALB, timing.FrontGatewayRoute}, model.GatewayNLB: {timing.NLB, timing.FrontGatewayRoute},
 }
 
 // The LBC's health-check annotations, on an Ingress (or its Service) and on
@@ -57,14 +53,14 @@ var healthCheckKeys = map[timing.Front][4]string{
 
 const connectionTermination = "deregistration_delay.connection_termination.enabled"
 
-func timingLoadBalancer(inv *Inventory, b *Backend, cfg config.Config) timing.LoadBalancer {
+func timingLoadBalancer(inv *model.Inventory, b *model.Backend, cfg config.Config) timing.LoadBalancer {
 	k := timingKinds[b.LB.Kind]
 	lb := timing.LoadBalancer{
 		Kind: k.kind, Front: k.front,
 		TargetType: timing.TargetType(b.TargetType()),
 		AutoMode:   b.LB.AutoMode,
 	}
-	if b.LB.Kind == InTreeNLB {
+	if b.LB.Kind == model.InTreeNLB {
 		lb.TargetType = timing.TargetInstance
 	}
 	if d, known := b.DeregistrationDelay(cfg); known {
@@ -97,7 +93,7 @@ func timingLoadBalancer(inv *Inventory, b *Backend, cfg config.Config) timing.Lo
 	return lb
 }
 
-func timingWorkload(inv *Inventory, w *Workload, cfg config.Config) timing.Workload {
+func timingWorkload(inv *model.Inventory, w *model.Workload, cfg config.Config) timing.Workload {
 	tw := timing.Workload{
 		Replicas: inv.Replicas(w),
 		Strategy: strategy(w.Root, w.KindName),
@@ -105,7 +101,7 @@ func timingWorkload(inv *Inventory, w *Workload, cfg config.Config) timing.Workl
 	if u, found := inv.BudgetMaxUnavailable(w, tw.Replicas); found {
 		tw.Budget = &timing.Budget{MaxUnavailable: timing.IntOrPercent{Value: u}}
 	}
-	if g, found, err := yamlnode.IntAt(w.Root, append(PodSpecPath, "terminationGracePeriodSeconds")...); found && err == nil {
+	if g, found, err := yamlnode.IntAt(w.Root, append(model.PodSpecPath, "terminationGracePeriodSeconds")...); found && err == nil {
 		grace := float64(g)
 		tw.Grace = &grace
 	}
@@ -129,7 +125,7 @@ func timingWorkload(inv *Inventory, w *Workload, cfg config.Config) timing.Workl
 }
 
 // readinessProbe is the container's readiness probe timing; nil without one.
-func readinessProbe(c *Container) *timing.Probe {
+func readinessProbe(c *model.Container) *timing.Probe {
 	probe, found, err := c.NestedSubObject("readinessProbe")
 	if !found || err != nil {
 		return nil
@@ -177,7 +173,7 @@ func strategy(root *yaml.Node, kind string) timing.Strategy {
 
 // rollingBound reads maxSurge or maxUnavailable; nil when unset or unreadable.
 func rollingBound(root *yaml.Node, path ...string) *timing.IntOrPercent {
-	v, err := IntOrPercentAt(root, path...)
+	v, err := model.IntOrPercentAt(root, path...)
 	if v == nil || err != nil {
 		return nil
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // What a change closes, in seconds of failed requests (docs/timing.md §5.4):
@@ -38,7 +39,7 @@ var windowWhat = map[string]string{
 // closedWindows is, before the rules run, the window each rule's change
 // would close: by workload for R5 and R6, by namespace for R3.
 type closedWindows struct {
-	byWorkload  map[*fn.KubeObject]map[RuleID]timing.Window
+	byWorkload  map[*fn.KubeObject]map[model.RuleID]timing.Window
 	byNamespace map[string]timing.Window
 }
 
@@ -47,10 +48,10 @@ type closedWindows struct {
 // same windows, worked out once, and fronts of the same input are read once:
 // N workloads behind N Services of one selector cost N runs of the model,
 // not N².
-func windowsToClose(inv *Inventory, cfg config.Config) *closedWindows {
-	c := &closedWindows{byWorkload: map[*fn.KubeObject]map[RuleID]timing.Window{}, byNamespace: map[string]timing.Window{}}
-	m := &frontInputs{inv: inv, cfg: cfg, fronts: map[*FrontSet][]frontInput{}, lbs: map[*Backend]frontInput{}}
-	done := map[workloadWindowsKey]map[RuleID]timing.Window{}
+func windowsToClose(inv *model.Inventory, cfg config.Config) *closedWindows {
+	c := &closedWindows{byWorkload: map[*fn.KubeObject]map[model.RuleID]timing.Window{}, byNamespace: map[string]timing.Window{}}
+	m := &frontInputs{inv: inv, cfg: cfg, fronts: map[*model.FrontSet][]frontInput{}, lbs: map[*model.Backend]frontInput{}}
+	done := map[workloadWindowsKey]map[model.RuleID]timing.Window{}
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		s, _, err := w.PreStopSeconds(cfg)
 		if err != nil {
@@ -63,7 +64,7 @@ func windowsToClose(inv *Inventory, cfg config.Config) *closedWindows {
 			c.byWorkload[w.Object] = byRule
 			continue
 		}
-		byRule := map[RuleID]timing.Window{}
+		byRule := map[model.RuleID]timing.Window{}
 		for _, f := range m.of(w) {
 			in := timing.Input{LoadBalancer: f.lb, Workload: workload}
 			windows := timing.Windows(in)
@@ -89,10 +90,10 @@ func windowsToClose(inv *Inventory, cfg config.Config) *closedWindows {
 // frontInputs reads each front once for the model, and lists the distinct
 // ones of each set of fronts once.
 type frontInputs struct {
-	inv    *Inventory
+	inv    *model.Inventory
 	cfg    config.Config
-	fronts map[*FrontSet][]frontInput
-	lbs    map[*Backend]frontInput
+	fronts map[*model.FrontSet][]frontInput
+	lbs    map[*model.Backend]frontInput
 }
 
 // frontInput is what the windows read of one front: its load balancer as
@@ -106,7 +107,7 @@ type frontInput struct {
 
 // of is the distinct inputs of w's fronts, in the order first met: the
 // longest window of a repeated input is the one already met.
-func (m *frontInputs) of(w *Workload) []frontInput {
+func (m *frontInputs) of(w *model.Workload) []frontInput {
 	if w.FrontSet == nil {
 		return nil
 	}
@@ -137,7 +138,7 @@ func (m *frontInputs) of(w *Workload) []frontInput {
 }
 
 type workloadWindowsKey struct {
-	fronts   *FrontSet
+	fronts   *model.FrontSet
 	workload string // modelKey(workload)
 	preStop  int
 }
@@ -198,12 +199,12 @@ func longer(a, b timing.Window) timing.Window {
 }
 
 // annotate adds to each change of R5, R6 and R3 the window it closes.
-func (c *closedWindows) annotate(r *Report) {
+func (c *closedWindows) annotate(r *model.Report) {
 	for _, res := range r.Results {
-		if res.Tags[TagAction] != ActionChanged {
+		if res.Tags[model.TagAction] != model.ActionChanged {
 			continue
 		}
-		rule, obj := RuleID(res.Tags[TagRule]), r.Owners[res]
+		rule, obj := model.RuleID(res.Tags[model.TagRule]), r.Owners[res]
 		var w timing.Window
 		switch rule {
 		case rulePreStopDelay.ID, ruleGracePeriod.ID:

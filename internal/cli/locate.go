@@ -5,6 +5,7 @@ import (
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // The documents read, as the reports see them: where each result is
@@ -18,7 +19,7 @@ func (in *inputs) report(mode config.Mode, version string, outcome *transformers
 // Finding is where res is written: the field of its own document, or a
 // related document when its resource is not in the input; workloads are
 // those res puts at risk.
-func (in *inputs) Finding(res *fn.Result, workloads []transformers.ResourceID) report.Place {
+func (in *inputs) Finding(res *fn.Result, workloads []model.ResourceID) report.Place {
 	path := ""
 	if res.Field != nil {
 		path = res.Field.Path
@@ -82,7 +83,7 @@ func (in *inputs) Read() report.Read {
 // in that namespace that the result puts at risk: the file a reader (and
 // code scanning) should be sent to, rather than whatever resource of the
 // namespace came first. nil for any other result.
-func (in *inputs) workloadOfNamespace(ref *fn.ResourceRef, workloads []transformers.ResourceID) *document {
+func (in *inputs) workloadOfNamespace(ref *fn.ResourceRef, workloads []model.ResourceID) *document {
 	if ref == nil || ref.Kind != "Namespace" {
 		return nil
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Options are what the manifests do not hold: the traffic, the platform and
@@ -24,9 +25,9 @@ type Options struct {
 // Subject is one workload behind one load balancer, as the model takes it,
 // with the facts that say why a window stays open.
 type Subject struct {
-	Workload transformers.ResourceID
-	LB       transformers.ResourceID
-	LBKind   transformers.LBKind
+	Workload model.ResourceID
+	LB       model.ResourceID
+	LBKind   model.LBKind
 	Service  string
 	Input    timing.Input
 	Facts    Facts
@@ -52,7 +53,7 @@ func (s Subject) key() string {
 	return idString(s.Workload) + "|" + idString(s.LB) + "|" + s.Service
 }
 
-func idString(id transformers.ResourceID) string {
+func idString(id model.ResourceID) string {
 	return id.Kind + " " + qualified(id.Namespace, id.Name)
 }
 
@@ -65,7 +66,7 @@ func qualified(namespace, name string) string {
 
 // Subjects reads every workload behind every load balancer of items.
 func Subjects(items fn.KubeObjects, cfg config.Config, opts Options) []Subject {
-	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
+	inv := model.NewInventory(items, cfg, &model.Report{})
 	var out []Subject
 	for _, w := range inv.Workloads {
 		for _, b := range w.Backends {
@@ -75,7 +76,7 @@ func Subjects(items fn.KubeObjects, cfg config.Config, opts Options) []Subject {
 	return out
 }
 
-func subject(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg config.Config, opts Options) Subject {
+func subject(inv *model.Inventory, w *model.Workload, b *model.Backend, cfg config.Config, opts Options) Subject {
 	s := Subject{Workload: w.ID(), LB: b.LB.ID(), LBKind: b.LB.Kind, Service: b.ServiceName}
 	s.Input = transformers.TimingInput(inv, w, b, cfg)
 	s.Input.LoadBalancer.AutoMode = s.Input.LoadBalancer.AutoMode || opts.AutoMode
@@ -87,7 +88,7 @@ func subject(inv *transformers.Inventory, w *transformers.Workload, b *transform
 
 // gateLabel is the Namespace's readiness-gate label; listed is false when
 // the Namespace is not among the manifests.
-func gateLabel(inv *transformers.Inventory, namespace string) (label string, listed bool) {
+func gateLabel(inv *model.Inventory, namespace string) (label string, listed bool) {
 	ns := inv.Namespaces[namespace]
 	if ns == nil {
 		return "", false
@@ -95,7 +96,7 @@ func gateLabel(inv *transformers.Inventory, namespace string) (label string, lis
 	return ns.GetLabels()[annotations.ReadinessGateLabel], true
 }
 
-func facts(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg config.Config) Facts {
+func facts(inv *model.Inventory, w *model.Workload, b *model.Backend, cfg config.Config) Facts {
 	f := Facts{OptedOut: w.OptedOut() || b.Skipped()}
 	f.PreStop, f.PreStopSource, _ = w.PreStopSeconds(cfg)
 	for _, c := range w.Containers() {

@@ -13,6 +13,7 @@ import (
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Finding is one workload behind one load balancer, now and after the fix.
@@ -62,7 +63,7 @@ func refusals(items fn.KubeObjects, cfg config.Config) []string {
 	outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
 	var msgs []string
 	for _, res := range outcome.Results {
-		if res.Severity == fn.Error && res.Tags[transformers.TagAction] == transformers.ActionInvalid {
+		if res.Severity == fn.Error && res.Tags[model.TagAction] == model.ActionInvalid {
 			msgs = append(msgs, strings.Join(strings.Fields(res.Message), " "))
 		}
 	}

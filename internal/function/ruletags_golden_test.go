@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/testkit"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // TestGoldenResultsNameTheirRule reads every golden output (the function's
@@ -48,8 +49,8 @@ func TestGoldenResultsNameTheirRule(t *testing.T) {
 				continue
 			}
 			checked++
-			rule, action := res.Tags[transformers.TagRule], res.Tags[transformers.TagAction]
-			if rule == "" && action == transformers.ActionInvalid {
+			rule, action := res.Tags[model.TagRule], res.Tags[model.TagAction]
+			if rule == "" && action == model.ActionInvalid {
 				continue // the "invalid" pseudo-rule
 			}
 			if !known[rule] || rule == "invalid" {

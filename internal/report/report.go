@@ -12,6 +12,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Exit statuses of the command line.
@@ -42,7 +43,7 @@ type Source interface {
 	// resource, or, for a resource not in the input, a related one, such
 	// as the first of the workloads the result puts at risk (a Namespace
 	// lbguard cannot label is written at its workload's namespace).
-	Finding(res *fn.Result, workloads []transformers.ResourceID) Place
+	Finding(res *fn.Result, workloads []model.ResourceID) Place
 	// Resource is the document of a resource, at its metadata.name, and
 	// its position among the documents read; ok is false when the input
 	// does not hold it (or holds it twice).
@@ -130,8 +131,8 @@ func New(mode config.Mode, version string, outcome *transformers.Outcome, src So
 	}
 	for _, res := range outcome.Results {
 		workloads := outcome.Workloads(res)
-		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction], Place: src.Finding(res, workloads)}
-		if f.rule == "" && f.action == transformers.ActionInvalid {
+		f := &finding{res: res, rule: res.Tags[model.TagRule], action: res.Tags[model.TagAction], Place: src.Finding(res, workloads)}
+		if f.rule == "" && f.action == model.ActionInvalid {
 			f.rule = "invalid"
 		}
 		for _, w := range workloads {
@@ -188,7 +189,7 @@ func (rep *Report) shown(f *finding) bool {
 	case f.res.Severity == fn.Error || f.res.Severity == fn.Warning || f.rule == RuleUnit:
 		return true
 	case rep.mode == config.ModeFix:
-		return f.action == transformers.ActionChanged
+		return f.action == model.ActionChanged
 	}
 	return false
 }
@@ -212,18 +213,18 @@ func (rep *Report) count() counts {
 			c.errors++
 		case f.res.Severity == fn.Warning:
 			c.warnings++
-		case f.action == transformers.ActionChanged && f.unwritten:
+		case f.action == model.ActionChanged && f.unwritten:
 			c.unwritten++
-		case f.action == transformers.ActionChanged:
+		case f.action == model.ActionChanged:
 			c.changes++
 		case f.rule == RuleUnit:
 			c.unitNotes++
 		default:
 			c.notes++
 			switch f.action {
-			case transformers.ActionKept:
+			case model.ActionKept:
 				c.kept++
-			case transformers.ActionSkipped:
+			case model.ActionSkipped:
 				c.optedOut++
 			}
 		}
@@ -272,7 +273,7 @@ func (rep *Report) HasErrors() bool {
 func (rep *Report) LeaveRenderedUnwritten() int {
 	n := 0
 	for _, f := range rep.findings {
-		if f.action == transformers.ActionChanged && f.res.Severity == fn.Info && f.Origin != "" {
+		if f.action == model.ActionChanged && f.res.Severity == fn.Info && f.Origin != "" {
 			f.unwritten = true
 			n++
 		}

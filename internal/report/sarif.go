@@ -11,6 +11,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // SARIF 2.1.0 (lbguard audit --format sarif), for code-scanning tools such
@@ -184,7 +185,7 @@ func (f *finding) sarifResult(ruleID string, ruleIndex int, root string) SARIFRe
 	}
 	if field := f.res.Field; field != nil {
 		res.Properties["field"] = field.Path
-		if f.action == transformers.ActionChanged {
+		if f.action == model.ActionChanged {
 			res.Properties["current"] = field.CurrentValue
 			res.Properties["proposed"] = field.ProposedValue
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // The text report, for people: the groups in the order of their documents,
@@ -161,7 +162,7 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 		if f.res.Field != nil {
 			fmt.Fprintf(b, "      now:   %s\n      wants: %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 		}
-	} else if f.action == transformers.ActionChanged && f.res.Field != nil {
+	} else if f.action == model.ActionChanged && f.res.Field != nil {
 		if rep.mode == config.ModeFix {
 			fmt.Fprintf(b, "      was:   %s\n      now:   %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 			label = "done:"
@@ -169,7 +170,7 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 			fmt.Fprintf(b, "      now:   %s\n      wants: %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 			label = "fix:"
 		}
-	} else if f.action == transformers.ActionInvalid {
+	} else if f.action == model.ActionInvalid {
 		label = "error:"
 	}
 	fmt.Fprintf(b, "      %-6s %s\n", label, transformers.ChangeDescription(f.res))

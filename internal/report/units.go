@@ -3,6 +3,7 @@ package report
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // A chart or kustomization lbguard did not render is a finding of its own
@@ -60,7 +61,7 @@ func (rep *Report) AddUnits(units []Unit) {
 				Message:  u.Title + verb + u.Reason,
 				Severity: severity,
 				File:     &fn.File{Path: u.File},
-				Tags:     map[string]string{transformers.TagRule: RuleUnit, transformers.TagAction: ActionLeftAlone},
+				Tags:     map[string]string{model.TagRule: RuleUnit, model.TagAction: ActionLeftAlone},
 			},
 			rule: RuleUnit, action: ActionLeftAlone, unit: u.Dir, Place: Place{File: u.File},
 		}

@@ -1,4 +1,4 @@
-package transformers
+package model
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"

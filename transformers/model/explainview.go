@@ -1,4 +1,4 @@
-package transformers
+package model
 
 import (
 	"github.com/lbguard/lbguard/transformers/annotations"
