@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/explain/timinginput"
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
@@ -57,7 +58,7 @@ func windowsToClose(inv *model.Inventory, cfg config.Config) *closedWindows {
 		if err != nil {
 			continue
 		}
-		workload := timingWorkload(inv, w, cfg) // the same behind every front
+		workload := timinginput.Workload(inv, w, cfg) // the same behind every front
 		key := workloadWindowsKey{w.FrontSet, modelKey(workload), s}
 		if byRule, ok := done[key]; ok {
 			// The same windows again: they change no namespace's longest.
@@ -124,7 +125,7 @@ func (m *frontInputs) of(w *model.Workload) []frontInput {
 	for _, b := range w.FrontSet.InUse {
 		f, ok := m.lbs[b]
 		if !ok {
-			lb := timingLoadBalancer(m.inv, b, m.cfg)
+			lb := timinginput.LoadBalancer(m.inv, b, m.cfg)
 			f = frontInput{lb: lb, key: modelKey(lb), ip: b.TargetType() == "ip", namespace: b.Namespace}
 			m.lbs[b] = f
 		}

@@ -2,8 +2,8 @@ package explain
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/explain/timinginput"
 	"github.com/lbguard/lbguard/timing"
-	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
@@ -78,7 +78,7 @@ func Subjects(items fn.KubeObjects, cfg config.Config, opts Options) []Subject {
 
 func subject(inv *model.Inventory, w *model.Workload, b *model.Backend, cfg config.Config, opts Options) Subject {
 	s := Subject{Workload: w.ID(), LB: b.LB.ID(), LBKind: b.LB.Kind, Service: b.ServiceName}
-	s.Input = transformers.TimingInput(inv, w, b, cfg)
+	s.Input = timinginput.Input(inv, w, b, cfg)
 	s.Input.LoadBalancer.AutoMode = s.Input.LoadBalancer.AutoMode || opts.AutoMode
 	s.Input.Workload.AppStart = opts.AppStart
 	s.Input.Traffic, s.Input.Platform, s.Input.Calibration = opts.Traffic, opts.Platform, opts.Calibration

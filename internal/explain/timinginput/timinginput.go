@@ -1,4 +1,7 @@
-package transformers
+// Package timinginput is explain's adapter: it reads the manifests of the
+// inventory into the timing model's input (docs/timing.md §5.2). The rules ask
+// it, through LoadBalancer and Workload, for the window a change closes.
+package timinginput
 
 import (
 	"strconv"
@@ -16,9 +19,9 @@ import (
 // workload behind one load balancer, as written, with the config's A. What
 // the manifests do not hold (traffic, platform, calibration) the caller adds.
 
-// TimingInput is the model's input for workload w behind backend b.
-func TimingInput(inv *model.Inventory, w *model.Workload, b *model.Backend, cfg config.Config) timing.Input {
-	return timing.Input{LoadBalancer: timingLoadBalancer(inv, b, cfg), Workload: timingWorkload(inv, w, cfg)}
+// Input is the model's input for workload w behind backend b.
+func Input(inv *model.Inventory, w *model.Workload, b *model.Backend, cfg config.Config) timing.Input {
+	return timing.Input{LoadBalancer: LoadBalancer(inv, b, cfg), Workload: Workload(inv, w, cfg)}
 }
 
 // timingKinds maps lbguard's load balancers onto the model's.
@@ -53,7 +56,7 @@ var healthCheckKeys = map[timing.Front][4]string{
 
 const connectionTermination = "deregistration_delay.connection_termination.enabled"
 
-func timingLoadBalancer(inv *model.Inventory, b *model.Backend, cfg config.Config) timing.LoadBalancer {
+func LoadBalancer(inv *model.Inventory, b *model.Backend, cfg config.Config) timing.LoadBalancer {
 	k := timingKinds[b.LB.Kind]
 	lb := timing.LoadBalancer{
 		Kind: k.kind, Front: k.front,
@@ -93,7 +96,7 @@ func timingLoadBalancer(inv *model.Inventory, b *model.Backend, cfg config.Confi
 	return lb
 }
 
-func timingWorkload(inv *model.Inventory, w *model.Workload, cfg config.Config) timing.Workload {
+func Workload(inv *model.Inventory, w *model.Workload, cfg config.Config) timing.Workload {
 	tw := timing.Workload{
 		Replicas: inv.Replicas(w),
 		Strategy: strategy(w.Root, w.KindName),
