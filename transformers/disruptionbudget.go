@@ -14,7 +14,7 @@ import (
 // drain may evict every replica at once and leave the load balancer with no
 // healthy target; with one that allows no eviction, drains and node upgrades
 // hang. Existing budgets are the user's: lbguard reads them, never edits them.
-var ruleDisruptionBudget = RuleInfo{
+var RuleDisruptionBudget = RuleInfo{
 	ID: "R7", Name: "DisruptionBudget", Title: "PodDisruptionBudget", Severity: fn.Error,
 	Why: "Without a PodDisruptionBudget a node drain may evict all of a workload's pods at once; a budget that allows no eviction blocks the drain instead.",
 }
@@ -51,7 +51,7 @@ func DisruptionBudget(inv *model.Inventory, cfg config.Config, r *model.Report) 
 			reportOverlap(w, existing, overlapsReported, r)
 		case len(existing) == 1 && good:
 			b := existing[0]
-			r.Kept(ruleDisruptionBudget.ID, b.Object, "spec", budgetSummary(b), "PodDisruptionBudget %s already covers %s %s: kept as it is", b.View.Name, w.KindName, w.Name)
+			r.Kept(RuleDisruptionBudget.ID, b.Object, "spec", budgetSummary(b), "PodDisruptionBudget %s already covers %s %s: kept as it is", b.View.Name, w.KindName, w.Name)
 		}
 		if replicas.Max == 0 {
 			continue // scaled to zero: no pod to protect
@@ -85,13 +85,13 @@ func reviewBudget(b *model.Budget, w *model.Workload, replicas model.ReplicaCoun
 		if b.Selector != nil && b.Selector.Empty() {
 			note = fmt.Sprintf(", and mind its empty selector: it covered no pods in v1beta1, and covers every pod of namespace %s in policy/v1", b.Namespace)
 		}
-		r.Risk(ruleDisruptionBudget.ID, b.Object, "apiVersion", "policy/v1beta1",
+		r.Risk(RuleDisruptionBudget.ID, b.Object, "apiVersion", "policy/v1beta1",
 			"PodDisruptionBudget %s is policy/v1beta1, which Kubernetes no longer serves (since 1.25): applying it fails, and %s is left without a budget. lbguard leaves it as it is: change its apiVersion to policy/v1%s",
 			name, workload, note)
 	}
 	if field, current, blocking := budgetBlocks(b, replicas.Min); blocking {
 		b.Good = false
-		r.Risk(ruleDisruptionBudget.ID, b.Object, field, current,
+		r.Risk(RuleDisruptionBudget.ID, b.Object, field, current,
 			"PodDisruptionBudget %s allows no eviction of the pods of %s (%s with %s): drains and node upgrades hang on them. lbguard leaves it as it is: use maxUnavailable: 1 (or a percentage) instead",
 			name, workload, budgetSummary(b), replicas.DescribeMin())
 	}
@@ -103,7 +103,7 @@ func reviewBudget(b *model.Budget, w *model.Workload, replicas model.ReplicaCoun
 		if set {
 			current = policy
 		}
-		r.Risk(ruleDisruptionBudget.ID, b.Object, "spec.unhealthyPodEvictionPolicy", current,
+		r.Risk(RuleDisruptionBudget.ID, b.Object, "spec.unhealthyPodEvictionPolicy", current,
 			"PodDisruptionBudget %s does not set unhealthyPodEvictionPolicy: AlwaysAllow: while its budget is spent, a pod of %s that runs but is not ready cannot be evicted either, so a drain can hang on a crash-looping pod. lbguard leaves it as it is",
 			name, workload)
 	}
@@ -151,7 +151,7 @@ func reportOverlap(w *model.Workload, existing []*model.Budget, reported map[str
 	if len(names) == 2 {
 		all = "both"
 	}
-	r.Risk(ruleDisruptionBudget.ID, existing[1].Object, "spec.selector", nil,
+	r.Risk(RuleDisruptionBudget.ID, existing[1].Object, "spec.selector", nil,
 		"PodDisruptionBudgets %s %s cover the pods of %s %s: the eviction API refuses to evict a pod that more than one budget covers, so drains hang on these pods. Keep one; lbguard edits none",
 		joinNames(names), all, w.KindName, w.Name)
 }
@@ -169,13 +169,13 @@ func reportSingleReplica(w *model.Workload, replicas model.ReplicaCount, r *mode
 	kind, name := w.KindName, w.Name
 	switch {
 	case replicas.Autoscaler != nil:
-		r.Risk(ruleDisruptionBudget.ID, replicas.Autoscaler, "spec.maxReplicas", replicas.Max,
+		r.Risk(RuleDisruptionBudget.ID, replicas.Autoscaler, "spec.maxReplicas", replicas.Max,
 			"HorizontalPodAutoscaler %s keeps %s %s at a single replica (maxReplicas: %d): %s", replicas.ScaledBy, kind, name, replicas.Max, consequence)
 	case !replicas.Written:
-		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.replicas", nil,
+		r.Risk(RuleDisruptionBudget.ID, w.Object, "spec.replicas", nil,
 			"%s %s runs a single replica (spec.replicas is not set, and defaults to 1): %s", kind, name, consequence)
 	default:
-		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.replicas", replicas.Max,
+		r.Risk(RuleDisruptionBudget.ID, w.Object, "spec.replicas", replicas.Max,
 			"%s %s runs a single replica: %s", kind, name, consequence)
 	}
 }
@@ -191,12 +191,12 @@ func addBudget(inv *model.Inventory, w *model.Workload, replicas model.ReplicaCo
 		return
 	}
 	if selector == nil || selector.Empty() {
-		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
+		r.Risk(RuleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 			"%s %s has no spec.selector to copy: lbguard adds no PodDisruptionBudget, since an empty selector would cover every pod of namespace %s", kind, name, w.Namespace)
 		return
 	}
 	if budgets.NameTaken(w.Namespace, name) {
-		r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
+		r.Risk(RuleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 			"%s %s has no PodDisruptionBudget, and another PodDisruptionBudget already has the name %s: lbguard adds none. Add one under another name, with this workload's selector, maxUnavailable: %s and unhealthyPodEvictionPolicy: AlwaysAllow",
 			kind, name, name, cfg.MaxUnavailable)
 		return
@@ -206,7 +206,7 @@ func addBudget(inv *model.Inventory, w *model.Workload, replicas model.ReplicaCo
 			continue
 		}
 		if covering := budgets.Covering(other); len(covering) > 0 {
-			r.Risk(ruleDisruptionBudget.ID, w.Object, "spec.selector", nil,
+			r.Risk(RuleDisruptionBudget.ID, w.Object, "spec.selector", nil,
 				"%s %s has no PodDisruptionBudget, but its selector also selects the pods of %s %s, which PodDisruptionBudget %s covers: a second budget over those pods would make their eviction fail, so lbguard adds none. Narrow the selector, or cover both workloads with one budget",
 				kind, name, other.KindName, other.Name, covering[0].View.Name)
 			return
@@ -217,7 +217,7 @@ func addBudget(inv *model.Inventory, w *model.Workload, replicas model.ReplicaCo
 	inv.NewObjects = append(inv.NewObjects, pdb)
 	r.MadeFor(pdb, w.Object)
 	budgets.Add(&model.Budget{Object: pdb, View: r.View(pdb), Namespace: w.Namespace, Selector: selector, Generated: true})
-	r.Changed(ruleDisruptionBudget.ID, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
+	r.Changed(RuleDisruptionBudget.ID, pdb, "spec", nil, "maxUnavailable: "+cfg.MaxUnavailable,
 		"PodDisruptionBudget %s added for %s %s (%s): a drain or node upgrade evicts at most %s of its pods at a time, and may always evict one that is not ready (unhealthyPodEvictionPolicy: AlwaysAllow)",
 		name, kind, name, replicas.Describe(), cfg.MaxUnavailable)
 }

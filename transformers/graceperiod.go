@@ -12,7 +12,7 @@ import (
 // R6: a grace period that covers the preStop delay and the app's own
 // shutdown. The kubelet kills the pod when the grace period ends, preStop
 // included; the API server refuses a preStop sleep longer than it.
-var ruleGracePeriod = RuleInfo{
+var RuleGracePeriod = RuleInfo{
 	ID: "R6", Name: "GracePeriod", Title: "grace period", Severity: fn.Error,
 	Why: "The kubelet kills the pod when its grace period ends, preStop included: a grace period shorter than the preStop delay plus the app's own shutdown cuts in-flight requests.",
 }
@@ -62,12 +62,12 @@ func GracePeriod(inv *model.Inventory, cfg config.Config, r *model.Report) {
 				currentValue = current
 				was = strconv.Itoa(current) + " s"
 			}
-			r.Changed(ruleGracePeriod.ID, w.Object, gracePeriodPath, currentValue, need,
+			r.Changed(RuleGracePeriod.ID, w.Object, gracePeriodPath, currentValue, need,
 				"%s %s: grace period raised from %s to %d s = preStop %d s + shutdown %d s, so the kubelet does not kill the app while it drains or finishes its requests",
 				w.KindName, w.Name, was, need, preStop, a)
 		}
 		if g > nodeGroupDrainTimeout {
-			r.Risk(ruleGracePeriod.ID, w.Object, gracePeriodPath, g,
+			r.Risk(RuleGracePeriod.ID, w.Object, gracePeriodPath, g,
 				"%s %s: a grace period of %d s is longer than the %d s an EKS managed node group waits for a drain: node upgrades will give up on these pods",
 				w.KindName, w.Name, g, nodeGroupDrainTimeout)
 		}

@@ -78,7 +78,7 @@ func TestGracePeriod(t *testing.T) {
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
 			}
-			equalLists(t, "R6 results", ruleResults(results, ruleGracePeriod.ID), tc.wantR6)
+			equalLists(t, "R6 results", ruleResults(results, RuleGracePeriod.ID), tc.wantR6)
 		})
 	}
 }

@@ -16,7 +16,7 @@ import (
 // endpoint goes and deregistration starts; the ELB keeps routing to the pod
 // for a while (ALB ~5–30 s, NLB ~2–3 minutes). A preStop sleep keeps the app
 // serving until the ELB has stopped sending and finished draining.
-var rulePreStopDelay = RuleInfo{
+var RulePreStopDelay = RuleInfo{
 	ID: "R5", Name: "PreStopDelay", Title: "preStop delay", Severity: fn.Error,
 	Why: "The kubelet sends SIGTERM at the same time as the ELB starts deregistering the pod; without a preStop delay the app exits while the ELB still routes new requests to it (ALB ~5-30 s, NLB ~2-3 minutes), and clients get 502/504.",
 }
@@ -38,12 +38,12 @@ func PreStopDelay(inv *model.Inventory, cfg config.Config, r *model.Report) {
 		containers := w.Containers()
 		floor := preStopFloor(w, cfg, s)
 		if d, known := w.DeregistrationDelay(cfg); known && s < d {
-			r.Risk(rulePreStopDelay.ID, w.Object, annotations.Path(annotations.PreStopSecondsAnnotation), s,
+			r.Risk(RulePreStopDelay.ID, w.Object, annotations.Path(annotations.PreStopSecondsAnnotation), s,
 				"%s %s: the preStop delay of %d s from %s is shorter than the deregistration delay of %d s: the app stops while the ELB still drains it",
 				w.KindName, w.Name, s, source, d)
 		}
 		if s > 600 {
-			r.Risk(rulePreStopDelay.ID, w.Object, "", s,
+			r.Risk(RulePreStopDelay.ID, w.Object, "", s,
 				"%s %s: a preStop delay of %d s (from %s) holds every pod that long on each rollout and drain; shorten the deregistration delay if requests allow",
 				w.KindName, w.Name, s, source)
 		}
@@ -95,7 +95,7 @@ func ensurePreStop(w *model.Workload, c *model.Container, s, floor int, cfg conf
 		}
 		if hook.Seconds >= floor {
 			if hook.Seconds != s {
-				r.Kept(rulePreStopDelay.ID, w.Object, path, hook.Seconds,
+				r.Kept(RulePreStopDelay.ID, w.Object, path, hook.Seconds,
 					"%s: preStop sleep of %d s set by the user is kept (at least %d s is needed)", what, hook.Seconds, floor)
 			}
 			return
@@ -114,10 +114,10 @@ func ensurePreStop(w *model.Workload, c *model.Container, s, floor int, cfg conf
 			r.Invalid(w.Object, path, err.Error())
 			return
 		}
-		r.Changed(rulePreStopDelay.ID, w.Object, path, hook.Seconds, s,
+		r.Changed(RulePreStopDelay.ID, w.Object, path, hook.Seconds, s,
 			"%s: preStop sleep raised from %d s to %d s: a shorter sleep lets the app stop while the ELB still routes to it", what, hook.Seconds, s)
 	case "custom":
-		r.Risk(rulePreStopDelay.ID, w.Object, c.Path("lifecycle.preStop"), nil,
+		r.Risk(RulePreStopDelay.ID, w.Object, c.Path("lifecycle.preStop"), nil,
 			"%s: its own preStop hook is kept, but lbguard cannot see how long it waits: check that it keeps the app serving for at least %d s after the pod starts terminating", what, floor)
 	}
 }
@@ -141,7 +141,7 @@ func addPreStop(w *model.Workload, c *model.Container, s int, cfg config.Config,
 		r.Invalid(w.Object, path, err.Error())
 		return
 	}
-	r.Changed(rulePreStopDelay.ID, w.Object, path, nil, proposed,
+	r.Changed(RulePreStopDelay.ID, w.Object, path, nil, proposed,
 		"%s: preStop sleep of %d s added: the app keeps serving until the ELB has stopped routing to the pod and drained it", what, s)
 }
 

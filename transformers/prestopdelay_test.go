@@ -240,7 +240,7 @@ func TestPreStopDelay(t *testing.T) {
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
 			}
-			equalLists(t, "R5 results", ruleOrInvalidResults(results, rulePreStopDelay.ID), tc.wantR5)
+			equalLists(t, "R5 results", ruleOrInvalidResults(results, RulePreStopDelay.ID), tc.wantR5)
 		})
 	}
 }

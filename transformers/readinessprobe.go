@@ -17,7 +17,7 @@ import (
 // starts, so a rollout moves on before the app listens. The probe added
 // checks what the load balancer's health check checks, so that Kubernetes and
 // the ELB judge the pod alike.
-var ruleReadinessProbe = RuleInfo{
+var RuleReadinessProbe = RuleInfo{
 	ID: "R4", Name: "ReadinessProbe", Title: "readiness probe", Severity: fn.Error,
 	Why: "Without a readiness probe a container is Ready the moment it starts, before the app can serve: the rollout moves on and the ELB sends it requests it cannot answer.",
 }
@@ -94,7 +94,7 @@ func addReadinessProbe(w *model.Workload, c *model.Container, checks readinessCh
 	path := c.Path("readinessProbe")
 	check, ok := checks.For(w, c)
 	if !ok {
-		r.Risk(ruleReadinessProbe.ID, w.Object, path, nil,
+		r.Risk(RuleReadinessProbe.ID, w.Object, path, nil,
 			"%s %s container %q: no readinessProbe, and no TCP port to check, so lbguard cannot add one: the pod turns Ready before the app listens; add a readinessProbe that fits the app",
 			w.KindName, w.Name, c.Name)
 		return nil
@@ -119,11 +119,11 @@ func addReadinessProbe(w *model.Workload, c *model.Container, checks readinessCh
 	}
 	handler := check.handler()
 	if check.Path == "" {
-		r.Changed(ruleReadinessProbe.ID, w.Object, path, nil, handler,
+		r.Changed(RuleReadinessProbe.ID, w.Object, path, nil, handler,
 			"%s %s container %q: readinessProbe added: a tcpSocket check on port %v%s, so the pod turns Ready only once the container accepts connections",
 			w.KindName, w.Name, c.Name, check.Port, check.Source)
 	} else {
-		r.Changed(ruleReadinessProbe.ID, w.Object, path, nil, handler,
+		r.Changed(RuleReadinessProbe.ID, w.Object, path, nil, handler,
 			"%s %s container %q: readinessProbe added: an httpGet on %s, port %v, %s, so that Kubernetes and the ELB judge the pod alike",
 			w.KindName, w.Name, c.Name, check.Path, check.Port, check.Source)
 	}
@@ -322,7 +322,7 @@ func healthCheckHolder(b *model.Backend) *model.ObjectView {
 // slow: the same check as readiness, or a single failure allowed.
 func checkLiveness(w *model.Workload, c *model.Container, liveness, readiness map[string]any, r *model.Report) {
 	if n, _, _ := yamlnode.IntAt(c.Node, "livenessProbe", "failureThreshold"); n == 1 {
-		r.Risk(ruleReadinessProbe.ID, w.Object, c.Path("livenessProbe.failureThreshold"), 1,
+		r.Risk(RuleReadinessProbe.ID, w.Object, c.Path("livenessProbe.failureThreshold"), 1,
 			"%s %s container %q: livenessProbe has failureThreshold 1: a single slow or failed check restarts the container and cuts its in-flight requests; allow 3 (the default) or more",
 			w.KindName, w.Name, c.Name)
 	}
@@ -331,7 +331,7 @@ func checkLiveness(w *model.Workload, c *model.Container, liveness, readiness ma
 	}
 	handler := probeHandler(liveness)
 	if len(handler) > 0 && reflect.DeepEqual(portsByNumber(c, handler), portsByNumber(c, probeHandler(readiness))) {
-		r.Risk(ruleReadinessProbe.ID, w.Object, c.Path("livenessProbe"), handler,
+		r.Risk(RuleReadinessProbe.ID, w.Object, c.Path("livenessProbe"), handler,
 			"%s %s container %q: livenessProbe runs the same check as the readinessProbe: when the app is only busy or a dependency is down, the kubelet restarts it instead of taking it out of the load balancer, and every replica can restart at once. Give the liveness probe a cheaper check (the process is alive) or a higher failureThreshold",
 			w.KindName, w.Name, c.Name)
 	}

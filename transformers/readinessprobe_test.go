@@ -78,7 +78,7 @@ metadata:
 // probeResults keeps R4's results and the errors of unreadable fields, as
 // "severity: field: message".
 func probeResults(results fn.Results) []string {
-	return ruleOrInvalidResults(results, ruleReadinessProbe.ID)
+	return ruleOrInvalidResults(results, RuleReadinessProbe.ID)
 }
 
 // readinessProbes lists the readinessProbe of each container of the

@@ -33,16 +33,16 @@ var Rules = []Rule{
 	{ruleIPTargetType, IPTargetType},
 	{ruleDeregistrationDelay, DeregistrationDelay},
 	{ruleReadinessGates, ReadinessGates},
-	{ruleReadinessProbe, ReadinessProbe},
-	{rulePreStopDelay, PreStopDelay},
-	{ruleGracePeriod, GracePeriod},
-	{ruleDisruptionBudget, DisruptionBudget},
-	{ruleSignalHandling, SignalHandling},
+	{RuleReadinessProbe, ReadinessProbe},
+	{RulePreStopDelay, PreStopDelay},
+	{RuleGracePeriod, GracePeriod},
+	{RuleDisruptionBudget, DisruptionBudget},
+	{RuleSignalHandling, SignalHandling},
 }
 
 // ruleUnreadableField is the pseudo-rule of the results that say a field
 // cannot be read (the results tagged with no rule and action "invalid").
-var ruleUnreadableField = RuleInfo{
+var RuleUnreadableField = RuleInfo{
 	ID: "invalid", Name: "UnreadableField", Title: "unreadable field", Severity: fn.Error,
 	Why: "lbguard cannot read this field, so it cannot check the resource, and the API server or the load balancer controller would refuse it too.",
 }
@@ -53,7 +53,7 @@ func RuleInfos() []RuleInfo {
 	for _, rule := range Rules {
 		infos = append(infos, rule.RuleInfo)
 	}
-	return append(infos, ruleUnreadableField)
+	return append(infos, RuleUnreadableField)
 }
 
 // DescribeRule is the rule of id; an unknown id is described by itself.

@@ -49,13 +49,13 @@ func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ru
 	}
 	inv := model.NewInventory(known, cfg, r)
 	reportSkips(inv, r)
-	closes := windowsToClose(inv, cfg)
+	closes := WindowsToClose(inv, cfg)
 	model. // the manifests as written, before any edit
 		SettleDelays(inv, cfg)
 	for _, rule := range rules {
 		rule.Apply(inv, cfg, r)
 	}
-	closes.annotate(r)
+	closes.Annotate(r)
 	r.KeepInvalidUnchanged(*items, originals)
 	upsert(items, r.ValidNew(inv.NewObjects), r)
 	return newOutcome(inv, r)

@@ -49,7 +49,7 @@ func TestEveryResultNamesItsRule(t *testing.T) {
 					if rule != "" {
 						t.Errorf("%s result with rule %q: %s", action, rule, res.Message)
 					}
-				case !known[rule] || rule == string(ruleUnreadableField.ID):
+				case !known[rule] || rule == string(RuleUnreadableField.ID):
 					t.Errorf("%s result with rule %q, not one of R1 … R8: %s", res.Severity, rule, res.Message)
 				}
 				if strings.HasPrefix(res.Message, "HTTPRoute ") || strings.HasPrefix(res.Message, "Ingress web: action") {

@@ -17,7 +17,7 @@ import (
 // ignores SIGTERM (the kernel drops signals PID 1 has no handler for) and
 // does not pass it on: the app never learns of the shutdown and is killed
 // when the grace period ends, in the middle of its requests.
-var ruleSignalHandling = RuleInfo{
+var RuleSignalHandling = RuleInfo{
 	ID: "R8", Name: "SignalHandling", Title: "SIGTERM reaches the app", Severity: fn.Warning,
 	Why: "Under a shell wrapper the shell is PID 1 and swallows SIGTERM: the app never begins its graceful shutdown and is killed when the grace period ends.",
 }
@@ -48,8 +48,8 @@ func checkShellWrapper(w *model.Workload, c *model.Container, r *model.Report) {
 	// Without a command, args go to the image's entrypoint; one that starts
 	// a shell there is a wrapper too (entrypoint scripts exec their arguments).
 	argv := append(append([]string{}, command...), args...)
-	shell, script, at, ok := shellScript(argv)
-	if !ok || execsApp(script) {
+	shell, script, at, ok := ShellScript(argv)
+	if !ok || ExecsApp(script) {
 		return
 	}
 	field := "command"
@@ -57,10 +57,10 @@ func checkShellWrapper(w *model.Workload, c *model.Container, r *model.Report) {
 		field = "args"
 	}
 	advice := "end the script with exec and the app's command, outside any pipeline or branch"
-	if last, piped := lastCommand(script); last != "" && !piped && !isCompoundEnd(last) && !strings.HasPrefix(last, "wait") {
+	if last, piped := LastCommand(script); last != "" && !piped && !isCompoundEnd(last) && !strings.HasPrefix(last, "wait") {
 		advice = "start the app with exec: `exec " + last + "`"
 	}
-	r.Risk(ruleSignalHandling.ID, w.Object, c.Path(field), script,
+	r.Risk(RuleSignalHandling.ID, w.Object, c.Path(field), script,
 		"%s %s container %q: the app runs under `%s -c` without exec, so the shell stays PID 1, ignores SIGTERM and does not pass it on: the app never hears of the shutdown and is killed when the grace period ends, in the middle of its requests. In the script, %s",
 		w.KindName, w.Name, c.Name, shell, advice)
 }
@@ -71,7 +71,7 @@ var shells = map[string]bool{"sh": true, "bash": true, "ash": true, "dash": true
 
 // shellScript finds `shell [options] -c script` at the start of argv (also
 // behind /usr/bin/env). at is the index of the script in argv.
-func shellScript(argv []string) (shell, script string, at int, ok bool) {
+func ShellScript(argv []string) (shell, script string, at int, ok bool) {
 	i := 0
 	if len(argv) > 1 && path.Base(argv[0]) == "env" {
 		i++
@@ -105,7 +105,7 @@ func shellScript(argv []string) (shell, script string, at int, ok bool) {
 // (bash, recent dash) exec a lone last command on their own, but not every
 // shell or version does, and not once the script grows: only an explicit
 // exec is sure.
-func execsApp(script string) bool {
+func ExecsApp(script string) bool {
 	commands := splitCommands(script)
 	if len(commands) == 0 {
 		return true // nothing runs
@@ -178,7 +178,7 @@ func isCompoundEnd(cmd string) bool {
 
 // lastCommand is the script's last simple command, as written; piped when
 // it reads from a pipe (exec cannot make it PID 1 then).
-func lastCommand(script string) (last string, piped bool) {
+func LastCommand(script string) (last string, piped bool) {
 	commands := splitCommands(script)
 	if len(commands) == 0 {
 		return "", false

@@ -49,7 +49,7 @@ type closedWindows struct {
 // same windows, worked out once, and fronts of the same input are read once:
 // N workloads behind N Services of one selector cost N runs of the model,
 // not N².
-func windowsToClose(inv *model.Inventory, cfg config.Config) *closedWindows {
+func WindowsToClose(inv *model.Inventory, cfg config.Config) *closedWindows {
 	c := &closedWindows{byWorkload: map[*fn.KubeObject]map[model.RuleID]timing.Window{}, byNamespace: map[string]timing.Window{}}
 	m := &frontInputs{inv: inv, cfg: cfg, fronts: map[*model.FrontSet][]frontInput{}, lbs: map[*model.Backend]frontInput{}}
 	done := map[workloadWindowsKey]map[model.RuleID]timing.Window{}
@@ -69,11 +69,11 @@ func windowsToClose(inv *model.Inventory, cfg config.Config) *closedWindows {
 		for _, f := range m.of(w) {
 			in := timing.Input{LoadBalancer: f.lb, Workload: workload}
 			windows := timing.Windows(in)
-			byRule[rulePreStopDelay.ID] = longest(byRule[rulePreStopDelay.ID], windows, "W1", "W7", "W7b")
+			byRule[RulePreStopDelay.ID] = longest(byRule[RulePreStopDelay.ID], windows, "W1", "W7", "W7b")
 			// The grace period alone: what G as written leaves open once
 			// the preStop R5 writes is in place (a preStop cut at G).
 			in.Workload.PreStop = math.Max(in.Workload.PreStop, float64(s))
-			byRule[ruleGracePeriod.ID] = longest(byRule[ruleGracePeriod.ID], timing.Windows(in), "W1", "W7", "W7b", "W2")
+			byRule[RuleGracePeriod.ID] = longest(byRule[RuleGracePeriod.ID], timing.Windows(in), "W1", "W7", "W7b", "W2")
 			if f.ip {
 				startup := longest(timing.Window{}, windows, "W6")
 				if startup.Seconds.Worst == 0 {
@@ -200,7 +200,7 @@ func longer(a, b timing.Window) timing.Window {
 }
 
 // annotate adds to each change of R5, R6 and R3 the window it closes.
-func (c *closedWindows) annotate(r *model.Report) {
+func (c *closedWindows) Annotate(r *model.Report) {
 	for _, res := range r.Results {
 		if res.Tags[model.TagAction] != model.ActionChanged {
 			continue
@@ -208,7 +208,7 @@ func (c *closedWindows) annotate(r *model.Report) {
 		rule, obj := model.RuleID(res.Tags[model.TagRule]), r.Owners[res]
 		var w timing.Window
 		switch rule {
-		case rulePreStopDelay.ID, ruleGracePeriod.ID:
+		case RulePreStopDelay.ID, RuleGracePeriod.ID:
 			w = c.byWorkload[obj][rule]
 		case ruleReadinessGates.ID:
 			w = c.byNamespace[r.View(obj).Name]
