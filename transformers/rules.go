@@ -32,15 +32,15 @@ func Run(items *fn.KubeObjects, cfg config.Config, originals model.Originals) *O
 	return run(items, cfg, originals, Rules)
 }
 
-// run applies rules, a subset of Rules in their order, to items.
-func run(items *fn.KubeObjects, cfg config.Config, originals model.Originals, rules []Rule) *Outcome {
+// run applies ruleSet, a subset of Rules in their order, to items.
+func run(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []Rule) *Outcome {
 	if cfg.Mode == config.ModeAudit {
-		return audit(items, cfg, originals, rules)
+		return audit(items, cfg, originals, ruleSet)
 	}
-	return fix(items, cfg, originals, rules)
+	return fix(items, cfg, originals, ruleSet)
 }
 
-func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, rules []Rule) *Outcome {
+func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []Rule) *Outcome {
 	r := &model.Report{}
 	known, duplicated := model.CheckItems(*items, r)
 	if duplicated {
@@ -52,7 +52,7 @@ func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ru
 	closes := WindowsToClose(inv, cfg)
 	model. // the manifests as written, before any edit
 		SettleDelays(inv, cfg)
-	for _, rule := range rules {
+	for _, rule := range ruleSet {
 		rule.Apply(inv, cfg, r)
 	}
 	closes.Annotate(r)
@@ -99,7 +99,7 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *model.Report) {
 // A resource annotated lbguard.dev/audit: warn has its violations reported as
 // warnings, for a gradual roll-out; an object fix would add (a
 // PodDisruptionBudget) counts as part of the item of its name.
-func audit(list *fn.KubeObjects, cfg config.Config, originals model.Originals, rules []Rule) *Outcome {
+func audit(list *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []Rule) *Outcome {
 	const auditAnnotation = "lbguard.dev/audit"
 	items := *list
 	type id struct{ apiVersion, kind, namespace, name, path string }
@@ -127,7 +127,7 @@ func audit(list *fn.KubeObjects, cfg config.Config, originals model.Originals, r
 			bad.Invalid(obj, annotations.Path(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
 		}
 	}
-	outcome := fix(list, cfg, originals, rules)
+	outcome := fix(list, cfg, originals, ruleSet)
 	results := outcome.Results
 	if len(*list) != len(items) || slices.ContainsFunc(results, model.MadeChange) {
 		// Undo it all: drop what fix added, and put every object back.

@@ -111,13 +111,13 @@ type SARIFLogicalLocation struct {
 
 // WriteSARIF writes the SARIF 2.1.0 log, for code-scanning tools.
 func (rep *Report) WriteSARIF(w io.Writer) error {
-	rules := transformers.RuleInfos()
+	ruleInfos := transformers.RuleInfos()
 	if rep.hasUnits() {
-		rules = append(rules, ruleUnit)
+		ruleInfos = append(ruleInfos, ruleUnit)
 	}
 	driver := SARIFDriver{Name: "lbguard", Version: rep.version, InformationURI: "https://github.com/lbguard/lbguard"}
 	index := map[string]int{}
-	for i, r := range rules {
+	for i, r := range ruleInfos {
 		index[string(r.ID)] = i
 		driver.Rules = append(driver.Rules, sarifRule(r))
 	}
@@ -130,7 +130,7 @@ func (rep *Report) WriteSARIF(w io.Writer) error {
 		if !ok {
 			i = index["invalid"]
 		}
-		run.Results = append(run.Results, f.sarifResult(string(rules[i].ID), i, rep.root))
+		run.Results = append(run.Results, f.sarifResult(string(ruleInfos[i].ID), i, rep.root))
 	}
 	log := SARIFLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []SARIFRun{run}}
 	enc := json.NewEncoder(w)
