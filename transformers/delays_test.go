@@ -9,6 +9,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // The delays phase settles each backend's delay before the rules run: R2
@@ -43,7 +44,7 @@ func TestSettledDelaysHold(t *testing.T) {
 		cfg := config.DefaultConfig()
 		inv := model.NewInventory(known, cfg, r)
 		model.SettleDelays(inv, cfg)
-		for _, rule := range Rules {
+		for _, rule := range rules.Rules {
 			rule.Apply(inv, cfg, r)
 		}
 		for _, lb := range inv.LoadBalancers {

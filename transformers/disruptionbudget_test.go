@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // behindNLB is an LBC NLB Service that fronts the pods labelled app: web in
@@ -408,7 +409,7 @@ spec:
 			if tt.maxUnavailable != "" {
 				cfg.MaxUnavailable = tt.maxUnavailable
 			}
-			items, results := runRuleOn(t, tt.stream, cfg, RuleDisruptionBudget.ID)
+			items, results := runRuleOn(t, tt.stream, cfg, rules.RuleDisruptionBudget.ID)
 			wantBudgets := tt.wantBudgets
 			if wantBudgets == nil {
 				// No budget added: the input's budgets pass through as they are.
@@ -437,7 +438,7 @@ spec:
 func TestDisruptionBudgetAudit(t *testing.T) {
 	cfg := config.DefaultConfig()
 	cfg.Mode = config.ModeAudit
-	items, results := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), cfg, RuleDisruptionBudget.ID)
+	items, results := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), cfg, rules.RuleDisruptionBudget.ID)
 	if got := budgetsIn(items); len(got) != 0 {
 		t.Errorf("audit added budgets: %v", got)
 	}
@@ -463,7 +464,7 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 		{servingWorkload("Deployment", "web", "  replicas: 3\n"), canary},
 		{canary, servingWorkload("Deployment", "web", "  replicas: 3\n")},
 	} {
-		items, _ := runRuleOn(t, behindNLB(order...), config.DefaultConfig(), RuleDisruptionBudget.ID)
+		items, _ := runRuleOn(t, behindNLB(order...), config.DefaultConfig(), rules.RuleDisruptionBudget.ID)
 		list := fn.KubeObjects(items)
 		var budgets []*model.Budget
 		for _, obj := range list {
@@ -548,12 +549,12 @@ func TestLabelSelectorMatches(t *testing.T) {
 
 // A second run finds the budget the first one added and keeps it.
 func TestDisruptionBudgetSecondRun(t *testing.T) {
-	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), config.DefaultConfig(), RuleDisruptionBudget.ID)
+	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), config.DefaultConfig(), rules.RuleDisruptionBudget.ID)
 	var stream []string
 	for _, obj := range first {
 		stream = append(stream, obj.String())
 	}
-	second, results := runRuleOn(t, strings.Join(stream, "---\n"), config.DefaultConfig(), RuleDisruptionBudget.ID)
+	second, results := runRuleOn(t, strings.Join(stream, "---\n"), config.DefaultConfig(), rules.RuleDisruptionBudget.ID)
 	if got := budgetsIn(second); len(got) != 1 || got["web"] != newWebBudget("1") {
 		t.Errorf("budgets after the second run: %v", got)
 	}

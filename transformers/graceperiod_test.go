@@ -3,6 +3,7 @@ package transformers
 import (
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 	"strconv"
 	"strings"
 	"testing"
@@ -78,7 +79,7 @@ func TestGracePeriod(t *testing.T) {
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
 			}
-			equalLists(t, "R6 results", ruleResults(results, RuleGracePeriod.ID), tc.wantR6)
+			equalLists(t, "R6 results", ruleResults(results, rules.RuleGracePeriod.ID), tc.wantR6)
 		})
 	}
 }

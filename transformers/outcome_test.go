@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // The outcome names the workloads each result puts at risk: the workload
@@ -77,17 +78,17 @@ func TestIsWorkload(t *testing.T) {
 // names an unknown id by itself.
 func TestRuleInfos(t *testing.T) {
 	var ids []string
-	for _, info := range RuleInfos() {
+	for _, info := range rules.RuleInfos() {
 		ids = append(ids, string(info.ID)+" "+info.Name)
 	}
 	want := "R1 IPTargetType,R2 DeregistrationDelay,R3 ReadinessGates,R4 ReadinessProbe,R5 PreStopDelay,R6 GracePeriod,R7 DisruptionBudget,R8 SignalHandling,invalid UnreadableField"
 	if got := strings.Join(ids, ","); got != want {
 		t.Errorf("RuleInfos: %s", got)
 	}
-	if got := DescribeRule("R9"); got != (RuleInfo{ID: "R9", Name: "R9", Title: "R9"}) {
+	if got := rules.DescribeRule("R9"); got != (rules.RuleInfo{ID: "R9", Name: "R9", Title: "R9"}) {
 		t.Errorf("DescribeRule(R9) = %+v", got)
 	}
-	if got := DescribeRule("R5"); got.Title != "preStop delay" || got.Severity != fn.Error {
+	if got := rules.DescribeRule("R5"); got.Title != "preStop delay" || got.Severity != fn.Error {
 		t.Errorf("DescribeRule(R5) = %+v", got)
 	}
 }

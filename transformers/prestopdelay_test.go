@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // workloadBehindALB is a Service behind an ALB Ingress and one Deployment
@@ -240,7 +241,7 @@ func TestPreStopDelay(t *testing.T) {
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
 			}
-			equalLists(t, "R5 results", ruleOrInvalidResults(results, RulePreStopDelay.ID), tc.wantR5)
+			equalLists(t, "R5 results", ruleOrInvalidResults(results, rules.RulePreStopDelay.ID), tc.wantR5)
 		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // probeIngress is an ALB Ingress in front of the Service web (port 80, named
@@ -78,7 +79,7 @@ metadata:
 // probeResults keeps R4's results and the errors of unreadable fields, as
 // "severity: field: message".
 func probeResults(results fn.Results) []string {
-	return ruleOrInvalidResults(results, RuleReadinessProbe.ID)
+	return ruleOrInvalidResults(results, rules.RuleReadinessProbe.ID)
 }
 
 // readinessProbes lists the readinessProbe of each container of the

@@ -1,3 +1,6 @@
+// Package transformers runs lbguard's rules R1–R8 (docs/rules.md) over the
+// inventory of package model: Run reads the inventory, settles the delays,
+// applies the rules of the registry in order and gathers the outcome.
 package transformers
 
 import (
@@ -9,6 +12,7 @@ import (
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // Snapshot copies items now, for callers that cannot read their input again.
@@ -29,18 +33,18 @@ func Copies(items fn.KubeObjects) fn.KubeObjects {
 // Run applies every rule to items. In audit mode items end as they came in,
 // and every edit fix would make is an error.
 func Run(items *fn.KubeObjects, cfg config.Config, originals model.Originals) *Outcome {
-	return run(items, cfg, originals, Rules)
+	return run(items, cfg, originals, rules.Rules)
 }
 
 // run applies ruleSet, a subset of Rules in their order, to items.
-func run(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []Rule) *Outcome {
+func run(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []rules.Rule) *Outcome {
 	if cfg.Mode == config.ModeAudit {
 		return audit(items, cfg, originals, ruleSet)
 	}
 	return fix(items, cfg, originals, ruleSet)
 }
 
-func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []Rule) *Outcome {
+func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []rules.Rule) *Outcome {
 	r := &model.Report{}
 	known, duplicated := model.CheckItems(*items, r)
 	if duplicated {
@@ -49,7 +53,7 @@ func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ru
 	}
 	inv := model.NewInventory(known, cfg, r)
 	reportSkips(inv, r)
-	closes := WindowsToClose(inv, cfg)
+	closes := rules.WindowsToClose(inv, cfg)
 	model. // the manifests as written, before any edit
 		SettleDelays(inv, cfg)
 	for _, rule := range ruleSet {
@@ -99,7 +103,7 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *model.Report) {
 // A resource annotated lbguard.dev/audit: warn has its violations reported as
 // warnings, for a gradual roll-out; an object fix would add (a
 // PodDisruptionBudget) counts as part of the item of its name.
-func audit(list *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []Rule) *Outcome {
+func audit(list *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []rules.Rule) *Outcome {
 	const auditAnnotation = "lbguard.dev/audit"
 	items := *list
 	type id struct{ apiVersion, kind, namespace, name, path string }

@@ -8,6 +8,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/kptdev/krm-functions-sdk/go/fn/testhelpers"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // ruleCases are the situations every rule is tested in, alone.
@@ -18,7 +19,7 @@ var ruleCases = []string{"missing", "already-right", "partly-right", "user-custo
 // out (results included) in _expected.yaml. WRITE_GOLDEN_OUTPUT=1 writes
 // them; read each one.
 func TestRulesAlone(t *testing.T) {
-	for _, rule := range Rules {
+	for _, rule := range rules.Rules {
 		for _, c := range ruleCases {
 			t.Run(rule.Name+"/"+c, func(t *testing.T) {
 				dir := filepath.Join("testdata", "rules", rule.Name, c)
@@ -27,7 +28,7 @@ func TestRulesAlone(t *testing.T) {
 					t.Fatal(err)
 				}
 				rl := &fn.ResourceList{Items: objs, FunctionConfig: fn.NewEmptyKubeObject()}
-				rl.Results = run(&rl.Items, config.DefaultConfig(), Snapshot(rl.Items), []Rule{rule}).Results
+				rl.Results = run(&rl.Items, config.DefaultConfig(), Snapshot(rl.Items), []rules.Rule{rule}).Results
 				out, err := rl.ToYAML()
 				if err != nil {
 					t.Fatal(err)
@@ -37,7 +38,7 @@ func TestRulesAlone(t *testing.T) {
 		}
 	}
 	entries, err := os.ReadDir(filepath.Join("testdata", "rules"))
-	if err != nil || len(entries) != len(Rules) {
-		t.Errorf("testdata/rules holds %d folders, want one for each of the %d rules (%v)", len(entries), len(Rules), err)
+	if err != nil || len(entries) != len(rules.Rules) {
+		t.Errorf("testdata/rules holds %d folders, want one for each of the %d rules (%v)", len(entries), len(rules.Rules), err)
 	}
 }

@@ -3,6 +3,7 @@ package transformers
 import (
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestEveryResultNamesItsRule(t *testing.T) {
 		ingressShape("networking.k8s.io/v1", "    alb.ingress.kubernetes.io/actions.blue: 'forward to blue'\n",
 			onePath("{service: {name: blue, port: {name: use-annotation}}}"))
 	known := map[string]bool{}
-	for _, info := range RuleInfos() {
+	for _, info := range rules.RuleInfos() {
 		known[string(info.ID)] = true
 	}
 	for _, mode := range []config.Mode{config.ModeFix, config.ModeAudit} {
@@ -49,7 +50,7 @@ func TestEveryResultNamesItsRule(t *testing.T) {
 					if rule != "" {
 						t.Errorf("%s result with rule %q: %s", action, rule, res.Message)
 					}
-				case !known[rule] || rule == string(RuleUnreadableField.ID):
+				case !known[rule] || rule == string(rules.RuleUnreadableField.ID):
 					t.Errorf("%s result with rule %q, not one of R1 … R8: %s", res.Severity, rule, res.Message)
 				}
 				if strings.HasPrefix(res.Message, "HTTPRoute ") || strings.HasPrefix(res.Message, "Ingress web: action") {

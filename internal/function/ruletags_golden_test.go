@@ -7,8 +7,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/testkit"
-	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // TestGoldenResultsNameTheirRule reads every golden output (the function's
@@ -19,7 +19,7 @@ import (
 // carries none and is reported under the "invalid" pseudo-rule.
 func TestGoldenResultsNameTheirRule(t *testing.T) {
 	known := map[string]bool{}
-	for _, info := range transformers.RuleInfos() {
+	for _, info := range rules.RuleInfos() {
 		known[string(info.ID)] = true
 	}
 	var files []string

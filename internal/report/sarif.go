@@ -10,8 +10,8 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // SARIF 2.1.0 (lbguard audit --format sarif), for code-scanning tools such
@@ -111,7 +111,7 @@ type SARIFLogicalLocation struct {
 
 // WriteSARIF writes the SARIF 2.1.0 log, for code-scanning tools.
 func (rep *Report) WriteSARIF(w io.Writer) error {
-	ruleInfos := transformers.RuleInfos()
+	ruleInfos := rules.RuleInfos()
 	if rep.hasUnits() {
 		ruleInfos = append(ruleInfos, ruleUnit)
 	}
@@ -147,7 +147,7 @@ func sarifLevel(severity fn.Severity) string {
 }
 
 // sarifRule describes a rule of the registry.
-func sarifRule(r transformers.RuleInfo) SARIFRule {
+func sarifRule(r rules.RuleInfo) SARIFRule {
 	return SARIFRule{
 		ID: string(r.ID), Name: r.Name,
 		ShortDescription:     SARIFText{r.Title},

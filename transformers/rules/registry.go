@@ -1,7 +1,7 @@
-// Package transformers runs lbguard's rules R1–R8 (docs/rules.md) over the
-// inventory of package model: Run reads the inventory, settles the delays,
-// applies the rules of the registry in order and gathers the outcome.
-package transformers
+// Package rules holds lbguard's rules R1–R8 (docs/rules.md), one file each,
+// and their registry, Rules: each rule loops over the inventory of package
+// model and writes its edits and risks to its Report.
+package rules
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"

@@ -1,4 +1,4 @@
-package transformers
+package rules
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package transformers
+package rules
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
