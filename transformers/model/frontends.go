@@ -1,0 +1,87 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lbguard/lbguard/transformers/config"
+)
+
+// Frontend is one way an AWS load balancer reaches pods, as the LBC has one
+// model builder per front end: the kinds of load balancer it makes. The
+// inventory indexes each front end's objects into LoadBalancers and their
+// Backends; the rules read the backends (target type, deregistration delay,
+// health check) without asking which front end made them.
+type Frontend struct {
+	Name  string   // its directory of golden dumps: testdata/frontends/<Name>
+	Kinds []LBKind // the load balancers it makes
+}
+
+// Frontends lists every front end, in the order the inventory indexes them.
+var Frontends = []Frontend{
+	{Name: "ingress", Kinds: []LBKind{ALBIngress}}, // Ingresses of the LBC's and Auto Mode's classes
+	{Name: "service", Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB}},
+	{Name: "targetgroupbinding", Kinds: []LBKind{TGBinding}},
+	{Name: "gatewayapi", Kinds: []LBKind{GatewayALB, GatewayNLB}}, // routes of AWS Gateways
+}
+
+// FrontendOf is the front end that makes load balancers of kind k.
+func FrontendOf(k LBKind) (Frontend, bool) {
+	for _, f := range Frontends {
+		for _, kind := range f.Kinds {
+			if kind == k {
+				return f, true
+			}
+		}
+	}
+	return Frontend{}, false
+}
+
+// Dump writes what the inventory holds of front end f, after the delays
+// are settled: each load balancer, and what it gives each backend (target
+// type, deregistration delay, health check) and the workloads behind it.
+// It is "" when the list holds none of f's load balancers.
+func (inv *Inventory) Dump(f Frontend, cfg config.Config) string {
+	var b strings.Builder
+	for _, lb := range inv.LoadBalancers {
+		if fe, _ := FrontendOf(lb.Kind); fe.Name != f.Name {
+			continue
+		}
+		id := lb.ID()
+		fmt.Fprintf(&b, "%s %s %s/%s", lb.Kind, id.Kind, id.Namespace, id.Name)
+		if lb.AutoMode {
+			b.WriteString(" auto-mode")
+		}
+		if lb.Skipped {
+			b.WriteString(" skipped")
+		}
+		b.WriteString("\n")
+		for _, be := range lb.Backends {
+			fmt.Fprintf(&b, "  backend %s/%s", be.Namespace, be.ServiceName)
+			if len(be.Ports) > 0 {
+				fmt.Fprintf(&b, " ports %s", strings.Join(be.Ports, ","))
+			}
+			if be.Service == nil {
+				b.WriteString(" (Service not in the list)")
+			}
+			if be.Skipped() {
+				b.WriteString(" skipped")
+			}
+			b.WriteString("\n")
+			fmt.Fprintf(&b, "    target type %q\n", be.TargetType())
+			if d, known := be.DeregistrationDelay(cfg); known {
+				fmt.Fprintf(&b, "    deregistration delay %ds\n", d)
+			} else {
+				b.WriteString("    deregistration delay unknown\n")
+			}
+			if hc := be.HealthCheck(); hc != (HealthCheck{}) {
+				fmt.Fprintf(&b, "    health check path %q port %q protocol %q\n", hc.Path, hc.Port, hc.Protocol)
+			}
+			for _, w := range be.Workloads {
+				wid := w.ID()
+				fmt.Fprintf(&b, "    workload %s %s/%s\n", wid.Kind, wid.Namespace, wid.Name)
+			}
+		}
+	}
+	return b.String()
+}
