@@ -33,11 +33,11 @@ func Copies(items fn.KubeObjects) fn.KubeObjects {
 // Run applies every rule to items. In audit mode items end as they came in,
 // and every edit fix would make is an error.
 func Run(items *fn.KubeObjects, cfg config.Config, originals model.Originals) *Outcome {
-	return run(items, cfg, originals, rules.Rules)
+	return RunRules(items, cfg, originals, rules.Rules)
 }
 
-// run applies ruleSet, a subset of Rules in their order, to items.
-func run(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []rules.Rule) *Outcome {
+// RunRules applies ruleSet, a subset of rules.Rules in their order, to items.
+func RunRules(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []rules.Rule) *Outcome {
 	if cfg.Mode == config.ModeAudit {
 		return audit(items, cfg, originals, ruleSet)
 	}

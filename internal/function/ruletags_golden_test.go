@@ -13,7 +13,7 @@ import (
 
 // TestGoldenResultsNameTheirRule reads every golden output (the function's
 // fix and audit cases, testdata/golden and testdata/audit, and the rules'
-// own, transformers/testdata/rules) and checks that each result of error or
+// own, transformers/rules/testdata/rules) and checks that each result of error or
 // warning severity carries a rule of the registry in lbguard.dev/rule, so
 // that the reports can give its title and why; a field lbguard cannot read
 // carries none and is reported under the "invalid" pseudo-rule.
@@ -26,7 +26,7 @@ func TestGoldenResultsNameTheirRule(t *testing.T) {
 	for _, pattern := range [][]string{
 		{"testdata", "golden", "*", "_expected.yaml"},
 		{"testdata", "audit", "*", "_expected.yaml"},
-		{"transformers", "testdata", "rules", "*", "*", "_expected.yaml"},
+		{"transformers", "rules", "testdata", "rules", "*", "*", "_expected.yaml"},
 	} {
 		matches, err := filepath.Glob(testkit.Path(t, pattern...))
 		if err != nil || len(matches) == 0 {

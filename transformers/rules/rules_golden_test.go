@@ -1,4 +1,4 @@
-package transformers
+package rules_test
 
 import (
 	"os"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/kptdev/krm-functions-sdk/go/fn/testhelpers"
+	"github.com/lbguard/lbguard/transformers"
 	"github.com/lbguard/lbguard/transformers/config"
 	"github.com/lbguard/lbguard/transformers/rules"
 )
@@ -28,7 +29,7 @@ func TestRulesAlone(t *testing.T) {
 					t.Fatal(err)
 				}
 				rl := &fn.ResourceList{Items: objs, FunctionConfig: fn.NewEmptyKubeObject()}
-				rl.Results = run(&rl.Items, config.DefaultConfig(), Snapshot(rl.Items), []rules.Rule{rule}).Results
+				rl.Results = transformers.RunRules(&rl.Items, config.DefaultConfig(), transformers.Snapshot(rl.Items), []rules.Rule{rule}).Results
 				out, err := rl.ToYAML()
 				if err != nil {
 					t.Fatal(err)
