@@ -10,5 +10,3 @@ func configDefaultsWith(change func(*config.Config)) config.Config {
 	}
 	return c
 }
-
-func configIntPtr(n int) *int { return &n }
