@@ -15,14 +15,27 @@ import (
 type Frontend struct {
 	Name  string   // its directory of golden dumps: testdata/frontends/<Name>
 	Kinds []LBKind // the load balancers it makes
+
+	// SetIPTargets makes one of its load balancers send to pod IPs, or
+	// reports why it cannot (R1); nil where the front end does it per target
+	// group, in SetIPTargetGroups, after every load balancer.
+	SetIPTargets      func(lb *LoadBalancer, r *Report)
+	SetIPTargetGroups func(inv *Inventory, r *Report)
+	// SetDelay does for one of its load balancers what R2 does beyond the
+	// delay settings the delays phase planned (which R2 writes for every
+	// front end); SetTargetGroupDelays, per target group, after them all.
+	SetDelay             func(lb *LoadBalancer, cfg config.Config, r *Report)
+	SetTargetGroupDelays func(inv *Inventory, r *Report)
 }
 
 // Frontends lists every front end, in the order the inventory indexes them.
 var Frontends = []Frontend{
-	{Name: "ingress", Kinds: []LBKind{ALBIngress}}, // Ingresses of the LBC's and Auto Mode's classes
-	{Name: "service", Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB}},
-	{Name: "targetgroupbinding", Kinds: []LBKind{TGBinding}},
-	{Name: "gatewayapi", Kinds: []LBKind{GatewayALB, GatewayNLB}}, // routes of AWS Gateways
+	// Ingresses of the LBC's and Auto Mode's classes
+	{Name: "ingress", Kinds: []LBKind{ALBIngress}, SetIPTargets: ingressIPTargets},
+	{Name: "service", Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB}, SetIPTargets: serviceIPTargets, SetDelay: serviceDelay},
+	{Name: "targetgroupbinding", Kinds: []LBKind{TGBinding}, SetIPTargets: targetGroupBindingIPTargets, SetDelay: targetGroupBindingDelay},
+	// routes of AWS Gateways: their target groups are set once per Service
+	{Name: "gatewayapi", Kinds: []LBKind{GatewayALB, GatewayNLB}, SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays},
 }
 
 // FrontendOf is the front end that makes load balancers of kind k.

@@ -18,32 +18,26 @@ var ruleDeregistrationDelay = RuleInfo{
 }
 
 // DeregistrationDelay writes deregistration_delay.timeout_seconds where the
-// delays phase settled one to add, Classic ELB connection draining, and warns
-// where no delay can be set.
+// delays phase settled one to add, and asks each front end for the rest
+// (model.Frontend's SetDelay: Classic ELB connection draining, and warnings
+// where no delay can be set; SetTargetGroupDelays: the Gateway API's).
 func DeregistrationDelay(inv *model.Inventory, cfg config.Config, r *model.Report) {
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {
 			continue
 		}
-		switch lb.Kind {
-		case model.ClassicELB:
-			classicConnectionDraining(lb.Object, cfg.DeregistrationDelaySeconds, r)
-		case model.InTreeNLB:
-			r.Risk(ruleDeregistrationDelay.ID, lb.Object, annotations.Path(annotations.SvcTargetGroupAttributes), nil,
-				"Service %s: the in-tree NLB takes no deregistration delay, so its target groups keep the ELB default of %d s; its workloads get the NLB preStop floor. Move it to the LBC to set one",
-				lb.Name, model.PlatformDeregistrationDelay)
-		case model.TGBinding:
-			if _, known := lb.Backends[0].DeregistrationDelay(cfg); !known {
-				r.Risk(ruleDeregistrationDelay.ID, lb.Object, "spec.targetGroupARN", nil,
-					"TargetGroupBinding %s: its target group is managed outside Kubernetes, so its deregistration delay cannot be seen here: check it where the target group is defined (at most %d s keeps the NLB preStop floor enough), or state it in the config's targetGroupBindingDelays",
-					lb.Name, cfg.NLBPreStopSeconds)
-			}
+		if f, _ := model.FrontendOf(lb.Kind); f.SetDelay != nil {
+			f.SetDelay(lb, cfg, r)
 		}
 		for _, s := range lb.DelaySettings {
 			ensureDelayAttribute(s.Holder, s.Key, s.Delay, r)
 		}
 	}
-	model.GatewayDelays(inv, r)
+	for _, f := range model.Frontends {
+		if f.SetTargetGroupDelays != nil {
+			f.SetTargetGroupDelays(inv, r)
+		}
+	}
 }
 
 // ensureDelayAttribute merges the delay into obj's target-group-attributes,
@@ -74,35 +68,4 @@ func ensureDelayAttribute(obj *fn.KubeObject, key string, delay int, r *model.Re
 	r.Changed(ruleDeregistrationDelay.ID, obj, annotations.Path(key), currentValue, proposed,
 		"%s: deregistration delay set to %d s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
 		r.Describe(obj), delay, model.PlatformDeregistrationDelay)
-}
-
-// classicConnectionDraining turns on Classic ELB connection draining, which is
-// off unless enabled: without it in-flight requests are cut at once.
-func classicConnectionDraining(svc *fn.KubeObject, delay int, r *model.Report) {
-	v := r.View(svc)
-	switch enabled, ok := annotations.Get(v.Root, annotations.SvcConnectionDraining); {
-	case !ok:
-		setAnnotation(svc, annotations.SvcConnectionDraining, "true", nil, r,
-			"Service %s: Classic ELB connection draining enabled: without it the ELB cuts in-flight requests the moment a pod leaves", v.Name)
-	case enabled != "true":
-		r.Risk(ruleDeregistrationDelay.ID, svc, annotations.Path(annotations.SvcConnectionDraining), enabled,
-			"Service %s: Classic ELB connection draining is turned off by the user and left so: in-flight requests are cut the moment a pod leaves", v.Name)
-		return
-	}
-	if timeout, ok := annotations.Get(v.Root, annotations.SvcConnectionDrainTimeout); ok {
-		r.Kept(ruleDeregistrationDelay.ID, svc, annotations.Path(annotations.SvcConnectionDrainTimeout), timeout,
-			"Service %s: Classic ELB connection draining timeout of %s s set by the user is kept", v.Name, timeout)
-		return
-	}
-	setAnnotation(svc, annotations.SvcConnectionDrainTimeout, strconv.Itoa(delay), nil, r,
-		"Service %s: Classic ELB connection draining timeout set to %d s", v.Name, delay)
-}
-
-// setAnnotation writes one annotation and reports the change under R2.
-func setAnnotation(obj *fn.KubeObject, key, value string, current any, r *model.Report, format string, args ...any) {
-	if err := annotations.Set(obj, r.Root(obj), key, value); err != nil {
-		r.Invalid(obj, annotations.Path(key), err.Error())
-		return
-	}
-	r.Changed(ruleDeregistrationDelay.ID, obj, annotations.Path(key), current, value, format, args...)
 }

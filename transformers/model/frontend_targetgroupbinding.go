@@ -1,0 +1,31 @@
+package model
+
+import "github.com/lbguard/lbguard/transformers/config"
+
+// What the TargetGroupBinding front end does for R1 and R2: its target group
+// is made outside Kubernetes and its targetType is immutable, so it only
+// reports what it cannot see or change.
+
+// targetGroupBindingIPTargets is the TargetGroupBinding front end's SetIPTargets.
+func targetGroupBindingIPTargets(lb *LoadBalancer, r *Report) {
+	switch t := lb.Backends[0].TargetType(); t {
+	case "ip":
+	case "":
+		r.Risk(IPTargetTypeID, lb.Object, "spec.targetType", nil,
+			"TargetGroupBinding %s declares no targetType: the LBC reads it from the target group. If that group is instance, the ELB sends to NodePorts and the type cannot be changed in place: bind an ip target group in a new TargetGroupBinding. Its namespace is labelled for readiness gates all the same (the label does nothing for instance targets)",
+			lb.Name)
+	default:
+		r.Risk(IPTargetTypeID, lb.Object, "spec.targetType", t,
+			"TargetGroupBinding %s does not declare targetType ip, and the field is immutable: bind an ip target group in a new TargetGroupBinding so that the ELB sends to pods, not NodePorts",
+			lb.Name)
+	}
+}
+
+// targetGroupBindingDelay is the TargetGroupBinding front end's SetDelay.
+func targetGroupBindingDelay(lb *LoadBalancer, cfg config.Config, r *Report) {
+	if _, known := lb.Backends[0].DeregistrationDelay(cfg); !known {
+		r.Risk(DeregistrationDelayID, lb.Object, "spec.targetGroupARN", nil,
+			"TargetGroupBinding %s: its target group is managed outside Kubernetes, so its deregistration delay cannot be seen here: check it where the target group is defined (at most %d s keeps the NLB preStop floor enough), or state it in the config's targetGroupBindingDelays",
+			lb.Name, cfg.NLBPreStopSeconds)
+	}
+}
