@@ -3,11 +3,36 @@ package model
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // What the Ingress front end does for R1: ip targets on the Ingress, or on
 // the backend Services that override it; a class whose IngressClassParams
 // pin instance targets is only reported.
+
+// claimIngress claims Ingresses, to index once the classes are read, and
+// indexes IngressClasses and IngressClassParams by name.
+func claimIngress(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
+	switch gk := v.GroupKind; {
+	case gk == GroupKind{"networking.k8s.io", "IngressClass"}:
+		inv.ingressClasses[v.Name] = obj
+	case gk.isIngress():
+		return inv.addClaimed("ingress", obj)
+	case gk.isIngressClassParams():
+		inv.ingressClassParams[gk.String()+"/"+v.Name] = obj
+	default:
+		return false
+	}
+	return true
+}
+
+// indexIngresses makes the Ingresses of the LBC's and Auto Mode's classes
+// load balancers.
+func indexIngresses(inv *Inventory, _ config.Config, r *Report) {
+	for _, ing := range inv.claimed["ingress"] {
+		inv.addIngress(ing, r)
+	}
+}
 
 // ingressIPTargets is the Ingress front end's SetIPTargets.
 func ingressIPTargets(lb *LoadBalancer, r *Report) {

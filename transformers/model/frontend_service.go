@@ -13,6 +13,23 @@ import (
 // NLB the LBC adopted) gets both owners' settings and connection draining;
 // the in-tree NLB takes neither, and is reported.
 
+// claimService claims every Service: those of type LoadBalancer are load
+// balancers (the model indexes them all as backends).
+func claimService(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
+	if v.GroupKind != (GroupKind{"", "Service"}) {
+		return false
+	}
+	return inv.addClaimed("service", obj)
+}
+
+// indexServices makes the LoadBalancer Services of AWS load balancers
+// load balancers.
+func indexServices(inv *Inventory, _ config.Config, r *Report) {
+	for _, svc := range inv.claimed["service"] {
+		inv.addLoadBalancerService(svc, r)
+	}
+}
+
 // serviceIPTargets is the Service front end's SetIPTargets.
 func serviceIPTargets(lb *LoadBalancer, r *Report) {
 	switch lb.Kind {

@@ -1,10 +1,28 @@
 package model
 
-import "github.com/lbguard/lbguard/transformers/config"
+import (
+	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+)
 
 // What the TargetGroupBinding front end does for R1 and R2: its target group
 // is made outside Kubernetes and its targetType is immutable, so it only
 // reports what it cannot see or change.
+
+// claimTargetGroupBinding claims the LBC's and Auto Mode's TargetGroupBindings.
+func claimTargetGroupBinding(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
+	if !v.GroupKind.isTargetGroupBinding() {
+		return false
+	}
+	return inv.addClaimed("targetgroupbinding", obj)
+}
+
+// indexTargetGroupBindings makes each TargetGroupBinding a load balancer.
+func indexTargetGroupBindings(inv *Inventory, _ config.Config, r *Report) {
+	for _, tgb := range inv.claimed["targetgroupbinding"] {
+		inv.addTargetGroupBinding(tgb, r)
+	}
+}
 
 // targetGroupBindingIPTargets is the TargetGroupBinding front end's SetIPTargets.
 func targetGroupBindingIPTargets(lb *LoadBalancer, r *Report) {

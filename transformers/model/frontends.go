@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
 )
 
@@ -15,6 +16,13 @@ import (
 type Frontend struct {
 	Name  string   // its directory of golden dumps: testdata/frontends/<Name>
 	Kinds []LBKind // the load balancers it makes
+
+	// Claim indexes obj when it is one of the front end's kinds (its load
+	// balancers, and the classes and configurations they read), as the list
+	// is read; false leaves it to the others. Index then makes the front
+	// end's LoadBalancers and their Backends, once every object is claimed.
+	Claim func(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool
+	Index func(inv *Inventory, cfg config.Config, r *Report)
 
 	// SetIPTargets makes one of its load balancers send to pod IPs, or
 	// reports why it cannot (R1); nil where the front end does it per target
@@ -31,11 +39,35 @@ type Frontend struct {
 // Frontends lists every front end, in the order the inventory indexes them.
 var Frontends = []Frontend{
 	// Ingresses of the LBC's and Auto Mode's classes
-	{Name: "ingress", Kinds: []LBKind{ALBIngress}, SetIPTargets: ingressIPTargets},
-	{Name: "service", Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB}, SetIPTargets: serviceIPTargets, SetDelay: serviceDelay},
-	{Name: "targetgroupbinding", Kinds: []LBKind{TGBinding}, SetIPTargets: targetGroupBindingIPTargets, SetDelay: targetGroupBindingDelay},
+	{Name: "ingress", Kinds: []LBKind{ALBIngress},
+		Claim: claimIngress, Index: indexIngresses,
+		SetIPTargets: ingressIPTargets},
+	{Name: "service", Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB},
+		Claim: claimService, Index: indexServices,
+		SetIPTargets: serviceIPTargets, SetDelay: serviceDelay},
+	{Name: "targetgroupbinding", Kinds: []LBKind{TGBinding},
+		Claim: claimTargetGroupBinding, Index: indexTargetGroupBindings,
+		SetIPTargets: targetGroupBindingIPTargets, SetDelay: targetGroupBindingDelay},
 	// routes of AWS Gateways: their target groups are set once per Service
-	{Name: "gatewayapi", Kinds: []LBKind{GatewayALB, GatewayNLB}, SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays},
+	{Name: "gatewayapi", Kinds: []LBKind{GatewayALB, GatewayNLB},
+		Claim: claimGatewayAPI, Index: indexRoutes,
+		SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays},
+}
+
+// claim offers obj to each front end, in order; false when none claims it.
+func (inv *Inventory) claim(obj *fn.KubeObject, v *ObjectView) bool {
+	for _, f := range Frontends {
+		if f.Claim(inv, obj, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// claimed records obj as one of front end name's, in list order.
+func (inv *Inventory) addClaimed(name string, obj *fn.KubeObject) bool {
+	inv.claimed[name] = append(inv.claimed[name], obj)
+	return true
 }
 
 // FrontendOf is the front end that makes load balancers of kind k.

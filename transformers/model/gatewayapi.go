@@ -58,6 +58,21 @@ func newGatewayObjects() *gatewayObjects {
 	}
 }
 
+// claimGatewayAPI indexes the Gateway API's objects and the LBC's gateway
+// configurations (which stay among the others too).
+func claimGatewayAPI(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
+	return inv.gatewayAPI.add(obj, v)
+}
+
+// indexRoutes makes each route of an AWS Gateway a load balancer, then
+// resolves the target group of each Service behind them.
+func indexRoutes(inv *Inventory, cfg config.Config, r *Report) {
+	for _, route := range inv.gatewayAPI.routes {
+		inv.addRoute(route, cfg, r)
+	}
+	inv.resolveTargetGroups(r)
+}
+
 // add indexes obj when it is one of the kinds above; ok is false otherwise.
 func (g *gatewayObjects) add(obj *fn.KubeObject, v *ObjectView) (ok bool) {
 	switch v.GroupKind.group {

@@ -55,6 +55,7 @@ type Inventory struct {
 	selectionOrder     []*Selection                      // in the order first used
 	backendCount       int                               // backends that have a Service: each one's seq
 	workloadsIn        map[string][]*Workload            // namespace → its workloads, in list order
+	claimed            map[string][]*fn.KubeObject       // by front end: the objects it makes load balancers of, in list order
 	views              *ObjectViews                      // the report's: each object's root node and names
 	timingIndex        *timingIndex                      // autoscalers and budgets, read once for the timing model
 }
@@ -131,47 +132,28 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 		selections:         map[selectionKey]*Selection{},
 		workloadsIn:        map[string][]*Workload{},
 		gatewayAPI:         newGatewayObjects(),
+		claimed:            map[string][]*fn.KubeObject{},
 		views:              &r.views,
 	}
-	var ingresses, services, bindings []*fn.KubeObject
 	for _, obj := range items {
 		v := inv.view(obj)
 		switch gk := v.GroupKind; {
 		case gk == GroupKind{"", "Namespace"}:
 			inv.Namespaces[v.Name] = obj
 		case gk == GroupKind{"", "Service"}:
-			inv.services[v.key()] = obj
-			services = append(services, obj)
-		case gk == GroupKind{"networking.k8s.io", "IngressClass"}:
-			inv.ingressClasses[v.Name] = obj
-		case gk.isIngress():
-			ingresses = append(ingresses, obj)
-		case gk.isTargetGroupBinding():
-			bindings = append(bindings, obj)
-		case gk.isIngressClassParams():
-			inv.ingressClassParams[gk.String()+"/"+v.Name] = obj
+			inv.services[v.key()] = obj // every front end's backends are Services
+			inv.claim(obj, v)
 		case gk == GroupKind{"policy", "PodDisruptionBudget"}:
 			inv.PDBs = append(inv.PDBs, obj)
 		case gk.IsWorkload():
 			inv.addWorkload(obj, r)
-		case inv.gatewayAPI.add(obj, v):
-		default:
+		case !inv.claim(obj, v):
 			inv.Others = append(inv.Others, obj)
 		}
 	}
-	for _, ing := range ingresses {
-		inv.addIngress(ing, r)
+	for _, f := range Frontends {
+		f.Index(inv, cfg, r)
 	}
-	for _, svc := range services {
-		inv.addLoadBalancerService(svc, r)
-	}
-	for _, tgb := range bindings {
-		inv.addTargetGroupBinding(tgb, r)
-	}
-	for _, route := range inv.gatewayAPI.routes {
-		inv.addRoute(route, cfg, r)
-	}
-	inv.resolveTargetGroups(r)
 	inv.linkWorkloads()
 	return inv
 }
