@@ -62,11 +62,8 @@ func SettleDelays(inv *Inventory, cfg config.Config) {
 		if lb.Skipped {
 			continue
 		}
-		switch lb.Kind {
-		case ALBIngress:
-			settleALB(lb, cfg, settle)
-		case LBCNLB, ClassicELB:
-			settle(lb, lb.Object, annotations.SvcTargetGroupAttributes, cfg.DeregistrationDelaySeconds)
+		if plan := lb.Front.PlanDelays; plan != nil {
+			plan(lb, cfg, settle)
 		}
 	}
 	for _, lb := range inv.LoadBalancers {
@@ -121,31 +118,18 @@ func (b *Backend) DeregistrationDelay(cfg config.Config) (seconds int, known boo
 // readDeregistrationDelay reads the delay as written, and as plan will
 // write it unless plan is nil.
 func (b *Backend) ReadDeregistrationDelay(cfg config.Config, plan *delayPlan) (seconds int, known bool) {
-	switch b.LB.Kind {
-	case TGBinding:
-		// Keyed by namespace/name, or by name alone (README).
-		if d, ok := cfg.TargetGroupBindingDelays[b.LB.NamespaceOrDefault()+"/"+b.LB.Name]; ok {
-			return d, true
-		}
-		d, ok := cfg.TargetGroupBindingDelays[b.LB.Name]
-		return d, ok
-	case InTreeNLB:
-		return PlatformDeregistrationDelay, false
-	case GatewayALB, GatewayNLB:
-		return b.Settings.Delay, true
-	}
+	return b.LB.Front.Delay(b, cfg, plan)
+}
+
+// delayFromAttributes is the delay of the backend's target-group
+// attributes, as written or as plan adds it; the platform's when none.
+func delayFromAttributes(b *Backend, _ config.Config, plan *delayPlan) (seconds int, known bool) {
 	seconds = PlatformDeregistrationDelay
 	attributes, holder, _ := b.Annotation(b.AttributesKey())
 	if _, d, set, err := ParseDelayAttribute(attributes); err == nil && set {
 		seconds = d
 	} else if d, ok := plan.addedTo(holder, b.AttributesKey()); ok {
 		seconds = d
-	}
-	if b.LB.Kind == ClassicELB {
-		// Either owner may serve it: the workload must outlast the longer.
-		if timeout, ok := b.LB.drainingTimeout(plan); ok && timeout > seconds {
-			seconds = timeout
-		}
 	}
 	return seconds, true
 }

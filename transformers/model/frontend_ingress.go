@@ -1,6 +1,8 @@
 package model
 
 import (
+	"strings"
+
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
@@ -32,6 +34,37 @@ func indexIngresses(inv *Inventory, _ config.Config, r *Report) {
 	for _, ing := range inv.claimed["ingress"] {
 		inv.addIngress(ing, r)
 	}
+}
+
+// ingressTargetType: the class's IngressClassParams, else the annotation
+// (the backend Service's over the Ingress's), else Auto Mode's ip.
+func ingressTargetType(b *Backend) string {
+	if b.LB.InstanceParams != nil {
+		return "instance" // the class's params override the annotation
+	}
+	if t, _, ok := b.Annotation(annotations.ALBTargetType); ok {
+		return t
+	}
+	if b.LB.AutoMode {
+		return "ip"
+	}
+	return "instance"
+}
+
+// ingressHealthCheck reads the ALB's health-check annotations.
+func ingressHealthCheck(b *Backend) HealthCheck {
+	var hc HealthCheck
+	hc.Path, _, _ = b.Annotation(annotations.ALBHealthCheckPath)
+	hc.Port, _, _ = b.Annotation(annotations.ALBHealthCheckPort)
+	hc.Protocol, _, _ = b.Annotation(annotations.ALBBackendProtocol)
+	if v, _, ok := b.Annotation(annotations.ALBHealthCheckProtocol); ok {
+		hc.Protocol = v
+	}
+	if v, _, _ := b.Annotation(annotations.ALBBackendProtocolVersion); strings.EqualFold(v, "GRPC") {
+		hc.Protocol = "GRPC" // the check is a gRPC call, whatever the protocol says
+	}
+	hc.Protocol = strings.ToUpper(hc.Protocol) // the LBC reads it in any case
+	return hc
 }
 
 // ingressIPTargets is the Ingress front end's SetIPTargets.

@@ -2,6 +2,7 @@ package model
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
@@ -27,6 +28,75 @@ func claimService(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
 func indexServices(inv *Inventory, _ config.Config, r *Report) {
 	for _, svc := range inv.claimed["service"] {
 		inv.addLoadBalancerService(svc, r)
+	}
+}
+
+// serviceTargetType: the in-tree NLB targets instances; the LBC's NLB of
+// type nlb-ip targets pods; else the annotation, else Auto Mode's ip.
+func serviceTargetType(b *Backend) string {
+	switch b.LB.Kind {
+	case InTreeNLB:
+		return "instance"
+	case LBCNLB:
+		if annotations.Value(b.LB.Root, annotations.SvcLBType) == "nlb-ip" {
+			return "ip"
+		}
+	}
+	if t, _, ok := b.Annotation(annotations.SvcNLBTargetType); ok {
+		return t
+	}
+	if b.LB.AutoMode {
+		return "ip"
+	}
+	return "instance"
+}
+
+// serviceHealthCheck reads the NLB's health-check annotations; the in-tree
+// NLB reads none.
+func serviceHealthCheck(b *Backend) HealthCheck {
+	var hc HealthCheck
+	if b.LB.Kind == InTreeNLB {
+		return hc
+	}
+	hc.Protocol, _, _ = b.Annotation(annotations.SvcHealthCheckProtocol)
+	if p := strings.ToUpper(hc.Protocol); p == "HTTP" || p == "HTTPS" {
+		hc.Path, _, _ = b.Annotation(annotations.SvcHealthCheckPath)
+	}
+	hc.Port, _, _ = b.Annotation(annotations.SvcHealthCheckPort)
+	hc.Protocol = strings.ToUpper(hc.Protocol) // the LBC reads it in any case
+	return hc
+}
+
+// serviceAttributesKey: the in-tree NLB reads no target-group attributes.
+func serviceAttributesKey(b *Backend) string {
+	if b.LB.Kind == InTreeNLB {
+		return ""
+	}
+	return annotations.SvcTargetGroupAttributes
+}
+
+// serviceReadDelay: the in-tree NLB targets nodes, so a terminating pod
+// deregisters nothing, and its delay (the platform's) cannot be set. A
+// Classic ELB may be served by either owner: the workload must outlast the
+// longer of the delay and the connection-draining timeout.
+func serviceReadDelay(b *Backend, cfg config.Config, plan *delayPlan) (int, bool) {
+	if b.LB.Kind == InTreeNLB {
+		return PlatformDeregistrationDelay, false
+	}
+	seconds, known := delayFromAttributes(b, cfg, plan)
+	if b.LB.Kind == ClassicELB {
+		if timeout, ok := b.LB.drainingTimeout(plan); ok && timeout > seconds {
+			seconds = timeout
+		}
+	}
+	return seconds, known
+}
+
+// servicePlanDelays: R2 writes the delay on the Service, except on an
+// in-tree NLB.
+func servicePlanDelays(lb *LoadBalancer, cfg config.Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
+	if lb.Kind != InTreeNLB {
+		settle(lb, lb.Object, annotations.SvcTargetGroupAttributes, cfg.DeregistrationDelaySeconds)
 	}
 }
 

@@ -2,6 +2,7 @@ package model
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/config"
 )
 
@@ -22,6 +23,24 @@ func indexTargetGroupBindings(inv *Inventory, _ config.Config, r *Report) {
 	for _, tgb := range inv.claimed["targetgroupbinding"] {
 		inv.addTargetGroupBinding(tgb, r)
 	}
+}
+
+// targetGroupBindingTargetType is its spec.targetType: "" leaves it to the
+// target group.
+func targetGroupBindingTargetType(b *Backend) string {
+	t, _ := yamlnode.StringAt(b.LB.Root, "spec", "targetType")
+	return t
+}
+
+// targetGroupBindingReadDelay is the delay the config states for it, keyed
+// by namespace/name or by name alone (README): its target group is made
+// outside Kubernetes.
+func targetGroupBindingReadDelay(b *Backend, cfg config.Config, _ *delayPlan) (int, bool) {
+	if d, ok := cfg.TargetGroupBindingDelays[b.LB.NamespaceOrDefault()+"/"+b.LB.Name]; ok {
+		return d, true
+	}
+	d, ok := cfg.TargetGroupBindingDelays[b.LB.Name]
+	return d, ok
 }
 
 // targetGroupBindingIPTargets is the TargetGroupBinding front end's SetIPTargets.

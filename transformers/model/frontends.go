@@ -2,9 +2,11 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
 )
 
@@ -24,6 +26,21 @@ type Frontend struct {
 	Claim func(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool
 	Index func(inv *Inventory, cfg config.Config, r *Report)
 
+	// What it gives each of its backends: the effective target type ("ip" or
+	// "instance"; "" when a target group made elsewhere decides), the health
+	// check it names, the annotation that holds its target-group attributes
+	// ("" when none does), and its deregistration delay as written, or as
+	// the delays phase will write it unless plan is nil (known is false when
+	// it cannot be seen from here, or bounds no pod's shutdown).
+	TargetType    func(b *Backend) string
+	HealthCheck   func(b *Backend) HealthCheck
+	AttributesKey func(b *Backend) string
+	Delay         func(b *Backend, cfg config.Config, plan *delayPlan) (seconds int, known bool)
+	// PlanDelays names, for the delays phase, where R2 settles lb's delay
+	// and which; nil when R2 writes none (the Gateway API's are settled per
+	// target group).
+	PlanDelays func(lb *LoadBalancer, cfg config.Config, settle func(lb *LoadBalancer, holder *fn.KubeObject, key string, delay int))
+
 	// SetIPTargets makes one of its load balancers send to pod IPs, or
 	// reports why it cannot (R1); nil where the front end does it per target
 	// group, in SetIPTargetGroups, after every load balancer.
@@ -37,21 +54,46 @@ type Frontend struct {
 }
 
 // Frontends lists every front end, in the order the inventory indexes them.
-var Frontends = []Frontend{
-	// Ingresses of the LBC's and Auto Mode's classes
-	{Name: "ingress", Kinds: []LBKind{ALBIngress},
-		Claim: claimIngress, Index: indexIngresses,
-		SetIPTargets: ingressIPTargets},
-	{Name: "service", Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB},
-		Claim: claimService, Index: indexServices,
-		SetIPTargets: serviceIPTargets, SetDelay: serviceDelay},
-	{Name: "targetgroupbinding", Kinds: []LBKind{TGBinding},
-		Claim: claimTargetGroupBinding, Index: indexTargetGroupBindings,
-		SetIPTargets: targetGroupBindingIPTargets, SetDelay: targetGroupBindingDelay},
-	// routes of AWS Gateways: their target groups are set once per Service
-	{Name: "gatewayapi", Kinds: []LBKind{GatewayALB, GatewayNLB},
-		Claim: claimGatewayAPI, Index: indexRoutes,
-		SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays},
+var Frontends []Frontend
+
+// In init: indexing makes load balancers, which point at their front end.
+func init() {
+	Frontends = []Frontend{
+		// Ingresses of the LBC's and Auto Mode's classes
+		{Name: "ingress", Kinds: []LBKind{ALBIngress},
+			Claim: claimIngress, Index: indexIngresses,
+			TargetType: ingressTargetType, HealthCheck: ingressHealthCheck,
+			AttributesKey: func(*Backend) string { return annotations.ALBTargetGroupAttributes },
+			Delay:         delayFromAttributes, PlanDelays: settleALB,
+			SetIPTargets: ingressIPTargets},
+		{Name: "service", Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB},
+			Claim: claimService, Index: indexServices,
+			TargetType: serviceTargetType, HealthCheck: serviceHealthCheck,
+			AttributesKey: serviceAttributesKey, Delay: serviceReadDelay, PlanDelays: servicePlanDelays,
+			SetIPTargets: serviceIPTargets, SetDelay: serviceDelay},
+		{Name: "targetgroupbinding", Kinds: []LBKind{TGBinding},
+			Claim: claimTargetGroupBinding, Index: indexTargetGroupBindings,
+			TargetType: targetGroupBindingTargetType, HealthCheck: func(*Backend) HealthCheck { return HealthCheck{} },
+			AttributesKey: func(*Backend) string { return "" }, Delay: targetGroupBindingReadDelay,
+			SetIPTargets: targetGroupBindingIPTargets, SetDelay: targetGroupBindingDelay},
+		// routes of AWS Gateways: their target groups are set once per Service
+		{Name: "gatewayapi", Kinds: []LBKind{GatewayALB, GatewayNLB},
+			Claim: claimGatewayAPI, Index: indexRoutes,
+			TargetType: gatewayTargetType, HealthCheck: (*Backend).gatewayHealthCheck,
+			AttributesKey:     func(*Backend) string { return "" },
+			Delay:             func(b *Backend, _ config.Config, _ *delayPlan) (int, bool) { return b.Settings.Delay, true },
+			SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays},
+	}
+}
+
+// frontendFor is the front end of kind k, which every kind has.
+func frontendFor(k LBKind) *Frontend {
+	for i, f := range Frontends {
+		if slices.Contains(f.Kinds, k) {
+			return &Frontends[i]
+		}
+	}
+	panic("no front end makes " + string(k))
 }
 
 // claim offers obj to each front end, in order; false when none claims it.

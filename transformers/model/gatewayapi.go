@@ -64,6 +64,14 @@ func claimGatewayAPI(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
 	return inv.gatewayAPI.add(obj, v)
 }
 
+// gatewayTargetType is the target type of the route's target group.
+func gatewayTargetType(b *Backend) string {
+	if t := b.Settings.TargetType; t != "" {
+		return t
+	}
+	return "instance"
+}
+
 // indexRoutes makes each route of an AWS Gateway a load balancer, then
 // resolves the target group of each Service behind them.
 func indexRoutes(inv *Inventory, cfg config.Config, r *Report) {

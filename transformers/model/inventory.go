@@ -71,6 +71,7 @@ func (inv *Inventory) Root(obj *fn.KubeObject) *yaml.Node { return inv.views.Vie
 // AWS Gateway serves it.
 type LoadBalancer struct {
 	Kind     LBKind
+	Front    *Frontend // the front end that made it: what it gives its backends
 	Object   *fn.KubeObject
 	Backends []*Backend
 	Skipped  bool // opted out with lbguard.dev/skip (a route: or its Gateway)
@@ -370,5 +371,5 @@ func IsSkipped(root *yaml.Node) bool {
 
 func (inv *Inventory) newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
 	v := inv.view(obj)
-	return &LoadBalancer{Kind: kind, Object: obj, Skipped: IsSkipped(v.Root), ObjectView: v}
+	return &LoadBalancer{Kind: kind, Front: frontendFor(kind), Object: obj, Skipped: IsSkipped(v.Root), ObjectView: v}
 }

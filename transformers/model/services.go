@@ -2,7 +2,6 @@ package model
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
@@ -91,58 +90,12 @@ func (b *Backend) Annotation(key string) (value string, holder *fn.KubeObject, o
 	return v, b.LB.Object, ok
 }
 
-// targetTypeKey is the annotation that carries the target type, if any.
-func (b *Backend) targetTypeKey() string {
-	switch b.LB.Kind {
-	case ALBIngress:
-		return annotations.ALBTargetType
-	case LBCNLB, ClassicELB:
-		return annotations.SvcNLBTargetType
-	}
-	return ""
-}
-
-// attributesKey is the annotation that carries target-group attributes, if any.
-func (b *Backend) AttributesKey() string {
-	switch b.LB.Kind {
-	case ALBIngress:
-		return annotations.ALBTargetGroupAttributes
-	case LBCNLB, ClassicELB:
-		return annotations.SvcTargetGroupAttributes
-	}
-	return ""
-}
+// AttributesKey is the annotation that carries target-group attributes, if any.
+func (b *Backend) AttributesKey() string { return b.LB.Front.AttributesKey(b) }
 
 // TargetType is the effective target type: "ip" or "instance"; "" when a
 // TargetGroupBinding leaves it to its target group.
-func (b *Backend) TargetType() string {
-	switch b.LB.Kind {
-	case TGBinding:
-		t, _ := yamlnode.StringAt(b.LB.Root, "spec", "targetType")
-		return t
-	case GatewayALB, GatewayNLB:
-		if t := b.Settings.TargetType; t != "" {
-			return t
-		}
-		return "instance"
-	case InTreeNLB:
-		return "instance"
-	case LBCNLB:
-		if annotations.Value(b.LB.Root, annotations.SvcLBType) == "nlb-ip" {
-			return "ip"
-		}
-	}
-	if b.LB.InstanceParams != nil {
-		return "instance" // the class's params override the annotation
-	}
-	if t, _, ok := b.Annotation(b.targetTypeKey()); ok {
-		return t
-	}
-	if b.LB.AutoMode {
-		return "ip"
-	}
-	return "instance"
-}
+func (b *Backend) TargetType() string { return b.LB.Front.TargetType(b) }
 
 // HealthCheck is the health check a load balancer names explicitly.
 type HealthCheck struct {
@@ -152,28 +105,4 @@ type HealthCheck struct {
 }
 
 // HealthCheck returns the health check named for this backend.
-func (b *Backend) HealthCheck() HealthCheck {
-	var hc HealthCheck
-	switch b.LB.Kind {
-	case GatewayALB, GatewayNLB:
-		return b.gatewayHealthCheck()
-	case ALBIngress:
-		hc.Path, _, _ = b.Annotation(annotations.ALBHealthCheckPath)
-		hc.Port, _, _ = b.Annotation(annotations.ALBHealthCheckPort)
-		hc.Protocol, _, _ = b.Annotation(annotations.ALBBackendProtocol)
-		if v, _, ok := b.Annotation(annotations.ALBHealthCheckProtocol); ok {
-			hc.Protocol = v
-		}
-		if v, _, _ := b.Annotation(annotations.ALBBackendProtocolVersion); strings.EqualFold(v, "GRPC") {
-			hc.Protocol = "GRPC" // the check is a gRPC call, whatever the protocol says
-		}
-	case LBCNLB, ClassicELB:
-		hc.Protocol, _, _ = b.Annotation(annotations.SvcHealthCheckProtocol)
-		if p := strings.ToUpper(hc.Protocol); p == "HTTP" || p == "HTTPS" {
-			hc.Path, _, _ = b.Annotation(annotations.SvcHealthCheckPath)
-		}
-		hc.Port, _, _ = b.Annotation(annotations.SvcHealthCheckPort)
-	}
-	hc.Protocol = strings.ToUpper(hc.Protocol) // the LBC reads it in any case
-	return hc
-}
+func (b *Backend) HealthCheck() HealthCheck { return b.LB.Front.HealthCheck(b) }
