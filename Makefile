@@ -123,11 +123,11 @@ FUZZTIME ?= 30s
 .PHONY: fuzz
 fuzz:
 	$(GO) test -run='^$$' -fuzz='^FuzzFunction$$' -fuzztime=$(FUZZTIME) ./internal/function
-	$(GO) test -run='^$$' -fuzz='^FuzzConfig$$' -fuzztime=$(FUZZTIME) ./transformers
+	$(GO) test -run='^$$' -fuzz='^FuzzConfig$$' -fuzztime=$(FUZZTIME) ./transformers/config
 	$(GO) test -run='^$$' -fuzz='^FuzzAppendResult$$' -fuzztime=$(FUZZTIME) ./internal/krmio
 	$(GO) test -run='^$$' -fuzz='^FuzzExplain$$' -fuzztime=$(FUZZTIME) ./internal/explain
 	$(GO) test -run='^$$' -fuzz='^FuzzRules$$' -fuzztime=$(FUZZTIME) ./transformers
-	$(GO) test -run='^$$' -fuzz='^FuzzStringMap$$' -fuzztime=$(FUZZTIME) ./transformers
+	$(GO) test -run='^$$' -fuzz='^FuzzStringMap$$' -fuzztime=$(FUZZTIME) ./transformers/annotations
 	$(GO) test -run='^$$' -fuzz='^FuzzShellScript$$' -fuzztime=$(FUZZTIME) ./transformers
 	$(GO) test -run='^$$' -fuzz='^FuzzRootReadFile$$' -fuzztime=$(FUZZTIME) ./internal/render
 	$(GO) test -run='^$$' -fuzz='^FuzzWriteTarget$$' -fuzztime=$(FUZZTIME) ./internal/cli

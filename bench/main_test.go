@@ -1,10 +1,22 @@
 package main
 
 import (
-	"os/exec"
+	"encoding/json"
+	"flag"
+	"os"
 	"strings"
 	"testing"
 )
+
+// TestMain makes the test binary bench's runner when bench starts it as
+// one (measureOnce starts its own executable): bench runs in process below.
+func TestMain(m *testing.M) {
+	if os.Getenv(runnerEnv) != "" {
+		json.NewEncoder(os.Stdout).Encode(runOnce(os.Args[1], os.Args[2]))
+		return
+	}
+	os.Exit(m.Run())
+}
 
 // bench builds its four binaries (lbguard, the identity baseline, lbguard
 // without results, the SDK's entry point) and prints each table: run small,
@@ -13,12 +25,7 @@ func TestBenchRunsEveryBaseline(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds four binaries")
 	}
-	cmd := exec.Command("go", "run", "./bench", "-sizes", "30", "-runs", "1", "-small-runs", "1", "-split", "-sdk")
-	cmd.Dir = ".."
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("bench: %v\n%s", err, out)
-	}
+	out := runMain(t, "-sizes", "30", "-runs", "1", "-small-runs", "1", "-split", "-sdk")
 	for _, want := range []string{
 		"resources runs    identity     lbguard  ratio",
 		"lbguard without its results in the output",
@@ -37,4 +44,26 @@ func TestBenchRunsEveryBaseline(t *testing.T) {
 	if n := strings.Count(string(out), "\n       30 "); n != 3 {
 		t.Errorf("%d rows of 30 resources, want 3:\n%s", n, out)
 	}
+}
+
+// runMain runs bench's main in process, from the module root, with args,
+// and returns what it printed.
+func runMain(t *testing.T, args ...string) []byte {
+	t.Chdir("..")
+	stdout, err := os.CreateTemp(t.TempDir(), "stdout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	savedArgs, savedFlags, savedStdout := os.Args, flag.CommandLine, os.Stdout
+	defer func() { os.Args, flag.CommandLine, os.Stdout = savedArgs, savedFlags, savedStdout }()
+	os.Args = append([]string{"bench"}, args...)
+	flag.CommandLine = flag.NewFlagSet("bench", flag.ContinueOnError)
+	os.Stdout = stdout
+	main()
+	os.Stdout = savedStdout
+	out, err := os.ReadFile(stdout.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

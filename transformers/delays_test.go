@@ -7,6 +7,9 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // The delays phase settles each backend's delay before the rules run: R2
@@ -36,23 +39,23 @@ func TestSettledDelaysHold(t *testing.T) {
 			}
 			items = append(items, objs...)
 		}
-		r := &Report{}
-		known, _ := checkItems(items, r)
-		cfg := DefaultConfig()
-		inv := NewInventory(known, cfg, r)
-		settleDelays(inv, cfg)
-		for _, rule := range Rules {
+		r := &model.Report{}
+		known, _ := model.CheckItems(items, r)
+		cfg := config.DefaultConfig()
+		inv := model.NewInventory(known, cfg, r)
+		model.SettleDelays(inv, cfg)
+		for _, rule := range rules.Rules {
 			rule.Apply(inv, cfg, r)
 		}
 		for _, lb := range inv.LoadBalancers {
 			for _, b := range lb.Backends {
-				if b.delay == nil {
-					t.Errorf("%s: %s %s backend %s: no settled delay", dir, lb.Kind, lb.name, b.ServiceName)
+				if b.Delay == nil {
+					t.Errorf("%s: %s %s backend %s: no settled delay", dir, lb.Kind, lb.Name, b.ServiceName)
 					continue
 				}
 				backends++
-				if s, k := b.readDeregistrationDelay(cfg, nil); s != b.delay.seconds || k != b.delay.known {
-					t.Errorf("%s: %s %s backend %s: settled %d/%v, now %d/%v", dir, lb.Kind, lb.name, b.ServiceName, b.delay.seconds, b.delay.known, s, k)
+				if s, k := b.ReadDeregistrationDelay(cfg, nil); s != b.Delay.Seconds || k != b.Delay.Known {
+					t.Errorf("%s: %s %s backend %s: settled %d/%v, now %d/%v", dir, lb.Kind, lb.Name, b.ServiceName, b.Delay.Seconds, b.Delay.Known, s, k)
 				}
 			}
 		}

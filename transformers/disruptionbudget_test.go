@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // behindNLB is an LBC NLB Service that fronts the pods labelled app: web in
@@ -90,12 +93,12 @@ spec:
 // runRuleOn runs every rule over the stream and returns the items and, one
 // line each, the results of rule (and the errors of any rule):
 // "severity Kind/name field=current: message".
-func runRuleOn(t *testing.T, stream string, cfg Config, rule RuleID) (fn.KubeObjects, []string) {
+func runRuleOn(t *testing.T, stream string, cfg config.Config, rule model.RuleID) (fn.KubeObjects, []string) {
 	t.Helper()
 	list, results := applyRules(t, stream, cfg)
 	var lines []string
 	for _, res := range results {
-		if res.Tags[TagRule] != string(rule) && res.Severity != fn.Error {
+		if res.Tags[model.TagRule] != string(rule) && res.Severity != fn.Error {
 			continue
 		}
 		line := fmt.Sprintf("%s %s/%s", res.Severity, res.ResourceRef.Kind, res.ResourceRef.Name)
@@ -402,11 +405,11 @@ spec:
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			cfg := DefaultConfig()
+			cfg := config.DefaultConfig()
 			if tt.maxUnavailable != "" {
 				cfg.MaxUnavailable = tt.maxUnavailable
 			}
-			items, results := runRuleOn(t, tt.stream, cfg, ruleDisruptionBudget.ID)
+			items, results := runRuleOn(t, tt.stream, cfg, rules.RuleDisruptionBudget.ID)
 			wantBudgets := tt.wantBudgets
 			if wantBudgets == nil {
 				// No budget added: the input's budgets pass through as they are.
@@ -433,9 +436,9 @@ spec:
 
 // In audit mode nothing is added, and the budget lbguard would add is an error.
 func TestDisruptionBudgetAudit(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Mode = ModeAudit
-	items, results := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), cfg, ruleDisruptionBudget.ID)
+	cfg := config.DefaultConfig()
+	cfg.Mode = config.ModeAudit
+	items, results := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), cfg, rules.RuleDisruptionBudget.ID)
 	if got := budgetsIn(items); len(got) != 0 {
 		t.Errorf("audit added budgets: %v", got)
 	}
@@ -461,16 +464,16 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 		{servingWorkload("Deployment", "web", "  replicas: 3\n"), canary},
 		{canary, servingWorkload("Deployment", "web", "  replicas: 3\n")},
 	} {
-		items, _ := runRuleOn(t, behindNLB(order...), DefaultConfig(), ruleDisruptionBudget.ID)
+		items, _ := runRuleOn(t, behindNLB(order...), config.DefaultConfig(), rules.RuleDisruptionBudget.ID)
 		list := fn.KubeObjects(items)
-		var budgets []*budget
+		var budgets []*model.Budget
 		for _, obj := range list {
 			if obj.GetKind() == "PodDisruptionBudget" {
-				sel, err := readSelector(rootOf(obj), "spec", "selector")
+				sel, err := model.ReadSelector(model.RootOf(obj), "spec", "selector")
 				if err != nil {
 					t.Fatal(err)
 				}
-				budgets = append(budgets, &budget{object: obj, namespace: "shop", selector: sel})
+				budgets = append(budgets, &model.Budget{Object: obj, Namespace: "shop", Selector: sel})
 			}
 		}
 		if len(budgets) == 0 {
@@ -479,7 +482,7 @@ func TestDisruptionBudgetNeverOverlapsItself(t *testing.T) {
 		canaryPods := map[string]string{"app": "web", "track": "canary"}
 		covering := 0
 		for _, b := range budgets {
-			if b.selector.matches(canaryPods) {
+			if b.Selector.Matches(canaryPods) {
 				covering++
 			}
 		}
@@ -512,16 +515,16 @@ func TestLabelSelectorMatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sel, err := readSelector(rootOf(obj), "selector")
+		sel, err := model.ReadSelector(model.RootOf(obj), "selector")
 		if err != nil {
 			t.Fatalf("%s: %v", tt.selector, err)
 		}
-		if got := sel.matches(pod); got != tt.want {
+		if got := sel.Matches(pod); got != tt.want {
 			t.Errorf("%s matches %v = %v, want %v", tt.selector, pod, got, tt.want)
 		}
 	}
-	var none *labelSelector
-	if none.matches(pod) {
+	var none *model.LabelSelector
+	if none.Matches(pod) {
 		t.Errorf("a missing selector must select nothing")
 	}
 	for selector, want := range map[string]string{
@@ -534,24 +537,24 @@ func TestLabelSelectorMatches(t *testing.T) {
 		"{matchExpressions: [{key: a}]}": `matchExpressions[0].operator must be In, NotIn, Exists or DoesNotExist, not ""`,
 	} {
 		obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nselector: " + selector + "\n"))
-		if _, err := readSelector(rootOf(obj), "selector"); err == nil || err.Error() != want {
+		if _, err := model.ReadSelector(model.RootOf(obj), "selector"); err == nil || err.Error() != want {
 			t.Errorf("selector %s: got %v, want %s", selector, err, want)
 		}
 	}
 	obj, _ := fn.ParseKubeObject([]byte("apiVersion: v1\nkind: X\nmetadata: {name: x}\nspec: []\n"))
-	if _, err := readSelector(rootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
+	if _, err := model.ReadSelector(model.RootOf(obj), "spec", "selector"); err == nil || err.Error() != "must be a label selector" {
 		t.Errorf("selector under a list: got %v", err)
 	}
 }
 
 // A second run finds the budget the first one added and keeps it.
 func TestDisruptionBudgetSecondRun(t *testing.T) {
-	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), DefaultConfig(), ruleDisruptionBudget.ID)
+	first, _ := runRuleOn(t, behindNLB(servingWorkload("Deployment", "web", "  replicas: 3\n")), config.DefaultConfig(), rules.RuleDisruptionBudget.ID)
 	var stream []string
 	for _, obj := range first {
 		stream = append(stream, obj.String())
 	}
-	second, results := runRuleOn(t, strings.Join(stream, "---\n"), DefaultConfig(), ruleDisruptionBudget.ID)
+	second, results := runRuleOn(t, strings.Join(stream, "---\n"), config.DefaultConfig(), rules.RuleDisruptionBudget.ID)
 	if got := budgetsIn(second); len(got) != 1 || got["web"] != newWebBudget("1") {
 		t.Errorf("budgets after the second run: %v", got)
 	}

@@ -8,6 +8,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -53,17 +56,17 @@ func FuzzRules(f *testing.F) {
 		fuzzSet(t, service, servicePorts, "spec", "ports")
 		fuzzSet(t, tgb, binding, "spec", "serviceRef", "name")
 		fuzzSet(t, ingress, backend, "spec", "defaultBackend")
-		fuzzAnnotate(t, ingress, albTargetGroupAttributes, attributes)
-		fuzzAnnotate(t, service, svcTargetGroupAttributes, attributes)
-		fuzzAnnotate(t, ingress, albActionPrefix+"web", action)
-		fuzzAnnotate(t, ingress, albHealthCheckPort, healthCheck)
-		fuzzAnnotate(t, service, svcHealthCheckPort, healthCheck)
-		fuzzAnnotate(t, deployment, preStopSecondsAnnotation, preStopAnnotation)
-		fuzzAnnotate(t, deployment, shutdownSecondsAnnotation, preStopAnnotation)
+		fuzzAnnotate(t, ingress, annotations.ALBTargetGroupAttributes, attributes)
+		fuzzAnnotate(t, service, annotations.SvcTargetGroupAttributes, attributes)
+		fuzzAnnotate(t, ingress, annotations.ALBActionPrefix+"web", action)
+		fuzzAnnotate(t, ingress, annotations.ALBHealthCheckPort, healthCheck)
+		fuzzAnnotate(t, service, annotations.SvcHealthCheckPort, healthCheck)
+		fuzzAnnotate(t, deployment, annotations.PreStopSecondsAnnotation, preStopAnnotation)
+		fuzzAnnotate(t, deployment, annotations.ShutdownSecondsAnnotation, preStopAnnotation)
 
 		before := fuzzTexts(items)
 		audited := fuzzCopy(items)
-		cfg := DefaultConfig()
+		cfg := config.DefaultConfig()
 		results := Run(&items, cfg, Snapshot(items)).Results
 		rl := &fn.ResourceList{Items: fuzzCopy(items), FunctionConfig: fn.NewEmptyKubeObject(), Results: results}
 		if _, err := rl.ToYAML(); err != nil {
@@ -80,7 +83,7 @@ func FuzzRules(f *testing.F) {
 			}
 		}
 		for _, r := range results {
-			if r.Tags[TagAction] != ActionInvalid || r.ResourceRef == nil {
+			if r.Tags[model.TagAction] != model.ActionInvalid || r.ResourceRef == nil {
 				continue
 			}
 			id := r.ResourceRef.Kind + " " + r.ResourceRef.Namespace + "/" + r.ResourceRef.Name
@@ -91,7 +94,7 @@ func FuzzRules(f *testing.F) {
 
 		second := Run(&items, cfg, Snapshot(items)).Results
 		for _, r := range second {
-			if r.Tags[TagAction] == ActionChanged {
+			if r.Tags[model.TagAction] == model.ActionChanged {
 				t.Fatalf("the second run changes more: %s", r.Message)
 			}
 		}
@@ -101,7 +104,7 @@ func FuzzRules(f *testing.F) {
 			}
 		}
 
-		cfg.Mode = ModeAudit
+		cfg.Mode = config.ModeAudit
 		auditResults := Run(&audited, cfg, Snapshot(audited)).Results
 		if got := fuzzTexts(audited); !reflect.DeepEqual(got, before) {
 			t.Fatalf("audit changes the items")
@@ -272,7 +275,7 @@ func fuzzCopy(items fn.KubeObjects) fn.KubeObjects {
 func fuzzChanges(results fn.Results, severity fn.Severity) []string {
 	var out []string
 	for _, r := range results {
-		if r.Tags[TagAction] != ActionChanged || r.Severity != severity {
+		if r.Tags[model.TagAction] != model.ActionChanged || r.Severity != severity {
 			continue
 		}
 		s := r.ResourceRef.Kind + " " + r.ResourceRef.Name

@@ -1,6 +1,8 @@
 package transformers
 
 import (
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"reflect"
 	"sort"
 	"strconv"
@@ -133,16 +135,16 @@ func TestEffectiveTargetGroupSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			inv := NewInventory(parseItems(t, gatewayList(gatewayBase+routeToWeb+tt.objects)), DefaultConfig(), &Report{})
+			inv := model.NewInventory(parseItems(t, gatewayList(gatewayBase+routeToWeb+tt.objects)), config.DefaultConfig(), &model.Report{})
 			var got []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {
-					s := b.settings
+					s := b.Settings
 					path := ""
-					if s.props.healthCheck != nil {
+					if s.Props.HealthCheck != nil {
 						path = b.HealthCheck().Path
 					}
-					got = append(got, s.targetType+" "+strconv.Itoa(s.delay)+" "+path)
+					got = append(got, s.TargetType+" "+strconv.Itoa(s.Delay)+" "+path)
 				}
 			}
 			if !reflect.DeepEqual(got, []string{tt.want}) {
@@ -172,7 +174,7 @@ func TestRouteBackends(t *testing.T) {
 	tests := []struct {
 		name    string
 		objects string
-		cfg     func(*Config)
+		cfg     func(*config.Config)
 		want    []string // "LB-kind route-ns/route → svc-ns/svc ports"
 		results []string
 	}{
@@ -208,15 +210,15 @@ func TestRouteBackends(t *testing.T) {
 			results: []string{"warning R1 HTTPRoute r attaches to ListenerSet shop/ls, which is not in the list: lbguard cannot tell which Gateway serves it, so it leaves its backends alone"}},
 		{name: "an unknown Gateway", objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]"),
 			results: []string{"warning R1 HTTPRoute r attaches to Gateway shop/edge, but Gateway shop/edge is not in the list: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore"}},
-		{name: "a Gateway named in the config", cfg: func(c *Config) { c.Gateways["shop/edge"] = GatewayTypeALB },
+		{name: "a Gateway named in the config", cfg: func(c *config.Config) { c.Gateways["shop/edge"] = config.GatewayTypeALB },
 			objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]"),
 			want:    []string{"Gateway ALB shop/r → shop/web [80]"}},
-		{name: "a Gateway the config ignores", cfg: func(c *Config) { c.Gateways["edge"] = GatewayTypeIgnore },
+		{name: "a Gateway the config ignores", cfg: func(c *config.Config) { c.Gateways["edge"] = config.GatewayTypeIgnore },
 			objects: route("HTTPRoute", "v1", "shop", "[{name: edge}]", "[{name: web, port: 80}]")},
 		{name: "a class not in the list", objects: route("HTTPRoute", "v1", "shop", "[{name: other}]", "[{name: web, port: 80}]") +
 			"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: other, namespace: shop}\nspec: {gatewayClassName: shared-alb}\n---\n",
 			results: []string{"warning R1 HTTPRoute r attaches to Gateway shop/other, but its GatewayClass shared-alb is not in the list: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore"}},
-		{name: "a class named in the config", cfg: func(c *Config) { c.GatewayClasses["shared-alb"] = GatewayTypeALB },
+		{name: "a class named in the config", cfg: func(c *config.Config) { c.GatewayClasses["shared-alb"] = config.GatewayTypeALB },
 			objects: route("HTTPRoute", "v1", "shop", "[{name: other}]", "[{name: web, port: 80}]") +
 				"apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {name: other, namespace: shop}\nspec: {gatewayClassName: shared-alb}\n---\n",
 			want: []string{"Gateway ALB shop/r → shop/web [80]"}},
@@ -231,14 +233,14 @@ func TestRouteBackends(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := configDefaultsWith(tt.cfg)
-			r := &Report{}
-			inv := NewInventory(parseItems(t, gatewayList(gatewayBase+tt.objects)), cfg, r)
+			r := &model.Report{}
+			inv := model.NewInventory(parseItems(t, gatewayList(gatewayBase+tt.objects)), cfg, r)
 			var got []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {
 					ports := append([]string(nil), b.Ports...)
 					sort.Strings(ports)
-					got = append(got, string(lb.Kind)+" "+lb.namespaceOrDefault()+"/"+lb.name+" → "+b.Namespace+"/"+b.ServiceName+" ["+strings.Join(ports, " ")+"]")
+					got = append(got, string(lb.Kind)+" "+lb.NamespaceOrDefault()+"/"+lb.Name+" → "+b.Namespace+"/"+b.ServiceName+" ["+strings.Join(ports, " ")+"]")
 				}
 			}
 			if !reflect.DeepEqual(got, tt.want) {
@@ -246,7 +248,7 @@ func TestRouteBackends(t *testing.T) {
 			}
 			var results []string
 			for _, res := range r.Results {
-				results = append(results, string(res.Severity)+" "+res.Tags[TagRule]+" "+res.Message)
+				results = append(results, string(res.Severity)+" "+res.Tags[model.TagRule]+" "+res.Message)
 			}
 			if !reflect.DeepEqual(results, tt.results) {
 				t.Errorf("results:\n got  %q\n want %q", results, tt.results)

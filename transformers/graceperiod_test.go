@@ -1,6 +1,9 @@
 package transformers
 
 import (
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,7 +15,7 @@ func TestGracePeriod(t *testing.T) {
 		name      string
 		workAnn   string
 		podSpec   string
-		cfg       func(*Config)
+		cfg       func(*config.Config)
 		wantGrace string
 		wantR6    []string
 	}{{
@@ -63,7 +66,7 @@ func TestGracePeriod(t *testing.T) {
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := DefaultConfig()
+			cfg := config.DefaultConfig()
 			if tc.cfg != nil {
 				tc.cfg(&cfg)
 			}
@@ -76,7 +79,7 @@ func TestGracePeriod(t *testing.T) {
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
 			}
-			equalLists(t, "R6 results", ruleResults(results, ruleGracePeriod.ID), tc.wantR6)
+			equalLists(t, "R6 results", ruleResults(results, rules.RuleGracePeriod.ID), tc.wantR6)
 		})
 	}
 }
@@ -93,7 +96,7 @@ func TestGracePeriodErrorsNameTheField(t *testing.T) {
 		if spec[0] != 'c' {
 			spec += app
 		}
-		_, results := applyRules(t, workloadBehindALB("", "", spec), DefaultConfig())
+		_, results := applyRules(t, workloadBehindALB("", "", spec), config.DefaultConfig())
 		equalLists(t, podSpec, ruleResults(results, ""), []string{want})
 	}
 }
@@ -101,7 +104,7 @@ func TestGracePeriodErrorsNameTheField(t *testing.T) {
 func TestNLBFloor(t *testing.T) {
 	// The seed's own numbers: behind an NLB, S = 180 s and G = 200 s.
 	stream := withContainers("      - name: app\n        ports:\n        - containerPort: 8080\n")
-	items, _ := applyRules(t, stream, DefaultConfig())
+	items, _ := applyRules(t, stream, config.DefaultConfig())
 	d := findObject(t, items, "Deployment", "web")
 	containers := d.GetMap("spec").GetMap("template").GetMap("spec").GetSlice("containers")
 	s, _, _ := containers[0].NestedInt64("lifecycle", "preStop", "sleep", "seconds")
@@ -116,14 +119,14 @@ func TestNLBFloor(t *testing.T) {
 func TestUnreadableWorkloadGetsNoBudget(t *testing.T) {
 	const app = "containers:\n- name: app\n  ports:\n  - containerPort: 80\n"
 	stream := strings.Replace(workloadBehindALB("", "", "terminationGracePeriodSeconds: -1\n"+app), "replicas: 1", "replicas: 3", 1)
-	items, results := applyRules(t, stream, DefaultConfig())
+	items, results := applyRules(t, stream, config.DefaultConfig())
 	for _, obj := range items {
 		if obj.GetKind() == "PodDisruptionBudget" {
 			t.Errorf("a budget was added for an unreadable workload:\n%s", obj.String())
 		}
 	}
 	for _, res := range results {
-		if res.Tags[TagAction] == ActionChanged && res.ResourceRef.Kind != "Ingress" && res.ResourceRef.Kind != "Namespace" {
+		if res.Tags[model.TagAction] == model.ActionChanged && res.ResourceRef.Kind != "Ingress" && res.ResourceRef.Kind != "Namespace" {
 			t.Errorf("a change is reported for the unreadable workload or its budget: %s", res.Message)
 		}
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // identService fronts the pods labelled app: web with an LBC NLB whose settings
@@ -98,7 +100,7 @@ func TestDuplicatesChangeNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			items := identParse(t, identService, identDeployment("web", "shop", identSpec), tt.second)
 			before := identStrings(items)
-			results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+			results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 			if got := identErrors(results); strings.Join(got, "\n") != strings.Join(tt.errors, "\n") {
 				t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.errors, "\n"))
 			}
@@ -122,7 +124,7 @@ func TestUnidentifiedItemsLeftAlone(t *testing.T) {
 	noAPIVersion := strings.Replace(identDeployment("web", "shop", identSpec), "apiVersion: apps/v1\n", "", 1)
 	items := identParse(t, identService, noAPIVersion, "apiVersion: v1\nkind: [ConfigMap]\nmetadata:\n  name: x\n", "apiVersion: v1\nkind: ConfigMap\nmetadata: settings\n")
 	before := identStrings(items)
-	results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+	results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 	want := []string{
 		"items[1]: apiVersion is missing: lbguard cannot tell what resource it is, and leaves it as it is",
 		"items[2]: kind must be a string: lbguard cannot tell what resource it is, and leaves it as it is",
@@ -151,7 +153,7 @@ func TestUnreadableMetadataLeftAlone(t *testing.T) {
 	deployment := strings.Replace(identDeployment("web", "shop", identSpec), "  namespace: shop\n", "  namespace: shop\n  labels: web\n", 1)
 	items := identParse(t, service, deployment)
 	before := identStrings(items)
-	results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+	results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 	want := []string{
 		"Service web: metadata.annotations must be a map of strings",
 		"Deployment web: metadata.labels must be a map of strings",
@@ -173,7 +175,7 @@ func TestUnquotedAnnotationValueLeftAlone(t *testing.T) {
 	service := strings.Replace(identService, "service.beta.kubernetes.io/aws-load-balancer-type: external", "service.beta.kubernetes.io/aws-load-balancer-type: external\n    lbguard.dev/skip: true", 1)
 	items := identParse(t, service)
 	before := identStrings(items)
-	results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+	results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 	want := []string{"Service web: metadata.annotations[lbguard.dev/skip] must be a string: quote it"}
 	if got := identErrors(results); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -202,7 +204,7 @@ func TestMetadataStringMaps(t *testing.T) {
 	for _, tt := range tests {
 		deployment := strings.Replace(identDeployment("web", "shop", identSpec), "  namespace: shop\n", "  namespace: shop\n"+tt.labels, 1)
 		items := identParse(t, deployment)
-		results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+		results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 		var want []string
 		if tt.want != "" {
 			want = []string{tt.want}
@@ -242,8 +244,8 @@ func TestIdentifyShapes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := &Report{}
-		known, _ := checkItems(items, r)
+		r := &model.Report{}
+		known, _ := model.CheckItems(items, r)
 		var got []string
 		for _, res := range r.Results {
 			got = append(got, res.Message)

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // ingressShape is an Ingress served by the LBC, with spec as given (indented
@@ -528,10 +530,10 @@ func TestIngressBackends(t *testing.T) {
 			doc := ingressShape(apiVersion, tt.annotations, tt.spec)
 
 			items := identParse(t, doc)
-			r := &Report{}
+			r := &model.Report{}
 			var refs []string
-			for _, ref := range ingressBackends(items[0], r) {
-				refs = append(refs, ref.service+":"+ref.port)
+			for _, ref := range model.IngressBackends(items[0], r) {
+				refs = append(refs, ref.Service+":"+ref.Port)
 			}
 			if strings.Join(refs, "\n") != strings.Join(tt.refs, "\n") {
 				t.Errorf("backends read:\n%q\nwant:\n%q", refs, tt.refs)
@@ -541,8 +543,8 @@ func TestIngressBackends(t *testing.T) {
 			}
 
 			items = identParse(t, doc)
-			r = &Report{}
-			inv := NewInventory(items, DefaultConfig(), r)
+			r = &model.Report{}
+			inv := model.NewInventory(items, config.DefaultConfig(), r)
 			var backends []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {

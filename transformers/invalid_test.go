@@ -1,6 +1,8 @@
 package transformers
 
 import (
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"strings"
 	"testing"
 )
@@ -26,7 +28,7 @@ func TestInvalidObjectUnchanged(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			items := identParse(t, identService, identDeployment("web", "shop", tt.spec))
 			deployment := items[1].String()
-			results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+			results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 			if got := identErrors(results); len(got) != 1 || got[0] != tt.error {
 				t.Errorf("errors %q, want [%q]", got, tt.error)
 			}
@@ -36,7 +38,7 @@ func TestInvalidObjectUnchanged(t *testing.T) {
 				}
 			}
 			for _, r := range results {
-				if r.ResourceRef != nil && r.ResourceRef.Kind == "Deployment" && r.Tags[TagAction] == ActionChanged {
+				if r.ResourceRef != nil && r.ResourceRef.Kind == "Deployment" && r.Tags[model.TagAction] == model.ActionChanged {
 					t.Errorf("a change is reported on the Deployment left as it was: %s", r.Message)
 				}
 			}
@@ -69,7 +71,7 @@ spec:
 `
 	items := identParse(t, ingress, identService, identDeployment("web", "shop", identSpec))
 	before := identStrings(items)
-	results := Run(&items, DefaultConfig(), Snapshot(items)).Results
+	results := Run(&items, config.DefaultConfig(), Snapshot(items)).Results
 	want := []string{
 		"Ingress web: spec.defaultBackend must be a map",
 		"Ingress web: spec.rules[0].http.paths[0].backend.service.port must be a map",

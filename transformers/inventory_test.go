@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // parseItems reads a multi-document YAML list of resources.
@@ -31,7 +33,7 @@ func objectID(obj *fn.KubeObject) string {
 // describeBackends prints each backend of each load balancer on one line:
 // the load balancer, the Service, the ports it uses, the workloads the Service
 // selects, and the effective target type, deregistration delay and health check.
-func describeBackends(inv *Inventory, cfg Config) []string {
+func describeBackends(inv *model.Inventory, cfg config.Config) []string {
 	var out []string
 	for _, lb := range inv.LoadBalancers {
 		skipped := ""
@@ -64,7 +66,7 @@ func describeBackends(inv *Inventory, cfg Config) []string {
 }
 
 // describeWorkloads prints each workload with the load balancers in front of it.
-func describeWorkloads(inv *Inventory) []string {
+func describeWorkloads(inv *model.Inventory) []string {
 	var out []string
 	for _, w := range inv.Workloads {
 		var fronts []string
@@ -115,7 +117,7 @@ spec:
 func TestInventory(t *testing.T) {
 	tests := []struct {
 		name      string
-		cfg       func(*Config)
+		cfg       func(*config.Config)
 		items     string
 		backends  []string
 		workloads []string
@@ -711,7 +713,7 @@ spec:
 		},
 		{
 			name: "TargetGroupBinding: spec.serviceRef, the declared target type, a delay known only from the config, by name or namespace/name",
-			cfg: func(c *Config) {
+			cfg: func(c *config.Config) {
 				// README: a name, or namespace/name (which wins).
 				c.TargetGroupBindingDelays = map[string]int{"shop/stated": 15, "stated": 99, "undeclared": 40, "other/ip": 5}
 			},
@@ -978,8 +980,8 @@ spec:
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cfg := configDefaultsWith(tt.cfg)
-			r := &Report{}
-			inv := NewInventory(parseItems(t, tt.items), cfg, r)
+			r := &model.Report{}
+			inv := model.NewInventory(parseItems(t, tt.items), cfg, r)
 			if got := describeBackends(inv, cfg); !reflect.DeepEqual(got, tt.backends) && !(len(got) == 0 && len(tt.backends) == 0) {
 				t.Errorf("backends:\n got  %s\n want %s", strings.Join(got, "\n      "), strings.Join(tt.backends, "\n      "))
 			}
@@ -1030,7 +1032,7 @@ spec:
   rules: [{http: {paths: [{path: /, pathType: Prefix, backend: {service: {name: web, port: {number: 80}}}}]}}]
 `
 			for i := 0; i < 50; i++ {
-				inv := NewInventory(parseItems(t, list), DefaultConfig(), &Report{})
+				inv := model.NewInventory(parseItems(t, list), config.DefaultConfig(), &model.Report{})
 				if got := len(inv.LoadBalancers); got != tt.want {
 					t.Fatalf("run %d: %d load balancers, want %d", i, got, tt.want)
 				}
@@ -1079,7 +1081,7 @@ apiVersion: example.com/v1
 kind: Namespace
 metadata: {name: not-a-namespace}
 `)
-	inv := NewInventory(items, DefaultConfig(), &Report{})
+	inv := model.NewInventory(items, config.DefaultConfig(), &model.Report{})
 	if len(inv.Namespaces) != 1 || inv.Namespaces["shop"] == nil {
 		t.Errorf("Namespaces = %v, want only shop", keysOf(inv.Namespaces))
 	}

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Outcome is what a run gives the reports: its results, and for each the
@@ -11,28 +12,23 @@ import (
 type Outcome struct {
 	Results fn.Results
 
-	workloads map[*fn.Result][]*Workload // shared with the risk index: read only
-	gateways  map[ResourceID][]string    // a workload's routes and their AWS Gateways
+	workloads map[*fn.Result][]*model.Workload // shared with the risk index: read only
+	gateways  map[model.ResourceID][]string    // a workload's routes and their AWS Gateways
 }
 
 // Gateways lists the routes of AWS Gateways in front of workload w, as
 // "HTTPRoute shop/web on Gateway infra/public (ALB)", in list order: the
 // reports group Gateway-fronted workloads under them.
-func (o *Outcome) Gateways(w ResourceID) []string { return o.gateways[w] }
-
-// ResourceID names an object as its manifest does (Namespace as written,
-// "" when none): by value, since the reports may hold other copies of the
-// objects the rules read.
-type ResourceID struct{ APIVersion, Kind, Namespace, Name string }
+func (o *Outcome) Gateways(w model.ResourceID) []string { return o.gateways[w] }
 
 // Workloads lists the workloads res puts at risk, in list order.
 // They are named on demand: N results about N Services in front of the same
 // N workloads would otherwise hold N² names, which the KRM function never
 // reads.
-func (o *Outcome) Workloads(res *fn.Result) []ResourceID {
-	var ids []ResourceID
+func (o *Outcome) Workloads(res *fn.Result) []model.ResourceID {
+	var ids []model.ResourceID
 	for _, w := range o.workloads[res] {
-		ids = append(ids, w.id())
+		ids = append(ids, w.ID())
 	}
 	return ids
 }
@@ -40,37 +36,39 @@ func (o *Outcome) Workloads(res *fn.Result) []ResourceID {
 // IsWorkload tells whether apiVersion and kind are one of the workload kinds
 // lbguard reads (apps/v1 Deployment, StatefulSet, DaemonSet, ReplicaSet, and
 // Argo Rollout), by group, not by kind alone.
-func IsWorkload(apiVersion, kind string) bool { return sdkGroupKind(apiVersion, kind).isWorkload() }
+func IsWorkload(apiVersion, kind string) bool {
+	return model.SDKGroupKind(apiVersion, kind).IsWorkload()
+}
 
 // newOutcome maps each result to the workloads it puts at risk: the workload
 // it is about; the workloads behind a load balancer or Service it is about;
 // those of a Namespace that load balancers front; the workload a new object
 // was made for.
-func newOutcome(inv *Inventory, r *Report) *Outcome {
-	o := &Outcome{Results: r.Results, workloads: map[*fn.Result][]*Workload{}, gateways: map[ResourceID][]string{}}
+func newOutcome(inv *model.Inventory, r *model.Report) *Outcome {
+	o := &Outcome{Results: r.Results, workloads: map[*fn.Result][]*model.Workload{}, gateways: map[model.ResourceID][]string{}}
 	risk := newRiskIndex(inv)
 	for _, res := range r.Results {
 		if at := risk.workloadsAtRisk(r, res); len(at) > 0 {
 			o.workloads[res] = at
 		}
 	}
-	gateways := map[*frontSet][]string{} // once for the workloads behind the same backends
+	gateways := map[*model.FrontSet][]string{} // once for the workloads behind the same backends
 	for _, w := range inv.Workloads {
-		if w.fronts == nil {
+		if w.FrontSet == nil {
 			continue
 		}
-		fronts, seen := gateways[w.fronts]
+		fronts, seen := gateways[w.FrontSet]
 		if !seen {
 			for _, b := range w.Backends {
-				if front := b.gatewayFront(); front != "" && !slices.Contains(fronts, front) {
+				if front := gatewayFront(b); front != "" && !slices.Contains(fronts, front) {
 					fronts = append(fronts, front)
 				}
 			}
 			fronts = slices.Clip(fronts)
-			gateways[w.fronts] = fronts
+			gateways[w.FrontSet] = fronts
 		}
 		if len(fronts) > 0 {
-			o.gateways[w.id()] = fronts
+			o.gateways[w.ID()] = fronts
 		}
 	}
 	return o
@@ -78,30 +76,30 @@ func newOutcome(inv *Inventory, r *Report) *Outcome {
 
 // gatewayFront names a route backend's route and Gateway; "" for other
 // load balancers.
-func (b *Backend) gatewayFront() string {
-	gw := b.LB.gateway
+func gatewayFront(b *model.Backend) string {
+	gw := b.LB.Gateway
 	if gw == nil {
 		return ""
 	}
 	lb := "ALB"
-	if b.LB.Kind == GatewayNLB {
+	if b.LB.Kind == model.GatewayNLB {
 		lb = "NLB"
 	}
-	return b.LB.kind + " " + b.LB.namespaceOrDefault() + "/" + b.LB.name + " on Gateway " + gw.key.namespace + "/" + gw.key.name + " (" + lb + ")"
+	return b.LB.KindName + " " + b.LB.NamespaceOrDefault() + "/" + b.LB.Name + " on Gateway " + gw.Key.Namespace + "/" + gw.Key.Name + " (" + lb + ")"
 }
 
 // riskIndex finds the workloads behind an object or in a namespace in one
 // lookup: a run has a result or more per object, and scanning every
 // workload for each makes a large list quadratic.
 type riskIndex struct {
-	workloads   map[*fn.KubeObject]*Workload   // a workload by its own object
-	behind      map[*fn.KubeObject][]*Workload // by load balancer, Service or target group object, each once, in list order; shared: read only
-	inNamespace map[string][]*Workload         // those with backends, by namespace, each once, in list order
+	workloads   map[*fn.KubeObject]*model.Workload   // a workload by its own object
+	behind      map[*fn.KubeObject][]*model.Workload // by load balancer, Service or target group object, each once, in list order; shared: read only
+	inNamespace map[string][]*model.Workload         // those with backends, by namespace, each once, in list order
 }
 
-func newRiskIndex(inv *Inventory) *riskIndex {
-	x := &riskIndex{workloads: map[*fn.KubeObject]*Workload{}, behind: map[*fn.KubeObject][]*Workload{}, inNamespace: map[string][]*Workload{}}
-	index := map[*Workload]int{}
+func newRiskIndex(inv *model.Inventory) *riskIndex {
+	x := &riskIndex{workloads: map[*fn.KubeObject]*model.Workload{}, behind: map[*fn.KubeObject][]*model.Workload{}, inNamespace: map[string][]*model.Workload{}}
+	index := map[*model.Workload]int{}
 	for i, w := range inv.Workloads {
 		x.workloads[w.Object] = w
 		index[w] = i
@@ -113,16 +111,16 @@ func newRiskIndex(inv *Inventory) *riskIndex {
 	// backends: most objects have one, whose list is shared as it is.
 	type objectSelection struct {
 		obj *fn.KubeObject
-		sel *selection
+		sel *model.Selection
 	}
 	seen := map[objectSelection]bool{}
 	for _, lb := range inv.LoadBalancers {
 		for _, b := range lb.Backends {
-			if b.selection == nil || len(b.Workloads) == 0 {
+			if b.Selection == nil || len(b.Workloads) == 0 {
 				continue
 			}
-			for _, obj := range b.frontObjects() {
-				if key := (objectSelection{obj, b.selection}); !seen[key] {
+			for _, obj := range frontObjects(b) {
+				if key := (objectSelection{obj, b.Selection}); !seen[key] {
 					seen[key] = true
 					x.behind[obj] = mergeWorkloads(x.behind[obj], b.Workloads, index)
 				}
@@ -134,11 +132,11 @@ func newRiskIndex(inv *Inventory) *riskIndex {
 
 // mergeWorkloads is the workloads of a and b, each once, in list order
 // (index): a itself when b is empty, b itself when a is.
-func mergeWorkloads(a, b []*Workload, index map[*Workload]int) []*Workload {
+func mergeWorkloads(a, b []*model.Workload, index map[*model.Workload]int) []*model.Workload {
 	if len(a) == 0 {
 		return b
 	}
-	merged := make([]*Workload, 0, len(a)+len(b))
+	merged := make([]*model.Workload, 0, len(a)+len(b))
 	for len(a) > 0 || len(b) > 0 {
 		switch {
 		case len(b) == 0 || len(a) > 0 && index[a[0]] < index[b[0]]:
@@ -154,21 +152,21 @@ func mergeWorkloads(a, b []*Workload, index map[*Workload]int) []*Workload {
 
 // frontObjects are the objects in front of a backend's workloads: its load
 // balancer, its Service, and the TargetGroupConfigurations that set it.
-func (b *Backend) frontObjects() []*fn.KubeObject {
-	objs := []*fn.KubeObject{b.LB.Object, b.Service, b.settings.delayFrom}
-	if t := b.target; t != nil {
-		objs = append(append(objs, t.created), t.own...)
+func frontObjects(b *model.Backend) []*fn.KubeObject {
+	objs := []*fn.KubeObject{b.LB.Object, b.Service, b.Settings.DelayFrom}
+	if t := b.Target; t != nil {
+		objs = append(append(objs, t.Created), t.Own...)
 	}
 	return slices.DeleteFunc(objs, func(obj *fn.KubeObject) bool { return obj == nil })
 }
 
-func (x *riskIndex) workloadsAtRisk(r *Report, res *fn.Result) []*Workload {
-	obj := r.owners[res]
-	if owner := r.partOf[obj]; owner != nil {
+func (x *riskIndex) workloadsAtRisk(r *model.Report, res *fn.Result) []*model.Workload {
+	obj := r.Owners[res]
+	if owner := r.PartOf[obj]; owner != nil {
 		obj = owner
 	}
 	if w := x.workloads[obj]; obj != nil && w != nil {
-		return []*Workload{w}
+		return []*model.Workload{w}
 	}
 	switch ref := res.ResourceRef; {
 	case ref != nil && ref.Kind == "Namespace" && ref.APIVersion == "v1":

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // The outcome names the workloads each result puts at risk: the workload
@@ -21,23 +24,23 @@ func TestOutcomeWorkloads(t *testing.T) {
 		servingWorkload("StatefulSet", "web", "  replicas: 2\n"),
 		"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: batch\n  namespace: shop\nspec:\n  selector:\n    matchLabels:\n      app: batch\n  template:\n    metadata:\n      labels:\n        app: batch\n    spec:\n      containers:\n      - name: batch\n        image: batch\n",
 	}, "---\n")
-	web := ResourceID{"apps/v1", "Deployment", "shop", "web"}
-	webSet := ResourceID{"apps/v1", "StatefulSet", "shop", "web"}
-	for _, mode := range []Mode{ModeFix, ModeAudit} {
+	web := model.ResourceID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "web"}
+	webSet := model.ResourceID{APIVersion: "apps/v1", Kind: "StatefulSet", Namespace: "shop", Name: "web"}
+	for _, mode := range []config.Mode{config.ModeFix, config.ModeAudit} {
 		objs, err := fn.ParseKubeObjects([]byte(stream))
 		if err != nil {
 			t.Fatal(err)
 		}
-		cfg := DefaultConfig()
+		cfg := config.DefaultConfig()
 		cfg.Mode = mode
 		items := fn.KubeObjects(objs)
 		outcome := Run(&items, cfg, Snapshot(items))
-		got := map[string][]ResourceID{}
+		got := map[string][]model.ResourceID{}
 		for _, res := range outcome.Results {
-			key := res.Tags[TagRule] + " " + res.ResourceRef.Kind + "/" + res.ResourceRef.Name
+			key := res.Tags[model.TagRule] + " " + res.ResourceRef.Kind + "/" + res.ResourceRef.Name
 			got[key] = append(got[key], outcome.Workloads(res)...)
 		}
-		want := map[string][]ResourceID{
+		want := map[string][]model.ResourceID{
 			"R1 Ingress/web":             {web, webSet},
 			"R2 Ingress/web":             {web, webSet},
 			"R3 Namespace/shop":          {web, webSet},
@@ -75,17 +78,17 @@ func TestIsWorkload(t *testing.T) {
 // names an unknown id by itself.
 func TestRuleInfos(t *testing.T) {
 	var ids []string
-	for _, info := range RuleInfos() {
+	for _, info := range rules.RuleInfos() {
 		ids = append(ids, string(info.ID)+" "+info.Name)
 	}
 	want := "R1 IPTargetType,R2 DeregistrationDelay,R3 ReadinessGates,R4 ReadinessProbe,R5 PreStopDelay,R6 GracePeriod,R7 DisruptionBudget,R8 SignalHandling,invalid UnreadableField"
 	if got := strings.Join(ids, ","); got != want {
 		t.Errorf("RuleInfos: %s", got)
 	}
-	if got := DescribeRule("R9"); got != (RuleInfo{ID: "R9", Name: "R9", Title: "R9"}) {
+	if got := rules.DescribeRule("R9"); got != (rules.RuleInfo{ID: "R9", Name: "R9", Title: "R9"}) {
 		t.Errorf("DescribeRule(R9) = %+v", got)
 	}
-	if got := DescribeRule("R5"); got.Title != "preStop delay" || got.Severity != fn.Error {
+	if got := rules.DescribeRule("R5"); got.Title != "preStop delay" || got.Severity != fn.Error {
 		t.Errorf("DescribeRule(R5) = %+v", got)
 	}
 }

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // workloadBehindALB is a Service behind an ALB Ingress and one Deployment
@@ -54,7 +57,7 @@ func indent(s string, n int) string {
 }
 
 // applyRules runs every rule over the YAML stream and returns the items and results.
-func applyRules(t *testing.T, stream string, cfg Config) (fn.KubeObjects, fn.Results) {
+func applyRules(t *testing.T, stream string, cfg config.Config) (fn.KubeObjects, fn.Results) {
 	t.Helper()
 	items, err := fn.ParseKubeObjects([]byte(stream))
 	if err != nil {
@@ -76,14 +79,14 @@ func findObject(t *testing.T, items fn.KubeObjects, kind, name string) *fn.KubeO
 }
 
 // ruleResults keeps the results of one rule, as "severity: field: message".
-func ruleResults(results fn.Results, rule RuleID) []string {
-	return resultsWhere(results, func(r *fn.Result) bool { return r.Tags[TagRule] == string(rule) })
+func ruleResults(results fn.Results, rule model.RuleID) []string {
+	return resultsWhere(results, func(r *fn.Result) bool { return r.Tags[model.TagRule] == string(rule) })
 }
 
 // ruleOrInvalidResults keeps those of one rule and the unreadable fields.
-func ruleOrInvalidResults(results fn.Results, rule RuleID) []string {
+func ruleOrInvalidResults(results fn.Results, rule model.RuleID) []string {
 	return resultsWhere(results, func(r *fn.Result) bool {
-		return r.Tags[TagRule] == string(rule) || r.Tags[TagAction] == ActionInvalid
+		return r.Tags[model.TagRule] == string(rule) || r.Tags[model.TagAction] == model.ActionInvalid
 	})
 }
 
@@ -120,7 +123,7 @@ func TestPreStopDelay(t *testing.T) {
 		name                string
 		ingressAnn, workAnn string
 		podSpec             string
-		cfg                 func(*Config)
+		cfg                 func(*config.Config)
 		wantPreStop         string // the app container's lifecycle, as YAML
 		wantGrace           string // terminationGracePeriodSeconds
 		wantR5              []string
@@ -133,7 +136,7 @@ func TestPreStopDelay(t *testing.T) {
 	}, {
 		name:        "missing on an old cluster: an exec sleep",
 		podSpec:     app,
-		cfg:         func(c *Config) { c.KubernetesVersion = KubernetesVersion{1, 29} },
+		cfg:         func(c *config.Config) { c.KubernetesVersion = config.KubernetesVersion{Major: 1, Minor: 29} },
 		wantPreStop: "preStop:\n  exec:\n    command:\n    - /bin/sh\n    - -c\n    - sleep 45\n",
 		wantGrace:   "65",
 		wantR5:      []string{`info: spec.template.spec.containers[0].lifecycle.preStop.exec.command: Deployment web container "app" (exec form for clusters before 1.30: the image needs /bin/sh): preStop sleep of 45 s added: the app keeps serving until the ELB has stopped routing to the pod and drained it (closes W1: 12 s typical, 30 s worst of refused requests per old pod)`},
@@ -214,7 +217,7 @@ func TestPreStopDelay(t *testing.T) {
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := DefaultConfig()
+			cfg := config.DefaultConfig()
 			if tc.cfg != nil {
 				tc.cfg(&cfg)
 			}
@@ -238,7 +241,7 @@ func TestPreStopDelay(t *testing.T) {
 			if grace != tc.wantGrace {
 				t.Errorf("terminationGracePeriodSeconds = %q, want %q", grace, tc.wantGrace)
 			}
-			equalLists(t, "R5 results", ruleOrInvalidResults(results, rulePreStopDelay.ID), tc.wantR5)
+			equalLists(t, "R5 results", ruleOrInvalidResults(results, rules.RulePreStopDelay.ID), tc.wantR5)
 		})
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // probeIngress is an ALB Ingress in front of the Service web (port 80, named
@@ -77,7 +79,7 @@ metadata:
 // probeResults keeps R4's results and the errors of unreadable fields, as
 // "severity: field: message".
 func probeResults(results fn.Results) []string {
-	return ruleOrInvalidResults(results, ruleReadinessProbe.ID)
+	return ruleOrInvalidResults(results, rules.RuleReadinessProbe.ID)
 }
 
 // readinessProbes lists the readinessProbe of each container of the
@@ -118,7 +120,7 @@ func TestReadinessProbe(t *testing.T) {
 	cases := []struct {
 		name   string
 		input  string
-		cfg    func(*Config)
+		cfg    func(*config.Config)
 		want   []string // each container's readinessProbe after the run; "" for none
 		wantR4 []string
 	}{{
@@ -299,7 +301,7 @@ func TestReadinessProbe(t *testing.T) {
 	}, {
 		name:   "scope all: a workload no load balancer fronts gets a check on its first port",
 		input:  probeDeployment("", app),
-		cfg:    func(c *Config) { c.Scope = ScopeAll },
+		cfg:    func(c *config.Config) { c.Scope = config.ScopeAll },
 		want:   []string{"tcpSocket:\n  port: http\n"},
 		wantR4: []string{added + `a tcpSocket check on port http` + accepts},
 	}, {
@@ -330,7 +332,7 @@ func TestReadinessProbe(t *testing.T) {
 	}}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := DefaultConfig()
+			cfg := config.DefaultConfig()
 			if tc.cfg != nil {
 				tc.cfg(&cfg)
 			}

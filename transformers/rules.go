@@ -1,3 +1,6 @@
+// Package transformers runs lbguard's rules R1–R8 (docs/rules.md) over the
+// inventory of package model: Run reads the inventory, settles the delays,
+// applies the rules of the registry in order and gathers the outcome.
 package transformers
 
 import (
@@ -6,17 +9,14 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
-// Originals gives the items again as they came in, in the same order. The
-// rules edit items in place and call it only when they must undo edits: an
-// object a rule finds unreadable goes back as it came, and in audit mode the
-// whole list does. So a list is never copied up front: a function reads its
-// input again, which costs nothing when nothing is undone.
-type Originals func() (fn.KubeObjects, error)
-
 // Snapshot copies items now, for callers that cannot read their input again.
-func Snapshot(items fn.KubeObjects) Originals {
+func Snapshot(items fn.KubeObjects) model.Originals {
 	copies := Copies(items)
 	return func() (fn.KubeObjects, error) { return copies, nil }
 }
@@ -32,35 +32,36 @@ func Copies(items fn.KubeObjects) fn.KubeObjects {
 
 // Run applies every rule to items. In audit mode items end as they came in,
 // and every edit fix would make is an error.
-func Run(items *fn.KubeObjects, cfg Config, originals Originals) *Outcome {
-	return run(items, cfg, originals, Rules)
+func Run(items *fn.KubeObjects, cfg config.Config, originals model.Originals) *Outcome {
+	return RunRules(items, cfg, originals, rules.Rules)
 }
 
-// run applies rules, a subset of Rules in their order, to items.
-func run(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
-	if cfg.Mode == ModeAudit {
-		return audit(items, cfg, originals, rules)
+// RunRules applies ruleSet, a subset of rules.Rules in their order, to items.
+func RunRules(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []rules.Rule) *Outcome {
+	if cfg.Mode == config.ModeAudit {
+		return audit(items, cfg, originals, ruleSet)
 	}
-	return fix(items, cfg, originals, rules)
+	return fix(items, cfg, originals, ruleSet)
 }
 
-func fix(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
-	r := &Report{}
-	known, duplicated := checkItems(*items, r)
+func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []rules.Rule) *Outcome {
+	r := &model.Report{}
+	known, duplicated := model.CheckItems(*items, r)
 	if duplicated {
 		// No rule runs; the inventory only groups the errors by workload.
-		return newOutcome(NewInventory(known, cfg, &Report{}), r)
+		return newOutcome(model.NewInventory(known, cfg, &model.Report{}), r)
 	}
-	inv := NewInventory(known, cfg, r)
+	inv := model.NewInventory(known, cfg, r)
 	reportSkips(inv, r)
-	closes := windowsToClose(inv, cfg) // the manifests as written, before any edit
-	settleDelays(inv, cfg)
-	for _, rule := range rules {
+	closes := rules.WindowsToClose(inv, cfg)
+	model. // the manifests as written, before any edit
+		SettleDelays(inv, cfg)
+	for _, rule := range ruleSet {
 		rule.Apply(inv, cfg, r)
 	}
-	closes.annotate(r)
-	r.keepInvalidUnchanged(*items, originals)
-	upsert(items, r.validNew(inv.NewObjects), r)
+	closes.Annotate(r)
+	r.KeepInvalidUnchanged(*items, originals)
+	upsert(items, r.ValidNew(inv.NewObjects), r)
 	return newOutcome(inv, r)
 }
 
@@ -69,27 +70,27 @@ func fix(items *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *
 // items once, and only those of the kinds of objs: Upsert scans the whole
 // list for each object, which makes adding a budget per workload quadratic
 // in the size of the list.
-func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
+func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *model.Report) {
 	if len(objs) == 0 {
 		return
 	}
 	kinds := map[string]bool{}
 	for _, obj := range objs {
-		kinds[r.view(obj).kind] = true
+		kinds[r.View(obj).KindName] = true
 	}
-	index := map[ResourceID]int{}
+	index := map[model.ResourceID]int{}
 	for i, item := range *items {
-		v := r.view(item)
-		if !kinds[v.kind] {
+		v := r.View(item)
+		if !kinds[v.KindName] {
 			continue
 		}
-		key := v.id()
+		key := v.ID()
 		if _, seen := index[key]; !seen {
 			index[key] = i
 		}
 	}
 	for _, obj := range objs {
-		key := r.view(obj).id()
+		key := r.View(obj).ID()
 		if i, ok := index[key]; ok {
 			(*items)[i] = obj
 			continue
@@ -102,7 +103,7 @@ func upsert(items *fn.KubeObjects, objs []*fn.KubeObject, r *Report) {
 // A resource annotated lbguard.dev/audit: warn has its violations reported as
 // warnings, for a gradual roll-out; an object fix would add (a
 // PodDisruptionBudget) counts as part of the item of its name.
-func audit(list *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) *Outcome {
+func audit(list *fn.KubeObjects, cfg config.Config, originals model.Originals, ruleSet []rules.Rule) *Outcome {
 	const auditAnnotation = "lbguard.dev/audit"
 	items := *list
 	type id struct{ apiVersion, kind, namespace, name, path string }
@@ -116,33 +117,33 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) 
 	present := map[id]bool{}
 	warn := map[id]bool{}
 	warnByName := map[[2]string]bool{} // namespace, name
-	bad := &Report{}
+	bad := &model.Report{}
 	for _, obj := range items {
 		ref := fn.ConfigObjectResult("", obj, fn.Info)
 		present[idOf(ref.ResourceRef, ref.File)] = true
-		view := bad.view(obj)
-		switch v, ok := annotation(view.root, auditAnnotation); {
+		view := bad.View(obj)
+		switch v, ok := annotations.Get(view.Root, auditAnnotation); {
 		case !ok || v == "error":
 		case v == "warn":
 			warn[idOf(ref.ResourceRef, ref.File)] = true
-			warnByName[[2]string{view.namespace, view.name}] = true
+			warnByName[[2]string{view.WrittenNamespace, view.Name}] = true
 		default:
-			bad.Invalid(obj, annotationPath(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
+			bad.Invalid(obj, annotations.Path(auditAnnotation), "must be warn or error, not "+strconv.Quote(v))
 		}
 	}
-	outcome := fix(list, cfg, originals, rules)
+	outcome := fix(list, cfg, originals, ruleSet)
 	results := outcome.Results
-	if len(*list) != len(items) || slices.ContainsFunc(results, madeChange) {
+	if len(*list) != len(items) || slices.ContainsFunc(results, model.MadeChange) {
 		// Undo it all: drop what fix added, and put every object back.
 		*list = items[:len(items):len(items)]
-		results = append(results, restore(list, originals, func(int) bool { return true })...)
+		results = append(results, model.Restore(list, originals, func(int) bool { return true })...)
 	}
 	for _, res := range results {
-		if res.Tags[TagAction] != ActionChanged || res.ResourceRef == nil {
+		if res.Tags[model.TagAction] != model.ActionChanged || res.ResourceRef == nil {
 			continue
 		}
 		// The message was written for a change made: say it was not.
-		res.Message = auditPrefix(res.Tags[TagRule]) + res.Message
+		res.Message = auditPrefix(res.Tags[model.TagRule]) + res.Message
 		i := idOf(res.ResourceRef, res.File)
 		if warn[i] || !present[i] && warnByName[[2]string{res.ResourceRef.Namespace, res.ResourceRef.Name}] {
 			res.Severity = fn.Warning
@@ -156,7 +157,7 @@ func audit(list *fn.KubeObjects, cfg Config, originals Originals, rules []Rule) 
 }
 
 // reportSkips says once for each opted-out object that it is left alone.
-func reportSkips(inv *Inventory, r *Report) {
+func reportSkips(inv *model.Inventory, r *model.Report) {
 	seen := map[*fn.KubeObject]bool{}
 	skip := func(obj *fn.KubeObject, skipped bool) {
 		if skipped && !seen[obj] {
@@ -167,16 +168,16 @@ func reportSkips(inv *Inventory, r *Report) {
 	for _, lb := range inv.LoadBalancers {
 		skip(lb.Object, lb.Skipped)
 		for _, b := range lb.Backends {
-			skip(b.Service, b.Service != nil && isSkipped(b.serviceView.root))
+			skip(b.Service, b.Service != nil && model.IsSkipped(b.ServiceView.Root))
 		}
 	}
-	for _, t := range inv.gatewayTargets {
-		if own := t.ownTGC(); own != nil {
-			skip(own, isSkipped(r.root(own)))
+	for _, t := range inv.GatewayTargets {
+		if own := t.OwnTGC(); own != nil {
+			skip(own, model.IsSkipped(r.Root(own)))
 		}
 	}
 	for _, w := range inv.Workloads {
-		skip(w.Object, w.skipped)
+		skip(w.Object, w.Skipped)
 	}
 }
 
@@ -186,5 +187,5 @@ func auditPrefix(rule string) string { return "[" + rule + "] would change: " }
 // ChangeDescription is a result's message without audit's prefix, for
 // reports that show the rule and the proposed value on their own.
 func ChangeDescription(res *fn.Result) string {
-	return strings.TrimPrefix(res.Message, auditPrefix(res.Tags[TagRule]))
+	return strings.TrimPrefix(res.Message, auditPrefix(res.Tags[model.TagRule]))
 }

@@ -1,6 +1,9 @@
 package transformers
 
 import (
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 	"slices"
 	"strings"
 	"testing"
@@ -30,24 +33,24 @@ func TestEveryResultNamesItsRule(t *testing.T) {
 		ingressShape("networking.k8s.io/v1", "    alb.ingress.kubernetes.io/actions.blue: 'forward to blue'\n",
 			onePath("{service: {name: blue, port: {name: use-annotation}}}"))
 	known := map[string]bool{}
-	for _, info := range RuleInfos() {
+	for _, info := range rules.RuleInfos() {
 		known[string(info.ID)] = true
 	}
-	for _, mode := range []Mode{ModeFix, ModeAudit} {
+	for _, mode := range []config.Mode{config.ModeFix, config.ModeAudit} {
 		t.Run(string(mode), func(t *testing.T) {
 			items := parseItems(t, list)
-			cfg := DefaultConfig()
+			cfg := config.DefaultConfig()
 			cfg.Mode = mode
 			results := Run(&items, cfg, Snapshot(items)).Results
 			var got []string // the results about the routes and the Ingress action
 			for _, res := range results {
-				rule, action := res.Tags[TagRule], res.Tags[TagAction]
+				rule, action := res.Tags[model.TagRule], res.Tags[model.TagAction]
 				switch {
-				case action == ActionInvalid || action == ActionSkipped:
+				case action == model.ActionInvalid || action == model.ActionSkipped:
 					if rule != "" {
 						t.Errorf("%s result with rule %q: %s", action, rule, res.Message)
 					}
-				case !known[rule] || rule == string(ruleUnreadableField.ID):
+				case !known[rule] || rule == string(rules.RuleUnreadableField.ID):
 					t.Errorf("%s result with rule %q, not one of R1 … R8: %s", res.Severity, rule, res.Message)
 				}
 				if strings.HasPrefix(res.Message, "HTTPRoute ") || strings.HasPrefix(res.Message, "Ingress web: action") {

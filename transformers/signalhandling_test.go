@@ -1,6 +1,8 @@
 package transformers
 
 import (
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/rules"
 	"strings"
 	"testing"
 )
@@ -146,7 +148,7 @@ func TestSignalHandling(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, got := runRuleOn(t, withContainers(tt.containers), DefaultConfig(), ruleSignalHandling.ID)
+			_, got := runRuleOn(t, withContainers(tt.containers), config.DefaultConfig(), rules.RuleSignalHandling.ID)
 			if strings.Join(got, "\n") != strings.Join(tt.want, "\n") {
 				t.Errorf("results:\n got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tt.want, "\n"))
 			}
@@ -161,7 +163,7 @@ func TestSignalHandlingScope(t *testing.T) {
 		"opted out":        strings.Replace(withContainers(wrapped), "  name: web\n  namespace: shop\nspec:\n  replicas", "  name: web\n  namespace: shop\n  annotations:\n    lbguard.dev/skip: \"true\"\nspec:\n  replicas", 1),
 		"no load balancer": strings.Replace(withContainers(wrapped), "type: LoadBalancer", "type: ClusterIP", 1),
 	} {
-		if _, got := runRuleOn(t, stream, DefaultConfig(), ruleSignalHandling.ID); len(got) != 0 {
+		if _, got := runRuleOn(t, stream, config.DefaultConfig(), rules.RuleSignalHandling.ID); len(got) != 0 {
 			t.Errorf("%s: got %q, want no result", name, got)
 		}
 	}
@@ -173,8 +175,8 @@ func FuzzShellScript(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, script string) {
-		execsApp(script)
-		lastCommand(script)
-		shellScript([]string{"sh", "-c", script})
+		rules.ExecsApp(script)
+		rules.LastCommand(script)
+		rules.ShellScript([]string{"sh", "-c", script})
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -193,9 +194,9 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 	if !ok {
 		return exitUsage
 	}
-	cfg.Mode = transformers.ModeAudit
+	cfg.Mode = config.ModeAudit
 	if command == "fix" {
-		cfg.Mode = transformers.ModeFix
+		cfg.Mode = config.ModeFix
 	}
 	read, err := readInputs(opts.paths, stdin, []string{opts.config, opts.input.RepoConfig}, opts.input.Render)
 	if err != nil {
@@ -238,8 +239,8 @@ func Run(command string, args []string, version string, stdin io.Reader, stdout,
 // rules, which edit what they are given and put back what they undo, edit
 // copies, so that the documents keep their own objects, by which the report
 // finds each finding's line; in fix they edit the documents' objects.
-func (in *inputs) run(items fn.KubeObjects, cfg transformers.Config, version string) (fn.KubeObjects, *report.Report) {
-	if cfg.Mode == transformers.ModeAudit {
+func (in *inputs) run(items fn.KubeObjects, cfg config.Config, version string) (fn.KubeObjects, *report.Report) {
+	if cfg.Mode == config.ModeAudit {
 		copies := transformers.Copies(items)
 		outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
 		return items, in.report(cfg.Mode, version, outcome)
@@ -251,7 +252,7 @@ func (in *inputs) run(items fn.KubeObjects, cfg transformers.Config, version str
 // runUnits runs the rules on each deployable unit of the input, and on
 // each alternative of a directory's manifests (units.go), and reports on
 // them all; it returns the objects after the rules, each once.
-func (in *inputs) runUnits(cfg transformers.Config, version string) (fn.KubeObjects, *report.Report) {
+func (in *inputs) runUnits(cfg config.Config, version string) (fn.KubeObjects, *report.Report) {
 	units := splitUnits(in.sources)
 	var parts []report.Part
 	var items fn.KubeObjects
@@ -290,13 +291,13 @@ func (in *inputs) runUnits(cfg transformers.Config, version string) (fn.KubeObje
 // file may be the repository's (its config names it): it is read inside
 // the directory render.FindRoot gives for it, a regular file through the
 // size limit, and what the parser quotes of it is cut short.
-func ReadConfig(path string, stderr io.Writer) (transformers.Config, bool) {
+func ReadConfig(path string, stderr io.Writer) (config.Config, bool) {
 	var obj *fn.KubeObject
 	if path != "" {
 		data, err := readConfigFile(path)
 		if err != nil {
 			fmt.Fprintf(stderr, "lbguard: cannot read the config %s: %v\n", path, unwrapPathError(err))
-			return transformers.Config{}, false
+			return config.Config{}, false
 		}
 		objs, err := fn.ParseKubeObjects(data)
 		if err != nil || len(objs) != 1 {
@@ -304,11 +305,11 @@ func ReadConfig(path string, stderr io.Writer) (transformers.Config, bool) {
 				err = fmt.Errorf("it holds %d objects, not one", len(objs))
 			}
 			fmt.Fprintf(stderr, "lbguard: the config %s is not one LBGuard or ConfigMap: %s\n", path, render.Quiet(err.Error()))
-			return transformers.Config{}, false
+			return config.Config{}, false
 		}
 		obj = objs[0]
 	}
-	cfg, errs := transformers.DecodeConfig(obj)
+	cfg, errs := config.DecodeConfig(obj)
 	for _, e := range errs {
 		fmt.Fprintf(stderr, "lbguard: config %s: %s\n", path, e.Error())
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/lbguard/lbguard/internal/render"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/internal/yamlnode"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 	"sigs.k8s.io/kustomize/kyaml/kio/kioutil"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -232,7 +232,7 @@ func nonResource(n *yaml.Node) (why string, other bool) {
 		return "a kustomize configuration", false
 	case kind == "Kptfile":
 		return "a Kptfile", false
-	case group == transformers.ConfigGroup:
+	case group == config.ConfigGroup:
 		return "lbguard configuration", false
 	}
 	if v, _ := yamlnode.StringAt(n, "metadata", "annotations", "config.kubernetes.io/local-config"); v == "true" {

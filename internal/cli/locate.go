@@ -4,20 +4,22 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // The documents read, as the reports see them: where each result is
 // written, and where each resource is.
 
 // report places the results of a run over the documents read.
-func (in *inputs) report(mode transformers.Mode, version string, outcome *transformers.Outcome) *report.Report {
+func (in *inputs) report(mode config.Mode, version string, outcome *transformers.Outcome) *report.Report {
 	return report.New(mode, version, outcome, in)
 }
 
 // Finding is where res is written: the field of its own document, or a
 // related document when its resource is not in the input; workloads are
 // those res puts at risk.
-func (in *inputs) Finding(res *fn.Result, workloads []transformers.ResourceID) report.Place {
+func (in *inputs) Finding(res *fn.Result, workloads []model.ResourceID) report.Place {
 	path := ""
 	if res.Field != nil {
 		path = res.Field.Path
@@ -81,7 +83,7 @@ func (in *inputs) Read() report.Read {
 // in that namespace that the result puts at risk: the file a reader (and
 // code scanning) should be sent to, rather than whatever resource of the
 // namespace came first. nil for any other result.
-func (in *inputs) workloadOfNamespace(ref *fn.ResourceRef, workloads []transformers.ResourceID) *document {
+func (in *inputs) workloadOfNamespace(ref *fn.ResourceRef, workloads []model.ResourceID) *document {
 	if ref == nil || ref.Kind != "Namespace" {
 		return nil
 	}

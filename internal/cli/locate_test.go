@@ -6,7 +6,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/report"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Where a result is written when its resource is not one document of the
@@ -20,8 +20,8 @@ func TestFindingOfAResultWithoutItsDocument(t *testing.T) {
 	in := readSources(t, [2]string{"a.yaml", service}, [2]string{"b.yaml", "# again\n" + service},
 		[2]string{"c.yaml", fmt.Sprintf(deployment, "api", "api", "  namespace: shop\n")},
 		[2]string{"d.yaml", fmt.Sprintf(deployment, "web", "web", "")})
-	api := transformers.ResourceID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"}
-	webApp := transformers.ResourceID{APIVersion: "apps/v1", Kind: "Deployment", Name: "web"}
+	api := model.ResourceID{APIVersion: "apps/v1", Kind: "Deployment", Namespace: "shop", Name: "api"}
+	webApp := model.ResourceID{APIVersion: "apps/v1", Kind: "Deployment", Name: "web"}
 	defaultNS := &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: "default"}
 	web := &fn.ResourceRef{APIVersion: "v1", Kind: "Service", Namespace: "shop", Name: "web"}
 	billing := &fn.ResourceRef{APIVersion: "v1", Kind: "Namespace", Name: "billing"}
@@ -30,14 +30,14 @@ func TestFindingOfAResultWithoutItsDocument(t *testing.T) {
 	for _, c := range []struct {
 		what      string
 		res       *fn.Result
-		workloads []transformers.ResourceID
+		workloads []model.ResourceID
 		want      report.Place
 	}{
 		{"its own file and index", &fn.Result{ResourceRef: web, File: &fn.File{Path: "b.yaml"}}, nil, report.Place{File: "b.yaml", Line: 2}},
 		{"a resource read twice: the first resource of its namespace", &fn.Result{ResourceRef: web}, nil, report.Place{File: "a.yaml", Line: 5}},
 		{"a Namespace not read, no workload at risk: its first resource", &fn.Result{ResourceRef: shop}, nil, report.Place{File: "a.yaml", Line: 5}},
-		{"a Namespace not read: the namespace of its first workload at risk", &fn.Result{ResourceRef: shop}, []transformers.ResourceID{webApp, api}, report.Place{File: "c.yaml", Line: 6}},
-		{"a Namespace not read, its workload names none: the workload's name", &fn.Result{ResourceRef: defaultNS}, []transformers.ResourceID{api, webApp}, report.Place{File: "d.yaml", Line: 5}},
+		{"a Namespace not read: the namespace of its first workload at risk", &fn.Result{ResourceRef: shop}, []model.ResourceID{webApp, api}, report.Place{File: "c.yaml", Line: 6}},
+		{"a Namespace not read, its workload names none: the workload's name", &fn.Result{ResourceRef: defaultNS}, []model.ResourceID{api, webApp}, report.Place{File: "d.yaml", Line: 5}},
 		{"a Namespace with nothing read in it", &fn.Result{ResourceRef: billing}, nil, report.Place{}},
 		{"a Namespace with nothing read in it, with a file", &fn.Result{ResourceRef: billing, File: elsewhere}, nil, report.Place{File: "elsewhere.yaml"}},
 		{"no resource", &fn.Result{File: elsewhere}, nil, report.Place{File: "elsewhere.yaml"}},

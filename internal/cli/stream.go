@@ -3,7 +3,7 @@ package cli
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/report"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // A stream is a rendered YAML stream piped through lbguard by a deploy tool
@@ -12,7 +12,7 @@ import (
 
 // StreamOptions say how a stream is run.
 type StreamOptions struct {
-	Config transformers.Config // its Mode decides between fix and audit
+	Config config.Config // its Mode decides between fix and audit
 	// Namespace is given, for the rules only, to the objects that have
 	// none: the namespace the tool installs them into. The output keeps
 	// them without one, and the objects lbguard adds for them too.
@@ -61,7 +61,7 @@ func RunStream(data []byte, opts StreamOptions) (*StreamRun, error) {
 	if rep.ExitStatus() != exitClean {
 		return &StreamRun{Report: rep}, nil
 	}
-	if opts.Config.Mode == transformers.ModeAudit {
+	if opts.Config.Mode == config.ModeAudit {
 		return &StreamRun{Report: rep, Text: src.text}, nil
 	}
 	unassign(in, items, assigned)

@@ -4,8 +4,11 @@ import (
 	"fmt"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/internal/explain/timinginput"
 	"github.com/lbguard/lbguard/timing"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Options are what the manifests do not hold: the traffic, the platform and
@@ -24,9 +27,9 @@ type Options struct {
 // Subject is one workload behind one load balancer, as the model takes it,
 // with the facts that say why a window stays open.
 type Subject struct {
-	Workload transformers.ResourceID
-	LB       transformers.ResourceID
-	LBKind   transformers.LBKind
+	Workload model.ResourceID
+	LB       model.ResourceID
+	LBKind   model.LBKind
 	Service  string
 	Input    timing.Input
 	Facts    Facts
@@ -52,7 +55,7 @@ func (s Subject) key() string {
 	return idString(s.Workload) + "|" + idString(s.LB) + "|" + s.Service
 }
 
-func idString(id transformers.ResourceID) string {
+func idString(id model.ResourceID) string {
 	return id.Kind + " " + qualified(id.Namespace, id.Name)
 }
 
@@ -70,8 +73,8 @@ const maxLoadBalancersExplained = 10
 
 // Subjects reads every workload behind every load balancer of items, the
 // first maxLoadBalancersExplained of each workload's.
-func Subjects(items fn.KubeObjects, cfg transformers.Config, opts Options) []Subject {
-	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
+func Subjects(items fn.KubeObjects, cfg config.Config, opts Options) []Subject {
+	inv := model.NewInventory(items, cfg, &model.Report{})
 	var out []Subject
 	for _, w := range inv.Workloads {
 		for _, b := range w.Backends[:min(len(w.Backends), maxLoadBalancersExplained)] {
@@ -83,8 +86,8 @@ func Subjects(items fn.KubeObjects, cfg transformers.Config, opts Options) []Sub
 
 // Unexplained says, for each workload behind more load balancers than
 // explain models, how many it leaves out.
-func Unexplained(items fn.KubeObjects, cfg transformers.Config) []string {
-	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
+func Unexplained(items fn.KubeObjects, cfg config.Config) []string {
+	inv := model.NewInventory(items, cfg, &model.Report{})
 	var notes []string
 	for _, w := range inv.Workloads {
 		if n := len(w.Backends) - maxLoadBalancersExplained; n > 0 {
@@ -95,9 +98,9 @@ func Unexplained(items fn.KubeObjects, cfg transformers.Config) []string {
 	return notes
 }
 
-func subject(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg transformers.Config, opts Options) Subject {
+func subject(inv *model.Inventory, w *model.Workload, b *model.Backend, cfg config.Config, opts Options) Subject {
 	s := Subject{Workload: w.ID(), LB: b.LB.ID(), LBKind: b.LB.Kind, Service: b.ServiceName}
-	s.Input = inv.TimingInput(w, b, cfg)
+	s.Input = timinginput.Input(inv, w, b, cfg)
 	s.Input.LoadBalancer.AutoMode = s.Input.LoadBalancer.AutoMode || opts.AutoMode
 	s.Input.Workload.AppStart = opts.AppStart
 	s.Input.Traffic, s.Input.Platform, s.Input.Calibration = opts.Traffic, opts.Platform, opts.Calibration
@@ -107,15 +110,15 @@ func subject(inv *transformers.Inventory, w *transformers.Workload, b *transform
 
 // gateLabel is the Namespace's readiness-gate label; listed is false when
 // the Namespace is not among the manifests.
-func gateLabel(inv *transformers.Inventory, namespace string) (label string, listed bool) {
+func gateLabel(inv *model.Inventory, namespace string) (label string, listed bool) {
 	ns := inv.Namespaces[namespace]
 	if ns == nil {
 		return "", false
 	}
-	return ns.GetLabels()[transformers.ReadinessGateLabel], true
+	return ns.GetLabels()[annotations.ReadinessGateLabel], true
 }
 
-func facts(inv *transformers.Inventory, w *transformers.Workload, b *transformers.Backend, cfg transformers.Config) Facts {
+func facts(inv *model.Inventory, w *model.Workload, b *model.Backend, cfg config.Config) Facts {
 	f := Facts{OptedOut: w.OptedOut() || b.Skipped()}
 	f.PreStop, f.PreStopSource, _ = w.PreStopSeconds(cfg)
 	for _, c := range w.Containers() {

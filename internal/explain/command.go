@@ -14,7 +14,7 @@ import (
 	"github.com/lbguard/lbguard/internal/cli"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/timing"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 const usage = `Usage: lbguard explain [flags] PATH...
@@ -245,7 +245,7 @@ func Command(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // explainUnits explains each unit on its own and joins the findings, in
 // order, each naming its unit when there are several. A unit with errors
 // that stop the rules is named on stderr with them, and not explained.
-func explainUnits(units []cli.Unit, cfg transformers.Config, opts Options, stderr io.Writer) (findings []Finding, explained int) {
+func explainUnits(units []cli.Unit, cfg config.Config, opts Options, stderr io.Writer) (findings []Finding, explained int) {
 	for _, u := range units {
 		unit := &Unit{Name: u.Name, Kind: u.Kind, Alternative: u.Alternative}
 		if msgs := refusals(u.Objects, cfg); len(msgs) > 0 {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/lbguard/lbguard/internal/testkit"
 	"github.com/lbguard/lbguard/timing"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // For every golden case of the KRM function, on every platform: after
@@ -22,7 +22,7 @@ func TestAfterFixLeavesOnlyNamedWindows(t *testing.T) {
 	explained := 0
 	for _, name := range testkit.GoldenCases(t) {
 		rl := testkit.GoldenInput(t, filepath.Join(testkit.GoldenDir(t), name))
-		cfg, errs := transformers.DecodeConfig(rl.FunctionConfig)
+		cfg, errs := config.DecodeConfig(rl.FunctionConfig)
 		if len(errs) > 0 {
 			continue // a case of bad config: the function changes nothing
 		}

@@ -12,6 +12,8 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/timing"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Finding is one workload behind one load balancer, now and after the fix.
@@ -55,13 +57,13 @@ func (u Unit) label() string {
 // listed twice, a field lbguard cannot read. A list that has any is not
 // explained: the rules would leave it as it is, and "after lbguard fix"
 // would be "now" of a list the cluster refuses or lbguard cannot read.
-func refusals(items fn.KubeObjects, cfg transformers.Config) []string {
+func refusals(items fn.KubeObjects, cfg config.Config) []string {
 	copies := transformers.Copies(items)
-	cfg.Mode = transformers.ModeAudit
+	cfg.Mode = config.ModeAudit
 	outcome := transformers.Run(&copies, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
 	var msgs []string
 	for _, res := range outcome.Results {
-		if res.Severity == fn.Error && res.Tags[transformers.TagAction] == transformers.ActionInvalid {
+		if res.Severity == fn.Error && res.Tags[model.TagAction] == model.ActionInvalid {
 			msgs = append(msgs, strings.Join(strings.Fields(res.Message), " "))
 		}
 	}
@@ -70,12 +72,12 @@ func refusals(items fn.KubeObjects, cfg transformers.Config) []string {
 
 // Run explains every workload behind every load balancer of items. The
 // after column runs the rules in fix mode on a copy of items.
-func Run(items fn.KubeObjects, cfg transformers.Config, opts Options) []Finding {
+func Run(items fn.KubeObjects, cfg config.Config, opts Options) []Finding {
 	now := Subjects(items, cfg, opts)
 	// The rules edit the copies; what they undo they take back from items,
 	// which nothing edits, as audit does.
 	fixed := transformers.Copies(items)
-	cfg.Mode = transformers.ModeFix
+	cfg.Mode = config.ModeFix
 	transformers.Run(&fixed, cfg, func() (fn.KubeObjects, error) { return slices.Clone(items), nil })
 	after := map[string]Subject{}
 	for _, s := range Subjects(fixed, cfg, opts) {

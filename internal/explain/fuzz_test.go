@@ -9,7 +9,7 @@ import (
 
 	"github.com/lbguard/lbguard/internal/cli"
 	"github.com/lbguard/lbguard/timing"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // fuzzManifests writes a workload behind a load balancer from the fuzzer's
@@ -75,8 +75,8 @@ func FuzzExplain(f *testing.F) {
 		if replicas > 300 || replicas < -1 || strings.ContainsAny(surge+unavailable, "\"\\\n") {
 			return // a large rollout only takes time; quotes would break the YAML written
 		}
-		config := ""
-		units, err := cli.ReadUnits([]string{"-"}, strings.NewReader(fuzzManifests(lb, replicas, preStop, grace, delay, surge, unavailable, gate, period, minReady)), &config, cli.InputFlags{})
+		configPath := ""
+		units, err := cli.ReadUnits([]string{"-"}, strings.NewReader(fuzzManifests(lb, replicas, preStop, grace, delay, surge, unavailable, gate, period, minReady)), &configPath, cli.InputFlags{})
 		if err != nil {
 			return
 		}
@@ -87,7 +87,7 @@ func FuzzExplain(f *testing.F) {
 		items := units.Units[0].Objects
 		opts := Options{Traffic: timing.Traffic{RPS: rps, RequestSeconds: requestSeconds}, AutoMode: platform&16 != 0,
 			Platform: timing.Platform{ClusterAutoscaler: platform&1 != 0, Karpenter: platform&2 != 0, ManagedNodeGroup: platform&4 != 0, Spot: platform&8 != 0, PodsPerNode: int(platform % 5)}}
-		findings := Run(items, transformers.DefaultConfig(), opts)
+		findings := Run(items, config.DefaultConfig(), opts)
 		for _, f := range findings {
 			for _, x := range []timing.Explanation{f.NowX, f.AfterX} {
 				for _, w := range x.Windows {

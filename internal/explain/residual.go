@@ -4,7 +4,8 @@ import (
 	"fmt"
 
 	"github.com/lbguard/lbguard/timing"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Residual is a window still open after lbguard's fix, and why no rule
@@ -109,7 +110,7 @@ func closedListener(f Finding) (Class, string) {
 		return ClassConfig, nlbFloor
 	case float64(a.PreStop) >= l.Worst:
 		return ClassUnexplained, ""
-	case a.PreStopSource != transformers.PreStopFromLoadBalancers:
+	case a.PreStopSource != model.PreStopFromLoadBalancers:
 		return ClassUserValue, fmt.Sprintf("S = %d s, from %s, is below L = %s s worst", a.PreStop, a.PreStopSource, seconds(l.Worst))
 	case lb.Kind != timing.ALB:
 		return ClassConfig, nlbFloor
@@ -129,7 +130,7 @@ func shutdown(f Finding) (Class, string) {
 	source := "the config's shutdownSeconds"
 	class := ClassConfig
 	if a.ShutdownSet {
-		source, class = "the annotation "+transformers.ShutdownSecondsAnnotation, ClassUserValue
+		source, class = "the annotation "+annotations.ShutdownSecondsAnnotation, ClassUserValue
 	}
 	return class, fmt.Sprintf("A = %d s, from %s, is shorter than the requests (R = %s s): the app exits before they end", a.Shutdown, source, seconds(r))
 }
@@ -142,7 +143,7 @@ func drainingCut(f Finding) (Class, string) {
 	if f.Now.Facts.DelaySet {
 		return ClassUserValue, fmt.Sprintf("the user's deregistration delay D = %d s, kept, is below P + R = %s s worst", f.Now.Facts.Delay, need)
 	}
-	if f.After.LBKind == transformers.TGBinding {
+	if f.After.LBKind == model.TGBinding {
 		return ClassOutsideKubernetes, "the target group's deregistration delay is set where the target group is managed"
 	}
 	return ClassConfig, fmt.Sprintf("D = %d s, the config's deregistrationDelaySeconds, is below P + R = %s s worst: raise it to %s, or keep requests under D − P", a.Delay, need, need)
@@ -156,16 +157,16 @@ func noGate(f Finding) (Class, string) {
 	case lb.AutoMode:
 		return ClassAutoMode, "EKS Auto Mode has no readiness gates (aws/containers-roadmap#2511): set minReadySeconds to cover registration and the first health check"
 	case !a.NamespaceListed:
-		return ClassNamespaceNotListed, fmt.Sprintf("Namespace %s is not among the manifests, so R3 cannot label it: label it %s=enabled", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel)
+		return ClassNamespaceNotListed, fmt.Sprintf("Namespace %s is not among the manifests, so R3 cannot label it: label it %s=enabled", namespaceOf(f.After.Workload), annotations.ReadinessGateLabel)
 	case a.GateLabel != "enabled" && f.Now.Facts.GateLabel == a.GateLabel && a.GateLabel != "":
-		return ClassUserValue, fmt.Sprintf("Namespace %s sets %s=%q, kept", namespaceOf(f.After.Workload), transformers.ReadinessGateLabel, a.GateLabel)
-	case f.AfterX.Parameters.Target != timing.TargetIP && f.After.LBKind == transformers.TGBinding:
+		return ClassUserValue, fmt.Sprintf("Namespace %s sets %s=%q, kept", namespaceOf(f.After.Workload), annotations.ReadinessGateLabel, a.GateLabel)
+	case f.AfterX.Parameters.Target != timing.TargetIP && f.After.LBKind == model.TGBinding:
 		return ClassOutsideKubernetes, "the TargetGroupBinding's targetType is not ip and cannot change: gates hold only ip targets"
 	}
 	return ClassUnexplained, ""
 }
 
-func namespaceOf(id transformers.ResourceID) string {
+func namespaceOf(id model.ResourceID) string {
 	if id.Namespace == "" {
 		return "default"
 	}

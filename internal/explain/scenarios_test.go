@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/lbguard/lbguard/internal/testkit"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // The worked scenarios of docs/timing.md §5.6, read by lbguard from their
@@ -129,7 +129,7 @@ func TestE5Drain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			findings := Run(items, transformers.DefaultConfig(), cmd.opts)
+			findings := Run(items, config.DefaultConfig(), cmd.opts)
 			d, wd := findings[0].NowX.Drain[0], findings[0].NowX.Drain[1]
 			if !slices.Equal(d.Evictions, c.evictions) || d.Empty != c.empty || d.Refused != c.refused || wd.Refused != c.worst {
 				t.Errorf("drain: evictions %v, empty at %v, refused %v (%v worst); want %v, %v, %v (%v)",

@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"sigs.k8s.io/kustomize/kyaml/kio"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
@@ -206,7 +208,7 @@ func TestCorpusProperties(t *testing.T) {
 				}
 			}
 			for _, r := range secondResults[len(firstResults):] { // the first run's results come along
-				if r.Tags[transformers.TagAction] == transformers.ActionChanged {
+				if r.Tags[model.TagAction] == model.ActionChanged {
 					t.Errorf("(b) the second run reports a change: %s", r.Message)
 				}
 			}
@@ -234,7 +236,7 @@ func TestCorpusProperties(t *testing.T) {
 			// balancers, their backend Services, the workloads they front,
 			// and Namespaces.
 			mayChange := map[string]bool{}
-			inv := transformers.NewInventory(input, transformers.DefaultConfig(), &transformers.Report{})
+			inv := model.NewInventory(input, config.DefaultConfig(), &model.Report{})
 			for _, lb := range inv.LoadBalancers {
 				mayChange[corpusItemID(lb.Object)] = true
 				for _, b := range lb.Backends {
@@ -322,8 +324,8 @@ func corpusHasGroupKind(obj *fn.KubeObject, group, kind string) bool {
 // the list that holds ip targets without the readiness-gate label.
 func corpusViolations(items fn.KubeObjects) []string {
 	var out []string
-	cfg := transformers.DefaultConfig()
-	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
+	cfg := config.DefaultConfig()
+	inv := model.NewInventory(items, cfg, &model.Report{})
 	ipNamespaces := map[string]string{}
 	for _, lb := range inv.LoadBalancers {
 		if lb.Skipped {
@@ -331,9 +333,9 @@ func corpusViolations(items fn.KubeObjects) []string {
 		}
 		var attributesKey string
 		switch lb.Kind {
-		case transformers.ALBIngress:
+		case model.ALBIngress:
 			attributesKey = "alb.ingress.kubernetes.io/target-group-attributes"
-		case transformers.LBCNLB, transformers.ClassicELB:
+		case model.LBCNLB, model.ClassicELB:
 			attributesKey = "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"
 		}
 		for _, b := range lb.Backends {
@@ -351,7 +353,7 @@ func corpusViolations(items fn.KubeObjects) []string {
 				out = append(out, where+": target type "+t+", want ip")
 			}
 			value, _, _ := b.Annotation(attributesKey)
-			attrs, err := transformers.ParseStringMap(value)
+			attrs, err := annotations.ParseStringMap(value)
 			if err != nil {
 				out = append(out, where+": "+attributesKey+": "+err.Error())
 				continue
@@ -360,7 +362,7 @@ func corpusViolations(items fn.KubeObjects) []string {
 				d, _ := b.DeregistrationDelay(cfg)
 				out = append(out, where+": no deregistration delay set (effective "+strconv.Itoa(d)+" s)")
 			}
-			if lb.Kind == transformers.ClassicELB {
+			if lb.Kind == model.ClassicELB {
 				annotations := lb.Object.GetAnnotations()
 				if annotations["service.beta.kubernetes.io/aws-load-balancer-connection-draining-enabled"] != "true" ||
 					annotations["service.beta.kubernetes.io/aws-load-balancer-connection-draining-timeout"] == "" {

@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // corpusWorkloadViolations lists what R4–R7 leave wrong in items, for each
@@ -20,8 +21,8 @@ import (
 // exactly one budget that allows an eviction.
 func corpusWorkloadViolations(items fn.KubeObjects) []string {
 	var out []string
-	cfg := transformers.DefaultConfig()
-	inv := transformers.NewInventory(items, cfg, &transformers.Report{})
+	cfg := config.DefaultConfig()
+	inv := model.NewInventory(items, cfg, &model.Report{})
 	for _, w := range inv.WorkloadsInScope(cfg) {
 		where := w.Object.GetKind() + " " + w.Namespace + "/" + w.Object.GetName()
 		d, known := w.DeregistrationDelay(cfg)
@@ -56,7 +57,7 @@ func corpusWorkloadViolations(items fn.KubeObjects) []string {
 }
 
 // corpusPreStopSleep reads a sleep action or a plain exec sleep.
-func corpusPreStopSleep(c *transformers.Container) (seconds int, visible bool) {
+func corpusPreStopSleep(c *model.Container) (seconds int, visible bool) {
 	if _, ok, _ := c.NestedSubObject("lifecycle", "preStop"); !ok {
 		return 0, true
 	}
@@ -77,7 +78,7 @@ func corpusPreStopSleep(c *transformers.Container) (seconds int, visible bool) {
 
 // corpusBudgetViolations checks R7 for a workload of 2+ replicas (the corpus
 // has no HorizontalPodAutoscaler in front of a load-balanced workload).
-func corpusBudgetViolations(w *transformers.Workload, inv *transformers.Inventory, where string) []string {
+func corpusBudgetViolations(w *model.Workload, inv *model.Inventory, where string) []string {
 	if w.Object.GetKind() == "DaemonSet" {
 		return nil
 	}

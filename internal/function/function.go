@@ -9,12 +9,14 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/krmio"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Processor is what Run applies to the list between reading and writing
 // it: Process, or in the benchmarks' builds a baseline (processors.go).
 // originals reads the items again, should edits need undoing.
-type Processor func(rl *fn.ResourceList, originals transformers.Originals) (bool, error)
+type Processor func(rl *fn.ResourceList, originals model.Originals) (bool, error)
 
 // Run runs lbguard as a KRM function and returns the exit status. It reads
 // and parses the whole ResourceList before anything is written, so that bad
@@ -59,8 +61,8 @@ func Run(stdin io.Reader, stdout, stderr io.Writer, process Processor) (status i
 // list, and appends their results. It fails, leaving the items as they are,
 // when the config is bad; and fails after the rules when any result is an
 // error. originals reads the items again, should edits need undoing.
-func Process(rl *fn.ResourceList, originals transformers.Originals) (bool, error) {
-	cfg, errs := transformers.DecodeConfig(rl.FunctionConfig)
+func Process(rl *fn.ResourceList, originals model.Originals) (bool, error) {
+	cfg, errs := config.DecodeConfig(rl.FunctionConfig)
 	if len(errs) > 0 {
 		for _, e := range errs {
 			res := fn.ConfigObjectResult("lbguard config: "+e.Error(), rl.FunctionConfig, fn.Error)
@@ -80,7 +82,7 @@ func Process(rl *fn.ResourceList, originals transformers.Originals) (bool, error
 // Reread reads the items of a list again from its input, as they came: what
 // lbguard puts back when it must undo edits. It is called only then, so the
 // list is never copied when nothing is undone.
-func Reread(in []byte) transformers.Originals {
+func Reread(in []byte) model.Originals {
 	return func() (fn.KubeObjects, error) {
 		rl, err := krmio.ParseResourceList(in)
 		if err != nil {
@@ -99,7 +101,7 @@ func summarize(w io.Writer, results fn.Results) {
 			errors++
 		case r.Severity == fn.Warning:
 			warnings++
-		case r.Tags[transformers.TagAction] == transformers.ActionChanged:
+		case r.Tags[model.TagAction] == model.ActionChanged:
 			changed++
 		default:
 			kept++

@@ -14,7 +14,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/krmio"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // FuzzFunction runs the whole function, in process, on any bytes as stdin.
@@ -75,7 +75,7 @@ func checkFunction(t *testing.T, in []byte) {
 		t.Errorf("the second run changes the items:\n%s\nafter the first run:\n%s", strings.Join(got, "---\n"), strings.Join(want, "---\n"))
 	}
 	for _, r := range second.Results {
-		if r.Tags[transformers.TagAction] == transformers.ActionChanged && r.Severity != fn.Error {
+		if r.Tags[model.TagAction] == model.ActionChanged && r.Severity != fn.Error {
 			t.Errorf("the second run reports a change: %s", r.Message)
 		}
 	}

@@ -7,25 +7,26 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/testkit"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // TestGoldenResultsNameTheirRule reads every golden output (the function's
 // fix and audit cases, testdata/golden and testdata/audit, and the rules'
-// own, transformers/testdata/rules) and checks that each result of error or
+// own, transformers/rules/testdata/rules) and checks that each result of error or
 // warning severity carries a rule of the registry in lbguard.dev/rule, so
 // that the reports can give its title and why; a field lbguard cannot read
 // carries none and is reported under the "invalid" pseudo-rule.
 func TestGoldenResultsNameTheirRule(t *testing.T) {
 	known := map[string]bool{}
-	for _, info := range transformers.RuleInfos() {
+	for _, info := range rules.RuleInfos() {
 		known[string(info.ID)] = true
 	}
 	var files []string
 	for _, pattern := range [][]string{
 		{"testdata", "golden", "*", "_expected.yaml"},
 		{"testdata", "audit", "*", "_expected.yaml"},
-		{"transformers", "testdata", "rules", "*", "*", "_expected.yaml"},
+		{"transformers", "rules", "testdata", "rules", "*", "*", "_expected.yaml"},
 	} {
 		matches, err := filepath.Glob(testkit.Path(t, pattern...))
 		if err != nil || len(matches) == 0 {
@@ -48,8 +49,8 @@ func TestGoldenResultsNameTheirRule(t *testing.T) {
 				continue
 			}
 			checked++
-			rule, action := res.Tags[transformers.TagRule], res.Tags[transformers.TagAction]
-			if rule == "" && action == transformers.ActionInvalid {
+			rule, action := res.Tags[model.TagRule], res.Tags[model.TagAction]
+			if rule == "" && action == model.ActionInvalid {
 				continue // the "invalid" pseudo-rule
 			}
 			if !known[rule] || rule == "invalid" {

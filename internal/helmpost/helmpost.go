@@ -23,7 +23,7 @@ import (
 	"github.com/lbguard/lbguard/internal/cli"
 	"github.com/lbguard/lbguard/internal/krmio"
 	"github.com/lbguard/lbguard/internal/report"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // HookAnnotation marks a Helm hook: a Job or Pod Helm runs around a release,
@@ -129,9 +129,9 @@ func Run(args []string, version string, stdin io.Reader, stdout, stderr io.Write
 	if !ok {
 		return fail(opts, stderr, problems.String()+"lbguard helm-post-render: the config is not valid")
 	}
-	cfg.Mode = transformers.ModeFix
+	cfg.Mode = config.ModeFix
 	if opts.audit {
-		cfg.Mode = transformers.ModeAudit
+		cfg.Mode = config.ModeAudit
 	}
 	data, err := krmio.ReadInput(stdin, krmio.MaxInputBytes)
 	if err != nil {

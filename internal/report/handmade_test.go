@@ -8,13 +8,15 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/report"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // placedByMessage is a report.Source that places each result where its
 // message says, and holds no resource itself.
 type placedByMessage map[string]report.Place
 
-func (s placedByMessage) Finding(res *fn.Result, _ []transformers.ResourceID) report.Place {
+func (s placedByMessage) Finding(res *fn.Result, _ []model.ResourceID) report.Place {
 	return s[res.Message]
 }
 
@@ -33,16 +35,16 @@ func TestTextReportOfResultsWithoutDocuments(t *testing.T) {
 		Message:     "ConfigMap settings: the delay it names is not read",
 		Severity:    fn.Warning,
 		ResourceRef: settings,
-		Tags:        map[string]string{transformers.TagRule: "R2", transformers.TagAction: transformers.ActionRisk},
+		Tags:        map[string]string{model.TagRule: "R2", model.TagAction: model.ActionRisk},
 	}, {
 		Message:     "[R6] would change: ConfigMap settings: grace period",
 		Severity:    fn.Error,
 		ResourceRef: settings,
 		Field:       &fn.Field{Path: "data.grace", CurrentValue: []any{math.NaN()}, ProposedValue: map[string]any{"seconds": 95}},
-		Tags:        map[string]string{transformers.TagRule: "R6", transformers.TagAction: transformers.ActionChanged},
+		Tags:        map[string]string{model.TagRule: "R6", model.TagAction: model.ActionChanged},
 	}}
 	src := placedByMessage{results[0].Message: {File: "settings.yaml", Line: 3}}
-	rep := report.New(transformers.ModeAudit, "v1.2.3", &transformers.Outcome{Results: results}, src)
+	rep := report.New(config.ModeAudit, "v1.2.3", &transformers.Outcome{Results: results}, src)
 	var b strings.Builder
 	if err := rep.WriteText(&b); err != nil {
 		t.Fatal(err)
@@ -73,11 +75,11 @@ func TestTextReportNamesTheNotesItLeavesOut(t *testing.T) {
 	web := &fn.ResourceRef{APIVersion: "v1", Kind: "Service", Namespace: "shop", Name: "web"}
 	note := func(rule, action, message string) *fn.Result {
 		return &fn.Result{Message: message, Severity: fn.Info, ResourceRef: web,
-			Tags: map[string]string{transformers.TagRule: rule, transformers.TagAction: action}}
+			Tags: map[string]string{model.TagRule: rule, model.TagAction: action}}
 	}
-	kept := note("R2", transformers.ActionKept, "Service web: deregistration delay of 60 s set by the user is kept")
-	keptAgain := note("R1", transformers.ActionKept, "Service web: target type ip set by the user is kept")
-	optedOut := note("", transformers.ActionSkipped, "Service web is opted out with lbguard.dev/skip: left as it is")
+	kept := note("R2", model.ActionKept, "Service web: deregistration delay of 60 s set by the user is kept")
+	keptAgain := note("R1", model.ActionKept, "Service web: target type ip set by the user is kept")
+	optedOut := note("", model.ActionSkipped, "Service web is opted out with lbguard.dev/skip: left as it is")
 	other := note("R3", "restored", "Service web: put back as it came")
 	for _, c := range []struct {
 		name    string
@@ -91,7 +93,7 @@ func TestTextReportNamesTheNotesItLeavesOut(t *testing.T) {
 		{"another kind", fn.Results{other, kept}, "(2 notes not shown: 1 value kept as the user set it, 1 other note; --format json lists them)\n"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rep := report.New(transformers.ModeAudit, "v1.2.3", &transformers.Outcome{Results: c.results}, placedByMessage{})
+			rep := report.New(config.ModeAudit, "v1.2.3", &transformers.Outcome{Results: c.results}, placedByMessage{})
 			var b strings.Builder
 			if err := rep.WriteText(&b); err != nil {
 				t.Fatal(err)

@@ -1,7 +1,7 @@
 package report
 
 import (
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
 )
 
 // A run over a repository runs the rules once per deployable unit (a
@@ -19,7 +19,7 @@ type Part struct {
 
 // Merge joins the parts' reports, in order; read is what the whole run
 // read.
-func Merge(mode transformers.Mode, version string, read Read, parts []Part) *Report {
+func Merge(mode config.Mode, version string, read Read, parts []Part) *Report {
 	rep := &Report{mode: mode, version: version, read: read}
 	groups := map[groupKey]*group{}
 	seen := map[findingKey]bool{}

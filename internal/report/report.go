@@ -11,6 +11,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // Exit statuses of the command line.
@@ -41,7 +43,7 @@ type Source interface {
 	// resource, or, for a resource not in the input, a related one, such
 	// as the first of the workloads the result puts at risk (a Namespace
 	// lbguard cannot label is written at its workload's namespace).
-	Finding(res *fn.Result, workloads []transformers.ResourceID) Place
+	Finding(res *fn.Result, workloads []model.ResourceID) Place
 	// Resource is the document of a resource, at its metadata.name, and
 	// its position among the documents read; ok is false when the input
 	// does not hold it (or holds it twice).
@@ -64,7 +66,7 @@ type Read struct {
 
 // Report is every result of a run, placed and grouped.
 type Report struct {
-	mode     transformers.Mode
+	mode     config.Mode
 	version  string
 	read     Read
 	findings []*finding
@@ -120,7 +122,7 @@ const maxWorkloadsNamed = 20
 
 // New places every result of a run: its file, line and the workloads it
 // puts at risk. version is lbguard's, for the machine formats.
-func New(mode transformers.Mode, version string, outcome *transformers.Outcome, src Source) *Report {
+func New(mode config.Mode, version string, outcome *transformers.Outcome, src Source) *Report {
 	rep := &Report{mode: mode, version: version, read: src.Read()}
 	groups := map[string]*group{}
 	groupFor := func(ref *fn.ResourceRef, file *fn.File, workload bool, gateways []string) *group {
@@ -138,9 +140,9 @@ func New(mode transformers.Mode, version string, outcome *transformers.Outcome, 
 	}
 	for _, res := range outcome.Results {
 		workloads, total := outcome.WorkloadsAtMost(res, maxWorkloadsNamed)
-		f := &finding{res: res, rule: res.Tags[transformers.TagRule], action: res.Tags[transformers.TagAction], Place: src.Finding(res, workloads),
+		f := &finding{res: res, rule: res.Tags[model.TagRule], action: res.Tags[model.TagAction], Place: src.Finding(res, workloads),
 			moreWorkloads: total - len(workloads)}
-		if f.rule == "" && f.action == transformers.ActionInvalid {
+		if f.rule == "" && f.action == model.ActionInvalid {
 			f.rule = "invalid"
 		}
 		for _, w := range workloads {
@@ -196,8 +198,8 @@ func (rep *Report) shown(f *finding) bool {
 	switch {
 	case f.res.Severity == fn.Error || f.res.Severity == fn.Warning || f.rule == RuleUnit:
 		return true
-	case rep.mode == transformers.ModeFix:
-		return f.action == transformers.ActionChanged
+	case rep.mode == config.ModeFix:
+		return f.action == model.ActionChanged
 	}
 	return false
 }
@@ -221,18 +223,18 @@ func (rep *Report) count() counts {
 			c.errors++
 		case f.res.Severity == fn.Warning:
 			c.warnings++
-		case f.action == transformers.ActionChanged && f.unwritten:
+		case f.action == model.ActionChanged && f.unwritten:
 			c.unwritten++
-		case f.action == transformers.ActionChanged:
+		case f.action == model.ActionChanged:
 			c.changes++
 		case f.rule == RuleUnit:
 			c.unitNotes++
 		default:
 			c.notes++
 			switch f.action {
-			case transformers.ActionKept:
+			case model.ActionKept:
 				c.kept++
-			case transformers.ActionSkipped:
+			case model.ActionSkipped:
 				c.optedOut++
 			}
 		}
@@ -281,7 +283,7 @@ func (rep *Report) HasErrors() bool {
 func (rep *Report) LeaveRenderedUnwritten() int {
 	n := 0
 	for _, f := range rep.findings {
-		if f.action == transformers.ActionChanged && f.res.Severity == fn.Info && f.Origin != "" {
+		if f.action == model.ActionChanged && f.res.Severity == fn.Info && f.Origin != "" {
 			f.unwritten = true
 			n++
 		}

@@ -10,7 +10,8 @@ import (
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // SARIF 2.1.0 (lbguard audit --format sarif), for code-scanning tools such
@@ -110,13 +111,13 @@ type SARIFLogicalLocation struct {
 
 // WriteSARIF writes the SARIF 2.1.0 log, for code-scanning tools.
 func (rep *Report) WriteSARIF(w io.Writer) error {
-	rules := transformers.RuleInfos()
+	ruleInfos := rules.RuleInfos()
 	if rep.hasUnits() {
-		rules = append(rules, ruleUnit)
+		ruleInfos = append(ruleInfos, ruleUnit)
 	}
 	driver := SARIFDriver{Name: "lbguard", Version: rep.version, InformationURI: "https://github.com/lbguard/lbguard"}
 	index := map[string]int{}
-	for i, r := range rules {
+	for i, r := range ruleInfos {
 		index[string(r.ID)] = i
 		driver.Rules = append(driver.Rules, sarifRule(r))
 	}
@@ -129,7 +130,7 @@ func (rep *Report) WriteSARIF(w io.Writer) error {
 		if !ok {
 			i = index["invalid"]
 		}
-		run.Results = append(run.Results, f.sarifResult(string(rules[i].ID), i, rep.root))
+		run.Results = append(run.Results, f.sarifResult(string(ruleInfos[i].ID), i, rep.root))
 	}
 	log := SARIFLog{Schema: SARIFSchemaURI, Version: "2.1.0", Runs: []SARIFRun{run}}
 	enc := json.NewEncoder(w)
@@ -146,7 +147,7 @@ func sarifLevel(severity fn.Severity) string {
 }
 
 // sarifRule describes a rule of the registry.
-func sarifRule(r transformers.RuleInfo) SARIFRule {
+func sarifRule(r rules.RuleInfo) SARIFRule {
 	return SARIFRule{
 		ID: string(r.ID), Name: r.Name,
 		ShortDescription:     SARIFText{r.Title},
@@ -184,7 +185,7 @@ func (f *finding) sarifResult(ruleID string, ruleIndex int, root string) SARIFRe
 	}
 	if field := f.res.Field; field != nil {
 		res.Properties["field"] = field.Path
-		if f.action == transformers.ActionChanged {
+		if f.action == model.ActionChanged {
 			res.Properties["current"] = field.CurrentValue
 			res.Properties["proposed"] = field.ProposedValue
 		}

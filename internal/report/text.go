@@ -9,6 +9,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // The text report, for people: the groups in the order of their documents,
@@ -18,7 +20,7 @@ import (
 func (rep *Report) SummaryLine() string {
 	c := rep.count()
 	what := plural(c.errors, "error", "errors") + ", " + plural(c.warnings, "warning", "warnings")
-	if rep.mode == transformers.ModeFix {
+	if rep.mode == config.ModeFix {
 		changes := plural(c.changes, "change", "changes") + ", "
 		if c.unwritten > 0 {
 			changes += strconv.Itoa(c.unwritten) + " not written, "
@@ -86,7 +88,7 @@ func (rep *Report) WriteText(w io.Writer) error {
 	if c.notes > 0 {
 		fmt.Fprintf(&b, "(%s not shown: %s; --format json lists them)\n", plural(c.notes, "note", "notes"), c.noteKinds())
 	}
-	if rep.mode == transformers.ModeAudit && c.errors > c.unchecked {
+	if rep.mode == config.ModeAudit && c.errors > c.unchecked {
 		b.WriteString("Apply the fixes with `lbguard fix --in-place PATH...` (or `lbguard fix` as a KRM function); " +
 			"annotate a resource lbguard.dev/audit: warn to report its findings as warnings while you roll out.\n")
 	}
@@ -160,22 +162,22 @@ func (rep *Report) writeFinding(b *strings.Builder, g *group, f *finding) {
 		if f.res.Field != nil {
 			fmt.Fprintf(b, "      now:   %s\n      wants: %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 		}
-	} else if f.action == transformers.ActionChanged && f.res.Field != nil {
-		if rep.mode == transformers.ModeFix {
+	} else if f.action == model.ActionChanged && f.res.Field != nil {
+		if rep.mode == config.ModeFix {
 			fmt.Fprintf(b, "      was:   %s\n      now:   %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 			label = "done:"
 		} else {
 			fmt.Fprintf(b, "      now:   %s\n      wants: %s\n", formatValue(f.res.Field.CurrentValue), formatValue(f.res.Field.ProposedValue))
 			label = "fix:"
 		}
-	} else if f.action == transformers.ActionInvalid {
+	} else if f.action == model.ActionInvalid {
 		label = "error:"
 	}
 	fmt.Fprintf(b, "      %-6s %s\n", label, transformers.ChangeDescription(f.res))
 	if f.moreWorkloads > 0 {
 		fmt.Fprintf(b, "      and:   %s behind it, not listed\n", plural(f.moreWorkloads, "more workload", "more workloads"))
 	}
-	if f.res.Severity != fn.Info || rep.mode == transformers.ModeAudit {
+	if f.res.Severity != fn.Info || rep.mode == config.ModeAudit {
 		fmt.Fprintf(b, "      why:   %s\n", info.Why)
 	}
 }

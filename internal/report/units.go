@@ -2,7 +2,8 @@ package report
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/model"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // A chart or kustomization lbguard did not render is a finding of its own
@@ -18,7 +19,7 @@ const RuleUnit = "unit"
 // ActionLeftAlone is the action of a unit left alone.
 const ActionLeftAlone = "leftAlone"
 
-var ruleUnit = transformers.RuleInfo{
+var ruleUnit = rules.RuleInfo{
 	ID: RuleUnit, Name: "UnitNotChecked", Title: "not checked", Severity: fn.Error,
 	Why: "A chart or kustomization that cannot be read or rendered, or that needs what lbguard never does (fetch, run a program, " +
 		"read outside the repository root: docs/security.md), is not checked: none of its resources was seen.",
@@ -60,7 +61,7 @@ func (rep *Report) AddUnits(units []Unit) {
 				Message:  u.Title + verb + u.Reason,
 				Severity: severity,
 				File:     &fn.File{Path: u.File},
-				Tags:     map[string]string{transformers.TagRule: RuleUnit, transformers.TagAction: ActionLeftAlone},
+				Tags:     map[string]string{model.TagRule: RuleUnit, model.TagAction: ActionLeftAlone},
 			},
 			rule: RuleUnit, action: ActionLeftAlone, unit: u.Dir, Place: Place{File: u.File},
 		}
@@ -72,11 +73,11 @@ func (rep *Report) AddUnits(units []Unit) {
 }
 
 // describeRule is the registry's rule of id, or the pseudo-rule of units.
-func describeRule(id string) transformers.RuleInfo {
+func describeRule(id string) rules.RuleInfo {
 	if id == RuleUnit {
 		return ruleUnit
 	}
-	return transformers.DescribeRule(id)
+	return rules.DescribeRule(id)
 }
 
 // hasUnits says whether a unit was left alone with its resources

@@ -3,7 +3,7 @@ package report
 import (
 	"strconv"
 
-	"github.com/lbguard/lbguard/transformers"
+	"github.com/lbguard/lbguard/transformers/rules"
 )
 
 // JSONWindow is the failure window a change closes (docs/timing.md §5.4),
@@ -17,14 +17,14 @@ type JSONWindow struct {
 
 // window is the window f's change closes; nil when it names none.
 func (f *finding) window() *JSONWindow {
-	id := f.res.Tags[transformers.TagWindow]
+	id := f.res.Tags[rules.TagWindow]
 	if id == "" {
 		return nil
 	}
-	typical, err1 := strconv.ParseFloat(f.res.Tags[transformers.TagWindowTypical], 64)
-	worst, err2 := strconv.ParseFloat(f.res.Tags[transformers.TagWindowWorst], 64)
+	typical, err1 := strconv.ParseFloat(f.res.Tags[rules.TagWindowTypical], 64)
+	worst, err2 := strconv.ParseFloat(f.res.Tags[rules.TagWindowWorst], 64)
 	if err1 != nil || err2 != nil {
 		return nil
 	}
-	return &JSONWindow{ID: id, TypicalSeconds: typical, WorstSeconds: worst, Description: transformers.DescribeWindow(id, typical, worst)}
+	return &JSONWindow{ID: id, TypicalSeconds: typical, WorstSeconds: worst, Description: rules.DescribeWindow(id, typical, worst)}
 }
