@@ -1,14 +1,16 @@
 package model
 
 import (
+	"strconv"
+
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/config"
 )
 
-// What the TargetGroupBinding front end does for R1 and R2: its target group
-// is made outside Kubernetes and its targetType is immutable, so it only
-// reports what it cannot see or change.
+// The TargetGroupBinding front end: a binding is a load balancer with one
+// backend. Its target group is made outside Kubernetes and its targetType is
+// immutable, so for R1 and R2 it only reports what it cannot see or change.
 
 // claimTargetGroupBinding claims the LBC's and Auto Mode's TargetGroupBindings.
 func claimTargetGroupBinding(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
@@ -23,6 +25,31 @@ func indexTargetGroupBindings(inv *Inventory, _ config.Config, r *Report) {
 	for _, tgb := range inv.claimed["targetgroupbinding"] {
 		inv.addTargetGroupBinding(tgb, r)
 	}
+}
+
+// addTargetGroupBinding makes a TargetGroupBinding a load balancer with one
+// backend, its serviceRef.
+func (inv *Inventory) addTargetGroupBinding(tgb *fn.KubeObject, r *Report) {
+	root := inv.Root(tgb)
+	name, _ := yamlnode.StringAt(root, "spec", "serviceRef", "name")
+	if name == "" {
+		r.Invalid(tgb, "spec.serviceRef.name", "must name a Service")
+		return
+	}
+	port, _ := yamlnode.StringAt(root, "spec", "serviceRef", "port")
+	if port == "" {
+		if n, _, _ := yamlnode.IntAt(root, "spec", "serviceRef", "port"); n != 0 {
+			port = strconv.Itoa(n)
+		}
+	}
+	lb := inv.newLoadBalancer(TGBinding, tgb)
+	lb.AutoMode = lb.GroupKind.group == autoModeGroup
+	inv.LoadBalancers = append(inv.LoadBalancers, lb)
+	var ports []string
+	if port != "" {
+		ports = []string{port}
+	}
+	inv.addBackend(lb, lb.NamespaceOrDefault(), name, ports, r)
 }
 
 // targetGroupBindingTargetType is its spec.targetType: "" leaves it to the
