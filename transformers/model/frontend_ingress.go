@@ -127,3 +127,13 @@ func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report
 		"%s: target type set to ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod",
 		r.Describe(obj), was)
 }
+
+// The Ingress front end: Ingresses of the LBC's and Auto Mode's classes.
+func init() {
+	Register(Frontend{Name: "ingress", Order: 1, Kinds: []LBKind{ALBIngress},
+		Claim: claimIngress, Index: indexIngresses,
+		TargetType: ingressTargetType, HealthCheck: ingressHealthCheck,
+		AttributesKey: func(*Backend) string { return annotations.ALBTargetGroupAttributes },
+		Delay:         delayFromAttributes, PlanDelays: settleALB,
+		SetIPTargets: ingressIPTargets})
+}

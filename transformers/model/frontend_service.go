@@ -162,3 +162,13 @@ func setAnnotation(obj *fn.KubeObject, key, value string, current any, r *Report
 	}
 	r.Changed(DeregistrationDelayID, obj, annotations.Path(key), current, value, format, args...)
 }
+
+// The Service front end: LoadBalancer Services of the LBC and of the in-tree
+// controller.
+func init() {
+	Register(Frontend{Name: "service", Order: 2, Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB},
+		Claim: claimService, Index: indexServices,
+		TargetType: serviceTargetType, HealthCheck: serviceHealthCheck,
+		AttributesKey: serviceAttributesKey, Delay: serviceReadDelay, PlanDelays: servicePlanDelays,
+		SetIPTargets: serviceIPTargets, SetDelay: serviceDelay})
+}

@@ -93,3 +93,12 @@ func targetGroupBindingDelay(lb *LoadBalancer, cfg config.Config, r *Report) {
 			lb.Name, cfg.NLBPreStopSeconds)
 	}
 }
+
+// The TargetGroupBinding front end.
+func init() {
+	Register(Frontend{Name: "targetgroupbinding", Order: 3, Kinds: []LBKind{TGBinding},
+		Claim: claimTargetGroupBinding, Index: indexTargetGroupBindings,
+		TargetType: targetGroupBindingTargetType, HealthCheck: func(*Backend) HealthCheck { return HealthCheck{} },
+		AttributesKey: func(*Backend) string { return "" }, Delay: targetGroupBindingReadDelay,
+		SetIPTargets: targetGroupBindingIPTargets, SetDelay: targetGroupBindingDelay})
+}

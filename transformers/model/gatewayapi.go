@@ -199,3 +199,14 @@ func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gate
 	}
 	return gw, gatewayAWS, ""
 }
+
+// The Gateway API front end: routes of AWS Gateways; their target groups
+// are set once per Service.
+func init() {
+	Register(Frontend{Name: "gatewayapi", Order: 4, Kinds: []LBKind{GatewayALB, GatewayNLB},
+		Claim: claimGatewayAPI, Index: indexRoutes,
+		TargetType: gatewayTargetType, HealthCheck: (*Backend).gatewayHealthCheck,
+		AttributesKey:     func(*Backend) string { return "" },
+		Delay:             func(b *Backend, _ config.Config, _ *delayPlan) (int, bool) { return b.Settings.Delay, true },
+		SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays})
+}

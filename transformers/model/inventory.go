@@ -124,6 +124,9 @@ type objectKey struct{ Namespace, Name string }
 // and left out of the inventory (they pass through unchanged). cfg names
 // the Gateways and classes defined outside the list.
 func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory {
+	if len(Frontends) == 0 {
+		panic("model: no front end is registered: import github.com/lbguard/lbguard/transformers/frontends")
+	}
 	inv := &Inventory{
 		Namespaces:         map[string]*fn.KubeObject{},
 		services:           map[objectKey]*fn.KubeObject{},
