@@ -12,18 +12,18 @@ import (
 // default and have no pod readiness gates.
 
 const (
-	autoModeGroup             = "eks.amazonaws.com"
+	AutoModeGroup             = "eks.amazonaws.com"
 	autoModeLoadBalancerClass = "eks.amazonaws.com/nlb"
 )
 
 // isIngressClassParams is true of the LBC's and Auto Mode's IngressClassParams.
 func (gk GroupKind) isIngressClassParams() bool {
-	return gk == GroupKind{"elbv2.k8s.aws", "IngressClassParams"} || gk == GroupKind{autoModeGroup, "IngressClassParams"}
+	return gk == GroupKind{"elbv2.k8s.aws", "IngressClassParams"} || gk == GroupKind{AutoModeGroup, "IngressClassParams"}
 }
 
 // isTargetGroupBinding is true of the LBC's and Auto Mode's TargetGroupBindings.
-func (gk GroupKind) isTargetGroupBinding() bool {
-	return gk == GroupKind{"elbv2.k8s.aws", "TargetGroupBinding"} || gk == GroupKind{autoModeGroup, "TargetGroupBinding"}
+func (gk GroupKind) IsTargetGroupBinding() bool {
+	return gk == GroupKind{"elbv2.k8s.aws", "TargetGroupBinding"} || gk == GroupKind{AutoModeGroup, "TargetGroupBinding"}
 }
 
 // instanceParams is the IngressClassParams that class takes when it pins
@@ -48,7 +48,7 @@ func (inv *Inventory) instanceParams(class *fn.KubeObject) *fn.KubeObject {
 	return params
 }
 
-func (gk GroupKind) String() string { return gk.kind + "." + gk.group }
+func (gk GroupKind) String() string { return gk.kind + "." + gk.Group }
 
 // autoModeNamespaces warns once for each namespace with Auto Mode targets:
 // Auto Mode has no pod readiness gates, so no label can hold a rollout.

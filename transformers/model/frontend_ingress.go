@@ -19,7 +19,7 @@ func claimIngress(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
 	case gk == GroupKind{"networking.k8s.io", "IngressClass"}:
 		inv.ingressClasses[v.Name] = obj
 	case gk.isIngress():
-		return inv.addClaimed("ingress", obj)
+		return inv.AddClaimed("ingress", obj)
 	case gk.isIngressClassParams():
 		inv.ingressClassParams[gk.String()+"/"+v.Name] = obj
 	default:
@@ -31,7 +31,7 @@ func claimIngress(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
 // indexIngresses makes the Ingresses of the LBC's and Auto Mode's classes
 // load balancers.
 func indexIngresses(inv *Inventory, _ config.Config, r *Report) {
-	for _, ing := range inv.claimed["ingress"] {
+	for _, ing := range inv.Claimed["ingress"] {
 		inv.addIngress(ing, r)
 	}
 }

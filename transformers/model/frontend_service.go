@@ -20,13 +20,13 @@ func claimService(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
 	if v.GroupKind != (GroupKind{"", "Service"}) {
 		return false
 	}
-	return inv.addClaimed("service", obj)
+	return inv.AddClaimed("service", obj)
 }
 
 // indexServices makes the LoadBalancer Services of AWS load balancers
 // load balancers.
 func indexServices(inv *Inventory, _ config.Config, r *Report) {
-	for _, svc := range inv.claimed["service"] {
+	for _, svc := range inv.Claimed["service"] {
 		inv.addLoadBalancerService(svc, r)
 	}
 }
@@ -79,7 +79,7 @@ func serviceAttributesKey(b *Backend) string {
 // deregisters nothing, and its delay (the platform's) cannot be set. A
 // Classic ELB may be served by either owner: the workload must outlast the
 // longer of the delay and the connection-draining timeout.
-func serviceReadDelay(b *Backend, cfg config.Config, plan *delayPlan) (int, bool) {
+func serviceReadDelay(b *Backend, cfg config.Config, plan *DelayPlan) (int, bool) {
 	if b.LB.Kind == InTreeNLB {
 		return PlatformDeregistrationDelay, false
 	}

@@ -36,7 +36,7 @@ type Frontend struct {
 	TargetType    func(b *Backend) string
 	HealthCheck   func(b *Backend) HealthCheck
 	AttributesKey func(b *Backend) string
-	Delay         func(b *Backend, cfg config.Config, plan *delayPlan) (seconds int, known bool)
+	Delay         func(b *Backend, cfg config.Config, plan *DelayPlan) (seconds int, known bool)
 	// PlanDelays names, for the delays phase, where R2 settles lb's delay
 	// and which; nil when R2 writes none (the Gateway API's are settled per
 	// target group).
@@ -86,8 +86,8 @@ func (inv *Inventory) claim(obj *fn.KubeObject, v *ObjectView) bool {
 }
 
 // claimed records obj as one of front end name's, in list order.
-func (inv *Inventory) addClaimed(name string, obj *fn.KubeObject) bool {
-	inv.claimed[name] = append(inv.claimed[name], obj)
+func (inv *Inventory) AddClaimed(name string, obj *fn.KubeObject) bool {
+	inv.Claimed[name] = append(inv.Claimed[name], obj)
 	return true
 }
 

@@ -87,7 +87,7 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 	if controller == notLBC {
 		return
 	}
-	lb := inv.newLoadBalancer(ALBIngress, ing)
+	lb := inv.NewLoadBalancer(ALBIngress, ing)
 	lb.AutoMode = controller == byAutoMode
 	lb.InstanceParams = inv.instanceParams(class)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
@@ -97,7 +97,7 @@ func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
 			inv.addActionBackends(lb, namespace, ref.Service, r)
 			continue
 		}
-		inv.addBackend(lb, namespace, ref.Service, []string{ref.Port}, r)
+		inv.AddBackend(lb, namespace, ref.Service, []string{ref.Port}, r)
 	}
 }
 
@@ -109,7 +109,7 @@ func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action stri
 	if !ok {
 		// Argo Rollouts writes the action at run time; the named Service
 		// selects the same pods.
-		inv.addBackend(lb, namespace, action, nil, r)
+		inv.AddBackend(lb, namespace, action, nil, r)
 		return
 	}
 	targets, err := forwardTargets(value)
@@ -119,7 +119,7 @@ func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action stri
 		return
 	}
 	for _, t := range targets {
-		inv.addBackend(lb, namespace, t.Service, []string{t.Port}, r)
+		inv.AddBackend(lb, namespace, t.Service, []string{t.Port}, r)
 	}
 }
 

@@ -55,7 +55,7 @@ type Inventory struct {
 	selectionOrder     []*Selection                      // in the order first used
 	backendCount       int                               // backends that have a Service: each one's seq
 	workloadsIn        map[string][]*Workload            // namespace → its workloads, in list order
-	claimed            map[string][]*fn.KubeObject       // by front end: the objects it makes load balancers of, in list order
+	Claimed            map[string][]*fn.KubeObject       // by front end: the objects it makes load balancers of, in list order
 	views              *ObjectViews                      // the report's: each object's root node and names
 	timingIndex        *timingIndex                      // autoscalers and budgets, read once for the timing model
 }
@@ -136,7 +136,7 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 		selections:         map[selectionKey]*Selection{},
 		workloadsIn:        map[string][]*Workload{},
 		gatewayAPI:         newGatewayObjects(),
-		claimed:            map[string][]*fn.KubeObject{},
+		Claimed:            map[string][]*fn.KubeObject{},
 		views:              &r.views,
 	}
 	for _, obj := range items {
@@ -165,7 +165,7 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 // groupKind is an object's API group ("" is the core group) and kind: what
 // tells kinds apart. fn.KubeObject.IsGVK lets an empty group on either side
 // match any group, which takes a Knative Service for a core Service.
-type GroupKind struct{ group, kind string }
+type GroupKind struct{ Group, kind string }
 
 func (gk GroupKind) isIngress() bool {
 	return gk == GroupKind{"networking.k8s.io", "Ingress"} || gk == GroupKind{"extensions", "Ingress"}
@@ -246,7 +246,7 @@ func matches(labels, selector map[string]string) bool {
 }
 
 // addBackend links lb to the Service namespace/name and the workloads it selects.
-func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports []string, r *Report) {
+func (inv *Inventory) AddBackend(lb *LoadBalancer, namespace, name string, ports []string, r *Report) {
 	for _, b := range lb.Backends {
 		if b.ServiceName == name && b.Namespace == namespace {
 			b.Ports = appendUnique(b.Ports, ports...)
@@ -372,7 +372,7 @@ func IsSkipped(root *yaml.Node) bool {
 	return annotations.Value(root, annotations.SkipAnnotation) == "true"
 }
 
-func (inv *Inventory) newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
+func (inv *Inventory) NewLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
 	v := inv.view(obj)
 	return &LoadBalancer{Kind: kind, Front: frontendFor(kind), Object: obj, Skipped: IsSkipped(v.Root), ObjectView: v}
 }

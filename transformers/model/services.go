@@ -35,9 +35,9 @@ func (inv *Inventory) addLoadBalancerService(svc *fn.KubeObject, r *Report) {
 	if !ok {
 		return
 	}
-	lb := inv.newLoadBalancer(kind, svc)
+	lb := inv.NewLoadBalancer(kind, svc)
 	class, _ := yamlnode.StringAt(lb.Root, "spec", "loadBalancerClass")
 	lb.AutoMode = class == autoModeLoadBalancerClass
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
-	inv.addBackend(lb, lb.NamespaceOrDefault(), lb.Name, nil, r)
+	inv.AddBackend(lb, lb.NamespaceOrDefault(), lb.Name, nil, r)
 }
