@@ -5,5 +5,6 @@
 package frontends
 
 import (
+	_ "github.com/lbguard/lbguard/transformers/frontends/service"            // LoadBalancer Services
 	_ "github.com/lbguard/lbguard/transformers/frontends/targetgroupbinding" // TargetGroupBindings
 )

@@ -13,7 +13,7 @@ import (
 
 const (
 	AutoModeGroup             = "eks.amazonaws.com"
-	autoModeLoadBalancerClass = "eks.amazonaws.com/nlb"
+	AutoModeLoadBalancerClass = "eks.amazonaws.com/nlb"
 )
 
 // isIngressClassParams is true of the LBC's and Auto Mode's IngressClassParams.

@@ -123,7 +123,7 @@ func (b *Backend) ReadDeregistrationDelay(cfg config.Config, plan *DelayPlan) (s
 
 // delayFromAttributes is the delay of the backend's target-group
 // attributes, as written or as plan adds it; the platform's when none.
-func delayFromAttributes(b *Backend, _ config.Config, plan *DelayPlan) (seconds int, known bool) {
+func DelayFromAttributes(b *Backend, _ config.Config, plan *DelayPlan) (seconds int, known bool) {
 	seconds = PlatformDeregistrationDelay
 	attributes, holder, _ := b.Annotation(b.AttributesKey())
 	if _, d, set, err := ParseDelayAttribute(attributes); err == nil && set {
@@ -147,7 +147,7 @@ func (plan *DelayPlan) addedTo(holder *fn.KubeObject, key string) (int, bool) {
 // draining is on, as written, or as R2 will write it unless plan is nil: R2
 // turns draining on where the user did not turn it off, with the config's D
 // where no timeout is set.
-func (lb *LoadBalancer) drainingTimeout(plan *DelayPlan) (int, bool) {
+func (lb *LoadBalancer) DrainingTimeout(plan *DelayPlan) (int, bool) {
 	settling := plan != nil && !lb.Skipped
 	enabled, set := annotations.Get(lb.Root, annotations.SvcConnectionDraining)
 	if enabled != "true" && !(settling && !set) {

@@ -85,13 +85,13 @@ func albTargetTypeIP(lb *LoadBalancer, r *Report) {
 			continue
 		}
 		if _, holder, ok := b.Annotation(annotations.ALBTargetType); ok && holder == b.Service {
-			setTargetTypeIP(b.Service, annotations.ALBTargetType, lb.AutoMode, r)
+			SetTargetTypeIP(b.Service, annotations.ALBTargetType, lb.AutoMode, r)
 		} else {
 			ingressValueUsed = true
 		}
 	}
 	if ingressValueUsed {
-		setTargetTypeIP(lb.Object, annotations.ALBTargetType, lb.AutoMode, r)
+		SetTargetTypeIP(lb.Object, annotations.ALBTargetType, lb.AutoMode, r)
 	}
 }
 
@@ -108,7 +108,7 @@ func instanceParamsRisk(lb *LoadBalancer, r *Report) {
 // setTargetTypeIP writes target type ip into obj's annotation key. Where
 // the default is ip already (EKS Auto Mode), only an annotation that pins
 // another type is changed.
-func setTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report) {
+func SetTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report) {
 	current, ok := annotations.Get(r.Root(obj), key)
 	if ok && current == "ip" || !ok && ipByDefault {
 		return
@@ -134,6 +134,6 @@ func init() {
 		Claim: claimIngress, Index: indexIngresses,
 		TargetType: ingressTargetType, HealthCheck: ingressHealthCheck,
 		AttributesKey: func(*Backend) string { return annotations.ALBTargetGroupAttributes },
-		Delay:         delayFromAttributes, PlanDelays: settleALB,
+		Delay:         DelayFromAttributes, PlanDelays: settleALB,
 		SetIPTargets: ingressIPTargets})
 }

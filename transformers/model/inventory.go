@@ -167,6 +167,9 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 // match any group, which takes a Knative Service for a core Service.
 type GroupKind struct{ Group, kind string }
 
+// ServiceGroupKind is a core Service's.
+var ServiceGroupKind = GroupKind{"", "Service"}
+
 func (gk GroupKind) isIngress() bool {
 	return gk == GroupKind{"networking.k8s.io", "Ingress"} || gk == GroupKind{"extensions", "Ingress"}
 }
