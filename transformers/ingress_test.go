@@ -8,6 +8,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/frontends/ingress"
 	"github.com/lbguard/lbguard/transformers/model"
 )
 
@@ -532,7 +533,7 @@ func TestIngressBackends(t *testing.T) {
 			items := identParse(t, doc)
 			r := &model.Report{}
 			var refs []string
-			for _, ref := range model.IngressBackends(items[0], r) {
+			for _, ref := range ingress.IngressBackends(items[0], r) {
 				refs = append(refs, ref.Service+":"+ref.Port)
 			}
 			if strings.Join(refs, "\n") != strings.Join(tt.refs, "\n") {

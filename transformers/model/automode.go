@@ -17,7 +17,7 @@ const (
 )
 
 // isIngressClassParams is true of the LBC's and Auto Mode's IngressClassParams.
-func (gk GroupKind) isIngressClassParams() bool {
+func (gk GroupKind) IsIngressClassParams() bool {
 	return gk == GroupKind{"elbv2.k8s.aws", "IngressClassParams"} || gk == GroupKind{AutoModeGroup, "IngressClassParams"}
 }
 
@@ -30,7 +30,7 @@ func (gk GroupKind) IsTargetGroupBinding() bool {
 // targetType instance: since LBC v2.13 that overrides every Ingress's
 // target-type annotation (Auto Mode is assumed to do the same). nil when
 // the class takes none, or one not in the list, or one that pins nothing.
-func (inv *Inventory) instanceParams(class *fn.KubeObject) *fn.KubeObject {
+func (inv *Inventory) InstanceParams(class *fn.KubeObject) *fn.KubeObject {
 	if class == nil {
 		return nil
 	}
@@ -38,7 +38,7 @@ func (inv *Inventory) instanceParams(class *fn.KubeObject) *fn.KubeObject {
 	group, _ := yamlnode.StringAt(ref, "apiGroup")
 	kind, _ := yamlnode.StringAt(ref, "kind")
 	name, _ := yamlnode.StringAt(ref, "name")
-	params := inv.ingressClassParams[GroupKind{group, kind}.String()+"/"+name]
+	params := inv.IngressClassParams[GroupKind{group, kind}.String()+"/"+name]
 	if params == nil || kind != "IngressClassParams" {
 		return nil
 	}

@@ -47,3 +47,26 @@ type HealthCheck struct {
 
 // HealthCheck returns the health check named for this backend.
 func (b *Backend) HealthCheck() HealthCheck { return b.LB.Front.HealthCheck(b) }
+
+// SetTargetTypeIP writes target type ip into obj's annotation key. Where
+// the default is ip already (EKS Auto Mode), only an annotation that pins
+// another type is changed.
+func SetTargetTypeIP(obj *fn.KubeObject, key string, ipByDefault bool, r *Report) {
+	current, ok := annotations.Get(r.Root(obj), key)
+	if ok && current == "ip" || !ok && ipByDefault {
+		return
+	}
+	was := "instance, the default"
+	var currentValue any
+	if ok {
+		was = current
+		currentValue = current
+	}
+	if err := annotations.Set(obj, r.Root(obj), key, "ip"); err != nil {
+		r.Invalid(obj, annotations.Path(key), err.Error())
+		return
+	}
+	r.Changed(IPTargetTypeID, obj, annotations.Path(key), currentValue, "ip",
+		"%s: target type set to ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod",
+		r.Describe(obj), was)
+}

@@ -80,7 +80,7 @@ func SettleDelays(inv *Inventory, cfg config.Config) {
 // (the LBC takes it whole, not merged with the Ingress's), else on the
 // Ingress. A delay the Ingress states is the user's: a Service that
 // overrides the attributes keeps it.
-func settleALB(lb *LoadBalancer, cfg config.Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
+func SettleALB(lb *LoadBalancer, cfg config.Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
 	delay := cfg.DeregistrationDelaySeconds
 	if d, ok := delayAttribute(lb.Root, annotations.ALBTargetGroupAttributes); ok {
 		delay = d

@@ -45,9 +45,9 @@ type Inventory struct {
 	Others        []*fn.KubeObject // every other item, such as HorizontalPodAutoscalers
 
 	services       map[objectKey]*fn.KubeObject
-	ingressClasses map[string]*fn.KubeObject
+	IngressClasses map[string]*fn.KubeObject
 	// IngressClassParams by "Kind.group/name": cluster-scoped, two groups
-	ingressClassParams map[string]*fn.KubeObject
+	IngressClassParams map[string]*fn.KubeObject
 	gatewayAPI         *gatewayObjects
 	GatewayTargets     []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
 	podIndex           map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
@@ -130,8 +130,8 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 	inv := &Inventory{
 		Namespaces:         map[string]*fn.KubeObject{},
 		services:           map[objectKey]*fn.KubeObject{},
-		ingressClasses:     map[string]*fn.KubeObject{},
-		ingressClassParams: map[string]*fn.KubeObject{},
+		IngressClasses:     map[string]*fn.KubeObject{},
+		IngressClassParams: map[string]*fn.KubeObject{},
 		podIndex:           map[string]map[string][]*Workload{},
 		selections:         map[selectionKey]*Selection{},
 		workloadsIn:        map[string][]*Workload{},
@@ -167,10 +167,13 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 // match any group, which takes a Knative Service for a core Service.
 type GroupKind struct{ Group, kind string }
 
-// ServiceGroupKind is a core Service's.
-var ServiceGroupKind = GroupKind{"", "Service"}
+// The group and kind of a core Service and of an IngressClass.
+var (
+	ServiceGroupKind      = GroupKind{"", "Service"}
+	IngressClassGroupKind = GroupKind{"networking.k8s.io", "IngressClass"}
+)
 
-func (gk GroupKind) isIngress() bool {
+func (gk GroupKind) IsIngress() bool {
 	return gk == GroupKind{"networking.k8s.io", "Ingress"} || gk == GroupKind{"extensions", "Ingress"}
 }
 
