@@ -1,4 +1,4 @@
-package transformers
+package ingress_test
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	_ "github.com/lbguard/lbguard/transformers/frontends" // every front end, registered
 	"github.com/lbguard/lbguard/transformers/frontends/ingress"
 	"github.com/lbguard/lbguard/transformers/model"
 )
@@ -560,4 +561,13 @@ func TestIngressBackends(t *testing.T) {
 			}
 		})
 	}
+}
+
+func identParse(t *testing.T, docs ...string) fn.KubeObjects {
+	t.Helper()
+	items, err := fn.ParseKubeObjects([]byte(strings.Join(docs, "---\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
 }
