@@ -85,7 +85,8 @@ func (inv *Inventory) claim(obj *fn.KubeObject, v *ObjectView) bool {
 	return false
 }
 
-// claimed records obj as one of front end name's, in list order.
+// AddClaimed records obj as one of front end name's, in list order: its
+// Index reads them from Claimed.
 func (inv *Inventory) AddClaimed(name string, obj *fn.KubeObject) bool {
 	inv.Claimed[name] = append(inv.Claimed[name], obj)
 	return true
