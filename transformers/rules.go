@@ -11,6 +11,7 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
+	_ "github.com/lbguard/lbguard/transformers/frontends" // every front end, registered
 	"github.com/lbguard/lbguard/transformers/model"
 	"github.com/lbguard/lbguard/transformers/rules"
 )

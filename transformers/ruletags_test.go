@@ -77,3 +77,19 @@ func TestEveryResultNamesItsRule(t *testing.T) {
 		})
 	}
 }
+
+// ingressShape is an Ingress served by the LBC, with spec as given (indented
+// two spaces under "spec:"; empty for no spec) and extra annotations.
+func ingressShape(apiVersion, annotations, spec string) string {
+	doc := "apiVersion: " + apiVersion + "\nkind: Ingress\nmetadata:\n  name: web\n  namespace: shop\n" +
+		"  annotations:\n    kubernetes.io/ingress.class: alb\n" + annotations
+	if spec != "" {
+		doc += "spec:\n" + spec
+	}
+	return doc
+}
+
+// onePath is a spec with one rule of one path to backend.
+func onePath(backend string) string {
+	return "  rules:\n  - http:\n      paths:\n      - path: /\n        backend: " + backend + "\n"
+}

@@ -12,25 +12,25 @@ import (
 // default and have no pod readiness gates.
 
 const (
-	autoModeGroup             = "eks.amazonaws.com"
-	autoModeLoadBalancerClass = "eks.amazonaws.com/nlb"
+	AutoModeGroup             = "eks.amazonaws.com"
+	AutoModeLoadBalancerClass = "eks.amazonaws.com/nlb"
 )
 
 // isIngressClassParams is true of the LBC's and Auto Mode's IngressClassParams.
-func (gk GroupKind) isIngressClassParams() bool {
-	return gk == GroupKind{"elbv2.k8s.aws", "IngressClassParams"} || gk == GroupKind{autoModeGroup, "IngressClassParams"}
+func (gk GroupKind) IsIngressClassParams() bool {
+	return gk == GroupKind{"elbv2.k8s.aws", "IngressClassParams"} || gk == GroupKind{AutoModeGroup, "IngressClassParams"}
 }
 
 // isTargetGroupBinding is true of the LBC's and Auto Mode's TargetGroupBindings.
-func (gk GroupKind) isTargetGroupBinding() bool {
-	return gk == GroupKind{"elbv2.k8s.aws", "TargetGroupBinding"} || gk == GroupKind{autoModeGroup, "TargetGroupBinding"}
+func (gk GroupKind) IsTargetGroupBinding() bool {
+	return gk == GroupKind{"elbv2.k8s.aws", "TargetGroupBinding"} || gk == GroupKind{AutoModeGroup, "TargetGroupBinding"}
 }
 
 // instanceParams is the IngressClassParams that class takes when it pins
 // targetType instance: since LBC v2.13 that overrides every Ingress's
 // target-type annotation (Auto Mode is assumed to do the same). nil when
 // the class takes none, or one not in the list, or one that pins nothing.
-func (inv *Inventory) instanceParams(class *fn.KubeObject) *fn.KubeObject {
+func (inv *Inventory) InstanceParams(class *fn.KubeObject) *fn.KubeObject {
 	if class == nil {
 		return nil
 	}
@@ -38,7 +38,7 @@ func (inv *Inventory) instanceParams(class *fn.KubeObject) *fn.KubeObject {
 	group, _ := yamlnode.StringAt(ref, "apiGroup")
 	kind, _ := yamlnode.StringAt(ref, "kind")
 	name, _ := yamlnode.StringAt(ref, "name")
-	params := inv.ingressClassParams[GroupKind{group, kind}.String()+"/"+name]
+	params := inv.IngressClassParams[GroupKind{group, kind}.String()+"/"+name]
 	if params == nil || kind != "IngressClassParams" {
 		return nil
 	}
@@ -48,7 +48,7 @@ func (inv *Inventory) instanceParams(class *fn.KubeObject) *fn.KubeObject {
 	return params
 }
 
-func (gk GroupKind) String() string { return gk.kind + "." + gk.group }
+func (gk GroupKind) String() string { return gk.kind + "." + gk.Group }
 
 // autoModeNamespaces warns once for each namespace with Auto Mode targets:
 // Auto Mode has no pod readiness gates, so no label can hold a rollout.

@@ -31,7 +31,7 @@ type settledDelay struct {
 
 // delayPlan is what R2 will write: the delay it adds to each holder's
 // attributes that set none, and Classic ELB connection draining.
-type delayPlan struct {
+type DelayPlan struct {
 	added        map[delayHolder]int
 	defaultDelay int // the config's D, for Classic ELB draining timeouts
 }
@@ -45,7 +45,7 @@ type delayHolder struct {
 // settles and the delay it adds to each, then settles every backend's delay.
 // A holder shared by two load balancers is settled by the first.
 func SettleDelays(inv *Inventory, cfg config.Config) {
-	plan := &delayPlan{added: map[delayHolder]int{}, defaultDelay: cfg.DeregistrationDelaySeconds}
+	plan := &DelayPlan{added: map[delayHolder]int{}, defaultDelay: cfg.DeregistrationDelaySeconds}
 	seen := map[delayHolder]bool{}
 	settle := func(lb *LoadBalancer, holder *fn.KubeObject, key string, delay int) {
 		h := delayHolder{holder, key}
@@ -80,7 +80,7 @@ func SettleDelays(inv *Inventory, cfg config.Config) {
 // (the LBC takes it whole, not merged with the Ingress's), else on the
 // Ingress. A delay the Ingress states is the user's: a Service that
 // overrides the attributes keeps it.
-func settleALB(lb *LoadBalancer, cfg config.Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
+func SettleALB(lb *LoadBalancer, cfg config.Config, settle func(*LoadBalancer, *fn.KubeObject, string, int)) {
 	delay := cfg.DeregistrationDelaySeconds
 	if d, ok := delayAttribute(lb.Root, annotations.ALBTargetGroupAttributes); ok {
 		delay = d
@@ -117,13 +117,13 @@ func (b *Backend) DeregistrationDelay(cfg config.Config) (seconds int, known boo
 
 // readDeregistrationDelay reads the delay as written, and as plan will
 // write it unless plan is nil.
-func (b *Backend) ReadDeregistrationDelay(cfg config.Config, plan *delayPlan) (seconds int, known bool) {
+func (b *Backend) ReadDeregistrationDelay(cfg config.Config, plan *DelayPlan) (seconds int, known bool) {
 	return b.LB.Front.Delay(b, cfg, plan)
 }
 
 // delayFromAttributes is the delay of the backend's target-group
 // attributes, as written or as plan adds it; the platform's when none.
-func delayFromAttributes(b *Backend, _ config.Config, plan *delayPlan) (seconds int, known bool) {
+func DelayFromAttributes(b *Backend, _ config.Config, plan *DelayPlan) (seconds int, known bool) {
 	seconds = PlatformDeregistrationDelay
 	attributes, holder, _ := b.Annotation(b.AttributesKey())
 	if _, d, set, err := ParseDelayAttribute(attributes); err == nil && set {
@@ -135,7 +135,7 @@ func delayFromAttributes(b *Backend, _ config.Config, plan *delayPlan) (seconds 
 }
 
 // addedTo is the delay R2 adds to holder's attributes under key, if any.
-func (plan *delayPlan) addedTo(holder *fn.KubeObject, key string) (int, bool) {
+func (plan *DelayPlan) addedTo(holder *fn.KubeObject, key string) (int, bool) {
 	if plan == nil {
 		return 0, false
 	}
@@ -147,7 +147,7 @@ func (plan *delayPlan) addedTo(holder *fn.KubeObject, key string) (int, bool) {
 // draining is on, as written, or as R2 will write it unless plan is nil: R2
 // turns draining on where the user did not turn it off, with the config's D
 // where no timeout is set.
-func (lb *LoadBalancer) drainingTimeout(plan *delayPlan) (int, bool) {
+func (lb *LoadBalancer) DrainingTimeout(plan *DelayPlan) (int, bool) {
 	settling := plan != nil && !lb.Skipped
 	enabled, set := annotations.Get(lb.Root, annotations.SvcConnectionDraining)
 	if enabled != "true" && !(settling && !set) {

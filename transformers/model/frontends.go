@@ -3,10 +3,10 @@ package model
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
-	"github.com/lbguard/lbguard/transformers/annotations"
 	"github.com/lbguard/lbguard/transformers/config"
 )
 
@@ -17,6 +17,7 @@ import (
 // health check) without asking which front end made them.
 type Frontend struct {
 	Name  string   // its directory of golden dumps: testdata/frontends/<Name>
+	Order int      // where it is indexed among the front ends (the results' order follows)
 	Kinds []LBKind // the load balancers it makes
 
 	// Claim indexes obj when it is one of the front end's kinds (its load
@@ -35,7 +36,7 @@ type Frontend struct {
 	TargetType    func(b *Backend) string
 	HealthCheck   func(b *Backend) HealthCheck
 	AttributesKey func(b *Backend) string
-	Delay         func(b *Backend, cfg config.Config, plan *delayPlan) (seconds int, known bool)
+	Delay         func(b *Backend, cfg config.Config, plan *DelayPlan) (seconds int, known bool)
 	// PlanDelays names, for the delays phase, where R2 settles lb's delay
 	// and which; nil when R2 writes none (the Gateway API's are settled per
 	// target group).
@@ -53,37 +54,15 @@ type Frontend struct {
 	SetTargetGroupDelays func(inv *Inventory, r *Report)
 }
 
-// Frontends lists every front end, in the order the inventory indexes them.
+// Frontends lists every front end, in the order the inventory indexes them
+// (their Order). Each registers itself, with Register, when its package is
+// initialised; transformers/frontends links them all in.
 var Frontends []Frontend
 
-// In init: indexing makes load balancers, which point at their front end.
-func init() {
-	Frontends = []Frontend{
-		// Ingresses of the LBC's and Auto Mode's classes
-		{Name: "ingress", Kinds: []LBKind{ALBIngress},
-			Claim: claimIngress, Index: indexIngresses,
-			TargetType: ingressTargetType, HealthCheck: ingressHealthCheck,
-			AttributesKey: func(*Backend) string { return annotations.ALBTargetGroupAttributes },
-			Delay:         delayFromAttributes, PlanDelays: settleALB,
-			SetIPTargets: ingressIPTargets},
-		{Name: "service", Kinds: []LBKind{LBCNLB, ClassicELB, InTreeNLB},
-			Claim: claimService, Index: indexServices,
-			TargetType: serviceTargetType, HealthCheck: serviceHealthCheck,
-			AttributesKey: serviceAttributesKey, Delay: serviceReadDelay, PlanDelays: servicePlanDelays,
-			SetIPTargets: serviceIPTargets, SetDelay: serviceDelay},
-		{Name: "targetgroupbinding", Kinds: []LBKind{TGBinding},
-			Claim: claimTargetGroupBinding, Index: indexTargetGroupBindings,
-			TargetType: targetGroupBindingTargetType, HealthCheck: func(*Backend) HealthCheck { return HealthCheck{} },
-			AttributesKey: func(*Backend) string { return "" }, Delay: targetGroupBindingReadDelay,
-			SetIPTargets: targetGroupBindingIPTargets, SetDelay: targetGroupBindingDelay},
-		// routes of AWS Gateways: their target groups are set once per Service
-		{Name: "gatewayapi", Kinds: []LBKind{GatewayALB, GatewayNLB},
-			Claim: claimGatewayAPI, Index: indexRoutes,
-			TargetType: gatewayTargetType, HealthCheck: (*Backend).gatewayHealthCheck,
-			AttributesKey:     func(*Backend) string { return "" },
-			Delay:             func(b *Backend, _ config.Config, _ *delayPlan) (int, bool) { return b.Settings.Delay, true },
-			SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays},
-	}
+// Register adds f to Frontends, in its Order. Call it from an init function.
+func Register(f Frontend) {
+	Frontends = append(Frontends, f)
+	sort.SliceStable(Frontends, func(i, j int) bool { return Frontends[i].Order < Frontends[j].Order })
 }
 
 // frontendFor is the front end of kind k, which every kind has.
@@ -106,9 +85,10 @@ func (inv *Inventory) claim(obj *fn.KubeObject, v *ObjectView) bool {
 	return false
 }
 
-// claimed records obj as one of front end name's, in list order.
-func (inv *Inventory) addClaimed(name string, obj *fn.KubeObject) bool {
-	inv.claimed[name] = append(inv.claimed[name], obj)
+// AddClaimed records obj as one of front end name's, in list order: its
+// Index reads them from Claimed.
+func (inv *Inventory) AddClaimed(name string, obj *fn.KubeObject) bool {
+	inv.Claimed[name] = append(inv.Claimed[name], obj)
 	return true
 }
 

@@ -83,7 +83,7 @@ func indexRoutes(inv *Inventory, cfg config.Config, r *Report) {
 
 // add indexes obj when it is one of the kinds above; ok is false otherwise.
 func (g *gatewayObjects) add(obj *fn.KubeObject, v *ObjectView) (ok bool) {
-	switch v.GroupKind.group {
+	switch v.GroupKind.Group {
 	case gatewayAPIGroup:
 		switch v.GroupKind.kind {
 		case "GatewayClass":
@@ -198,4 +198,15 @@ func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gate
 		return gw, gatewayNotAWS, ""
 	}
 	return gw, gatewayAWS, ""
+}
+
+// The Gateway API front end: routes of AWS Gateways; their target groups
+// are set once per Service.
+func init() {
+	Register(Frontend{Name: "gatewayapi", Order: 4, Kinds: []LBKind{GatewayALB, GatewayNLB},
+		Claim: claimGatewayAPI, Index: indexRoutes,
+		TargetType: gatewayTargetType, HealthCheck: (*Backend).gatewayHealthCheck,
+		AttributesKey:     func(*Backend) string { return "" },
+		Delay:             func(b *Backend, _ config.Config, _ *DelayPlan) (int, bool) { return b.Settings.Delay, true },
+		SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays})
 }

@@ -112,7 +112,7 @@ func (inv *Inventory) addRoute(route *fn.KubeObject, cfg config.Config, r *Repor
 		if routeKinds[v.KindName] != gw.kind {
 			continue // the LBC serves this kind on the other load balancer type only
 		}
-		lb := inv.newLoadBalancer(gw.kind, route)
+		lb := inv.NewLoadBalancer(gw.kind, route)
 		lb.Gateway = gw
 		lb.Skipped = lb.Skipped || gw.object != nil && IsSkipped(inv.Root(gw.object))
 		inv.LoadBalancers = append(inv.LoadBalancers, lb)
@@ -159,7 +159,7 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 					lb.KindName, lb.Name, ref.namespace, ref.name, ref.namespace)
 				continue
 			}
-			inv.addBackend(lb, ref.namespace, ref.name, []string{strconv.Itoa(port)}, r)
+			inv.AddBackend(lb, ref.namespace, ref.name, []string{strconv.Itoa(port)}, r)
 		}
 	}
 }

@@ -45,9 +45,9 @@ type Inventory struct {
 	Others        []*fn.KubeObject // every other item, such as HorizontalPodAutoscalers
 
 	services       map[objectKey]*fn.KubeObject
-	ingressClasses map[string]*fn.KubeObject
+	IngressClasses map[string]*fn.KubeObject
 	// IngressClassParams by "Kind.group/name": cluster-scoped, two groups
-	ingressClassParams map[string]*fn.KubeObject
+	IngressClassParams map[string]*fn.KubeObject
 	gatewayAPI         *gatewayObjects
 	GatewayTargets     []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
 	podIndex           map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
@@ -55,7 +55,7 @@ type Inventory struct {
 	selectionOrder     []*Selection                      // in the order first used
 	backendCount       int                               // backends that have a Service: each one's seq
 	workloadsIn        map[string][]*Workload            // namespace → its workloads, in list order
-	claimed            map[string][]*fn.KubeObject       // by front end: the objects it makes load balancers of, in list order
+	Claimed            map[string][]*fn.KubeObject       // by front end: the objects it makes load balancers of, in list order
 	views              *ObjectViews                      // the report's: each object's root node and names
 	timingIndex        *timingIndex                      // autoscalers and budgets, read once for the timing model
 }
@@ -124,16 +124,19 @@ type objectKey struct{ Namespace, Name string }
 // and left out of the inventory (they pass through unchanged). cfg names
 // the Gateways and classes defined outside the list.
 func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory {
+	if len(Frontends) == 0 {
+		panic("model: no front end is registered: import github.com/lbguard/lbguard/transformers/frontends")
+	}
 	inv := &Inventory{
 		Namespaces:         map[string]*fn.KubeObject{},
 		services:           map[objectKey]*fn.KubeObject{},
-		ingressClasses:     map[string]*fn.KubeObject{},
-		ingressClassParams: map[string]*fn.KubeObject{},
+		IngressClasses:     map[string]*fn.KubeObject{},
+		IngressClassParams: map[string]*fn.KubeObject{},
 		podIndex:           map[string]map[string][]*Workload{},
 		selections:         map[selectionKey]*Selection{},
 		workloadsIn:        map[string][]*Workload{},
 		gatewayAPI:         newGatewayObjects(),
-		claimed:            map[string][]*fn.KubeObject{},
+		Claimed:            map[string][]*fn.KubeObject{},
 		views:              &r.views,
 	}
 	for _, obj := range items {
@@ -162,9 +165,15 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 // groupKind is an object's API group ("" is the core group) and kind: what
 // tells kinds apart. fn.KubeObject.IsGVK lets an empty group on either side
 // match any group, which takes a Knative Service for a core Service.
-type GroupKind struct{ group, kind string }
+type GroupKind struct{ Group, kind string }
 
-func (gk GroupKind) isIngress() bool {
+// The group and kind of a core Service and of an IngressClass.
+var (
+	ServiceGroupKind      = GroupKind{"", "Service"}
+	IngressClassGroupKind = GroupKind{"networking.k8s.io", "IngressClass"}
+)
+
+func (gk GroupKind) IsIngress() bool {
 	return gk == GroupKind{"networking.k8s.io", "Ingress"} || gk == GroupKind{"extensions", "Ingress"}
 }
 
@@ -243,7 +252,7 @@ func matches(labels, selector map[string]string) bool {
 }
 
 // addBackend links lb to the Service namespace/name and the workloads it selects.
-func (inv *Inventory) addBackend(lb *LoadBalancer, namespace, name string, ports []string, r *Report) {
+func (inv *Inventory) AddBackend(lb *LoadBalancer, namespace, name string, ports []string, r *Report) {
 	for _, b := range lb.Backends {
 		if b.ServiceName == name && b.Namespace == namespace {
 			b.Ports = appendUnique(b.Ports, ports...)
@@ -369,7 +378,7 @@ func IsSkipped(root *yaml.Node) bool {
 	return annotations.Value(root, annotations.SkipAnnotation) == "true"
 }
 
-func (inv *Inventory) newLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
+func (inv *Inventory) NewLoadBalancer(kind LBKind, obj *fn.KubeObject) *LoadBalancer {
 	v := inv.view(obj)
 	return &LoadBalancer{Kind: kind, Front: frontendFor(kind), Object: obj, Skipped: IsSkipped(v.Root), ObjectView: v}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/lbguard/lbguard/internal/explain/timinginput"
 	"github.com/lbguard/lbguard/internal/testkit"
 	"github.com/lbguard/lbguard/transformers/config"
+	_ "github.com/lbguard/lbguard/transformers/frontends" // every front end, registered
 	"github.com/lbguard/lbguard/transformers/model"
 )
 

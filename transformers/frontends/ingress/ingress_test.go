@@ -1,4 +1,4 @@
-package transformers
+package ingress_test
 
 import (
 	"fmt"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/transformers/config"
+	_ "github.com/lbguard/lbguard/transformers/frontends" // every front end, registered
+	"github.com/lbguard/lbguard/transformers/frontends/ingress"
 	"github.com/lbguard/lbguard/transformers/model"
 )
 
@@ -532,7 +534,7 @@ func TestIngressBackends(t *testing.T) {
 			items := identParse(t, doc)
 			r := &model.Report{}
 			var refs []string
-			for _, ref := range model.IngressBackends(items[0], r) {
+			for _, ref := range ingress.IngressBackends(items[0], r) {
 				refs = append(refs, ref.Service+":"+ref.Port)
 			}
 			if strings.Join(refs, "\n") != strings.Join(tt.refs, "\n") {
@@ -559,4 +561,13 @@ func TestIngressBackends(t *testing.T) {
 			}
 		})
 	}
+}
+
+func identParse(t *testing.T, docs ...string) fn.KubeObjects {
+	t.Helper()
+	items, err := fn.ParseKubeObjects([]byte(strings.Join(docs, "---\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return items
 }

@@ -1,4 +1,8 @@
-package model
+// Package ingress is the Ingress front end: the Ingresses of the AWS Load
+// Balancer Controller's classes and of EKS Auto Mode's (an ALB), with their
+// IngressClass and IngressClassParams. It registers itself with
+// model.Register.
+package ingress
 
 import (
 	"encoding/json"
@@ -9,6 +13,8 @@ import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -25,17 +31,17 @@ const (
 // the IngressClass it takes when the list holds it. The legacy class
 // annotation wins over spec.ingressClassName; with neither, the list's
 // default IngressClass decides.
-func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *fn.KubeObject) {
+func ingressController(inv *model.Inventory, ing *fn.KubeObject) (ingressClassKind, *fn.KubeObject) {
 	if name, ok := annotations.Get(inv.Root(ing), annotations.LegacyIngressClass); ok {
-		class := inv.ingressClasses[name]
+		class := inv.IngressClasses[name]
 		if name == annotations.LBCDefaultIngressClass {
 			return byLBC, class
 		}
-		return inv.classController(class), class
+		return classController(inv, class), class
 	}
 	if name, _ := yamlnode.StringAt(inv.Root(ing), "spec", "ingressClassName"); name != "" {
-		if class, ok := inv.ingressClasses[name]; ok {
-			return inv.classController(class), class
+		if class, ok := inv.IngressClasses[name]; ok {
+			return classController(inv, class), class
 		}
 		if name == annotations.LBCDefaultIngressClass {
 			return byLBC, nil // the chart's class, installed with the controller
@@ -45,19 +51,19 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *
 	// Several default classes: the API server's pick cannot be known here, so
 	// they must agree. Walk them in name order: the answer must not depend on
 	// map order.
-	names := make([]string, 0, len(inv.ingressClasses))
-	for name := range inv.ingressClasses {
+	names := make([]string, 0, len(inv.IngressClasses))
+	for name := range inv.IngressClasses {
 		names = append(names, name)
 	}
 	sort.Strings(names)
 	kind, found := notLBC, false
 	var chosen *fn.KubeObject
 	for _, name := range names {
-		class := inv.ingressClasses[name]
+		class := inv.IngressClasses[name]
 		if annotations.Value(inv.Root(class), annotations.DefaultIngressClass) != "true" {
 			continue
 		}
-		k := inv.classController(class)
+		k := classController(inv, class)
 		if found && k != kind {
 			return notLBC, nil
 		}
@@ -69,7 +75,7 @@ func (inv *Inventory) ingressController(ing *fn.KubeObject) (ingressClassKind, *
 	return kind, chosen
 }
 
-func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
+func classController(inv *model.Inventory, class *fn.KubeObject) ingressClassKind {
 	if class == nil {
 		return notLBC
 	}
@@ -82,44 +88,44 @@ func (inv *Inventory) classController(class *fn.KubeObject) ingressClassKind {
 	return notLBC
 }
 
-func (inv *Inventory) addIngress(ing *fn.KubeObject, r *Report) {
-	controller, class := inv.ingressController(ing)
+func addIngress(inv *model.Inventory, ing *fn.KubeObject, r *model.Report) {
+	controller, class := ingressController(inv, ing)
 	if controller == notLBC {
 		return
 	}
-	lb := inv.newLoadBalancer(ALBIngress, ing)
+	lb := inv.NewLoadBalancer(model.ALBIngress, ing)
 	lb.AutoMode = controller == byAutoMode
-	lb.InstanceParams = inv.instanceParams(class)
+	lb.InstanceParams = inv.InstanceParams(class)
 	inv.LoadBalancers = append(inv.LoadBalancers, lb)
 	namespace := lb.NamespaceOrDefault()
 	for _, ref := range IngressBackends(ing, r) {
 		if ref.Port == "use-annotation" {
-			inv.addActionBackends(lb, namespace, ref.Service, r)
+			addActionBackends(inv, lb, namespace, ref.Service, r)
 			continue
 		}
-		inv.addBackend(lb, namespace, ref.Service, []string{ref.Port}, r)
+		inv.AddBackend(lb, namespace, ref.Service, []string{ref.Port}, r)
 	}
 }
 
 // addActionBackends adds the Services that the action named by a
 // use-annotation backend forwards to.
-func (inv *Inventory) addActionBackends(lb *LoadBalancer, namespace, action string, r *Report) {
+func addActionBackends(inv *model.Inventory, lb *model.LoadBalancer, namespace, action string, r *model.Report) {
 	key := annotations.ALBActionPrefix + action
 	value, ok := annotations.Get(lb.Root, key)
 	if !ok {
 		// Argo Rollouts writes the action at run time; the named Service
 		// selects the same pods.
-		inv.addBackend(lb, namespace, action, nil, r)
+		inv.AddBackend(lb, namespace, action, nil, r)
 		return
 	}
 	targets, err := forwardTargets(value)
 	if err != nil {
-		r.Risk(IPTargetTypeID, lb.Object, annotations.Path(key), value,
+		r.Risk(model.IPTargetTypeID, lb.Object, annotations.Path(key), value,
 			"Ingress %s: action %s is not valid JSON (%v): the Services it forwards to are not checked", lb.Name, action, err)
 		return
 	}
 	for _, t := range targets {
-		inv.addBackend(lb, namespace, t.Service, []string{t.Port}, r)
+		inv.AddBackend(lb, namespace, t.Service, []string{t.Port}, r)
 	}
 }
 
@@ -129,7 +135,7 @@ type backendRef struct{ Service, Port string }
 // reports the fields it cannot read.
 type backendReader struct {
 	ing     *fn.KubeObject
-	r       *Report
+	r       *model.Report
 	refs    []backendRef
 	invalid bool // a field that must be a map is not
 }
@@ -137,7 +143,7 @@ type backendReader struct {
 // ingressBackends lists spec.defaultBackend, spec.backend and every path
 // backend, in that order, in the networking.k8s.io/v1 shape and the old
 // extensions/v1beta1 one.
-func IngressBackends(ing *fn.KubeObject, r *Report) []backendRef {
+func IngressBackends(ing *fn.KubeObject, r *model.Report) []backendRef {
 	b := &backendReader{ing: ing, r: r}
 	spec := b.mapAt(r.View(ing).Root, "spec", "spec")
 	if spec == nil {
@@ -269,4 +275,111 @@ func forwardTargets(action string) ([]backendRef, error) {
 		}
 	}
 	return refs, nil
+}
+
+// What the Ingress front end does for R1: ip targets on the Ingress, or on
+// the backend Services that override it; a class whose IngressClassParams
+// pin instance targets is only reported.
+
+// claimIngress claims Ingresses, to index once the classes are read, and
+// indexes IngressClasses and IngressClassParams by name.
+func claimIngress(inv *model.Inventory, obj *fn.KubeObject, v *model.ObjectView) bool {
+	switch gk := v.GroupKind; {
+	case gk == model.IngressClassGroupKind:
+		inv.IngressClasses[v.Name] = obj
+	case gk.IsIngress():
+		return inv.AddClaimed("ingress", obj)
+	case gk.IsIngressClassParams():
+		inv.IngressClassParams[gk.String()+"/"+v.Name] = obj
+	default:
+		return false
+	}
+	return true
+}
+
+// indexIngresses makes the Ingresses of the LBC's and Auto Mode's classes
+// load balancers.
+func indexIngresses(inv *model.Inventory, _ config.Config, r *model.Report) {
+	for _, ing := range inv.Claimed["ingress"] {
+		addIngress(inv, ing, r)
+	}
+}
+
+// ingressTargetType: the class's IngressClassParams, else the annotation
+// (the backend Service's over the Ingress's), else Auto Mode's ip.
+func ingressTargetType(b *model.Backend) string {
+	if b.LB.InstanceParams != nil {
+		return "instance" // the class's params override the annotation
+	}
+	if t, _, ok := b.Annotation(annotations.ALBTargetType); ok {
+		return t
+	}
+	if b.LB.AutoMode {
+		return "ip"
+	}
+	return "instance"
+}
+
+// ingressHealthCheck reads the ALB's health-check annotations.
+func ingressHealthCheck(b *model.Backend) model.HealthCheck {
+	var hc model.HealthCheck
+	hc.Path, _, _ = b.Annotation(annotations.ALBHealthCheckPath)
+	hc.Port, _, _ = b.Annotation(annotations.ALBHealthCheckPort)
+	hc.Protocol, _, _ = b.Annotation(annotations.ALBBackendProtocol)
+	if v, _, ok := b.Annotation(annotations.ALBHealthCheckProtocol); ok {
+		hc.Protocol = v
+	}
+	if v, _, _ := b.Annotation(annotations.ALBBackendProtocolVersion); strings.EqualFold(v, "GRPC") {
+		hc.Protocol = "GRPC" // the check is a gRPC call, whatever the protocol says
+	}
+	hc.Protocol = strings.ToUpper(hc.Protocol) // the LBC reads it in any case
+	return hc
+}
+
+// ingressIPTargets is the Ingress front end's SetIPTargets.
+func ingressIPTargets(lb *model.LoadBalancer, r *model.Report) {
+	if lb.InstanceParams != nil {
+		instanceParamsRisk(lb, r)
+		return
+	}
+	albTargetTypeIP(lb, r)
+}
+
+// albTargetTypeIP writes target-type ip where each backend's effective value
+// lives: on a backend Service that carries its own, else on the Ingress.
+func albTargetTypeIP(lb *model.LoadBalancer, r *model.Report) {
+	ingressValueUsed := false
+	for _, b := range lb.Backends {
+		if b.Skipped() {
+			continue
+		}
+		if _, holder, ok := b.Annotation(annotations.ALBTargetType); ok && holder == b.Service {
+			model.SetTargetTypeIP(b.Service, annotations.ALBTargetType, lb.AutoMode, r)
+		} else {
+			ingressValueUsed = true
+		}
+	}
+	if ingressValueUsed {
+		model.SetTargetTypeIP(lb.Object, annotations.ALBTargetType, lb.AutoMode, r)
+	}
+}
+
+// instanceParamsRisk warns that the Ingress's class pins instance targets
+// in its IngressClassParams, which no annotation overrides. The class and
+// its params serve other teams' Ingresses: lbguard edits neither.
+func instanceParamsRisk(lb *model.LoadBalancer, r *model.Report) {
+	params := r.View(lb.InstanceParams)
+	r.Risk(model.IPTargetTypeID, lb.Object, "spec.ingressClassName", nil,
+		"Ingress %s: its IngressClass takes IngressClassParams %s (%s), which sets targetType instance; that overrides the Ingress's %s annotation (LBC v2.13 and later), so the ELB sends to NodePorts. lbguard edits neither the class nor its params, which serve every Ingress of the class: set targetType ip there, or use a class without it",
+		lb.Name, params.Name, params.APIVersion, annotations.ALBTargetType)
+}
+
+// The Ingress front end: Ingresses of the LBC's and Auto Mode's classes.
+func init() {
+	model.Register(model.Frontend{Name: "ingress", Order: 1, Kinds: []model.LBKind{model.ALBIngress},
+		Claim: claimIngress, Index: indexIngresses,
+		TargetType: ingressTargetType, HealthCheck: ingressHealthCheck,
+		AttributesKey: func(*model.Backend) string { return annotations.ALBTargetGroupAttributes },
+		Delay:         model.DelayFromAttributes, PlanDelays: model.SettleALB,
+		SetIPTargets: ingressIPTargets})
 }
