@@ -28,7 +28,7 @@ const (
 	stdinPath = report.StdinPath
 )
 
-const auditUsage = `Usage: lbguard audit [--format text|json|sarif] [--config FILE] [--allow-no-resources] [Helm flags] PATH...
+const auditUsage = `Usage: lbguard audit [--format text|json|sarif] [--config FILE] [--allow-no-resources] [input flags] PATH...
 
 Reports, without changing anything, every violation that "lbguard fix" would
 mend (as an error) and every risk it would only warn about (as a warning),
@@ -54,7 +54,7 @@ Exit status: 0 no error, 1 at least one error (a violation, or a unit not
 checked), 2 bad usage, a bad config, or no unit at all could be read.
 `
 
-const fixUsage = `Usage: lbguard fix [--in-place] [--config FILE] [--allow-no-resources] [Helm flags] PATH...
+const fixUsage = `Usage: lbguard fix [--in-place] [--config FILE] [--allow-no-resources] [input flags] PATH...
 
 Applies every fix and writes the result: by default all the documents read,
 as one YAML stream on standard output; with --in-place, back into the files
