@@ -72,7 +72,11 @@ func SettleDelays(inv *Inventory, cfg config.Config) {
 			b.Delay = &settledDelay{seconds, known}
 		}
 	}
-	settleGatewayTargets(inv, cfg)
+	for _, f := range Frontends {
+		if settle := f.SettleTargetGroups; settle != nil {
+			settle(inv, cfg)
+		}
+	}
 }
 
 // settleALB settles the delay where each backend's effective

@@ -41,6 +41,11 @@ type Frontend struct {
 	// and which; nil when R2 writes none (the Gateway API's are settled per
 	// target group).
 	PlanDelays func(lb *LoadBalancer, cfg config.Config, settle func(lb *LoadBalancer, holder *fn.KubeObject, key string, delay int))
+	// SettleTargetGroups, when set, is called by the delays phase after
+	// every backend's delay is settled: it settles the target groups the
+	// front end sets once for several load balancers (the Gateway API's, per
+	// Service), and the target type and delay of their backends.
+	SettleTargetGroups func(inv *Inventory, cfg config.Config)
 
 	// SetIPTargets makes one of its load balancers send to pod IPs, or
 	// reports why it cannot (R1); nil where the front end does it per target

@@ -206,7 +206,8 @@ func init() {
 	Register(Frontend{Name: "gatewayapi", Order: 4, Kinds: []LBKind{GatewayALB, GatewayNLB},
 		Claim: claimGatewayAPI, Index: indexRoutes,
 		TargetType: gatewayTargetType, HealthCheck: (*Backend).gatewayHealthCheck,
-		AttributesKey:     func(*Backend) string { return "" },
-		Delay:             func(b *Backend, _ config.Config, _ *DelayPlan) (int, bool) { return b.Settings.Delay, true },
-		SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays})
+		AttributesKey:      func(*Backend) string { return "" },
+		SettleTargetGroups: settleGatewayTargets,
+		Delay:              func(b *Backend, _ config.Config, _ *DelayPlan) (int, bool) { return b.Settings.Delay, true },
+		SetIPTargetGroups:  GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays})
 }
