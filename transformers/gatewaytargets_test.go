@@ -2,6 +2,7 @@ package transformers
 
 import (
 	"github.com/lbguard/lbguard/transformers/config"
+	"github.com/lbguard/lbguard/transformers/frontends/gatewayapi"
 	"github.com/lbguard/lbguard/transformers/model"
 	"reflect"
 	"sort"
@@ -139,12 +140,12 @@ func TestEffectiveTargetGroupSettings(t *testing.T) {
 			var got []string
 			for _, lb := range inv.LoadBalancers {
 				for _, b := range lb.Backends {
-					s := b.Settings
+					targetType, delay, healthCheck := gatewayapi.Settings(b)
 					path := ""
-					if s.Props.HealthCheck != nil {
+					if healthCheck {
 						path = b.HealthCheck().Path
 					}
-					got = append(got, s.TargetType+" "+strconv.Itoa(s.Delay)+" "+path)
+					got = append(got, targetType+" "+strconv.Itoa(delay)+" "+path)
 				}
 			}
 			if !reflect.DeepEqual(got, []string{tt.want}) {

@@ -77,15 +77,10 @@ func newOutcome(inv *model.Inventory, r *model.Report) *Outcome {
 // gatewayFront names a route backend's route and Gateway; "" for other
 // load balancers.
 func gatewayFront(b *model.Backend) string {
-	gw := b.LB.Gateway
-	if gw == nil {
-		return ""
+	if describe := b.LB.Front.DescribeFront; describe != nil {
+		return describe(b)
 	}
-	lb := "ALB"
-	if b.LB.Kind == model.GatewayNLB {
-		lb = "NLB"
-	}
-	return b.LB.KindName + " " + b.LB.NamespaceOrDefault() + "/" + b.LB.Name + " on Gateway " + gw.Key.Namespace + "/" + gw.Key.Name + " (" + lb + ")"
+	return ""
 }
 
 // riskIndex finds the workloads behind an object or in a namespace in one
@@ -153,9 +148,9 @@ func mergeWorkloads(a, b []*model.Workload, index map[*model.Workload]int) []*mo
 // frontObjects are the objects in front of a backend's workloads: its load
 // balancer, its Service, and the TargetGroupConfigurations that set it.
 func frontObjects(b *model.Backend) []*fn.KubeObject {
-	objs := []*fn.KubeObject{b.LB.Object, b.Service, b.Settings.DelayFrom}
-	if t := b.Target; t != nil {
-		objs = append(append(objs, t.Created), t.Own...)
+	objs := []*fn.KubeObject{b.LB.Object, b.Service}
+	if tg := b.LB.Front.TargetGroupObjects; tg != nil {
+		objs = append(objs, tg(b)...)
 	}
 	return slices.DeleteFunc(objs, func(obj *fn.KubeObject) bool { return obj == nil })
 }

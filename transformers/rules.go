@@ -172,9 +172,11 @@ func reportSkips(inv *model.Inventory, r *model.Report) {
 			skip(b.Service, b.Service != nil && model.IsSkipped(b.ServiceView.Root))
 		}
 	}
-	for _, t := range inv.GatewayTargets {
-		if own := t.OwnTGC(); own != nil {
-			skip(own, model.IsSkipped(r.Root(own)))
+	for _, f := range model.Frontends {
+		if objects := f.OptOutObjects; objects != nil {
+			for _, obj := range objects(inv) {
+				skip(obj, model.IsSkipped(r.Root(obj)))
+			}
 		}
 	}
 	for _, w := range inv.Workloads {

@@ -5,6 +5,7 @@
 package frontends
 
 import (
+	_ "github.com/lbguard/lbguard/transformers/frontends/gatewayapi"         // routes of AWS Gateways, with their TargetGroupConfigurations
 	_ "github.com/lbguard/lbguard/transformers/frontends/ingress"            // Ingresses, with Auto Mode's classes
 	_ "github.com/lbguard/lbguard/transformers/frontends/service"            // LoadBalancer Services
 	_ "github.com/lbguard/lbguard/transformers/frontends/targetgroupbinding" // TargetGroupBindings

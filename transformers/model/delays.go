@@ -23,8 +23,8 @@ type delaySetting struct {
 	Delay  int
 }
 
-// settledDelay is a backend's delay as the delays phase settled it.
-type settledDelay struct {
+// SettledDelay is a backend's delay as the delays phase settled it.
+type SettledDelay struct {
 	Seconds int
 	Known   bool
 }
@@ -69,10 +69,14 @@ func SettleDelays(inv *Inventory, cfg config.Config) {
 	for _, lb := range inv.LoadBalancers {
 		for _, b := range lb.Backends {
 			seconds, known := b.ReadDeregistrationDelay(cfg, plan)
-			b.Delay = &settledDelay{seconds, known}
+			b.Delay = &SettledDelay{seconds, known}
 		}
 	}
-	settleGatewayTargets(inv, cfg)
+	for _, f := range Frontends {
+		if settle := f.SettleTargetGroups; settle != nil {
+			settle(inv, cfg)
+		}
+	}
 }
 
 // settleALB settles the delay where each backend's effective

@@ -41,6 +41,11 @@ type Frontend struct {
 	// and which; nil when R2 writes none (the Gateway API's are settled per
 	// target group).
 	PlanDelays func(lb *LoadBalancer, cfg config.Config, settle func(lb *LoadBalancer, holder *fn.KubeObject, key string, delay int))
+	// SettleTargetGroups, when set, is called by the delays phase after
+	// every backend's delay is settled: it settles the target groups the
+	// front end sets once for several load balancers (the Gateway API's, per
+	// Service), and the target type and delay of their backends.
+	SettleTargetGroups func(inv *Inventory, cfg config.Config)
 
 	// SetIPTargets makes one of its load balancers send to pod IPs, or
 	// reports why it cannot (R1); nil where the front end does it per target
@@ -52,6 +57,21 @@ type Frontend struct {
 	// front end); SetTargetGroupDelays, per target group, after them all.
 	SetDelay             func(lb *LoadBalancer, cfg config.Config, r *Report)
 	SetTargetGroupDelays func(inv *Inventory, r *Report)
+
+	// What a front end that sets target groups apart from its load
+	// balancers (the Gateway API's TargetGroupConfigurations) says of them;
+	// nil where it has none. TargetGroupObjects are the objects that set a
+	// backend's target group, in front of its workloads besides its load
+	// balancer and Service; OptOutObjects, each object of the run a user
+	// opts out of that is neither a load balancer nor a Service;
+	// HealthCheckHolder, the object that names a backend's health-check
+	// path; DescribeFront names a backend's load balancer and what it
+	// belongs to, for the Outcome ("" when nothing more than its load
+	// balancer).
+	TargetGroupObjects func(b *Backend) []*fn.KubeObject
+	OptOutObjects      func(inv *Inventory) []*fn.KubeObject
+	HealthCheckHolder  func(b *Backend) *ObjectView
+	DescribeFront      func(b *Backend) string
 }
 
 // Frontends lists every front end, in the order the inventory indexes them

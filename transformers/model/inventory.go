@@ -48,8 +48,7 @@ type Inventory struct {
 	IngressClasses map[string]*fn.KubeObject
 	// IngressClassParams by "Kind.group/name": cluster-scoped, two groups
 	IngressClassParams map[string]*fn.KubeObject
-	gatewayAPI         *gatewayObjects
-	GatewayTargets     []*gatewayTarget                  // each Service behind AWS Gateways, in the order first reached
+	FrontState         map[string]any                    // by front end name: what it keeps of the run beyond its load balancers
 	podIndex           map[string]map[string][]*Workload // namespace → "key=value" of a pod label → workloads
 	selections         map[selectionKey]*Selection       // the workloads of each selector, by namespace
 	selectionOrder     []*Selection                      // in the order first used
@@ -79,7 +78,7 @@ type LoadBalancer struct {
 
 	InstanceParams *fn.KubeObject // an Ingress's: the IngressClassParams of its class that pin instance
 
-	Gateway *gateway // the Gateway of a route
+	FrontState any // its front end's own, such as a route's Gateway
 
 	DelaySettings []delaySetting // the holders of its delay R2 settles, in order
 
@@ -95,13 +94,12 @@ type Backend struct {
 	Ports       []string       // the Service ports the load balancer uses (numbers or names); none: all
 	Workloads   []*Workload    // shared by the backends whose Services have the same selector: read only
 
-	Selection   *Selection      // the selection of its Service's selector; nil when it selects nothing
-	seq         int             // the order in which the backend was read, among those with a Service
-	skipped     bool            // its load balancer or Service is opted out (no rule writes the opt-out)
-	ServiceView *ObjectView     // Service's root node, to read its annotations, and its names
-	Delay       *settledDelay   // set by the delays phase, before the rules
-	Target      *gatewayTarget  // a route's: its Service behind AWS Gateways
-	Settings    gatewaySettings // a route's: its target group's settings
+	Selection   *Selection    // the selection of its Service's selector; nil when it selects nothing
+	seq         int           // the order in which the backend was read, among those with a Service
+	skipped     bool          // its load balancer or Service is opted out (no rule writes the opt-out)
+	ServiceView *ObjectView   // Service's root node, to read its annotations, and its names
+	Delay       *SettledDelay // set by the delays phase, before the rules
+	FrontState  any           // its front end's own, such as a route's target group and its settings
 }
 
 // Workload is a Deployment, StatefulSet, DaemonSet, ReplicaSet or Argo Rollout.
@@ -135,7 +133,7 @@ func NewInventory(items fn.KubeObjects, cfg config.Config, r *Report) *Inventory
 		podIndex:           map[string]map[string][]*Workload{},
 		selections:         map[selectionKey]*Selection{},
 		workloadsIn:        map[string][]*Workload{},
-		gatewayAPI:         newGatewayObjects(),
+		FrontState:         map[string]any{},
 		Claimed:            map[string][]*fn.KubeObject{},
 		views:              &r.views,
 	}

@@ -83,3 +83,12 @@ func RootOf(obj *fn.KubeObject) *yaml.Node {
 // "" when none): by value, since the reports may hold other copies of the
 // objects the rules read.
 type ResourceID struct{ APIVersion, Kind, Namespace, Name string }
+
+// Kind is the kind of the group and kind.
+func (g GroupKind) Kind() string { return g.kind }
+
+// View is obj's root node and names, read once per run.
+func (inv *Inventory) View(obj *fn.KubeObject) *ObjectView { return inv.views.View(obj) }
+
+// ParseSeconds reads a count of seconds, as the LBC bounds them.
+func ParseSeconds(text string) (int, bool) { return parseSeconds(text) }

@@ -305,8 +305,8 @@ func httpHealthCheck(b *model.Backend, hc model.HealthCheck) (scheme string, ok 
 // healthCheckHolder is the object whose annotation (or, for a route, whose
 // healthCheckConfig) names the health-check path.
 func healthCheckHolder(b *model.Backend) *model.ObjectView {
-	if b.LB.Kind.IsGateway() {
-		return b.Settings.HealthCheckView
+	if holder := b.LB.Front.HealthCheckHolder; holder != nil {
+		return holder(b)
 	}
 	key := annotations.SvcHealthCheckPath
 	if b.LB.Kind == model.ALBIngress {

@@ -1,6 +1,7 @@
-package model
+package gatewayapi
 
 import (
+	"github.com/lbguard/lbguard/transformers/model"
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -21,8 +22,8 @@ type parentRef struct {
 
 // routeParents resolves the route's parentRefs to the Gateways they attach
 // to, through ListenerSets, each once, in order.
-func (inv *Inventory) routeParents(route *fn.KubeObject, r *Report) []objectKey {
-	v := inv.view(route)
+func routeParents(inv *model.Inventory, route *fn.KubeObject, r *model.Report) []objectKey {
+	v := inv.View(route)
 	var keys []objectKey
 	seen := map[objectKey]bool{}
 	for i, ref := range readRefs(v.Root, "parentRefs", v.NamespaceOrDefault()) {
@@ -33,14 +34,14 @@ func (inv *Inventory) routeParents(route *fn.KubeObject, r *Report) []objectKey 
 		switch ref.kind {
 		case "Gateway":
 		case "ListenerSet":
-			ls := inv.gatewayAPI.listenerSets[key]
+			ls := state(inv).objects.listenerSets[key]
 			if ls == nil {
-				r.Risk(IPTargetTypeID, route, "spec.parentRefs["+strconv.Itoa(i)+"]", ref.name,
+				r.Risk(model.IPTargetTypeID, route, "spec.parentRefs["+strconv.Itoa(i)+"]", ref.name,
 					"%s %s attaches to ListenerSet %s/%s, which is not in the list: lbguard cannot tell which Gateway serves it, so it leaves its backends alone",
 					v.KindName, v.Name, ref.namespace, ref.name)
 				continue
 			}
-			lv := inv.view(ls)
+			lv := inv.View(ls)
 			parent, ok := readRef(yamlnode.Find(lv.Root, "spec", "parentRef"), lv.NamespaceOrDefault())
 			if !ok || parent.group != gatewayAPIGroup || parent.kind != "Gateway" {
 				continue
@@ -91,20 +92,20 @@ func readRef(n *yaml.Node, namespace string) (parentRef, bool) {
 
 // addRoute adds one load balancer for each AWS Gateway the route attaches
 // to, and warns where it cannot tell who serves the Gateway.
-func (inv *Inventory) addRoute(route *fn.KubeObject, cfg config.Config, r *Report) {
-	v := inv.view(route)
-	for _, key := range inv.routeParents(route, r) {
-		gw, verdict, why := inv.classify(key, cfg)
+func addRoute(inv *model.Inventory, route *fn.KubeObject, cfg config.Config, r *model.Report) {
+	v := inv.View(route)
+	for _, key := range routeParents(inv, route, r) {
+		gw, verdict, why := classify(inv, key, cfg)
 		switch verdict {
 		case gatewayNotAWS:
 			continue
 		case gatewayUnknown:
-			r.Risk(IPTargetTypeID, route, "spec.parentRefs", key.Namespace+"/"+key.Name,
+			r.Risk(model.IPTargetTypeID, route, "spec.parentRefs", key.Namespace+"/"+key.Name,
 				"%s %s attaches to Gateway %s/%s, but %s: lbguard cannot tell whether the AWS Load Balancer Controller serves it, so it leaves the route's backends alone. Name the Gateway in the config's gateways (or its class in gatewayClasses) as alb, nlb or ignore",
 				v.KindName, v.Name, key.Namespace, key.Name, why)
 			continue
 		case gatewayAutoMode:
-			r.Risk(IPTargetTypeID, route, "spec.parentRefs", key.Namespace+"/"+key.Name,
+			r.Risk(model.IPTargetTypeID, route, "spec.parentRefs", key.Namespace+"/"+key.Name,
 				"%s %s attaches to Gateway %s/%s of EKS Auto Mode (controller %s), which lbguard does not handle yet: check its target type, deregistration delay and health check by hand",
 				v.KindName, v.Name, key.Namespace, key.Name, why)
 			continue
@@ -113,15 +114,15 @@ func (inv *Inventory) addRoute(route *fn.KubeObject, cfg config.Config, r *Repor
 			continue // the LBC serves this kind on the other load balancer type only
 		}
 		lb := inv.NewLoadBalancer(gw.kind, route)
-		lb.Gateway = gw
-		lb.Skipped = lb.Skipped || gw.object != nil && IsSkipped(inv.Root(gw.object))
+		lb.FrontState = gw
+		lb.Skipped = lb.Skipped || gw.object != nil && model.IsSkipped(inv.Root(gw.object))
 		inv.LoadBalancers = append(inv.LoadBalancers, lb)
-		inv.addRouteBackends(lb, r)
+		addRouteBackends(inv, lb, r)
 	}
 }
 
 // addRouteBackends links every Service the route's rules send to.
-func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
+func addRouteBackends(inv *model.Inventory, lb *model.LoadBalancer, r *model.Report) {
 	namespace := lb.NamespaceOrDefault()
 	for i, rule := range yamlnode.Items(yamlnode.Find(lb.Root, "spec", "rules")) {
 		for j, n := range yamlnode.Items(yamlnode.Find(rule, "backendRefs")) {
@@ -136,7 +137,7 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 			switch ref.kind {
 			case "Service":
 			case "TargetGroupName", "Gateway":
-				r.Kept(IPTargetTypeID, lb.Object, path+".kind", ref.kind,
+				r.Kept(model.IPTargetTypeID, lb.Object, path+".kind", ref.kind,
 					"%s %s sends to %s %s, which fronts no pods of this list (%s): lbguard leaves it alone",
 					lb.KindName, lb.Name, ref.kind, ref.name, map[string]string{
 						"TargetGroupName": "a target group made outside Kubernetes",
@@ -148,13 +149,13 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 			}
 			port, _, err := yamlnode.IntAt(n, "port")
 			if err != nil || port == 0 {
-				r.Risk(IPTargetTypeID, lb.Object, path+".port", nil,
+				r.Risk(model.IPTargetTypeID, lb.Object, path+".port", nil,
 					"%s %s: the backendRef to Service %s names no port: the LBC requires the Service port and does not wire this backend",
 					lb.KindName, lb.Name, ref.name)
 				continue
 			}
-			if ref.namespace != namespace && !inv.granted(lb, ref) {
-				r.Kept(IPTargetTypeID, lb.Object, path+".namespace", ref.namespace,
+			if ref.namespace != namespace && !granted(inv, lb, ref) {
+				r.Kept(model.IPTargetTypeID, lb.Object, path+".namespace", ref.namespace,
 					"%s %s sends to Service %s/%s, but no ReferenceGrant in namespace %s allows it: the LBC does not wire this backend, so lbguard leaves its workloads alone",
 					lb.KindName, lb.Name, ref.namespace, ref.name, ref.namespace)
 				continue
@@ -167,8 +168,8 @@ func (inv *Inventory) addRouteBackends(lb *LoadBalancer, r *Report) {
 // granted reports whether a ReferenceGrant in the Service's namespace lets
 // the route of lb send to Service ref: from the route's group, kind and
 // namespace, to core Services, all of them or this one.
-func (inv *Inventory) granted(lb *LoadBalancer, ref parentRef) bool {
-	for _, grant := range inv.gatewayAPI.grants[ref.namespace] {
+func granted(inv *model.Inventory, lb *model.LoadBalancer, ref parentRef) bool {
+	for _, grant := range state(inv).objects.grants[ref.namespace] {
 		root := inv.Root(grant)
 		from := false
 		for _, n := range yamlnode.Items(yamlnode.Find(root, "spec", "from")) {

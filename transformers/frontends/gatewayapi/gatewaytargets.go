@@ -1,6 +1,7 @@
-package model
+package gatewayapi
 
 import (
+	"github.com/lbguard/lbguard/transformers/model"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -17,7 +18,7 @@ type gatewayTarget struct {
 	key      objectKey
 	service  *fn.KubeObject   // nil when the Service is not in the list
 	Own      []*fn.KubeObject // the TargetGroupConfigurations that name it; more than one is an error
-	backends []*Backend
+	backends []*model.Backend
 
 	plan    targetGroupPlan // what R1 and R2 write, settled before the rules run
 	Created *fn.KubeObject  // the TargetGroupConfiguration lbguard added, once made
@@ -51,7 +52,7 @@ func (t *gatewayTarget) conflicting() bool { return len(t.Own) > 1 }
 
 // resolveTargetGroups links each route backend to its Service's target and
 // reports Services that two TargetGroupConfigurations name.
-func (inv *Inventory) resolveTargetGroups(r *Report) {
+func resolveTargetGroups(inv *model.Inventory, r *model.Report) {
 	targets := map[objectKey]*gatewayTarget{}
 	for _, lb := range inv.LoadBalancers {
 		if !lb.Kind.IsGateway() {
@@ -61,22 +62,22 @@ func (inv *Inventory) resolveTargetGroups(r *Report) {
 			key := objectKey{b.Namespace, b.ServiceName}
 			t := targets[key]
 			if t == nil {
-				t = &gatewayTarget{key: key, service: b.Service, Own: inv.ownTargetGroups(key)}
+				t = &gatewayTarget{key: key, service: b.Service, Own: ownTargetGroups(inv, key)}
 				targets[key] = t
-				inv.GatewayTargets = append(inv.GatewayTargets, t)
+				state(inv).targets = append(state(inv).targets, t)
 				for _, other := range t.Own[min(1, len(t.Own)):] {
 					r.Invalid(other, "spec.targetReference.name",
-						"names Service "+key.Namespace+"/"+key.Name+", as TargetGroupConfiguration "+inv.view(t.Own[0]).Name+
+						"names Service "+key.Namespace+"/"+key.Name+", as TargetGroupConfiguration "+inv.View(t.Own[0]).Name+
 							" does too: the LBC takes either one, so lbguard changes nothing for this Service. Keep one TargetGroupConfiguration per Service")
 				}
 			}
 			t.backends = append(t.backends, b)
-			b.Target = t
+			front(b).Target = t
 		}
 	}
-	for _, t := range inv.GatewayTargets {
+	for _, t := range state(inv).targets {
 		for _, b := range t.backends {
-			b.Settings = inv.writtenSettings(b)
+			front(b).Settings = writtenSettings(inv, b)
 		}
 	}
 }
@@ -84,36 +85,36 @@ func (inv *Inventory) resolveTargetGroups(r *Report) {
 // ownTargetGroups lists the TargetGroupConfigurations of the Service key:
 // in its namespace, with a targetReference of kind Service (the default)
 // and its name. One without targetReference is only ever a default.
-func (inv *Inventory) ownTargetGroups(key objectKey) []*fn.KubeObject {
-	return inv.gatewayAPI.serviceTargetGroups[key]
+func ownTargetGroups(inv *model.Inventory, key objectKey) []*fn.KubeObject {
+	return state(inv).objects.serviceTargetGroups[key]
 }
 
 // defaultLayer is the default TargetGroupConfiguration of the Gateway gw:
 // the one its class's LoadBalancerConfiguration names, merged with the one
 // its own names. Each counts only when it and its LoadBalancerConfiguration
 // are in the list, and it has no targetReference (the LBC refuses one).
-func (inv *Inventory) defaultLayer(gw *gateway) *tgcLayer {
+func defaultLayer(inv *model.Inventory, gw *gateway) *tgcLayer {
 	if gw.object == nil {
 		return nil
 	}
-	gv := inv.view(gw.object)
-	gatewayConfig := inv.lbConfig(yamlnode.Find(gv.Root, "spec", "infrastructure", "parametersRef"), gv.NamespaceOrDefault())
-	var classConfig *ObjectView
+	gv := inv.View(gw.object)
+	gatewayConfig := lbConfig(inv, yamlnode.Find(gv.Root, "spec", "infrastructure", "parametersRef"), gv.NamespaceOrDefault())
+	var classConfig *model.ObjectView
 	if gw.class != nil {
-		classConfig = inv.lbConfig(yamlnode.Find(inv.Root(gw.class), "spec", "parametersRef"), "")
+		classConfig = lbConfig(inv, yamlnode.Find(inv.Root(gw.class), "spec", "parametersRef"), "")
 	}
 	preferGateway := false
 	if classConfig != nil {
 		mode, _ := yamlnode.StringAt(classConfig.Root, "spec", "mergingMode")
 		preferGateway = mode == "prefer-gateway"
 	}
-	return mergeDefaultLayers(inv.defaultTGC(classConfig), inv.defaultTGC(gatewayConfig), preferGateway)
+	return mergeDefaultLayers(defaultTGC(inv, classConfig), defaultTGC(inv, gatewayConfig), preferGateway)
 }
 
 // lbConfig is the LoadBalancerConfiguration a parametersRef names, nil
 // when it names another kind or one not in the list. namespace is where a
 // reference without one points ("" when it must name one).
-func (inv *Inventory) lbConfig(ref *yaml.Node, namespace string) *ObjectView {
+func lbConfig(inv *model.Inventory, ref *yaml.Node, namespace string) *model.ObjectView {
 	group, _ := yamlnode.StringAt(ref, "group")
 	kind, _ := yamlnode.StringAt(ref, "kind")
 	name, _ := yamlnode.StringAt(ref, "name")
@@ -123,15 +124,15 @@ func (inv *Inventory) lbConfig(ref *yaml.Node, namespace string) *ObjectView {
 	if group != lbcGatewayGroup || kind != "LoadBalancerConfiguration" || name == "" || namespace == "" {
 		return nil
 	}
-	if config := inv.gatewayAPI.lbConfigs[objectKey{namespace, name}]; config != nil {
-		return inv.view(config)
+	if config := state(inv).objects.lbConfigs[objectKey{namespace, name}]; config != nil {
+		return inv.View(config)
 	}
 	return nil
 }
 
 // defaultTGC is the layer of the TargetGroupConfiguration named by the
 // LoadBalancerConfiguration config as its default, nil when there is none.
-func (inv *Inventory) defaultTGC(config *ObjectView) *tgcLayer {
+func defaultTGC(inv *model.Inventory, config *model.ObjectView) *tgcLayer {
 	if config == nil {
 		return nil
 	}
@@ -139,7 +140,7 @@ func (inv *Inventory) defaultTGC(config *ObjectView) *tgcLayer {
 	if name == "" {
 		return nil
 	}
-	for _, tgc := range inv.gatewayAPI.targetGroups[objectKey{config.NamespaceOrDefault(), name}] {
+	for _, tgc := range state(inv).objects.targetGroups[objectKey{config.NamespaceOrDefault(), name}] {
 		if root := inv.Root(tgc); yamlnode.Find(root, "spec", "targetReference") == nil {
 			layer := layerOf(tgc, root)
 			return &layer
@@ -149,19 +150,19 @@ func (inv *Inventory) defaultTGC(config *ObjectView) *tgcLayer {
 }
 
 // routeOf names the backend's route as routeConfigurations match it.
-func (b *Backend) routeOf() routeID {
+func routeOf(b *model.Backend) routeID {
 	return routeID{b.LB.KindName, b.LB.NamespaceOrDefault(), b.LB.Name}
 }
 
 // effective is the backend's target-group settings as the LBC computes
 // them, with own as the Service's TargetGroupConfiguration (nil: none).
-func (inv *Inventory) effective(b *Backend, own *fn.KubeObject) tgProps {
+func effective(inv *model.Inventory, b *model.Backend, own *fn.KubeObject) tgProps {
 	var p tgProps
-	if d := inv.defaultLayer(b.LB.Gateway); d != nil {
-		p = d.forRoute(b.routeOf())
+	if d := defaultLayer(inv, gatewayOf(b.LB)); d != nil {
+		p = d.forRoute(routeOf(b))
 	}
 	if own != nil {
-		p = layerOf(own, inv.Root(own)).forRoute(b.routeOf()).over(p)
+		p = layerOf(own, inv.Root(own)).forRoute(routeOf(b)).over(p)
 	}
 	return p
 }
@@ -169,6 +170,6 @@ func (inv *Inventory) effective(b *Backend, own *fn.KubeObject) tgProps {
 // isGRPC is true of a target group whose health check is a gRPC call: the
 // TargetGroupConfiguration says protocolVersion GRPC, or a GRPCRoute leaves
 // it to the listener (gRPC on HTTPS).
-func (p tgProps) isGRPC(b *Backend) bool {
+func (p tgProps) isGRPC(b *model.Backend) bool {
 	return strings.EqualFold(p.protocolVersion, "GRPC") || p.protocolVersion == "" && b.LB.KindName == "GRPCRoute"
 }

@@ -1,6 +1,7 @@
-package model
+package gatewayapi
 
 import (
+	"github.com/lbguard/lbguard/transformers/model"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -29,9 +30,9 @@ const (
 )
 
 // routeKinds are the route kinds each AWS Gateway serves.
-var routeKinds = map[string]LBKind{
-	"HTTPRoute": GatewayALB, "GRPCRoute": GatewayALB,
-	"TCPRoute": GatewayNLB, "UDPRoute": GatewayNLB, "TLSRoute": GatewayNLB,
+var routeKinds = map[string]model.LBKind{
+	"HTTPRoute": model.GatewayALB, "GRPCRoute": model.GatewayALB,
+	"TCPRoute": model.GatewayNLB, "UDPRoute": model.GatewayNLB, "TLSRoute": model.GatewayNLB,
 }
 
 // gatewayObjects is the list's Gateway API and gateway.k8s.aws objects.
@@ -60,13 +61,13 @@ func newGatewayObjects() *gatewayObjects {
 
 // claimGatewayAPI indexes the Gateway API's objects and the LBC's gateway
 // configurations (which stay among the others too).
-func claimGatewayAPI(inv *Inventory, obj *fn.KubeObject, v *ObjectView) bool {
-	return inv.gatewayAPI.add(obj, v)
+func claimGatewayAPI(inv *model.Inventory, obj *fn.KubeObject, v *model.ObjectView) bool {
+	return state(inv).objects.add(obj, v)
 }
 
 // gatewayTargetType is the target type of the route's target group.
-func gatewayTargetType(b *Backend) string {
-	if t := b.Settings.TargetType; t != "" {
+func gatewayTargetType(b *model.Backend) string {
+	if t := front(b).Settings.TargetType; t != "" {
 		return t
 	}
 	return "instance"
@@ -74,28 +75,28 @@ func gatewayTargetType(b *Backend) string {
 
 // indexRoutes makes each route of an AWS Gateway a load balancer, then
 // resolves the target group of each Service behind them.
-func indexRoutes(inv *Inventory, cfg config.Config, r *Report) {
-	for _, route := range inv.gatewayAPI.routes {
-		inv.addRoute(route, cfg, r)
+func indexRoutes(inv *model.Inventory, cfg config.Config, r *model.Report) {
+	for _, route := range state(inv).objects.routes {
+		addRoute(inv, route, cfg, r)
 	}
-	inv.resolveTargetGroups(r)
+	resolveTargetGroups(inv, r)
 }
 
 // add indexes obj when it is one of the kinds above; ok is false otherwise.
-func (g *gatewayObjects) add(obj *fn.KubeObject, v *ObjectView) (ok bool) {
+func (g *gatewayObjects) add(obj *fn.KubeObject, v *model.ObjectView) (ok bool) {
 	switch v.GroupKind.Group {
 	case gatewayAPIGroup:
-		switch v.GroupKind.kind {
+		switch v.GroupKind.Kind() {
 		case "GatewayClass":
 			g.classes[v.Name] = obj
 		case "Gateway":
-			g.gateways[v.key()] = obj
+			g.gateways[keyOf(v)] = obj
 		case "ListenerSet":
-			g.listenerSets[v.key()] = obj
+			g.listenerSets[keyOf(v)] = obj
 		case "ReferenceGrant":
 			g.grants[v.NamespaceOrDefault()] = append(g.grants[v.NamespaceOrDefault()], obj)
 		default:
-			if _, route := routeKinds[v.GroupKind.kind]; !route {
+			if _, route := routeKinds[v.GroupKind.Kind()]; !route {
 				return false
 			}
 			g.routes = append(g.routes, obj)
@@ -104,14 +105,14 @@ func (g *gatewayObjects) add(obj *fn.KubeObject, v *ObjectView) (ok bool) {
 		if g.apiVersion == "" {
 			g.apiVersion = v.APIVersion
 		}
-		switch v.GroupKind.kind {
+		switch v.GroupKind.Kind() {
 		case "TargetGroupConfiguration":
-			g.targetGroups[v.key()] = append(g.targetGroups[v.key()], obj)
+			g.targetGroups[keyOf(v)] = append(g.targetGroups[keyOf(v)], obj)
 			if service, ok := targetService(v); ok {
 				g.serviceTargetGroups[service] = append(g.serviceTargetGroups[service], obj)
 			}
 		case "LoadBalancerConfiguration":
-			g.lbConfigs[v.key()] = obj
+			g.lbConfigs[keyOf(v)] = obj
 		}
 		return false // they stay among the others too: only their references are indexed
 	default:
@@ -123,7 +124,7 @@ func (g *gatewayObjects) add(obj *fn.KubeObject, v *ObjectView) (ok bool) {
 // targetService is the Service a TargetGroupConfiguration's targetReference
 // names: in its namespace, of kind Service (the default). ok is false when
 // it has no targetReference (a default) or names another kind.
-func targetService(v *ObjectView) (objectKey, bool) {
+func targetService(v *model.ObjectView) (objectKey, bool) {
 	ref := yamlnode.Find(v.Root, "spec", "targetReference")
 	name, _ := yamlnode.StringAt(ref, "name")
 	kind, _ := yamlnode.StringAt(ref, "kind")
@@ -144,7 +145,7 @@ type gateway struct {
 	Key    objectKey
 	object *fn.KubeObject // nil when only the config names it
 	class  *fn.KubeObject // nil when the class is not in the list
-	kind   LBKind         // GatewayALB or GatewayNLB
+	kind   model.LBKind   // GatewayALB or GatewayNLB
 }
 
 // gatewayVerdict is what lbguard makes of a Gateway.
@@ -159,8 +160,8 @@ const (
 
 // classify says who serves the Gateway key: by its class's controllerName
 // (never the class name), else by the config.
-func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gatewayVerdict, string) {
-	gw := &gateway{Key: key, object: inv.gatewayAPI.gateways[key]}
+func classify(inv *model.Inventory, key objectKey, cfg config.Config) (*gateway, gatewayVerdict, string) {
+	gw := &gateway{Key: key, object: state(inv).objects.gateways[key]}
 	byConfig := func(t config.GatewayType, ok bool, what string) (*gateway, gatewayVerdict, string) {
 		switch {
 		case !ok:
@@ -168,9 +169,9 @@ func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gate
 		case t == config.GatewayTypeIgnore:
 			return gw, gatewayNotAWS, ""
 		case t == config.GatewayTypeNLB:
-			gw.kind = GatewayNLB
+			gw.kind = model.GatewayNLB
 		default:
-			gw.kind = GatewayALB
+			gw.kind = model.GatewayALB
 		}
 		return gw, gatewayAWS, ""
 	}
@@ -182,16 +183,16 @@ func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gate
 		return byConfig(t, ok, "Gateway "+key.Namespace+"/"+key.Name+" is not in the list")
 	}
 	className, _ := yamlnode.StringAt(inv.Root(gw.object), "spec", "gatewayClassName")
-	gw.class = inv.gatewayAPI.classes[className]
+	gw.class = state(inv).objects.classes[className]
 	if gw.class == nil {
 		t, ok := cfg.GatewayClasses[className]
 		return byConfig(t, ok, "its GatewayClass "+className+" is not in the list")
 	}
 	switch controller, _ := yamlnode.StringAt(inv.Root(gw.class), "spec", "controllerName"); {
 	case controller == lbcALBGatewayController:
-		gw.kind = GatewayALB
+		gw.kind = model.GatewayALB
 	case controller == lbcNLBGatewayController:
-		gw.kind = GatewayNLB
+		gw.kind = model.GatewayNLB
 	case strings.HasPrefix(controller, autoModeControllerPrefix):
 		return gw, gatewayAutoMode, controller
 	default:
@@ -203,10 +204,53 @@ func (inv *Inventory) classify(key objectKey, cfg config.Config) (*gateway, gate
 // The Gateway API front end: routes of AWS Gateways; their target groups
 // are set once per Service.
 func init() {
-	Register(Frontend{Name: "gatewayapi", Order: 4, Kinds: []LBKind{GatewayALB, GatewayNLB},
+	model.Register(model.Frontend{Name: name, Order: 4, Kinds: []model.LBKind{model.GatewayALB, model.GatewayNLB},
 		Claim: claimGatewayAPI, Index: indexRoutes,
-		TargetType: gatewayTargetType, HealthCheck: (*Backend).gatewayHealthCheck,
-		AttributesKey:     func(*Backend) string { return "" },
-		Delay:             func(b *Backend, _ config.Config, _ *DelayPlan) (int, bool) { return b.Settings.Delay, true },
-		SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays})
+		TargetType: gatewayTargetType, HealthCheck: gatewayHealthCheck,
+		AttributesKey:      func(*model.Backend) string { return "" },
+		SettleTargetGroups: settleGatewayTargets,
+		Delay: func(b *model.Backend, _ config.Config, _ *model.DelayPlan) (int, bool) {
+			return front(b).Settings.Delay, true
+		},
+		SetIPTargetGroups: GatewayTargetTypeIP, SetTargetGroupDelays: GatewayDelays,
+		TargetGroupObjects: targetGroupObjects, OptOutObjects: ownTargetGroupObjects,
+		HealthCheckHolder: func(b *model.Backend) *model.ObjectView { return front(b).Settings.HealthCheckView },
+		DescribeFront:     describeFront})
+}
+
+// targetGroupObjects are the TargetGroupConfigurations that set the
+// backend's target group: the one its delay comes from, the one lbguard
+// creates, and the Service's own.
+func targetGroupObjects(b *model.Backend) []*fn.KubeObject {
+	s := front(b)
+	objs := []*fn.KubeObject{s.Settings.DelayFrom}
+	if t := s.Target; t != nil {
+		objs = append(append(objs, t.Created), t.Own...)
+	}
+	return objs
+}
+
+// ownTargetGroupObjects is each Service's own TargetGroupConfiguration,
+// which a user may opt out.
+func ownTargetGroupObjects(inv *model.Inventory) []*fn.KubeObject {
+	var objs []*fn.KubeObject
+	for _, t := range state(inv).targets {
+		if own := t.OwnTGC(); own != nil {
+			objs = append(objs, own)
+		}
+	}
+	return objs
+}
+
+// describeFront names a route backend's route and Gateway.
+func describeFront(b *model.Backend) string {
+	gw := gatewayOf(b.LB)
+	if gw == nil {
+		return ""
+	}
+	lb := "ALB"
+	if b.LB.Kind == model.GatewayNLB {
+		lb = "NLB"
+	}
+	return b.LB.KindName + " " + b.LB.NamespaceOrDefault() + "/" + b.LB.Name + " on Gateway " + gw.Key.Namespace + "/" + gw.Key.Name + " (" + lb + ")"
 }

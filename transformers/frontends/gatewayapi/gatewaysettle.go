@@ -1,6 +1,7 @@
-package model
+package gatewayapi
 
 import (
+	"github.com/lbguard/lbguard/transformers/model"
 	"strings"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -22,24 +23,24 @@ type gatewaySettings struct {
 	DelayFrom  *fn.KubeObject // the TargetGroupConfiguration that sets it
 	Props      tgProps        // the effective props as written: the health check
 
-	HealthCheckView *ObjectView // the TargetGroupConfiguration of props.healthCheck
+	HealthCheckView *model.ObjectView // the TargetGroupConfiguration of props.healthCheck
 }
 
 // writtenSettings reads the backend's settings as written. With two
 // TargetGroupConfigurations for its Service, the LBC takes either: ip only
 // if both give ip, and the longer delay.
-func (inv *Inventory) writtenSettings(b *Backend) gatewaySettings {
-	t := b.Target
+func writtenSettings(inv *model.Inventory, b *model.Backend) gatewaySettings {
+	t := front(b).Target
 	candidates := []*fn.KubeObject{t.OwnTGC()}
 	if t.conflicting() {
 		candidates = t.Own
 	}
 	var s gatewaySettings
 	for i, own := range candidates {
-		p := inv.effective(b, own)
+		p := effective(inv, b, own)
 		d, from, set := p.delay()
 		if !set {
-			d = PlatformDeregistrationDelay
+			d = model.PlatformDeregistrationDelay
 		}
 		if i == 0 {
 			s = gatewaySettings{TargetType: p.targetType, Delay: d, delaySet: set, DelayFrom: from, Props: p}
@@ -54,18 +55,18 @@ func (inv *Inventory) writtenSettings(b *Backend) gatewaySettings {
 		}
 	}
 	if s.Props.HealthCheck != nil {
-		s.HealthCheckView = inv.view(s.Props.healthCheckFrom)
+		s.HealthCheckView = inv.View(s.Props.healthCheckFrom)
 	}
 	return s
 }
 
 // settleGatewayTargets plans, Service by Service, what R1 and R2 write and
 // settles each backend's target type and delay as they will be.
-func settleGatewayTargets(inv *Inventory, cfg config.Config) {
-	for _, t := range inv.GatewayTargets {
-		t.plan = inv.planTarget(t, cfg)
+func settleGatewayTargets(inv *model.Inventory, cfg config.Config) {
+	for _, t := range state(inv).targets {
+		t.plan = planTarget(inv, t, cfg)
 		for _, b := range t.backends {
-			s := b.Settings
+			s := front(b).Settings
 			own := t.OwnTGC()
 			if t.plan.targetType {
 				s.TargetType = "ip"
@@ -73,12 +74,12 @@ func settleGatewayTargets(inv *Inventory, cfg config.Config) {
 			if t.plan.delay > 0 {
 				// The written delay is the Service's own default: it yields
 				// only to the Service's own route entries.
-				if _, from, set := inv.effective(b, own).delay(); !set || from != own || own == nil {
+				if _, from, set := effective(inv, b, own).delay(); !set || from != own || own == nil {
 					s.Delay, s.delaySet = t.plan.delay, true
 				}
 			}
-			b.Settings = s
-			b.Delay = &settledDelay{s.Delay, true}
+			front(b).Settings = s
+			b.Delay = &model.SettledDelay{Seconds: s.Delay, Known: true}
 		}
 	}
 }
@@ -88,7 +89,7 @@ func settleGatewayTargets(inv *Inventory, cfg config.Config) {
 // effective type is not ip, the delay where a backend's has none. A delay
 // a default TargetGroupConfiguration states is the user's: the Service's
 // own, which overrides it, carries the longest such delay on.
-func (inv *Inventory) planTarget(t *gatewayTarget, cfg config.Config) targetGroupPlan {
+func planTarget(inv *model.Inventory, t *gatewayTarget, cfg config.Config) targetGroupPlan {
 	plan := targetGroupPlan{settled: true}
 	if t.conflicting() || t.skipped(inv) {
 		return plan
@@ -99,7 +100,7 @@ func (inv *Inventory) planTarget(t *gatewayTarget, cfg config.Config) targetGrou
 		if b.Skipped() {
 			continue
 		}
-		p := inv.effective(b, own)
+		p := effective(inv, b, own)
 		if p.targetType != "ip" {
 			plan.targetType = true
 		}
@@ -122,8 +123,8 @@ func (inv *Inventory) planTarget(t *gatewayTarget, cfg config.Config) targetGrou
 // skipped is true when lbguard must not write the Service's settings: every
 // route to it, or the Service, or its own TargetGroupConfiguration is
 // opted out.
-func (t *gatewayTarget) skipped(inv *Inventory) bool {
-	if own := t.OwnTGC(); own != nil && IsSkipped(inv.Root(own)) {
+func (t *gatewayTarget) skipped(inv *model.Inventory) bool {
+	if own := t.OwnTGC(); own != nil && model.IsSkipped(inv.Root(own)) {
 		return true
 	}
 	for _, b := range t.backends {
@@ -137,19 +138,19 @@ func (t *gatewayTarget) skipped(inv *Inventory) bool {
 // gatewayHealthCheck is the health check the backend's effective
 // healthCheckConfig names; the LBC's defaults are not named, so they give
 // the probe a TCP check, as an Ingress without healthcheck annotations does.
-func (b *Backend) gatewayHealthCheck() HealthCheck {
-	p := b.Settings.Props
-	var hc HealthCheck
+func gatewayHealthCheck(b *model.Backend) model.HealthCheck {
+	p := front(b).Settings.Props
+	var hc model.HealthCheck
 	if p.HealthCheck != nil {
 		hc.Path, _ = yamlnode.StringAt(p.HealthCheck, "healthCheckPath")
 		hc.Port = yamlnode.ScalarText(yamlnode.Find(p.HealthCheck, "healthCheckPort"))
 		hc.Protocol, _ = yamlnode.StringAt(p.HealthCheck, "healthCheckProtocol")
 	}
 	hc.Protocol = strings.ToUpper(hc.Protocol)
-	if b.LB.Kind == GatewayALB && p.isGRPC(b) {
+	if b.LB.Kind == model.GatewayALB && p.isGRPC(b) {
 		hc.Protocol = "GRPC"
 	}
-	if hc.Protocol == "" && b.LB.Kind == GatewayNLB {
+	if hc.Protocol == "" && b.LB.Kind == model.GatewayNLB {
 		hc.Protocol = "TCP" // an NLB target group's own protocol
 	}
 	if hc.Protocol == "TCP" {

@@ -1,9 +1,10 @@
-package model
+package gatewayapi
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -87,7 +88,7 @@ func (p tgProps) delay() (seconds int, from *fn.KubeObject, set bool) {
 	if !ok {
 		return 0, nil, false
 	}
-	seconds, valid := parseSeconds(a.value)
+	seconds, valid := model.ParseSeconds(a.value)
 	return seconds, a.from, valid
 }
 

@@ -1,6 +1,7 @@
-package model
+package gatewayapi
 
 import (
+	"github.com/lbguard/lbguard/transformers/model"
 	"strconv"
 
 	"github.com/kptdev/krm-functions-sdk/go/fn"
@@ -18,8 +19,8 @@ import (
 // gatewayTargetTypeIP makes every Gateway backend's target type ip: it
 // changes the Service's own route entries that pin instance, then sets
 // defaultConfiguration.targetType where a backend is still not ip.
-func GatewayTargetTypeIP(inv *Inventory, r *Report) {
-	for _, t := range inv.GatewayTargets {
+func GatewayTargetTypeIP(inv *model.Inventory, r *model.Report) {
+	for _, t := range state(inv).targets {
 		if !t.plan.targetType {
 			continue
 		}
@@ -30,7 +31,7 @@ func GatewayTargetTypeIP(inv *Inventory, r *Report) {
 		if was == "" {
 			continue
 		}
-		tgc, what := inv.ensureOwnTGC(t, IPTargetTypeID, "targetType ip", r)
+		tgc, what := ensureOwnTGC(inv, t, model.IPTargetTypeID, "targetType ip", r)
 		if tgc == nil {
 			continue
 		}
@@ -41,7 +42,7 @@ func GatewayTargetTypeIP(inv *Inventory, r *Report) {
 		}
 		current, _ := yamlnode.StringAt(defaults, "targetType")
 		yamlnode.SetField(defaults, "targetType", yamlnode.String("ip"))
-		r.Changed(IPTargetTypeID, tgc, "spec.defaultConfiguration.targetType", nilIfEmpty(current), "ip",
+		r.Changed(model.IPTargetTypeID, tgc, "spec.defaultConfiguration.targetType", nilIfEmpty(current), "ip",
 			"%s: targetType ip (was %s): the ELB sends to pod IPs, so its health checks and draining see each pod. The LBC makes new target groups for it",
 			what, was)
 	}
@@ -49,30 +50,30 @@ func GatewayTargetTypeIP(inv *Inventory, r *Report) {
 
 // ipRouteEntries changes the own TargetGroupConfiguration's route entries
 // that pin instance: they win over its defaultConfiguration.
-func ipRouteEntries(inv *Inventory, t *gatewayTarget, own *fn.KubeObject, r *Report) {
+func ipRouteEntries(inv *model.Inventory, t *gatewayTarget, own *fn.KubeObject, r *model.Report) {
 	for i, entry := range yamlnode.Items(yamlnode.Find(inv.Root(own), "spec", "routeConfigurations")) {
 		props := yamlnode.Find(entry, "targetGroupProps")
 		if current, _ := yamlnode.StringAt(props, "targetType"); current != "instance" {
 			continue
 		}
 		yamlnode.SetField(props, "targetType", yamlnode.String("ip"))
-		r.Changed(IPTargetTypeID, own, "spec.routeConfigurations["+strconv.Itoa(i)+"].targetGroupProps.targetType", "instance", "ip",
+		r.Changed(model.IPTargetTypeID, own, "spec.routeConfigurations["+strconv.Itoa(i)+"].targetGroupProps.targetType", "instance", "ip",
 			"TargetGroupConfiguration %s: the route entry %s pinned targetType instance for Service %s: set to ip, as every route to the Service must send to pod IPs",
-			inv.view(own).Name, describeRouteEntry(entry), t.key.Name)
+			inv.View(own).Name, describeRouteEntry(entry), t.key.Name)
 	}
 }
 
 // notIP says where a backend lbguard may act on gets a type other than
 // ip, as written: "" when every one is ip.
-func (t *gatewayTarget) notIP(inv *Inventory) string {
+func (t *gatewayTarget) notIP(inv *model.Inventory) string {
 	for _, b := range t.backends {
-		p := inv.effective(b, t.OwnTGC())
+		p := effective(inv, b, t.OwnTGC())
 		switch {
 		case b.Skipped() || p.targetType == "ip":
 		case p.targetType == "":
 			return "instance, the LBC default"
 		default:
-			return p.targetType + " from TargetGroupConfiguration " + inv.view(p.targetTypeFrom).Name
+			return p.targetType + " from TargetGroupConfiguration " + inv.View(p.targetTypeFrom).Name
 		}
 	}
 	return ""
@@ -80,25 +81,25 @@ func (t *gatewayTarget) notIP(inv *Inventory) string {
 
 // gatewayDelays adds the delay the delays phase settled to each Service's
 // own TargetGroupConfiguration, and records the delays users set.
-func GatewayDelays(inv *Inventory, r *Report) {
+func GatewayDelays(inv *model.Inventory, r *model.Report) {
 	kept := map[*fn.KubeObject]bool{}
-	for _, t := range inv.GatewayTargets {
+	for _, t := range state(inv).targets {
 		if t.conflicting() || t.skipped(inv) {
 			continue
 		}
 		for _, b := range t.backends {
-			if d, from, set := inv.effective(b, t.OwnTGC()).delay(); set && !kept[from] && !b.Skipped() {
+			if d, from, set := effective(inv, b, t.OwnTGC()).delay(); set && !kept[from] && !b.Skipped() {
 				kept[from] = true
-				r.Kept(DeregistrationDelayID, from, "spec", d,
+				r.Kept(model.DeregistrationDelayID, from, "spec", d,
 					"TargetGroupConfiguration %s: deregistration delay of %d s set by the user is kept; the workloads' preStop is held against it",
-					inv.view(from).Name, d)
+					inv.View(from).Name, d)
 			}
 		}
-		if t.plan.delay == 0 || !inv.validOwnDelay(t, r) {
+		if t.plan.delay == 0 || !validOwnDelay(inv, t, r) {
 			continue
 		}
 		value := strconv.Itoa(t.plan.delay)
-		tgc, what := inv.ensureOwnTGC(t, DeregistrationDelayID, annotations.DeregistrationDelayAttribute+"="+value, r)
+		tgc, what := ensureOwnTGC(inv, t, model.DeregistrationDelayID, annotations.DeregistrationDelayAttribute+"="+value, r)
 		if tgc == nil {
 			continue
 		}
@@ -118,15 +119,15 @@ func GatewayDelays(inv *Inventory, r *Report) {
 		attrs.Content = append(attrs.Content, yamlnode.Map(
 			yamlnode.Field{Key: "key", Value: yamlnode.String(annotations.DeregistrationDelayAttribute)},
 			yamlnode.Field{Key: "value", Value: yamlnode.String(value)}))
-		r.Changed(DeregistrationDelayID, tgc, "spec.defaultConfiguration.targetGroupAttributes", nil, annotations.DeregistrationDelayAttribute+
+		r.Changed(model.DeregistrationDelayID, tgc, "spec.defaultConfiguration.targetGroupAttributes", nil, annotations.DeregistrationDelayAttribute+
 			"="+value, "%s: deregistration delay set to %s s (the ELB default is %d s): draining ends soon after the pod leaves, and the workload's preStop outlasts it",
-			what, value, PlatformDeregistrationDelay)
+			what, value, model.PlatformDeregistrationDelay)
 	}
 }
 
 // validOwnDelay checks the delay attributes of the Service's own
 // TargetGroupConfiguration: one outside 0–3600 is refused by the ELB.
-func (inv *Inventory) validOwnDelay(t *gatewayTarget, r *Report) bool {
+func validOwnDelay(inv *model.Inventory, t *gatewayTarget, r *model.Report) bool {
 	own := t.OwnTGC()
 	if own == nil {
 		return true
@@ -140,7 +141,7 @@ func (inv *Inventory) validOwnDelay(t *gatewayTarget, r *Report) bool {
 		for j, a := range yamlnode.Items(yamlnode.Find(props, "targetGroupAttributes")) {
 			key, _ := yamlnode.StringAt(a, "key")
 			value, _ := yamlnode.StringAt(a, "value")
-			if _, ok := parseSeconds(value); key == annotations.DeregistrationDelayAttribute && !ok {
+			if _, ok := model.ParseSeconds(value); key == annotations.DeregistrationDelayAttribute && !ok {
 				r.Invalid(own, path+".targetGroupAttributes["+strconv.Itoa(j)+"].value",
 					"must be a whole number of seconds from 0 to 3600, not "+strconv.Quote(value))
 				return false
@@ -154,9 +155,9 @@ func (inv *Inventory) validOwnDelay(t *gatewayTarget, r *Report) bool {
 // has none; what names it in the result of the first field written. nil
 // when none can be made: the Service is not in the list, or its name is
 // taken by another TargetGroupConfiguration.
-func (inv *Inventory) ensureOwnTGC(t *gatewayTarget, rule RuleID, lacking string, r *Report) (tgc *fn.KubeObject, what string) {
+func ensureOwnTGC(inv *model.Inventory, t *gatewayTarget, rule model.RuleID, lacking string, r *model.Report) (tgc *fn.KubeObject, what string) {
 	if own := t.OwnTGC(); own != nil {
-		what = "TargetGroupConfiguration " + inv.view(own).Name + " of Service " + t.key.Name
+		what = "TargetGroupConfiguration " + inv.View(own).Name + " of Service " + t.key.Name
 		if own == t.Created && !t.createdReported {
 			t.createdReported = true
 			what = "TargetGroupConfiguration " + t.key.Name + " added for Service " + t.key.Name
@@ -170,16 +171,16 @@ func (inv *Inventory) ensureOwnTGC(t *gatewayTarget, rule RuleID, lacking string
 			route.KindName, route.Name, t.key.Namespace, t.key.Name, t.key.Namespace, t.key.Name, lacking)
 		return nil, ""
 	}
-	if named := inv.gatewayAPI.targetGroups[t.key]; len(named) > 0 {
+	if named := state(inv).objects.targetGroups[t.key]; len(named) > 0 {
 		r.Risk(rule, named[0], "spec.targetReference", nil,
 			"Service %s has no TargetGroupConfiguration, and TargetGroupConfiguration %s names another target: lbguard adds none. Add one under another name with targetReference {name: %s} and %s",
 			t.key.Name, t.key.Name, t.key.Name, lacking)
 		return nil, ""
 	}
-	t.Created = newTargetGroupObject(inv.gatewayAPI.createdAPIVersion(), inv.view(t.service))
+	t.Created = newTargetGroupObject(state(inv).objects.createdAPIVersion(), inv.View(t.service))
 	inv.NewObjects = append(inv.NewObjects, t.Created)
 	r.MadeFor(t.Created, t.service)
-	return inv.ensureOwnTGC(t, rule, lacking, r)
+	return ensureOwnTGC(inv, t, rule, lacking, r)
 }
 
 // describeRouteEntry names a routeConfigurations entry by its routeIdentifier.

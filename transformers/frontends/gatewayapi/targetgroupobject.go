@@ -1,9 +1,10 @@
-package model
+package gatewayapi
 
 import (
 	"github.com/kptdev/krm-functions-sdk/go/fn"
 	"github.com/lbguard/lbguard/internal/yamlnode"
 	"github.com/lbguard/lbguard/transformers/annotations"
+	"github.com/lbguard/lbguard/transformers/model"
 	"sigs.k8s.io/kustomize/kyaml/yaml"
 )
 
@@ -12,7 +13,7 @@ import (
 // with an empty defaultConfiguration that R1 and R2 fill with only what
 // the effective settings lack. targetReference names the Service alone
 // (kind and group default; the field is required before LBC v3.2).
-func newTargetGroupObject(apiVersion string, svc *ObjectView) *fn.KubeObject {
+func newTargetGroupObject(apiVersion string, svc *model.ObjectView) *fn.KubeObject {
 	str := yamlnode.String
 	metadata := yamlnode.Map(yamlnode.Field{Key: "name", Value: str(svc.Name)})
 	if svc.WrittenNamespace != "" {
