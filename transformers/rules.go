@@ -50,7 +50,7 @@ func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ru
 	known, duplicated := model.CheckItems(*items, r)
 	if duplicated {
 		// No rule runs; the inventory only groups the errors by workload.
-		return newOutcome(model.NewInventory(known, cfg, &model.Report{}), r)
+		return model.NewOutcome(model.NewInventory(known, cfg, &model.Report{}), r)
 	}
 	inv := model.NewInventory(known, cfg, r)
 	reportSkips(inv, r)
@@ -63,7 +63,7 @@ func fix(items *fn.KubeObjects, cfg config.Config, originals model.Originals, ru
 	closes.Annotate(r)
 	r.KeepInvalidUnchanged(*items, originals)
 	upsert(items, r.ValidNew(inv.NewObjects), r)
-	return newOutcome(inv, r)
+	return model.NewOutcome(inv, r)
 }
 
 // upsert adds objs to items as fn.KubeObjects.Upsert does, replacing the
