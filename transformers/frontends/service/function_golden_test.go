@@ -1,32 +1,11 @@
 package service_test
 
 import (
-	"path/filepath"
 	"testing"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn/testhelpers"
-	"github.com/lbguard/lbguard/internal/function"
-	"github.com/lbguard/lbguard/internal/testkit"
+	"github.com/lbguard/lbguard/internal/testkit/goldenrun"
 )
 
-// TestFunctionGolden runs the function's golden cases (testdata/golden, as
-// internal/function's TestGolden does) in this package's tests, so that its
-// own coverage counts them: each whole output, results included, must equal
-// the case's _expected.yaml.
-func TestFunctionGolden(t *testing.T) {
-	for _, name := range testkit.GoldenCases(t) {
-		t.Run(name, func(t *testing.T) {
-			dir := filepath.Join(testkit.GoldenDir(t), name)
-			rl := testkit.GoldenInput(t, dir)
-			in := testkit.RoundTrip(t, rl)
-			if _, err := function.Process(rl, function.Reread(in)); err != nil {
-				t.Fatalf("Process: %v", err)
-			}
-			out, err := rl.ToYAML()
-			if err != nil {
-				t.Fatal(err)
-			}
-			testhelpers.CompareGoldenFile(t, filepath.Join(dir, "_expected.yaml"), out)
-		})
-	}
-}
+// TestFunctionGolden runs the function's golden cases in this package's
+// tests, so that its own coverage counts them.
+func TestFunctionGolden(t *testing.T) { goldenrun.Function(t) }

@@ -1,0 +1,5 @@
+package goldenrun
+
+import "testing"
+
+func TestFunction(t *testing.T) { Function(t) }
