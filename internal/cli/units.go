@@ -2,9 +2,8 @@ package cli
 
 import (
 	"path/filepath"
-	"strings"
 
-	"github.com/kptdev/krm-functions-sdk/go/fn"
+	"github.com/lbguard/lbguard/transformers/model"
 )
 
 // A repository is many deployable units, each rendered and applied on its
@@ -61,14 +60,14 @@ func (u *unit) variants() [][]*source {
 	if u.kind != "manifests" || len(u.sources) < 2 {
 		return [][]*source{u.sources}
 	}
-	owners := map[identity][]*source{}
+	owners := map[model.ObjectKey][]*source{}
 	for _, src := range u.sources {
-		seen := map[identity]bool{}
+		seen := map[model.ObjectKey]bool{}
 		for _, d := range src.docs {
 			if d.obj == nil {
 				continue
 			}
-			id := identityOf(d.obj)
+			id := model.KeyOf(d.obj.GetAPIVersion(), d.obj.GetKind(), d.obj.GetNamespace(), d.obj.GetName())
 			if !seen[id] {
 				seen[id] = true
 				owners[id] = append(owners[id], src)
@@ -105,21 +104,4 @@ func (u *unit) variants() [][]*source {
 		variants[i] = v
 	}
 	return variants
-}
-
-// identity is a resource as the API server knows it: group, kind,
-// namespace ("default" when none is written) and name; the version does
-// not count.
-type identity struct{ group, kind, namespace, name string }
-
-func identityOf(obj *fn.KubeObject) identity {
-	group, _, _ := strings.Cut(obj.GetAPIVersion(), "/")
-	if !strings.Contains(obj.GetAPIVersion(), "/") {
-		group = ""
-	}
-	ns := obj.GetNamespace()
-	if ns == "" {
-		ns = "default"
-	}
-	return identity{group, obj.GetKind(), ns, obj.GetName()}
 }

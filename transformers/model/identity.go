@@ -98,11 +98,24 @@ func identify(obj *fn.KubeObject, index int, r *Report) (resourceID, bool) {
 			return resourceID{}, false
 		}
 	}
-	group, _, _ := strings.Cut(v.APIVersion, "/")
-	if !strings.Contains(v.APIVersion, "/") {
+	return KeyOf(v.APIVersion, v.KindName, v.NamespaceOrDefault(), v.Name), true
+}
+
+// ObjectKey is what the API server tells objects apart by (resourceID),
+// for callers that group objects as it does.
+type ObjectKey = resourceID
+
+// KeyOf is the key of an object: its group (not its version), kind,
+// namespace ("default" when none is written) and name.
+func KeyOf(apiVersion, kind, namespace, name string) ObjectKey {
+	group, _, _ := strings.Cut(apiVersion, "/")
+	if !strings.Contains(apiVersion, "/") {
 		group = "" // the core group: "v1"
 	}
-	return resourceID{group: group, kind: v.KindName, namespace: v.NamespaceOrDefault(), name: v.Name}, true
+	if namespace == "" {
+		namespace = "default"
+	}
+	return resourceID{group: group, kind: kind, namespace: namespace, name: name}
 }
 
 // checkStringMap finds what makes n, the labels or annotations at path,
